@@ -1,0 +1,544 @@
+//===- SymExpr.cpp - Canonical symbolic expressions -----------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// The algebra's core: canonical construction, ring operations, exact division
+// and substitution, and the simplifying factories of the function atoms.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Support/Sym.h"
+
+#include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+
+using namespace costopt::sym;
+using llvm::DynamicAPInt;
+
+char SymError::ID = 0;
+
+llvm::Error costopt::sym::makeError(const llvm::Twine &message,
+                                    std::optional<size_t> offset) {
+  return llvm::make_error<SymError>(message.str(), offset);
+}
+
+//===----------------------------------------------------------------------===//
+// Ordering
+//===----------------------------------------------------------------------===//
+
+static int compareInts(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+int costopt::sym::compareAtoms(const Atom &lhs, const Atom &rhs) {
+  if (&lhs == &rhs)
+    return 0;
+  if (lhs.kind != rhs.kind)
+    return compareInts(static_cast<int>(lhs.kind), static_cast<int>(rhs.kind));
+  if (int c = lhs.name.compare(rhs.name))
+    return c < 0 ? -1 : 1;
+  if (lhs.args.size() != rhs.args.size())
+    return compareInts(lhs.args.size(), rhs.args.size());
+  for (auto [a, b] : llvm::zip(lhs.args, rhs.args))
+    if (int c = Expr::compare(a, b))
+      return c;
+  return 0;
+}
+
+int64_t Term::totalDegree() const {
+  int64_t degree = 0;
+  for (const Factor &f : factors)
+    degree += f.exponent;
+  return degree;
+}
+
+int costopt::sym::compareMonomials(const Term &lhs, const Term &rhs) {
+  // Higher total degree first, so leading terms print first.
+  int64_t dl = lhs.totalDegree(), dr = rhs.totalDegree();
+  if (dl != dr)
+    return dl > dr ? -1 : 1;
+  size_t n = std::min(lhs.factors.size(), rhs.factors.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (int c = compareAtoms(*lhs.factors[i].atom, *rhs.factors[i].atom))
+      return c;
+    if (lhs.factors[i].exponent != rhs.factors[i].exponent)
+      return lhs.factors[i].exponent > rhs.factors[i].exponent ? -1 : 1;
+  }
+  return compareInts(lhs.factors.size(), rhs.factors.size());
+}
+
+int Expr::compare(const Expr &lhs, const Expr &rhs) {
+  if (lhs.terms.size() != rhs.terms.size())
+    return compareInts(lhs.terms.size(), rhs.terms.size());
+  for (auto [a, b] : llvm::zip(lhs.terms, rhs.terms)) {
+    if (int c = compareMonomials(a, b))
+      return c;
+    if (int c = mlir::presburger::compare(a.coefficient, b.coefficient))
+      return c;
+  }
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Construction
+//===----------------------------------------------------------------------===//
+
+Expr::Expr(int64_t value) : Expr(Rational(value, 1)) {}
+Expr::Expr(const DynamicAPInt &value) : Expr(Rational(value, DynamicAPInt(1))) {}
+Expr::Expr(const Rational &value) {
+  if (value.num != 0)
+    terms.push_back(Term{mlir::presburger::reduce(value), {}});
+}
+
+static Expr fromAtom(Atom atom) {
+  Term term{Rational(1, 1), {Factor{std::make_shared<const Atom>(std::move(atom)), 1}}};
+  std::vector<Term> terms;
+  terms.push_back(std::move(term));
+  return Expr::fromTerms(std::move(terms));
+}
+
+Expr Expr::symbol(llvm::StringRef name) {
+  return fromAtom(Atom{AtomKind::Symbol, name.str(), {}});
+}
+
+Expr Expr::unknown(llvm::StringRef name) {
+  return fromAtom(Atom{AtomKind::Unknown, name.str(), {}});
+}
+
+/// Sorts and merges the factors of one term; drops zero exponents.
+static void normalizeFactors(llvm::SmallVectorImpl<Factor> &factors) {
+  llvm::sort(factors, [](const Factor &a, const Factor &b) {
+    return compareAtoms(*a.atom, *b.atom) < 0;
+  });
+  llvm::SmallVector<Factor, 3> merged;
+  for (Factor &f : factors) {
+    if (!merged.empty() && compareAtoms(*merged.back().atom, *f.atom) == 0)
+      merged.back().exponent += f.exponent;
+    else
+      merged.push_back(std::move(f));
+    if (merged.back().exponent == 0)
+      merged.pop_back();
+  }
+  factors.assign(merged.begin(), merged.end());
+}
+
+Expr Expr::fromTerms(std::vector<Term> input) {
+  for (Term &t : input)
+    normalizeFactors(t.factors);
+  llvm::sort(input, [](const Term &a, const Term &b) {
+    return compareMonomials(a, b) < 0;
+  });
+  Expr result;
+  for (Term &t : input) {
+    if (!result.terms.empty() && compareMonomials(result.terms.back(), t) == 0) {
+      result.terms.back().coefficient =
+          result.terms.back().coefficient + t.coefficient;
+      if (result.terms.back().coefficient.num == 0)
+        result.terms.pop_back();
+      continue;
+    }
+    if (t.coefficient.num == 0)
+      continue;
+    t.coefficient = mlir::presburger::reduce(t.coefficient);
+    result.terms.push_back(std::move(t));
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Queries
+//===----------------------------------------------------------------------===//
+
+bool Expr::isConstant() const {
+  return terms.empty() || (terms.size() == 1 && terms[0].isConstant());
+}
+
+std::optional<Rational> Expr::getConstant() const {
+  if (terms.empty())
+    return Rational(0, 1);
+  if (terms.size() == 1 && terms[0].isConstant())
+    return terms[0].coefficient;
+  return std::nullopt;
+}
+
+bool Expr::isSymbol(llvm::StringRef name) const {
+  auto symbolName = getSymbolName();
+  return symbolName && *symbolName == name;
+}
+
+std::optional<llvm::StringRef> Expr::getSymbolName() const {
+  if (terms.size() != 1 || terms[0].factors.size() != 1)
+    return std::nullopt;
+  const Term &t = terms[0];
+  if (t.coefficient != Rational(1, 1) || t.factors[0].exponent != 1 ||
+      t.factors[0].atom->kind != AtomKind::Symbol)
+    return std::nullopt;
+  return llvm::StringRef(t.factors[0].atom->name);
+}
+
+static bool isIntegralAtom(const Atom &atom) {
+  switch (atom.kind) {
+  case AtomKind::Symbol:
+  case AtomKind::Ceil:
+  case AtomKind::Floor:
+    return true;
+  case AtomKind::Max:
+  case AtomKind::Min:
+    return llvm::all_of(atom.args, [](const Expr &e) { return e.isObviouslyIntegral(); });
+  case AtomKind::Log:
+  case AtomKind::Unknown:
+    return false;
+  }
+  return false;
+}
+
+bool Expr::isObviouslyIntegral() const {
+  for (const Term &t : terms) {
+    if (t.coefficient.den != 1)
+      return false;
+    for (const Factor &f : t.factors)
+      if (f.exponent < 0 || !isIntegralAtom(*f.atom))
+        return false;
+  }
+  return true;
+}
+
+bool Expr::isPolynomial() const {
+  for (const Term &t : terms)
+    for (const Factor &f : t.factors)
+      if (f.exponent < 0 || f.atom->kind != AtomKind::Symbol)
+        return false;
+  return true;
+}
+
+static void collectSymbols(const Expr &expr, llvm::SmallVectorImpl<std::string> &out) {
+  for (const Term &t : expr.getTerms())
+    for (const Factor &f : t.factors) {
+      if (f.atom->kind == AtomKind::Symbol)
+        out.push_back(f.atom->name);
+      for (const Expr &arg : f.atom->args)
+        collectSymbols(arg, out);
+    }
+}
+
+llvm::SmallVector<std::string, 4> Expr::getSymbols() const {
+  llvm::SmallVector<std::string, 4> names;
+  collectSymbols(*this, names);
+  llvm::sort(names);
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+bool Expr::containsSymbol(llvm::StringRef name) const {
+  return llvm::is_contained(getSymbols(), name);
+}
+
+bool Expr::containsAtom(AtomKind kind) const {
+  for (const Term &t : terms)
+    for (const Factor &f : t.factors) {
+      if (f.atom->kind == kind)
+        return true;
+      for (const Expr &arg : f.atom->args)
+        if (arg.containsAtom(kind))
+          return true;
+    }
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Arithmetic
+//===----------------------------------------------------------------------===//
+
+Expr Expr::operator-() const {
+  Expr result = *this;
+  for (Term &t : result.terms)
+    t.coefficient = -t.coefficient;
+  return result;
+}
+
+Expr costopt::sym::operator+(const Expr &lhs, const Expr &rhs) {
+  if (lhs.isZero())
+    return rhs;
+  if (rhs.isZero())
+    return lhs;
+  std::vector<Term> terms(lhs.terms);
+  terms.insert(terms.end(), rhs.terms.begin(), rhs.terms.end());
+  return Expr::fromTerms(std::move(terms));
+}
+
+Expr costopt::sym::operator-(const Expr &lhs, const Expr &rhs) { return lhs + (-rhs); }
+
+Expr costopt::sym::operator*(const Expr &lhs, const Expr &rhs) {
+  if (lhs.isZero() || rhs.isZero())
+    return Expr();
+  std::vector<Term> terms;
+  terms.reserve(lhs.terms.size() * rhs.terms.size());
+  for (const Term &a : lhs.terms)
+    for (const Term &b : rhs.terms) {
+      Term t{a.coefficient * b.coefficient, a.factors};
+      t.factors.append(b.factors.begin(), b.factors.end());
+      terms.push_back(std::move(t));
+    }
+  return Expr::fromTerms(std::move(terms));
+}
+
+/// Exponents beyond this are almost certainly a mistake and would make
+/// expansions explode; refusing is better than hanging.
+static constexpr int64_t kMaxExponent = 64;
+
+llvm::Expected<Expr> Expr::pow(int64_t exponent) const {
+  if (exponent > kMaxExponent || exponent < -kMaxExponent)
+    return makeError("exponent " + llvm::Twine(exponent) + " is out of range [-" +
+                     llvm::Twine(kMaxExponent) + ", " + llvm::Twine(kMaxExponent) + "]");
+  if (exponent == 0)
+    return Expr(1);
+  if (exponent < 0) {
+    if (isZero())
+      return makeError("zero raised to a negative power");
+    if (!isMonomial())
+      return makeError("negative power of a non-monomial '" + str() +
+                       "': only monomials can be inverted exactly");
+    Term t = terms[0];
+    t.coefficient = Rational(t.coefficient.den, t.coefficient.num);
+    for (Factor &f : t.factors)
+      f.exponent = -f.exponent;
+    Expr inverse = fromTerms({t});
+    return inverse.pow(-exponent);
+  }
+  Expr result(1), base = *this;
+  for (int64_t e = exponent; e; e >>= 1) {
+    if (e & 1)
+      result = result * base;
+    if (e > 1)
+      base = base * base;
+  }
+  return result;
+}
+
+llvm::Expected<Expr> Expr::divide(const Expr &divisor) const {
+  if (divisor.isZero())
+    return makeError("division by zero");
+  if (!divisor.isMonomial())
+    return makeError("division by '" + divisor.str() +
+                     "' is not exact: only constants and monomials divide exactly; "
+                     "use ceil(x/y) or floor(x/y) for integer quotients");
+  auto inverse = divisor.pow(-1);
+  if (!inverse)
+    return inverse.takeError();
+  return *this * *inverse;
+}
+
+Expr Expr::substitute(llvm::StringRef name, const Expr &value) const {
+  llvm::StringMap<Expr> values;
+  values[name] = value;
+  return substitute(values);
+}
+
+/// Rebuilds an atom whose arguments changed, through the simplifying factory.
+static Expr rebuildAtom(const Atom &atom, llvm::ArrayRef<Expr> args) {
+  switch (atom.kind) {
+  case AtomKind::Symbol:
+    return Expr::symbol(atom.name);
+  case AtomKind::Unknown:
+    return Expr::unknown(atom.name);
+  case AtomKind::Log:
+    return Expr::log(args[0], args[1]);
+  case AtomKind::Ceil:
+    return Expr::ceilDiv(args[0], args[1]);
+  case AtomKind::Floor:
+    return Expr::floorDiv(args[0], args[1]);
+  case AtomKind::Max:
+    return Expr::max(args[0], args[1]);
+  case AtomKind::Min:
+    return Expr::min(args[0], args[1]);
+  }
+  llvm_unreachable("unhandled atom kind");
+}
+
+Expr Expr::substitute(const llvm::StringMap<Expr> &values) const {
+  Expr result;
+  for (const Term &t : terms) {
+    Expr product(t.coefficient);
+    for (const Factor &f : t.factors) {
+      Expr base;
+      if (f.atom->kind == AtomKind::Symbol) {
+        auto it = values.find(f.atom->name);
+        if (it == values.end()) {
+          base = Expr::symbol(f.atom->name);
+        } else {
+          base = it->second;
+        }
+      } else {
+        llvm::SmallVector<Expr, 2> args;
+        for (const Expr &arg : f.atom->args)
+          args.push_back(arg.substitute(values));
+        base = rebuildAtom(*f.atom, args);
+      }
+      auto power = base.pow(f.exponent);
+      if (!power) {
+        // A negative power of a substituted non-monomial has no exact
+        // polynomial form; keep the original factor rather than lose it.
+        llvm::consumeError(power.takeError());
+        Term kept{Rational(1, 1), {f}};
+        power = Expr::fromTerms({kept});
+      }
+      product = product * *power;
+    }
+    result = result + product;
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Function atoms
+//===----------------------------------------------------------------------===//
+
+/// For a monomial `expr` = c·Π aᵢ^eᵢ, tries to write it as base^m with base a
+/// monomial; returns m.
+static std::optional<int64_t> exactLogOfMonomial(const Expr &base, const Expr &arg) {
+  if (!base.isMonomial() || !arg.isMonomial())
+    return std::nullopt;
+  // Try m from the first factor (or the coefficient), then verify.
+  const Term &b = base.getTerms()[0];
+  const Term &a = arg.getTerms()[0];
+  std::optional<int64_t> m;
+  if (!b.factors.empty()) {
+    if (a.factors.empty())
+      return std::nullopt;
+    if (a.factors[0].exponent % b.factors[0].exponent != 0)
+      return std::nullopt;
+    m = a.factors[0].exponent / b.factors[0].exponent;
+  } else {
+    // Constant base: find m with b^m == a by repeated multiplication.
+    if (!a.factors.empty() || b.coefficient.den != 1 || a.coefficient.den != 1)
+      return std::nullopt;
+    DynamicAPInt bv = b.coefficient.num, av = a.coefficient.num;
+    if (bv < 2 || av < 1)
+      return std::nullopt;
+    int64_t k = 0;
+    DynamicAPInt power(1);
+    while (power < av) {
+      power *= bv;
+      ++k;
+    }
+    if (power != av)
+      return std::nullopt;
+    return k;
+  }
+  if (*m <= 0 || *m > kMaxExponent)
+    return std::nullopt;
+  auto candidate = base.pow(*m);
+  if (!candidate) {
+    llvm::consumeError(candidate.takeError());
+    return std::nullopt;
+  }
+  if (*candidate != arg)
+    return std::nullopt;
+  return m;
+}
+
+Expr Expr::log(const Expr &base, const Expr &arg) {
+  if (arg == Expr(1))
+    return Expr();
+  if (base == arg)
+    return Expr(1);
+  if (auto m = exactLogOfMonomial(base, arg))
+    return Expr(*m);
+  return fromAtom(Atom{AtomKind::Log, "", {base, arg}});
+}
+
+/// Shared canonicalisation of ceil and floor.
+static Expr makeRounding(AtomKind kind, Expr num, Expr den) {
+  assert(!den.isZero() && "ceil/floor by zero");
+  // A monomial denominator divides exactly in the algebra; move it up.
+  if (den.isMonomial() && den != Expr(1)) {
+    num = cantFail(num.divide(den));
+    den = Expr(1);
+  }
+  if (den == Expr(1)) {
+    if (auto c = num.getConstant())
+      return Expr(kind == AtomKind::Ceil ? mlir::presburger::ceil(*c)
+                                         : mlir::presburger::floor(*c));
+    if (num.isObviouslyIntegral())
+      return num;
+    // Pull out the integral part of the quotient: ceil(n + x) = n + ceil(x)
+    // when n is integral, which keeps forms like ceil(n/k) + 1 canonical.
+    std::vector<Term> integral, rest;
+    for (const Term &t : num.getTerms()) {
+      Expr single = Expr::fromTerms({t});
+      (single.isObviouslyIntegral() ? integral : rest).push_back(t);
+    }
+    if (!integral.empty() && !rest.empty())
+      return Expr::fromTerms(integral) +
+             makeRounding(kind, Expr::fromTerms(rest), Expr(1));
+  } else if (auto c = den.getConstant()) {
+    (void)c; // unreachable: constants are monomials
+  }
+  return fromAtom(Atom{kind, "", {num, den}});
+}
+
+Expr Expr::ceilDiv(const Expr &num, const Expr &den) {
+  return makeRounding(AtomKind::Ceil, num, den);
+}
+
+Expr Expr::floorDiv(const Expr &num, const Expr &den) {
+  return makeRounding(AtomKind::Floor, num, den);
+}
+
+static Expr makeExtremum(AtomKind kind, Expr lhs, Expr rhs) {
+  if (lhs == rhs)
+    return lhs;
+  // Decide with the weakest assumptions (every symbol >= 1) when possible.
+  Sign sign = decideSign(lhs - rhs, Assumptions{});
+  bool wantMax = kind == AtomKind::Max;
+  if (sign == Sign::Positive || sign == Sign::NonNegative || sign == Sign::Zero)
+    return wantMax ? lhs : rhs;
+  if (sign == Sign::Negative || sign == Sign::NonPositive)
+    return wantMax ? rhs : lhs;
+  if (Expr::compare(lhs, rhs) > 0)
+    std::swap(lhs, rhs);
+  return fromAtom(Atom{kind, "", {lhs, rhs}});
+}
+
+Expr Expr::max(const Expr &lhs, const Expr &rhs) {
+  return makeExtremum(AtomKind::Max, lhs, rhs);
+}
+
+Expr Expr::min(const Expr &lhs, const Expr &rhs) {
+  return makeExtremum(AtomKind::Min, lhs, rhs);
+}
+
+//===----------------------------------------------------------------------===//
+// Hashing and streaming
+//===----------------------------------------------------------------------===//
+
+static llvm::hash_code hashAtom(const Atom &atom);
+
+llvm::hash_code costopt::sym::hash_value(const Expr &expr) {
+  llvm::hash_code h = llvm::hash_value(expr.getTerms().size());
+  for (const Term &t : expr.getTerms()) {
+    h = llvm::hash_combine(h, t.coefficient.num, t.coefficient.den);
+    for (const Factor &f : t.factors)
+      h = llvm::hash_combine(h, hashAtom(*f.atom), f.exponent);
+  }
+  return h;
+}
+
+static llvm::hash_code hashAtom(const Atom &atom) {
+  llvm::hash_code h = llvm::hash_combine(static_cast<int>(atom.kind), atom.name);
+  for (const Expr &arg : atom.args)
+    h = llvm::hash_combine(h, hash_value(arg));
+  return h;
+}
+
+llvm::raw_ostream &costopt::sym::operator<<(llvm::raw_ostream &os, const Expr &expr) {
+  return os << print(expr);
+}
+
+std::string Expr::str() const {
+  PrintOptions options;
+  options.notation = Notation::Ascii;
+  return print(*this, options);
+}

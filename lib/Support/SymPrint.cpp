@@ -127,6 +127,10 @@ private:
     int64_t da = a.totalDegree(), db = b.totalDegree();
     if (da != db)
       return da > db ? -1 : 1;
+    // Among terms of one degree, positive ones first: n - k, not -k + n.
+    bool pa = a.coefficient.num > 0, pb = b.coefficient.num > 0;
+    if (pa != pb)
+      return pa ? -1 : 1;
     auto fa = displayFactors(a), fb = displayFactors(b);
     for (size_t i = 0; i < std::min(fa.size(), fb.size()); ++i) {
       if (int c = compareFactorsForDisplay(fa[i], fb[i]))
@@ -173,6 +177,12 @@ private:
     case Notation::Text:
       return base + superscript(exponent);
     case Notation::Ascii:
+      if (options.powersAsProducts) {
+        std::string product = base;
+        for (int64_t i = 1; i < exponent; ++i)
+          product += "*" + base;
+        return product;
+      }
       return base + "^" + std::to_string(exponent);
     case Notation::LaTeX:
       return base + "^{" + std::to_string(exponent) + "}";
@@ -206,7 +216,8 @@ private:
     std::string denominator = joinProduct(down);
     if (notation() == Notation::LaTeX)
       return "\\frac{" + numerator + "}{" + denominator + "}";
-    if (down.size() > 1 || (notation() == Notation::JavaScript))
+    if (down.size() > 1 || notation() == Notation::JavaScript ||
+        llvm::StringRef(denominator).contains('*'))
       denominator = "(" + denominator + ")";
     return numerator + "/" + denominator;
   }

@@ -282,6 +282,9 @@ struct PrintOptions {
   /// Symbols in this order come first (in factors and when ordering terms);
   /// the rest follow alphabetically. Models pass their declaration order.
   std::vector<std::string> symbolOrder;
+  /// Ascii only: write x^3 as x*x*x, for contexts (MLIR's lexer) where '^'
+  /// is not a token.
+  bool powersAsProducts = false;
 };
 
 std::string print(const Expr &expr, const PrintOptions &options = {});

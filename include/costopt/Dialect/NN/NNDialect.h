@@ -1,0 +1,52 @@
+//===- NNDialect.h - The nn dialect -----------------------------*- C++ -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// The nn dialect, its size attribute and its tensor types.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_DIALECT_NN_NNDIALECT_H
+#define COSTOPT_DIALECT_NN_NNDIALECT_H
+
+#include "costopt/Support/Sym.h"
+
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include "costopt/Dialect/NN/NNDialect.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "costopt/Dialect/NN/NNAttributes.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "costopt/Dialect/NN/NNTypes.h.inc"
+
+namespace costopt {
+namespace nn {
+
+/// Parses a size expression written with MLIR tokens (`4*d`, `d/h`,
+/// `ceil(n/k)`) up to the first `,` `]` `}` `>` or `)` at nesting depth 0,
+/// and reports errors at the token where they are.
+mlir::ParseResult parseSizeExpr(mlir::AsmParser &parser, sym::Expr &result);
+/// As parseSizeExpr, but returns std::nullopt (consuming nothing) when the
+/// next token cannot start a size.
+mlir::OptionalParseResult parseOptionalSizeExpr(mlir::AsmParser &parser,
+                                                sym::Expr &result);
+/// Prints a size in the form parseSizeExpr reads.
+void printSizeExpr(mlir::AsmPrinter &printer, const sym::Expr &expr);
+/// The same text printSizeExpr writes.
+std::string formatSizeExpr(const sym::Expr &expr);
+
+/// Custom directive for shaped types: `[b, n, d]`.
+mlir::ParseResult parseDimList(mlir::AsmParser &parser,
+                               llvm::SmallVector<DimAttr> &dims);
+void printDimList(mlir::AsmPrinter &printer, llvm::ArrayRef<DimAttr> dims);
+
+} // namespace nn
+} // namespace costopt
+
+#endif // COSTOPT_DIALECT_NN_NNDIALECT_H

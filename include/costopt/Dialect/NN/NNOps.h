@@ -1,0 +1,36 @@
+//===- NNOps.h - nn dialect operations --------------------------*- C++ -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_DIALECT_NN_NNOPS_H
+#define COSTOPT_DIALECT_NN_NNOPS_H
+
+#include "costopt/Dialect/NN/NNDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "costopt/Dialect/NN/NNInterfaces.h.inc"
+
+namespace costopt {
+namespace nn {
+
+/// The shared assembly of layer ops:
+///   nn.op %a[, %b] {key = size, flag, key = "text"} : type[, type] [-> type]
+/// The result type is printed only when it differs from the first operand's.
+mlir::ParseResult parseLayerOp(mlir::OpAsmParser &parser, mlir::OperationState &result);
+void printLayerOp(mlir::Operation *op, mlir::OpAsmPrinter &printer);
+
+} // namespace nn
+} // namespace costopt
+
+#define GET_OP_CLASSES
+#include "costopt/Dialect/NN/NNOps.h.inc"
+
+#endif // COSTOPT_DIALECT_NN_NNOPS_H

@@ -1,0 +1,49 @@
+//===- NNTypes.td - nn dialect types -----------------------*- tablegen -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_DIALECT_NN_NNTYPES_TD
+#define COSTOPT_DIALECT_NN_NNTYPES_TD
+
+include "costopt/Dialect/NN/NNAttributes.td"
+
+class NN_ShapedType<string name, string typeMnemonic, string what>
+    : NN_Type<name, typeMnemonic> {
+  let parameters = (ins ArrayRefParameter<"::costopt::nn::DimAttr", "sizes">:$shape);
+  let assemblyFormat = "`<` custom<DimList>($shape) `>`";
+  let extraClassDeclaration = [{
+    /// The sizes as symbolic expressions.
+    ::llvm::SmallVector<::costopt::sym::Expr> getShapeExprs() const;
+    unsigned getRank() const { return getShape().size(); }
+    /// The size of dimension `i`; negative `i` counts from the end.
+    ::costopt::sym::Expr getDimExpr(int i) const;
+  }];
+  let builders = [
+    TypeBuilder<(ins "::llvm::ArrayRef<::costopt::sym::Expr>":$exprs)>
+  ];
+  let genVerifyDecl = 1;
+}
+
+def NN_SeqType : NN_ShapedType<"Seq", "seq", "activations"> {
+  let summary = "Activations: a tensor of real numbers with symbolic sizes";
+  let description = [{
+    `!nn.seq<[b, n, d]>`: activations laid out as [..., positions, features].
+    The last dimension is the feature width, the one before it the sequence
+    axis (n). The element type is not part of the type: the report chooses it
+    (`--dtype`), because the architecture's costs are the same formulas at
+    every precision.
+  }];
+}
+
+def NN_TokensType : NN_ShapedType<"Tokens", "tokens", "token ids"> {
+  let summary = "Token ids with symbolic sizes";
+  let description = [{
+    `!nn.tokens<[b, n]>`: integer token ids, the input of `nn.embedding`.
+  }];
+}
+
+def NN_AnyShaped : AnyTypeOf<[NN_SeqType, NN_TokensType]>;
+
+#endif // COSTOPT_DIALECT_NN_NNTYPES_TD

@@ -1,0 +1,263 @@
+//===- NNDialect.cpp - nn dialect, sizes and types ------------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Sizes are read from MLIR's own tokens (identifiers, integers, `* / + -`,
+// parentheses), rebuilt into text and handed to the symbolic algebra's
+// parser; each piece of text remembers the token it came from, so an error
+// in `ceil(n/(k - 1)` points at the right column of the .mlir file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Dialect/NN/NNDialect.h"
+#include "costopt/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace costopt;
+using namespace costopt::nn;
+
+#include "costopt/Dialect/NN/NNDialect.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "costopt/Dialect/NN/NNAttributes.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "costopt/Dialect/NN/NNTypes.cpp.inc"
+
+void NNDialect::initialize() {
+  registerAttributes();
+  registerTypes();
+  addOperations<
+#define GET_OP_LIST
+#include "costopt/Dialect/NN/NNOps.cpp.inc"
+      >();
+}
+
+void NNDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "costopt/Dialect/NN/NNAttributes.cpp.inc"
+      >();
+}
+
+void NNDialect::registerTypes() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "costopt/Dialect/NN/NNTypes.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Size expressions
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Text rebuilt from tokens, with the source location of each piece.
+struct TokenText {
+  std::string text;
+  llvm::SmallVector<std::pair<size_t, llvm::SMLoc>> pieces;
+
+  void append(llvm::StringRef piece, llvm::SMLoc loc) {
+    if (!text.empty())
+      text += ' ';
+    pieces.push_back({text.size(), loc});
+    text += piece.str();
+  }
+
+  /// The location of the piece containing byte `offset` of `text`.
+  llvm::SMLoc locationOf(size_t offset) const {
+    llvm::SMLoc loc = pieces.empty() ? llvm::SMLoc() : pieces.front().second;
+    for (auto [start, pieceLoc] : pieces)
+      if (start <= offset)
+        loc = pieceLoc;
+    return loc;
+  }
+};
+
+/// Reads size tokens until a token that cannot continue the expression at
+/// depth 0. Returns std::nullopt if not even one token was read.
+OptionalParseResult readSizeTokens(AsmParser &parser, TokenText &out) {
+  int depth = 0;
+  while (true) {
+    llvm::SMLoc loc = parser.getCurrentLocation();
+    if (succeeded(parser.parseOptionalLParen())) {
+      ++depth;
+      out.append("(", loc);
+    } else if (depth > 0 && succeeded(parser.parseOptionalRParen())) {
+      --depth;
+      out.append(")", loc);
+    } else if (depth > 0 && succeeded(parser.parseOptionalComma())) {
+      out.append(",", loc);
+    } else if (succeeded(parser.parseOptionalStar())) {
+      out.append("*", loc);
+    } else if (succeeded(parser.parseOptionalSlash())) {
+      out.append("/", loc);
+    } else if (succeeded(parser.parseOptionalPlus())) {
+      out.append("+", loc);
+    } else if (succeeded(parser.parseOptionalMinus())) {
+      out.append("-", loc);
+    } else {
+      llvm::APInt value;
+      OptionalParseResult integer = parser.parseOptionalInteger(value);
+      if (integer.has_value()) {
+        if (failed(*integer))
+          return failure();
+        out.append(llvm::toString(value, 10, /*Signed=*/false), loc);
+        continue;
+      }
+      llvm::StringRef keyword;
+      if (succeeded(parser.parseOptionalKeyword(&keyword))) {
+        out.append(keyword, loc);
+        continue;
+      }
+      break;
+    }
+  }
+  if (out.pieces.empty())
+    return std::nullopt;
+  if (depth != 0)
+    return parser.emitError(parser.getCurrentLocation(),
+                            "expected ')' to close the size expression");
+  return success();
+}
+
+/// Reports a SymError at the token it points into.
+ParseResult emitSymError(AsmParser &parser, const TokenText &tokens, llvm::Error error,
+                         llvm::StringRef context) {
+  std::string message;
+  std::optional<size_t> offset;
+  llvm::handleAllErrors(std::move(error), [&](const sym::SymError &e) {
+    message = e.getMessage();
+    offset = e.getOffset();
+  });
+  llvm::SMLoc loc = offset ? tokens.locationOf(*offset) : tokens.locationOf(0);
+  return parser.emitError(loc, context) << message;
+}
+
+} // namespace
+
+OptionalParseResult costopt::nn::parseOptionalSizeExpr(AsmParser &parser, sym::Expr &result) {
+  TokenText tokens;
+  OptionalParseResult read = readSizeTokens(parser, tokens);
+  if (!read.has_value() || failed(*read))
+    return read;
+  auto expr = sym::parse(tokens.text);
+  if (!expr)
+    return emitSymError(parser, tokens, expr.takeError(), "invalid size: ");
+  result = *expr;
+  return success();
+}
+
+ParseResult costopt::nn::parseSizeExpr(AsmParser &parser, sym::Expr &result) {
+  OptionalParseResult parsed = parseOptionalSizeExpr(parser, result);
+  if (!parsed.has_value())
+    return parser.emitError(parser.getCurrentLocation(),
+                            "expected a size (an integer, a symbol or an expression)");
+  return *parsed;
+}
+
+std::string costopt::nn::formatSizeExpr(const sym::Expr &expr) {
+  sym::PrintOptions options;
+  options.notation = sym::Notation::Ascii;
+  options.powersAsProducts = true;
+  return sym::print(expr, options);
+}
+
+void costopt::nn::printSizeExpr(AsmPrinter &printer, const sym::Expr &expr) {
+  printer.getStream() << formatSizeExpr(expr);
+}
+
+//===----------------------------------------------------------------------===//
+// DimAttr
+//===----------------------------------------------------------------------===//
+
+sym::Expr DimAttr::getExpr() const {
+  // The text was produced by the algebra's printer, so it always parses.
+  return cantFail(sym::parse(getText()));
+}
+
+Attribute DimAttr::parse(AsmParser &parser, Type) {
+  sym::Expr expr;
+  if (parser.parseLess() || parseSizeExpr(parser, expr) || parser.parseGreater())
+    return {};
+  return DimAttr::get(parser.getContext(), expr);
+}
+
+void DimAttr::print(AsmPrinter &printer) const {
+  printer << "<";
+  printSizeExpr(printer, getExpr());
+  printer << ">";
+}
+
+//===----------------------------------------------------------------------===//
+// Shaped types
+//===----------------------------------------------------------------------===//
+
+ParseResult costopt::nn::parseDimList(AsmParser &parser,
+                                      llvm::SmallVector<DimAttr> &dims) {
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() -> ParseResult {
+    sym::Expr expr;
+    if (parseSizeExpr(parser, expr))
+      return failure();
+    dims.push_back(DimAttr::get(parser.getContext(), expr));
+    return success();
+  });
+}
+
+void costopt::nn::printDimList(AsmPrinter &printer, llvm::ArrayRef<DimAttr> dims) {
+  printer << "[";
+  llvm::interleaveComma(dims, printer.getStream(),
+                        [&](DimAttr dim) { printSizeExpr(printer, dim.getExpr()); });
+  printer << "]";
+}
+
+static llvm::SmallVector<DimAttr> toDimAttrs(MLIRContext *context,
+                                             llvm::ArrayRef<sym::Expr> exprs) {
+  llvm::SmallVector<DimAttr> dims;
+  for (const sym::Expr &e : exprs)
+    dims.push_back(DimAttr::get(context, e));
+  return dims;
+}
+
+static LogicalResult verifyShape(llvm::function_ref<InFlightDiagnostic()> emitError,
+                                 llvm::ArrayRef<DimAttr> shape) {
+  if (shape.empty())
+    return emitError() << "needs at least one dimension";
+  for (DimAttr dim : shape)
+    if (!dim)
+      return emitError() << "has a null dimension";
+  return success();
+}
+
+// The two shaped types share their accessors; only the storage differs.
+#define COSTOPT_SHAPED_TYPE_METHODS(TypeName)                                   \
+  TypeName TypeName::get(MLIRContext *context, llvm::ArrayRef<sym::Expr> exprs) { \
+    return Base::get(context, toDimAttrs(context, exprs));                      \
+  }                                                                             \
+  llvm::SmallVector<sym::Expr> TypeName::getShapeExprs() const {                \
+    llvm::SmallVector<sym::Expr> exprs;                                         \
+    for (DimAttr dim : getShape())                                              \
+      exprs.push_back(dim.getExpr());                                           \
+    return exprs;                                                               \
+  }                                                                             \
+  sym::Expr TypeName::getDimExpr(int i) const {                                 \
+    int rank = getShape().size();                                               \
+    return getShape()[i < 0 ? rank + i : i].getExpr();                          \
+  }                                                                             \
+  LogicalResult TypeName::verify(                                               \
+      llvm::function_ref<InFlightDiagnostic()> emitError,                       \
+      llvm::ArrayRef<DimAttr> shape) {                                          \
+    return verifyShape(emitError, shape);                                       \
+  }
+
+COSTOPT_SHAPED_TYPE_METHODS(SeqType)
+COSTOPT_SHAPED_TYPE_METHODS(TokensType)
+#undef COSTOPT_SHAPED_TYPE_METHODS

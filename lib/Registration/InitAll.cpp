@@ -1,0 +1,17 @@
+//===- InitAll.cpp - Register every costopt dialect and pass --------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/InitAll.h"
+
+#include "costopt/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void costopt::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<costopt::nn::NNDialect>();
+}
+
+void costopt::registerAllPasses() {}

@@ -1,0 +1,26 @@
+# -*- Python -*-
+# lit configuration for costopt's regression tests (FileCheck over tool output).
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "COSTOPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".json"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.costopt_obj_root, "test")
+config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%costopt_src", config.costopt_src_root))
+config.substitutions.append(("%examples", os.path.join(config.costopt_src_root, "examples")))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.costopt_tools_dir, config.llvm_tools_dir]
+tools = ["costopt-opt", ToolSubst("costopt", unresolved="ignore")]
+llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -7,11 +7,14 @@
 #include "costopt/InitAll.h"
 
 #include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/Interfaces/CostModel.h"
+#include "costopt/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
 void costopt::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<costopt::nn::NNDialect>();
+  costopt::registerCostModelInterfaces(registry);
 }
 
-void costopt::registerAllPasses() {}
+void costopt::registerAllPasses() { costopt::registerCostoptPasses(); }

@@ -129,9 +129,18 @@ Expr costopt::sym::simplify(const Expr &expr, const Assumptions &assumptions) {
             continue;
           }
         }
-        if (rounding && assumptions.knowsDivides(args[0], args[1])) {
-          // Exact quotient of non-monomials: keep it as a rounding of an exact
-          // value; the atom's own canonicalisation cannot see the fact.
+        if (atom.kind == AtomKind::Max || atom.kind == AtomKind::Min) {
+          // Order facts (r <= n) decide extrema the assumption-free
+          // canonicalisation cannot.
+          Sign sign = decideSign(args[0] - args[1], assumptions);
+          bool firstLarger = sign == Sign::Positive || sign == Sign::NonNegative ||
+                             sign == Sign::Zero;
+          bool secondLarger = sign == Sign::Negative || sign == Sign::NonPositive;
+          if (firstLarger || secondLarger) {
+            bool pickFirst = (atom.kind == AtomKind::Max) == firstLarger;
+            product = product * cantFail((pickFirst ? args[0] : args[1]).pow(f.exponent));
+            continue;
+          }
         }
         switch (atom.kind) {
         case AtomKind::Log: base = Expr::log(args[0], args[1]); break;

@@ -487,19 +487,65 @@ Expr Expr::floorDiv(const Expr &num, const Expr &den) {
   return makeRounding(AtomKind::Floor, num, den);
 }
 
+/// The arguments of a max (or min) atom standing alone with coefficient 1.
+static std::optional<std::vector<Expr>> extremumArgs(AtomKind kind, const Expr &e) {
+  if (!e.isMonomial() || e.getTerms()[0].coefficient != Rational(1, 1) ||
+      e.getTerms()[0].factors.size() != 1 || e.getTerms()[0].factors[0].exponent != 1 ||
+      e.getTerms()[0].factors[0].atom->kind != kind)
+    return std::nullopt;
+  return e.getTerms()[0].factors[0].atom->args;
+}
+
+/// max/min of many values: flattens nested extrema, drops candidates that
+/// another provably dominates, and nests what is left in canonical order.
+static Expr makeExtremumOf(AtomKind kind, llvm::ArrayRef<Expr> values) {
+  bool wantMax = kind == AtomKind::Max;
+  std::vector<Expr> flat;
+  for (const Expr &v : values) {
+    if (auto args = extremumArgs(kind, v))
+      flat.insert(flat.end(), args->begin(), args->end());
+    else
+      flat.push_back(v);
+  }
+  assert(!flat.empty() && "extremum of nothing");
+  // a dominates b when a - b >= 0 (max) or a - b <= 0 (min), provably.
+  auto dominates = [&](const Expr &a, const Expr &b) {
+    Sign sign = decideSign(a - b, Assumptions{});
+    if (sign == Sign::Zero)
+      return true;
+    return wantMax ? (sign == Sign::Positive || sign == Sign::NonNegative)
+                   : (sign == Sign::Negative || sign == Sign::NonPositive);
+  };
+  std::vector<Expr> kept;
+  for (size_t i = 0; i < flat.size(); ++i) {
+    bool dominated = false;
+    for (size_t j = 0; j < flat.size() && !dominated; ++j) {
+      if (i == j)
+        continue;
+      // Of two equal candidates keep the first.
+      if (flat[i] == flat[j])
+        dominated = j < i;
+      else
+        dominated = dominates(flat[j], flat[i]);
+    }
+    if (!dominated)
+      kept.push_back(flat[i]);
+  }
+  llvm::sort(kept, [](const Expr &a, const Expr &b) { return Expr::compare(a, b) < 0; });
+  Expr result = kept.back();
+  for (size_t i = kept.size() - 1; i-- > 0;)
+    result = fromAtom(Atom{kind, "", {kept[i], result}});
+  return result;
+}
+
 static Expr makeExtremum(AtomKind kind, Expr lhs, Expr rhs) {
   if (lhs == rhs)
     return lhs;
-  // Decide with the weakest assumptions (every symbol >= 1) when possible.
-  Sign sign = decideSign(lhs - rhs, Assumptions{});
-  bool wantMax = kind == AtomKind::Max;
-  if (sign == Sign::Positive || sign == Sign::NonNegative || sign == Sign::Zero)
-    return wantMax ? lhs : rhs;
-  if (sign == Sign::Negative || sign == Sign::NonPositive)
-    return wantMax ? rhs : lhs;
-  if (Expr::compare(lhs, rhs) > 0)
-    std::swap(lhs, rhs);
-  return fromAtom(Atom{kind, "", {lhs, rhs}});
+  return makeExtremumOf(kind, {lhs, rhs});
+}
+
+Expr Expr::maxOf(llvm::ArrayRef<Expr> values) {
+  return makeExtremumOf(AtomKind::Max, values);
 }
 
 Expr Expr::max(const Expr &lhs, const Expr &rhs) {

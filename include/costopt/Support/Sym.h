@@ -142,6 +142,8 @@ public:
   static Expr ceilDiv(const Expr &num, const Expr &den);
   static Expr floorDiv(const Expr &num, const Expr &den);
   static Expr max(const Expr &lhs, const Expr &rhs);
+  /// max of one or more values, flattened and without dominated candidates.
+  static Expr maxOf(llvm::ArrayRef<Expr> values);
   static Expr min(const Expr &lhs, const Expr &rhs);
 
   llvm::ArrayRef<Term> getTerms() const { return terms; }
@@ -243,8 +245,9 @@ struct Constraint {
 /// the algebra cannot use are an error naming them.
 llvm::Error addConstraint(Assumptions &assumptions, const Constraint &constraint);
 
-/// Applies divisibility facts: ceil(x/y) and floor(x/y) become x/y when
-/// y divides x is known.
+/// Applies the assumptions: ceil(x/y) and floor(x/y) become x/y when y
+/// divides x is known, and max/min pick the argument order facts prove
+/// larger or smaller (min(r, n) is r under r <= n).
 Expr simplify(const Expr &expr, const Assumptions &assumptions);
 
 //===----------------------------------------------------------------------===//

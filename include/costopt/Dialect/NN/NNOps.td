@@ -146,13 +146,15 @@ def NN_EmbeddingOp : NN_LayerOp<"embedding"> {
   let summary = "Looks token ids up in a [vocab, d] table";
   let description = [{
     `!nn.tokens<[b, n]>` to `!nn.seq<[b, n, d]>`; `vocab` is the table's row
-    count (after any padding).
+    count (after any padding). `tied` marks a second lookup into a table
+    another `nn.embedding` owns (a decoder sharing the encoder's table), so
+    its parameters are counted once.
 
     ```mlir
     %e = nn.embedding %t {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>
     ```
   }];
-  let arguments = (ins NN_TokensType:$input, NN_DimAttr:$vocab);
+  let arguments = (ins NN_TokensType:$input, NN_DimAttr:$vocab, UnitAttr:$tied);
   let results = (outs NN_SeqType:$result);
 }
 

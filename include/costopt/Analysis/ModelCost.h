@@ -1,0 +1,93 @@
+//===- ModelCost.h - Whole-model cost analysis ------------------*- C++ -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Combines the per-op cost rules over a model: totals multiplied through
+// nn.repeat counts, peak activation memory from value lifetimes, sequential
+// depth composed position by position, and maximum path length.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_ANALYSIS_MODELCOST_H
+#define COSTOPT_ANALYSIS_MODELCOST_H
+
+#include "costopt/Interfaces/CostModel.h"
+
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+#include <vector>
+
+namespace costopt {
+namespace nn {
+class ModelOp;
+} // namespace nn
+
+/// One op occurrence in the model.
+struct LayerCost {
+  mlir::Operation *op = nullptr;
+  std::string opName;   ///< "nn.attention"
+  std::string location; ///< file:line:col
+  /// How many times it runs: the product of enclosing nn.repeat counts.
+  sym::Expr multiplicity{1};
+  OpCost cost; ///< one application
+  /// False for ops without cost rules; their FLOPs are unknown(op).
+  bool priced = true;
+};
+
+/// Depth of a value at position t: the maximum of slope·t + offset.
+struct DepthPiece {
+  int64_t slope; ///< -1, 0 or 1
+  sym::Expr offset;
+};
+
+/// The longest chain of mixing ops leading to a value (for path length).
+struct PathSummary {
+  sym::Expr hops;          ///< mixing-op applications on the chain
+  sym::Expr reach;         ///< positions one chain can move information
+  bool unboundedReach = false; ///< a full/causal mixer is on the chain
+  bool recurrent = false;      ///< a recurrence is on the chain
+};
+
+struct ModelCost {
+  CostOptions options;
+  std::vector<LayerCost> layers;
+  std::vector<std::string> symbolOrder;
+
+  sym::Expr flops, coreFlops, params;
+  /// Activation elements at the busiest moment of a forward/decode pass, or
+  /// everything stored for the backward pass in backward/train mode.
+  sym::Expr peakActivationElements;
+  sym::Expr kvCacheElements;
+  /// Elements read and written (activations and weights) in the mode.
+  sym::Expr trafficElements;
+
+  /// Steps that must run one after another (see docs/CountingConventions.md).
+  sym::Expr sequentialDepth;
+  /// Whether every transfer function was exact (false: an upper bound).
+  bool depthExact = true;
+  /// Mixing-op applications between the farthest connected positions along
+  /// the model's longest chain of mixers.
+  sym::Expr maxPathLength;
+  /// Receptive field when it is finite (positions farther apart never
+  /// connect when it is below n).
+  std::optional<sym::Expr> receptiveField;
+};
+
+/// Analyses `model`. Ops without cost rules produce a warning at their
+/// location and an explicit unknown(op) term; never a silent zero.
+mlir::FailureOr<ModelCost> analyzeModel(nn::ModelOp model, const CostOptions &options);
+
+/// The layer's own per-application "sequential operations" class and the
+/// path length a stack of such layers needs to connect n positions (Table 1).
+struct TableRowFigures {
+  sym::Expr sequentialOps;
+  sym::Expr pathLength;
+};
+TableRowFigures tableRowFigures(const LayerCost &layer);
+
+} // namespace costopt
+
+#endif // COSTOPT_ANALYSIS_MODELCOST_H

@@ -1,0 +1,104 @@
+//===- CostModel.h - Per-op cost rules --------------------------*- C++ -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// What one op application costs, as exact expressions in the model's
+// symbols. Whole-model analyses (lib/Analysis) combine these.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_INTERFACES_COSTMODEL_H
+#define COSTOPT_INTERFACES_COSTMODEL_H
+
+#include "costopt/Support/Sym.h"
+
+#include "mlir/IR/OpDefinition.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace costopt {
+
+/// What is being costed.
+enum class CostMode {
+  Forward,  ///< one forward pass over n positions
+  Backward, ///< the gradient computation only
+  Train,    ///< forward + backward
+  Decode,   ///< one new token per sequence, attending to a cache of n
+};
+
+llvm::StringRef stringifyCostMode(CostMode mode);
+std::optional<CostMode> parseCostMode(llvm::StringRef text);
+
+struct CostOptions {
+  CostMode mode = CostMode::Forward;
+};
+
+/// One named contribution to an op's forward FLOPs (1 multiply-add = 2
+/// FLOPs). `matmul` terms cost twice as much again in the backward pass
+/// (gradients for inputs and weights); element-wise terms once.
+struct FlopTerm {
+  std::string rule;
+  sym::Expr flops;
+  bool matmul = false;
+};
+
+/// How an op connects positions, for sequential depth and path length.
+enum class Mixing {
+  Pointwise, ///< output t depends on input t only
+  Full,      ///< every output depends on every input (one hop)
+  Causal,    ///< output t depends on inputs <= t (one hop)
+  Window,    ///< output t depends on inputs in [t - reachBack, t + reachAhead] (one hop)
+  Recurrent, ///< h_t depends on h_{t-1} and x_t: a chain along the sequence
+  Scan,      ///< a recurrence computed by a parallel prefix scan
+};
+
+llvm::StringRef stringifyMixing(Mixing mixing);
+
+struct OpCost {
+  /// Forward FLOPs in the mode's shape (decode: one position), by rule.
+  llvm::SmallVector<FlopTerm, 4> terms;
+  /// Backward FLOPs beyond the rule for `terms` (an embedding's scatter-add).
+  sym::Expr backwardExtra;
+  /// The term "Attention Is All You Need" Table 1 counts, forward.
+  sym::Expr core;
+  /// The row of Table 1 this op belongs to ("" for non-mixing layers).
+  std::string tableRow;
+  sym::Expr params;
+  /// Elements of the results.
+  sym::Expr outputElements;
+  /// Elements alive only while the op runs (the n×n score matrix).
+  sym::Expr workspaceElements;
+  /// Intermediates kept for the backward pass besides the output.
+  sym::Expr savedElements;
+  /// Key/value cache elements needed for decoding.
+  sym::Expr kvCacheElements;
+  /// Activation elements read (weights are counted through params).
+  sym::Expr readElements;
+
+  Mixing mixing = Mixing::Pointwise;
+  /// Window: how far back / ahead one application reaches.
+  sym::Expr reachBack, reachAhead;
+  /// Stacked applications inside the op (recurrent layers, dilation stack).
+  sym::Expr applications{1};
+  /// Dilations of each stacked application, for convolution stacks.
+  llvm::SmallVector<sym::Expr, 4> dilations;
+
+  /// Total FLOPs under the options' mode.
+  sym::Expr totalFlops(CostMode mode) const;
+};
+
+/// Attaches CostModelOpInterface to every nn op.
+void registerCostModelInterfaces(mlir::DialectRegistry &registry);
+
+} // namespace costopt
+
+#include "costopt/Interfaces/CostModelInterface.h.inc"
+
+#endif // COSTOPT_INTERFACES_COSTMODEL_H

@@ -1,0 +1,38 @@
+//===- Passes.td - costopt passes --------------------------*- tablegen -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_TRANSFORMS_PASSES_TD
+#define COSTOPT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AnnotateCosts : Pass<"costopt-annotate-costs", "::costopt::nn::ModelOp"> {
+  let summary = "Writes each op's exact cost formulas as attributes";
+  let description = [{
+    Runs the cost model on every op of an `nn.model` and attaches the
+    results as string attributes, so tests (and curious users) can read the
+    formulas next to the op they belong to:
+
+    ```mlir
+    %a = nn.attention %x {heads = h, causal} : !nn.seq<[b, n, d]>
+    // becomes
+    %a = nn.attention %x {causal, costopt.core = "2*b*d*n^2 + 2*b*d*n",
+                          costopt.flops = "...", costopt.params = "4*d^2 + 4*d",
+                          heads = h} : !nn.seq<[b, n, d]>
+    ```
+
+    The model op itself gets the totals (`costopt.total_flops`,
+    `costopt.total_params`, `costopt.sequential_depth`,
+    `costopt.max_path_length`, `costopt.peak_activations`).
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"forward\"",
+           "forward, backward, train or decode">,
+  ];
+  let dependentDialects = ["::costopt::nn::NNDialect"];
+}
+
+#endif // COSTOPT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,606 @@
+//===- ModelCost.cpp - Whole-model cost analysis --------------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Totals are sums of per-op costs times the product of enclosing repeat
+// counts. Depth is composed position by position: every value carries the
+// depth of each of its positions t as max_i(slope_i·t + offset_i), which is
+// closed under the transfer functions of all mixers (a recurrence turns any
+// input into t + c, a causal mixer keeps a non-decreasing profile, a full
+// mixer flattens it), so L stacked recurrent layers give n + L - 1, not n·L.
+// A repeat is composed symbolically: three iterations establish the
+// per-iteration increment, which is then multiplied by the count.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Analysis/ModelCost.h"
+
+#include "costopt/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+using namespace costopt;
+using namespace costopt::nn;
+using sym::Expr;
+using mlir::Operation;
+using mlir::Value;
+
+namespace {
+
+std::string formatLocation(mlir::Location loc) {
+  if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
+    return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
+            llvm::Twine(file.getColumn()))
+        .str();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
+
+Expr lengthOfValue(Value value) {
+  if (auto seq = llvm::dyn_cast<SeqType>(value.getType()))
+    return seq.getRank() >= 2 ? seq.getDimExpr(-2) : Expr(1);
+  if (auto tokens = llvm::dyn_cast<TokensType>(value.getType()))
+    return tokens.getDimExpr(-1);
+  return Expr(1);
+}
+
+/// Elements of a model input under the mode (decode: one position).
+Expr inputElements(Value value, const CostOptions &options) {
+  llvm::SmallVector<Expr> shape;
+  if (auto seq = llvm::dyn_cast<SeqType>(value.getType()))
+    shape = seq.getShapeExprs();
+  else if (auto tokens = llvm::dyn_cast<TokensType>(value.getType()))
+    shape = tokens.getShapeExprs();
+  Expr elements(1);
+  bool tokens = llvm::isa<TokensType>(value.getType());
+  size_t lengthIndex = tokens ? shape.size() - 1 : shape.size() - 2;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (!(options.mode == CostMode::Decode && i == lengthIndex && shape.size() >= 2))
+      elements *= shape[i];
+  return elements;
+}
+
+//===----------------------------------------------------------------------===//
+// Depth profiles
+//===----------------------------------------------------------------------===//
+
+/// slope -> offset; at most the slopes -1, 0, 1.
+using Profile = std::map<int64_t, Expr>;
+
+void addPiece(Profile &profile, int64_t slope, const Expr &offset) {
+  auto it = profile.find(slope);
+  if (it == profile.end())
+    profile.emplace(slope, offset);
+  else
+    it->second = Expr::max(it->second, offset);
+}
+
+Profile merge(const Profile &a, const Profile &b) {
+  Profile result = a;
+  for (const auto &[slope, offset] : b)
+    addPiece(result, slope, offset);
+  return result;
+}
+
+Profile shifted(const Profile &profile, const Expr &by) {
+  Profile result;
+  for (const auto &[slope, offset] : profile)
+    result.emplace(slope, offset + by);
+  return result;
+}
+
+/// The largest depth over positions 0..n-1.
+Expr maxOver(const Profile &profile, const Expr &n) {
+  std::optional<Expr> best;
+  for (const auto &[slope, offset] : profile) {
+    Expr value = slope > 0 ? Expr(slope) * (n - Expr(1)) + offset : offset;
+    best = best ? Expr::max(*best, value) : value;
+  }
+  return best ? *best : Expr();
+}
+
+/// Everything the analysis tracks per SSA value.
+struct ValueState {
+  Profile depth;
+  PathSummary path;
+};
+
+bool sameShape(const Profile &a, const Profile &b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip(a, b))
+    if (x.first != y.first)
+      return false;
+  return true;
+}
+
+class ModelAnalysis {
+public:
+  ModelAnalysis(ModelOp model, const CostOptions &options) : model(model) {
+    result.options = options;
+    result.symbolOrder = model.getSymbolNames();
+  }
+
+  mlir::FailureOr<ModelCost> run() {
+    mlir::Block &body = model.getBodyBlock();
+    collectLayers(body, Expr(1));
+    for (const LayerCost &layer : result.layers) {
+      result.flops += layer.multiplicity * layer.cost.totalFlops(result.options.mode);
+      result.coreFlops += layer.multiplicity * layer.cost.core;
+      result.params += layer.multiplicity * layer.cost.params;
+      result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
+      result.trafficElements += layer.multiplicity * traffic(layer.cost);
+    }
+    computeMemory(body);
+    computeDepthAndPaths(body);
+    return result;
+  }
+
+private:
+  const CostOptions &options() const { return result.options; }
+
+  Expr traffic(const OpCost &cost) const {
+    Expr forward = cost.readElements + cost.outputElements + cost.params;
+    // Backward: read the saved activations and the output gradient, write
+    // the input gradient; read the weights and write their gradients.
+    Expr backward = Expr(2) * (cost.readElements + cost.outputElements) +
+                    Expr(2) * cost.params;
+    switch (options().mode) {
+    case CostMode::Forward:
+    case CostMode::Decode:
+      return forward;
+    case CostMode::Backward:
+      return backward;
+    case CostMode::Train:
+      return forward + backward;
+    }
+    llvm_unreachable("unhandled mode");
+  }
+
+  void collectLayers(mlir::Block &block, const Expr &multiplicity) {
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        collectLayers(repeat.getBodyBlock(), multiplicity * repeat.getCount().getExpr());
+        continue;
+      }
+      if (llvm::isa<OutputOp, YieldOp>(op))
+        continue;
+      LayerCost layer;
+      layer.op = &op;
+      layer.opName = op.getName().getStringRef().str();
+      layer.location = formatLocation(op.getLoc());
+      layer.multiplicity = multiplicity;
+      if (auto priced = llvm::dyn_cast<CostModelOpInterface>(op)) {
+        layer.cost = priced.getCost(options());
+      } else {
+        // Never a silent zero: an explicit unknown term and a warning.
+        layer.priced = false;
+        std::string name = op.getName().getStringRef().str();
+        std::replace(name.begin(), name.end(), '.', '_');
+        layer.cost.terms.push_back({"no cost rule", Expr::unknown(name), false});
+        layer.cost.params = Expr::unknown(name + "_params");
+        op.emitWarning() << "costopt has no cost rule for '" << op.getName()
+                         << "'; its costs are reported as unknown(" << name << ")";
+      }
+      result.layers.push_back(std::move(layer));
+    }
+  }
+
+  const OpCost *costOf(Operation *op) const {
+    for (const LayerCost &layer : result.layers)
+      if (layer.op == op)
+        return &layer.cost;
+    return nullptr;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Memory
+  //===--------------------------------------------------------------------===//
+
+  void computeMemory(mlir::Block &body) {
+    Expr inputs;
+    for (Value arg : body.getArguments())
+      inputs += inputElements(arg, options());
+    if (options().mode == CostMode::Backward || options().mode == CostMode::Train) {
+      // Everything the backward pass reads is kept: outputs and saved
+      // intermediates of every op application, plus the largest workspace.
+      Expr stored = inputs, workspace;
+      for (const LayerCost &layer : result.layers) {
+        stored += layer.multiplicity * (layer.cost.outputElements + layer.cost.savedElements);
+        workspace = Expr::max(workspace, layer.cost.workspaceElements);
+      }
+      result.peakActivationElements = stored + workspace;
+      return;
+    }
+    llvm::DenseMap<Value, Expr> sizes;
+    for (Value arg : body.getArguments())
+      sizes[arg] = inputElements(arg, options());
+    result.peakActivationElements = peakOfBlock(body, sizes);
+  }
+
+  /// Peak of live activation elements while `block` runs; `sizes` holds the
+  /// sizes of its arguments and of values defined outside it.
+  Expr peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes) {
+    // Index of the last op in this block using each value.
+    llvm::DenseMap<Value, unsigned> lastUse;
+    unsigned index = 0;
+    for (Operation &op : block) {
+      op.walk([&](Operation *nested) {
+        for (Value operand : nested->getOperands())
+          lastUse[operand] = index;
+      });
+      ++index;
+    }
+    llvm::SmallVector<Value> live;
+    for (Value arg : block.getArguments())
+      if (lastUse.count(arg))
+        live.push_back(arg);
+    auto liveSum = [&](llvm::function_ref<bool(Value)> keep) {
+      Expr sum;
+      for (Value v : live)
+        if (keep(v))
+          sum += sizes.lookup(v);
+      return sum;
+    };
+    Expr peak = liveSum([](Value) { return true; });
+    index = 0;
+    for (Operation &op : block) {
+      Expr point;
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        llvm::DenseMap<Value, Expr> inner = sizes;
+        for (auto [arg, init] : llvm::zip(repeat.getBodyBlock().getArguments(),
+                                          repeat.getInits())) {
+          inner[arg] = sizes.lookup(init);
+        }
+        Expr bodyPeak = peakOfBlock(repeat.getBodyBlock(), inner);
+        // Values that outlive the repeat stay alive beside its body.
+        point = liveSum([&](Value v) {
+                  return lastUse.lookup(v) > index ||
+                         !llvm::is_contained(repeat.getInits(), v);
+                }) +
+                bodyPeak;
+        for (auto [res, init] : llvm::zip(repeat.getResults(), repeat.getInits()))
+          sizes[res] = sizes.lookup(init);
+      } else if (const OpCost *cost = costOf(&op)) {
+        point = liveSum([](Value) { return true; }) + cost->workspaceElements +
+                cost->outputElements;
+        for (Value res : op.getResults())
+          sizes[res] = cost->outputElements;
+      } else {
+        point = liveSum([](Value) { return true; });
+      }
+      peak = Expr::max(peak, point);
+      llvm::erase_if(live, [&](Value v) { return lastUse.lookup(v) <= index; });
+      for (Value res : op.getResults())
+        if (lastUse.count(res))
+          live.push_back(res);
+      ++index;
+    }
+    return peak;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Depth and paths
+  //===--------------------------------------------------------------------===//
+
+  void computeDepthAndPaths(mlir::Block &body) {
+    llvm::DenseMap<Value, ValueState> states;
+    for (Value arg : body.getArguments())
+      states[arg] = ValueState{Profile{{0, Expr()}}, PathSummary{}};
+    transferBlock(body, states);
+    OutputOp output = model.getOutputOp();
+    Expr depth, path;
+    std::optional<Expr> field;
+    for (Value value : output.getValues()) {
+      const ValueState &state = states[value];
+      Expr n = lengthOfValue(value);
+      depth = Expr::max(depth, maxOver(state.depth, n));
+      Expr valuePath = state.path.hops;
+      if (!state.path.unboundedReach && state.path.recurrent)
+        valuePath = valuePath + n - Expr(1);
+      path = Expr::max(path, valuePath);
+      if (!state.path.unboundedReach && !state.path.recurrent && !state.path.hops.isZero()) {
+        Expr f = state.path.reach + Expr(1);
+        field = field ? Expr::max(*field, f) : f;
+      }
+    }
+    result.sequentialDepth = depth;
+    result.maxPathLength = path;
+    result.receptiveField = field;
+  }
+
+  void transferBlock(mlir::Block &block, llvm::DenseMap<Value, ValueState> &states) {
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        transferRepeat(repeat, states);
+        continue;
+      }
+      if (llvm::isa<OutputOp, YieldOp>(op))
+        continue;
+      ValueState out = transferOp(op, states);
+      for (Value res : op.getResults())
+        states[res] = out;
+    }
+  }
+
+  /// Body outputs (yielded states) for given carried states.
+  llvm::SmallVector<ValueState> iterate(RepeatOp repeat,
+                                        llvm::DenseMap<Value, ValueState> states,
+                                        llvm::ArrayRef<ValueState> carried) {
+    mlir::Block &body = repeat.getBodyBlock();
+    for (auto [arg, state] : llvm::zip(body.getArguments(), carried))
+      states[arg] = state;
+    transferBlock(body, states);
+    llvm::SmallVector<ValueState> yielded;
+    for (Value v : llvm::cast<YieldOp>(body.getTerminator()).getValues())
+      yielded.push_back(states[v]);
+    return yielded;
+  }
+
+  void transferRepeat(RepeatOp repeat, llvm::DenseMap<Value, ValueState> &states) {
+    Expr count = repeat.getCount().getExpr();
+    llvm::SmallVector<ValueState> s0;
+    for (Value init : repeat.getInits())
+      s0.push_back(states[init]);
+    auto s1 = iterate(repeat, states, s0);
+    auto s2 = iterate(repeat, states, s1);
+    auto s3 = iterate(repeat, states, s2);
+    llvm::SmallVector<ValueState> finalStates;
+    for (size_t i = 0; i < s0.size(); ++i) {
+      ValueState out;
+      // Depth: offsets grow by a constant per iteration once the profile's
+      // shape is stable (checked on iterations 1 to 3).
+      bool linear = sameShape(s1[i].depth, s2[i].depth) && sameShape(s2[i].depth, s3[i].depth);
+      if (linear) {
+        for (const auto &[slope, o1] : s1[i].depth) {
+          Expr step = s2[i].depth.at(slope) - o1;
+          if (s3[i].depth.at(slope) - s2[i].depth.at(slope) != step) {
+            linear = false;
+            break;
+          }
+          out.depth.emplace(slope, o1 + (count - Expr(1)) * step);
+        }
+      }
+      if (!linear) {
+        // Upper bound: every iteration adds at most the largest increment.
+        result.depthExact = false;
+        out.depth.clear();
+        for (const auto &[slope, o3] : s3[i].depth)
+          out.depth.emplace(slope, o3 + (count - Expr(3)) * Expr::max(o3 - s2[i].depth[slope],
+                                                                      Expr()));
+      }
+      // Paths: hops and reach grow by the body's own per iteration.
+      Expr hopStep = s2[i].path.hops - s1[i].path.hops;
+      Expr reachStep = s2[i].path.reach - s1[i].path.reach;
+      out.path = s1[i].path;
+      out.path.hops = s1[i].path.hops + (count - Expr(1)) * hopStep;
+      out.path.reach = s1[i].path.reach + (count - Expr(1)) * reachStep;
+      out.path.unboundedReach = s3[i].path.unboundedReach;
+      out.path.recurrent = s3[i].path.recurrent;
+      finalStates.push_back(std::move(out));
+    }
+    for (auto [res, state] : llvm::zip(repeat.getResults(), finalStates))
+      states[res] = state;
+  }
+
+  /// The longer of two chains (the one with more mixing applications).
+  static PathSummary longer(const PathSummary &a, const PathSummary &b) {
+    PathSummary result;
+    result.hops = Expr::max(a.hops, b.hops);
+    result.reach = Expr::max(a.reach, b.reach);
+    result.unboundedReach = a.unboundedReach || b.unboundedReach;
+    result.recurrent = a.recurrent || b.recurrent;
+    return result;
+  }
+
+  ValueState transferOp(Operation &op, llvm::DenseMap<Value, ValueState> &states) {
+    const OpCost *cost = costOf(&op);
+    Value primary = op.getNumOperands() ? op.getOperand(0) : Value();
+    Expr n = primary ? lengthOfValue(primary) : Expr(1);
+    ValueState in;
+    bool first = true;
+    for (Value operand : op.getOperands()) {
+      const ValueState &s = states[operand];
+      if (first) {
+        in = s;
+        first = false;
+        continue;
+      }
+      if (llvm::isa<AttentionOp>(op)) {
+        // Cross-attention: every output position sees the whole memory.
+        addPiece(in.depth, 0, maxOver(s.depth, lengthOfValue(operand)));
+      } else {
+        in.depth = merge(in.depth, s.depth);
+      }
+      in.path = longer(in.path, s.path);
+    }
+    if (in.depth.empty())
+      in.depth.emplace(0, Expr());
+    Mixing mixing = cost ? cost->mixing : Mixing::Pointwise;
+    ValueState out = in;
+    switch (mixing) {
+    case Mixing::Pointwise:
+      out.depth = shifted(in.depth, Expr(1));
+      break;
+    case Mixing::Full:
+      out.depth = Profile{{0, maxOver(in.depth, n) + Expr(1)}};
+      out.path.hops += Expr(1);
+      out.path.unboundedReach = true;
+      break;
+    case Mixing::Causal:
+      out.depth = causal(in.depth, Expr(1));
+      out.path.hops += Expr(1);
+      out.path.unboundedReach = true;
+      break;
+    case Mixing::Window: {
+      Profile profile = in.depth;
+      Expr firstDilation = cost->dilations.empty() ? Expr(1) : cost->dilations.front();
+      unsigned count = cost->dilations.empty() ? 1 : cost->dilations.size();
+      for (unsigned i = 0; i < count; ++i) {
+        Expr scale = cost->dilations.empty() ? Expr(1) : cost->dilations[i];
+        Expr back = rescale(cost->reachBack, scale, firstDilation);
+        Expr ahead = rescale(cost->reachAhead, scale, firstDilation);
+        profile = window(profile, back, ahead);
+        out.path.reach += back + ahead;
+      }
+      out.depth = profile;
+      out.path.hops += Expr(static_cast<int64_t>(count));
+      break;
+    }
+    case Mixing::Recurrent: {
+      auto recurrent = llvm::cast<RecurrentOp>(op);
+      // Each layer: forward h_t = f(h_{t-1}, x_t) gives t + 1 + max offset;
+      // the backward direction (n - 1 - t) + 1 + max over s >= t.
+      Profile profile = in.depth;
+      Expr layers = recurrent.getLayersExpr();
+      auto layerOnce = [&](const Profile &p) {
+        Profile next;
+        std::optional<Expr> forward;
+        for (const auto &[slope, offset] : p)
+          forward = forward ? Expr::max(*forward, offset) : offset;
+        addPiece(next, 1, *forward + Expr(1));
+        if (recurrent.getBidirectional()) {
+          std::optional<Expr> backward;
+          for (const auto &[slope, offset] : p) {
+            Expr v = Expr(slope + 1) * (n - Expr(1)) + offset;
+            backward = backward ? Expr::max(*backward, v) : v;
+          }
+          addPiece(next, -1, *backward + Expr(1));
+        }
+        return next;
+      };
+      if (auto constant = layers.getConstant(); constant && constant->den == 1 &&
+                                                constant->num <= 64) {
+        for (int64_t i = 0; i < static_cast<int64_t>(constant->num); ++i)
+          profile = layerOnce(profile);
+      } else {
+        Profile p1 = layerOnce(profile), p2 = layerOnce(p1), p3 = layerOnce(p2);
+        Profile combined;
+        for (const auto &[slope, o1] : p1) {
+          Expr step = p2.count(slope) ? p2.at(slope) - o1 : Expr();
+          if (!p3.count(slope) || p3.at(slope) - p2.at(slope) != step)
+            result.depthExact = false;
+          combined.emplace(slope, o1 + (layers - Expr(1)) * step);
+        }
+        profile = combined;
+      }
+      out.depth = profile;
+      out.path.hops += layers;
+      out.path.recurrent = true;
+      break;
+    }
+    case Mixing::Scan: {
+      // A parallel prefix scan: ceil(log2 n) combining levels, plus one
+      // step for the projections around it.
+      Expr levels = Expr::ceilDiv(Expr::log(Expr(2), n), Expr(1));
+      out.depth = causal(in.depth, levels + Expr(1));
+      out.path.hops += levels + Expr(1);
+      out.path.unboundedReach = true;
+      break;
+    }
+    }
+    return out;
+  }
+
+  static Expr rescale(const Expr &reach, const Expr &dilation, const Expr &firstDilation) {
+    if (dilation == firstDilation)
+      return reach;
+    auto scaled = (reach * dilation).divide(firstDilation);
+    return scaled ? *scaled : reach * dilation;
+  }
+
+  /// out(t) = max_{s <= t} in(s) + step.
+  static Profile causal(const Profile &in, const Expr &step) {
+    Profile out;
+    for (const auto &[slope, offset] : in)
+      addPiece(out, slope >= 0 ? slope : 0, offset + step);
+    return out;
+  }
+
+  /// out(t) = max_{t-back <= s <= t+ahead} in(s) + 1. Exact for flat pieces
+  /// and for rising pieces without lookahead; otherwise an upper bound.
+  Profile window(const Profile &in, const Expr &back, const Expr &ahead) {
+    Profile out;
+    for (const auto &[slope, offset] : in) {
+      Expr o = offset + Expr(1);
+      if (slope > 0 && !ahead.isZero()) {
+        o = o + Expr(slope) * ahead;
+        result.depthExact = false;
+      } else if (slope < 0 && !back.isZero()) {
+        o = o + Expr(-slope) * back;
+        result.depthExact = false;
+      }
+      addPiece(out, slope, o);
+    }
+    return out;
+  }
+
+  ModelOp model;
+  ModelCost result;
+};
+
+} // namespace
+
+mlir::FailureOr<ModelCost> costopt::analyzeModel(ModelOp model, const CostOptions &options) {
+  return ModelAnalysis(model, options).run();
+}
+
+TableRowFigures costopt::tableRowFigures(const LayerCost &layer) {
+  TableRowFigures figures;
+  Operation *op = layer.op;
+  Value input = op->getNumOperands() ? op->getOperand(0) : Value();
+  Expr n = input ? lengthOfValue(input) : Expr(1);
+  const OpCost &cost = layer.cost;
+  switch (cost.mixing) {
+  case Mixing::Pointwise:
+    figures.sequentialOps = Expr(1);
+    figures.pathLength = Expr(1);
+    break;
+  case Mixing::Full:
+  case Mixing::Causal:
+    figures.sequentialOps = Expr(1);
+    figures.pathLength = Expr(1);
+    break;
+  case Mixing::Window: {
+    figures.sequentialOps = Expr(1);
+    Expr reach = cost.reachBack + cost.reachAhead;
+    // A geometric dilation schedule 1, k, k², ... with kernel k doubles the
+    // reach per layer: ceil(log_k(n)) layers connect n positions.
+    if (auto conv = llvm::dyn_cast<ConvOp>(op); conv && cost.dilations.size() > 1) {
+      Expr k = conv.getKernel().getExpr();
+      bool geometric = true;
+      Expr expected(1);
+      for (const Expr &d : cost.dilations) {
+        geometric &= d == expected;
+        expected *= k;
+      }
+      if (geometric) {
+        figures.pathLength = Expr::ceilDiv(Expr::log(k, n), Expr(1));
+        break;
+      }
+    }
+    // Contiguous windows: ceil((n - 1) / reach) hops connect the ends.
+    figures.pathLength = Expr::ceilDiv(n - Expr(1), reach);
+    break;
+  }
+  case Mixing::Recurrent:
+    figures.sequentialOps = n;
+    figures.pathLength = n;
+    break;
+  case Mixing::Scan: {
+    Expr levels = Expr::ceilDiv(Expr::log(Expr(2), n), Expr(1));
+    figures.sequentialOps = levels + Expr(1);
+    figures.pathLength = levels + Expr(1);
+    break;
+  }
+  }
+  return figures;
+}

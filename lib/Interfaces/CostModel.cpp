@@ -1,0 +1,650 @@
+//===- CostModel.cpp - Cost rules of the nn ops ---------------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// One section per op: its FLOP terms, parameters, memory and mixing. The
+// conventions (1 multiply-add = 2 FLOPs, what an element-wise op costs, how
+// masks and windows count) are documented in docs/CountingConventions.md;
+// every number here is checked against brute-force enumeration in
+// unittests/Interfaces.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Interfaces/CostModel.h"
+
+#include "costopt/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+using namespace costopt;
+using namespace costopt::nn;
+using sym::Expr;
+
+#include "costopt/Interfaces/CostModelInterface.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Common definitions
+//===----------------------------------------------------------------------===//
+
+llvm::StringRef costopt::stringifyCostMode(CostMode mode) {
+  switch (mode) {
+  case CostMode::Forward: return "forward";
+  case CostMode::Backward: return "backward";
+  case CostMode::Train: return "train";
+  case CostMode::Decode: return "decode";
+  }
+  llvm_unreachable("unhandled mode");
+}
+
+std::optional<CostMode> costopt::parseCostMode(llvm::StringRef text) {
+  for (CostMode mode : {CostMode::Forward, CostMode::Backward, CostMode::Train,
+                        CostMode::Decode})
+    if (stringifyCostMode(mode) == text)
+      return mode;
+  return std::nullopt;
+}
+
+llvm::StringRef costopt::stringifyMixing(Mixing mixing) {
+  switch (mixing) {
+  case Mixing::Pointwise: return "pointwise";
+  case Mixing::Full: return "full";
+  case Mixing::Causal: return "causal";
+  case Mixing::Window: return "window";
+  case Mixing::Recurrent: return "recurrent";
+  case Mixing::Scan: return "scan";
+  }
+  llvm_unreachable("unhandled mixing");
+}
+
+Expr OpCost::totalFlops(CostMode mode) const {
+  Expr forward, backward = backwardExtra;
+  for (const FlopTerm &t : terms) {
+    forward += t.flops;
+    backward += t.matmul ? Expr(2) * t.flops : t.flops;
+  }
+  switch (mode) {
+  case CostMode::Forward:
+  case CostMode::Decode:
+    return forward;
+  case CostMode::Backward:
+    return backward;
+  case CostMode::Train:
+    return forward + backward;
+  }
+  llvm_unreachable("unhandled mode");
+}
+
+namespace {
+
+bool isDecode(const CostOptions &options) { return options.mode == CostMode::Decode; }
+
+/// Product of the dimensions before the last two (the batch).
+Expr batchOf(SeqType type) {
+  Expr product(1);
+  auto shape = type.getShapeExprs();
+  for (size_t i = 0; i + 2 < shape.size(); ++i)
+    product *= shape[i];
+  return product;
+}
+
+/// Sequence length (the second-to-last dimension; 1 for rank-1 tensors).
+Expr lengthOf(SeqType type) {
+  return type.getRank() >= 2 ? type.getDimExpr(-2) : Expr(1);
+}
+
+Expr widthOf(SeqType type) { return type.getDimExpr(-1); }
+
+/// Positions processed: batch × length, or batch × 1 when decoding.
+Expr positionsOf(SeqType type, const CostOptions &options) {
+  return batchOf(type) * (isDecode(options) ? Expr(1) : lengthOf(type));
+}
+
+Expr elementsOf(SeqType type, const CostOptions &options) {
+  return positionsOf(type, options) * widthOf(type);
+}
+
+Expr product(std::initializer_list<Expr> factors) {
+  Expr result(1);
+  for (const Expr &f : factors)
+    result *= f;
+  return result;
+}
+
+/// Element-wise cost of an activation function, per element.
+int64_t activationFlops(llvm::StringRef activation) {
+  // relu, tanh, sigmoid: one evaluation. gelu, silu/swish: the evaluation
+  // and the multiply by x (x·Φ(x), x·σ(x)).
+  if (activation == "gelu" || activation == "silu" || activation == "swish")
+    return 2;
+  return 1;
+}
+
+/// The FFN block's FLOP terms and parameters for `positions` positions.
+void addFFNCost(OpCost &cost, const Expr &positions, const Expr &d, const Expr &hidden,
+                llvm::StringRef activation, bool gated, bool bias, const Expr &times,
+                llvm::StringRef prefix) {
+  int64_t matrices = gated ? 3 : 2;
+  cost.terms.push_back({(prefix + "matmuls (" + llvm::Twine(matrices) + " of d×hidden)").str(),
+                        times * product({Expr(2 * matrices), positions, d, hidden}), true});
+  cost.terms.push_back({(prefix + "activation").str(),
+                        times * product({Expr(activationFlops(activation)), positions, hidden}),
+                        false});
+  if (gated)
+    cost.terms.push_back({(prefix + "gate product").str(), times * positions * hidden, false});
+  if (bias)
+    cost.terms.push_back({(prefix + "biases").str(),
+                          times * positions * (Expr(matrices - 1) * hidden + d), false});
+}
+
+Expr ffnParams(const Expr &d, const Expr &hidden, bool gated, bool bias) {
+  int64_t matrices = gated ? 3 : 2;
+  Expr params = Expr(matrices) * d * hidden;
+  if (bias)
+    params += Expr(matrices - 1) * hidden + d;
+  return params;
+}
+
+template <typename ConcreteModel, typename OpTy>
+struct CostModel
+    : public CostModelOpInterface::ExternalModel<ConcreteModel, OpTy> {
+  OpCost getCost(mlir::Operation *op, const CostOptions &options) const {
+    return ConcreteModel::compute(llvm::cast<OpTy>(op), options);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Embeddings and positions
+//===----------------------------------------------------------------------===//
+
+struct EmbeddingCost : CostModel<EmbeddingCost, EmbeddingOp> {
+  static OpCost compute(EmbeddingOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType result = op.getResult().getType();
+    Expr d = widthOf(result);
+    // A lookup moves rows; it computes nothing. Its gradient is a
+    // scatter-add of the output gradient into the table.
+    cost.terms.push_back({"table lookup (no arithmetic)", Expr(), false});
+    cost.backwardExtra = elementsOf(result, options);
+    cost.params = op.getTied() ? Expr() : op.getVocab().getExpr() * d;
+    cost.outputElements = elementsOf(result, options);
+    cost.readElements = positionsOf(result, options);
+    return cost;
+  }
+};
+
+struct PositionalCost : CostModel<PositionalCost, PositionalOp> {
+  static OpCost compute(PositionalOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType type = op.getInput().getType();
+    Expr elements = elementsOf(type, options);
+    cost.terms.push_back({"add position encodings", elements, false});
+    if (op.getKind() == "learned")
+      cost.params = op.getMaxLenAttr().getExpr() * widthOf(type);
+    cost.outputElements = elements;
+    cost.readElements = elements;
+    return cost;
+  }
+};
+
+struct UnembeddingCost : CostModel<UnembeddingCost, UnembeddingOp> {
+  static OpCost compute(UnembeddingOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType input = op.getInput().getType();
+    Expr positions = positionsOf(input, options);
+    Expr d = widthOf(input), vocab = op.getVocab().getExpr();
+    cost.terms.push_back({"logits matmul (d×vocab)", product({Expr(2), positions, d, vocab}),
+                          true});
+    if (op.getBias())
+      cost.terms.push_back({"bias", positions * vocab, false});
+    cost.params = (op.getTied() ? Expr() : d * vocab) + (op.getBias() ? vocab : Expr());
+    cost.outputElements = positions * vocab;
+    cost.readElements = positions * d;
+    return cost;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Dense layers
+//===----------------------------------------------------------------------===//
+
+struct LinearCost : CostModel<LinearCost, LinearOp> {
+  static OpCost compute(LinearOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType input = op.getInput().getType(), result = op.getResult().getType();
+    Expr positions = positionsOf(input, options);
+    Expr din = widthOf(input), dout = widthOf(result);
+    bool bias = !op.getNoBias();
+    cost.terms.push_back({"matmul (d_in×d_out)", product({Expr(2), positions, din, dout}), true});
+    if (bias)
+      cost.terms.push_back({"bias", positions * dout, false});
+    cost.params = din * dout + (bias ? dout : Expr());
+    cost.outputElements = positions * dout;
+    cost.readElements = positions * din;
+    return cost;
+  }
+};
+
+struct FFNCost : CostModel<FFNCost, FFNOp> {
+  static OpCost compute(FFNOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType type = op.getInput().getType();
+    Expr positions = positionsOf(type, options), d = widthOf(type);
+    Expr hidden = op.getHidden().getExpr();
+    bool bias = !op.getNoBias();
+    addFFNCost(cost, positions, d, hidden, op.getActivation(), op.getGated(), bias, Expr(1), "");
+    cost.params = ffnParams(d, hidden, op.getGated(), bias);
+    cost.outputElements = positions * d;
+    cost.savedElements = Expr(op.getGated() ? 3 : 2) * positions * hidden;
+    cost.readElements = positions * d;
+    return cost;
+  }
+};
+
+struct MoECost : CostModel<MoECost, MoEOp> {
+  static OpCost compute(MoEOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType type = op.getInput().getType();
+    Expr positions = positionsOf(type, options), d = widthOf(type);
+    Expr experts = op.getExperts().getExpr(), topK = op.getTopK().getExpr();
+    Expr hidden = op.getHidden().getExpr();
+    bool bias = !op.getNoBias();
+    cost.terms.push_back({"router matmul (d×experts)", product({Expr(2), positions, d, experts}),
+                          true});
+    cost.terms.push_back({"router softmax", product({Expr(3), positions, experts}), false});
+    // Each position runs its top_k experts.
+    addFFNCost(cost, positions, d, hidden, op.getActivation(), op.getGated(), bias, topK,
+               "top_k experts: ");
+    cost.terms.push_back({"combine expert outputs", product({Expr(2), positions, topK, d}),
+                          false});
+    cost.params = experts * ffnParams(d, hidden, op.getGated(), bias) + d * experts;
+    cost.outputElements = positions * d;
+    cost.savedElements = Expr(op.getGated() ? 3 : 2) * positions * topK * hidden;
+    cost.readElements = positions * d;
+    return cost;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+/// Number of (query, key) pairs one head scores in one sequence.
+Expr scorePairs(AttentionOp op, const CostOptions &options) {
+  Expr n = lengthOf(op.getInput().getType());
+  if (auto memory = op.getMemory()) {
+    Expr m = lengthOf(memory.getType());
+    return isDecode(options) ? m : n * m;
+  }
+  if (isDecode(options)) {
+    // One query against a cache of n keys (window: at most r of them).
+    if (auto window = op.getWindowAttr())
+      return Expr::min(window.getExpr(), n);
+    return n;
+  }
+  if (auto window = op.getWindowAttr()) {
+    Expr w = Expr::min(window.getExpr(), n);
+    if (op.getCausal()) // query t sees min(t + 1, w) keys
+      return w * n - cantFail((w * (w - Expr(1))).divide(Expr(2)));
+    // A band of w keys centred on the query, clipped at both ends.
+    Expr before = Expr::floorDiv(w - Expr(1), Expr(2));
+    Expr after = Expr::ceilDiv(w - Expr(1), Expr(2));
+    auto triangle = [](const Expr &x) { return cantFail((x * (x + Expr(1))).divide(Expr(2))); };
+    return n * w - triangle(before) - triangle(after);
+  }
+  if (op.getCausal()) // query t sees t + 1 keys: n(n+1)/2
+    return cantFail((n * (n + Expr(1))).divide(Expr(2)));
+  return n * n;
+}
+
+/// Score entries an implementation materialises per head and sequence:
+/// masked entries of a causal matrix are stored too; a window stores a band.
+Expr materialisedScores(AttentionOp op, const CostOptions &options) {
+  Expr n = lengthOf(op.getInput().getType());
+  Expr keys = op.getMemory() ? lengthOf(op.getMemory().getType()) : n;
+  Expr queries = isDecode(options) ? Expr(1) : n;
+  if (auto window = op.getWindowAttr())
+    keys = Expr::min(window.getExpr(), keys);
+  return queries * keys;
+}
+
+struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
+  static OpCost compute(AttentionOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType input = op.getInput().getType();
+    bool cross = op.isCrossAttention();
+    SeqType keySource = cross ? op.getMemory().getType() : input;
+    Expr batch = batchOf(input);
+    Expr d = widthOf(input), dm = widthOf(keySource);
+    Expr heads = op.getHeads().getExpr(), kvHeads = op.getKVHeadsExpr();
+    Expr dk = op.getHeadDimExpr();
+    Expr n = lengthOf(input), m = lengthOf(keySource);
+    Expr queryPositions = positionsOf(input, options);
+    // Decoding computes keys and values for the new token only (cross
+    // attention's memory was projected once, before decoding).
+    Expr kvPositions = isDecode(options) ? (cross ? Expr() : batch) : batch * m;
+    bool bias = !op.getNoBias();
+
+    cost.terms.push_back({"Q projection", product({Expr(2), queryPositions, d, heads, dk}), true});
+    cost.terms.push_back({"K and V projections",
+                          product({Expr(4), kvPositions, dm, kvHeads, dk}), true});
+    cost.terms.push_back({"output projection", product({Expr(2), queryPositions, heads, dk, d}),
+                          true});
+    if (bias)
+      cost.terms.push_back({"projection biases",
+                            queryPositions * heads * dk + Expr(2) * kvPositions * kvHeads * dk +
+                                queryPositions * d,
+                            false});
+    if (op.getRotary())
+      cost.terms.push_back({"rotary embedding of Q and K",
+                            Expr(3) * (queryPositions * heads * dk + kvPositions * kvHeads * dk),
+                            false});
+
+    if (op.getKind() == "linear") {
+      int64_t phi = op.getFeatureMap() == "identity" ? 0 : (op.getFeatureMap() == "relu" ? 1 : 2);
+      Expr statePositions = isDecode(options) ? batch : batch * m;
+      if (phi)
+        cost.terms.push_back({"feature map φ on Q and K",
+                              Expr(phi) * (queryPositions * heads * dk +
+                                           statePositions * kvHeads * dk),
+                              false});
+      Expr summary = product({Expr(2), statePositions, kvHeads, dk, dk});
+      Expr readout = product({Expr(2), queryPositions, heads, dk, dk});
+      cost.terms.push_back({"φ(K)ᵀV summary", summary, true});
+      cost.terms.push_back({"key sum z", statePositions * kvHeads * dk, false});
+      cost.terms.push_back({"φ(Q)·(φ(K)ᵀV)", readout, true});
+      cost.terms.push_back({"normaliser φ(Q)·z and division",
+                            Expr(3) * queryPositions * heads * dk, false});
+      cost.core = summary + readout;
+      cost.tableRow = "linear attention";
+      cost.kvCacheElements = batch * kvHeads * (dk * dk + dk);
+      cost.savedElements = queryPositions * heads * dk + Expr(2) * statePositions * kvHeads * dk;
+      cost.mixing = op.getCausal() ? Mixing::Causal : Mixing::Full;
+    } else {
+      Expr pairs = scorePairs(op, options);
+      Expr scores = product({Expr(2), batch, heads, pairs, dk});
+      cost.terms.push_back({"scores QKᵀ", scores, true});
+      cost.terms.push_back({"scale and softmax (4 per score)",
+                            product({Expr(4), batch, heads, pairs}), false});
+      cost.terms.push_back({"weighted values AV", scores, true});
+      cost.core = Expr(2) * scores;
+      Expr matrix = batch * heads * materialisedScores(op, options);
+      if (!op.getFlash()) {
+        cost.workspaceElements = matrix;
+        cost.savedElements = matrix;
+      }
+      cost.savedElements += queryPositions * heads * dk + Expr(2) * kvPositions * kvHeads * dk;
+      Expr cacheLength = m;
+      if (auto window = op.getWindowAttr(); window && !cross)
+        cacheLength = Expr::min(window.getExpr(), m);
+      cost.kvCacheElements = product({Expr(2), batch, kvHeads, dk, cacheLength});
+      if (cross) {
+        cost.tableRow = "cross-attention";
+        cost.mixing = Mixing::Pointwise;
+      } else if (auto window = op.getWindowAttr()) {
+        cost.tableRow = "self-attention (restricted)";
+        cost.mixing = Mixing::Window;
+        Expr span = window.getExpr() - Expr(1);
+        if (op.getCausal()) {
+          cost.reachBack = span;
+        } else {
+          cost.reachBack = Expr::floorDiv(span, Expr(2));
+          cost.reachAhead = Expr::ceilDiv(span, Expr(2));
+        }
+      } else {
+        cost.tableRow = "self-attention";
+        cost.mixing = op.getCausal() ? Mixing::Causal : Mixing::Full;
+      }
+    }
+    cost.params = d * heads * dk + Expr(2) * dm * kvHeads * dk + heads * dk * d;
+    if (bias)
+      cost.params += heads * dk + Expr(2) * kvHeads * dk + d;
+    cost.outputElements = queryPositions * d;
+    cost.readElements = queryPositions * d + (cross ? kvPositions * dm : Expr());
+    return cost;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Recurrence
+//===----------------------------------------------------------------------===//
+
+struct RecurrentCost : CostModel<RecurrentCost, RecurrentOp> {
+  static OpCost compute(RecurrentOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType input = op.getInput().getType();
+    llvm::StringRef cell = op.getCell();
+    // Gates per cell and element-wise operations per hidden unit and step:
+    // elman: tanh. lstm: 3 σ, 2 tanh, 3 products, 1 sum. gru: 2 σ, 1 tanh,
+    // 3 products, 2 sums/differences.
+    int64_t gates = cell == "lstm" ? 4 : (cell == "gru" ? 3 : 1);
+    int64_t elementwise = cell == "lstm" ? 9 : (cell == "gru" ? 8 : 1);
+    Expr steps = positionsOf(input, options); // batch × n, or batch when decoding
+    Expr hidden = op.getHidden().getExpr(), layers = op.getLayersExpr();
+    Expr directions(op.getDirections());
+    Expr din = widthOf(input);
+    // Layer 1 reads d_in; the others read directions·hidden.
+    Expr inputWidths = din + (layers - Expr(1)) * directions * hidden;
+    Expr gateUnits = Expr(gates) * hidden;
+    Expr inputProj = product({Expr(2), steps, directions, inputWidths, gateUnits});
+    Expr recurrentProj = product({Expr(2), steps, directions, layers, hidden, gateUnits});
+    cost.terms.push_back({"input projections", inputProj, true});
+    cost.terms.push_back({"recurrent projections", recurrentProj, true});
+    bool bias = !op.getNoBias();
+    if (bias)
+      cost.terms.push_back({"biases (input and recurrent)",
+                            product({Expr(2), steps, directions, layers, gateUnits}), false});
+    cost.terms.push_back({("cell element-wise (" + llvm::Twine(elementwise) + " per unit)").str(),
+                          product({Expr(elementwise), steps, directions, layers, hidden}),
+                          false});
+    cost.core = inputProj + recurrentProj;
+    cost.tableRow = "recurrent";
+    cost.params = directions * gateUnits * (inputWidths + layers * hidden);
+    if (bias)
+      cost.params += Expr(2) * directions * layers * gateUnits;
+    cost.outputElements = steps * directions * hidden;
+    cost.savedElements = product({steps, directions, layers, gateUnits + hidden});
+    int64_t states = cell == "lstm" ? 2 : 1;
+    cost.kvCacheElements = product({Expr(states), batchOf(input), directions, layers, hidden});
+    cost.readElements = steps * din;
+    cost.mixing = Mixing::Recurrent;
+    cost.applications = layers;
+    return cost;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+struct ConvCost : CostModel<ConvCost, ConvOp> {
+  static OpCost compute(ConvOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType input = op.getInput().getType(), result = op.getResult().getType();
+    Expr batch = batchOf(input);
+    Expr outPositions =
+        isDecode(options) ? batch : batch * lengthOf(result); // per stacked layer
+    Expr cin = widthOf(input), cout = widthOf(result);
+    Expr k = op.getKernel().getExpr(), groups = op.getGroupsExpr();
+    auto dilations = op.getDilationExprs();
+    Expr layers(static_cast<int64_t>(dilations.size()));
+    bool bias = !op.getNoBias();
+    if (op.getSeparable()) {
+      Expr depthwise = product({Expr(2), layers, outPositions, k, cin});
+      Expr pointwise = product({Expr(2), layers, outPositions, cin, cout});
+      cost.terms.push_back({"depthwise taps", depthwise, true});
+      cost.terms.push_back({"pointwise (1×1) matmul", pointwise, true});
+      if (bias)
+        cost.terms.push_back({"biases", layers * outPositions * (cin + cout), false});
+      cost.core = depthwise + pointwise;
+      cost.tableRow = "convolution (separable)";
+      cost.params = layers * (k * cin + cin * cout + (bias ? cin + cout : Expr()));
+      cost.savedElements = layers * outPositions * cin;
+    } else {
+      // The verifier has proved that groups divides c_in.
+      auto quotient = cin.divide(groups);
+      Expr perGroupIn;
+      if (quotient) {
+        perGroupIn = *quotient;
+      } else {
+        llvm::consumeError(quotient.takeError());
+        perGroupIn = Expr::floorDiv(cin, groups);
+      }
+      Expr taps = product({Expr(2), layers, outPositions, k, perGroupIn, cout});
+      cost.terms.push_back({"convolution taps", taps, true});
+      if (bias)
+        cost.terms.push_back({"bias", layers * outPositions * cout, false});
+      cost.core = taps;
+      cost.tableRow = dilations.size() > 1 || dilations.front() != Expr(1)
+                          ? "convolution (dilated)"
+                          : "convolution";
+      cost.params = layers * (k * perGroupIn * cout + (bias ? cout : Expr()));
+      cost.savedElements = (layers - Expr(1)) * outPositions * cout;
+    }
+    cost.outputElements = outPositions * cout;
+    cost.readElements = (isDecode(options) ? batch : batch * lengthOf(input)) * cin;
+    // Decoding keeps the last dilation·(k-1) inputs of every layer.
+    Expr buffered;
+    for (const Expr &dilation : dilations)
+      buffered += dilation * (k - Expr(1));
+    cost.kvCacheElements = batch * cin * buffered;
+    cost.mixing = Mixing::Window;
+    cost.applications = layers;
+    cost.dilations.assign(dilations.begin(), dilations.end());
+    Expr span = dilations.front() * (k - Expr(1));
+    if (op.getCausal()) {
+      cost.reachBack = span;
+    } else if (op.getPadding() == "valid") {
+      cost.reachAhead = span;
+    } else {
+      cost.reachBack = dilations.front() * Expr::floorDiv(k - Expr(1), Expr(2));
+      cost.reachAhead = span - cost.reachBack;
+    }
+    return cost;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// State-space scan
+//===----------------------------------------------------------------------===//
+
+struct ScanCost : CostModel<ScanCost, ScanOp> {
+  static OpCost compute(ScanOp op, const CostOptions &options) {
+    OpCost cost;
+    SeqType type = op.getInput().getType();
+    Expr positions = positionsOf(type, options), d = widthOf(type);
+    Expr inner = op.getExpandExpr() * d, state = op.getState().getExpr();
+    Expr dtRank = op.getDtRankExpr(), kernel = op.getConvKernelExpr();
+    cost.terms.push_back({"input projection (d×2·E·d)",
+                          product({Expr(4), positions, d, inner}), true});
+    cost.terms.push_back({"causal depthwise convolution and bias",
+                          product({Expr(2), positions, inner, kernel}) + positions * inner, true});
+    cost.terms.push_back({"SiLU on x and z", Expr(4) * positions * inner, false});
+    cost.terms.push_back({"x projection to Δ, B, C",
+                          product({Expr(2), positions, inner, dtRank + Expr(2) * state}), true});
+    cost.terms.push_back({"Δ projection, bias and softplus",
+                          product({Expr(2), positions, dtRank, inner}) +
+                              Expr(2) * positions * inner,
+                          true});
+    // Per (position, channel, state): exp(ΔA) 2, ΔB·x 2, h = Āh + B̄x 2,
+    // y += C·h 2.
+    Expr scan = product({Expr(8), positions, inner, state});
+    cost.terms.push_back({"selective scan (8 per position·channel·state)", scan, false});
+    cost.terms.push_back({"skip D·x and gate y·silu(z)", Expr(3) * positions * inner, false});
+    cost.terms.push_back({"output projection (E·d×d)",
+                          product({Expr(2), positions, inner, d}), true});
+    cost.core = scan;
+    cost.tableRow = "state-space scan";
+    cost.params = Expr(2) * d * inner + inner * kernel + inner +
+                  inner * (dtRank + Expr(2) * state) + dtRank * inner + inner +
+                  inner * state + inner + inner * d;
+    cost.outputElements = positions * d;
+    cost.savedElements = positions * inner * (Expr(4) + state);
+    cost.kvCacheElements = batchOf(type) * inner * (state + kernel - Expr(1));
+    cost.readElements = positions * d;
+    cost.mixing = Mixing::Scan;
+    return cost;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Element-wise layers
+//===----------------------------------------------------------------------===//
+
+/// An element-wise op costing `perElement` FLOPs per element.
+template <typename OpTy>
+OpCost elementwiseCost(OpTy op, const CostOptions &options, llvm::StringRef rule,
+                       int64_t perElement, unsigned inputs = 1) {
+  OpCost cost;
+  SeqType type = llvm::cast<SeqType>(op->getResult(0).getType());
+  Expr elements = elementsOf(type, options);
+  cost.terms.push_back({rule.str(), Expr(perElement) * elements, false});
+  cost.outputElements = elements;
+  cost.readElements = Expr(static_cast<int64_t>(inputs)) * elements;
+  return cost;
+}
+
+struct LayerNormCost : CostModel<LayerNormCost, LayerNormOp> {
+  static OpCost compute(LayerNormOp op, const CostOptions &options) {
+    // mean 1, centre 1, square 1, variance sum 1, normalise 1, scale 1, shift 1.
+    bool bias = !op.getNoBias();
+    OpCost cost = elementwiseCost(op, options,
+                                  bias ? "normalise, scale, shift (7 per element)"
+                                       : "normalise, scale (6 per element)",
+                                  bias ? 7 : 6);
+    Expr d = widthOf(op.getInput().getType());
+    cost.params = bias ? Expr(2) * d : d;
+    return cost;
+  }
+};
+
+struct RMSNormCost : CostModel<RMSNormCost, RMSNormOp> {
+  static OpCost compute(RMSNormOp op, const CostOptions &options) {
+    // square 1, sum 1, normalise 1, scale 1.
+    OpCost cost = elementwiseCost(op, options, "normalise, scale (4 per element)", 4);
+    cost.params = widthOf(op.getInput().getType());
+    return cost;
+  }
+};
+
+struct AddCost : CostModel<AddCost, AddOp> {
+  static OpCost compute(AddOp op, const CostOptions &options) {
+    return elementwiseCost(op, options, "element-wise sum", 1, /*inputs=*/2);
+  }
+};
+
+struct ActivationCost : CostModel<ActivationCost, ActivationOp> {
+  static OpCost compute(ActivationOp op, const CostOptions &options) {
+    return elementwiseCost(op, options, ("activation " + op.getKind()).str(),
+                           activationFlops(op.getKind()));
+  }
+};
+
+struct SoftmaxCost : CostModel<SoftmaxCost, SoftmaxOp> {
+  static OpCost compute(SoftmaxOp op, const CostOptions &options) {
+    return elementwiseCost(op, options, "softmax: exp, sum, divide (3 per element)", 3);
+  }
+};
+
+} // namespace
+
+void costopt::registerCostModelInterfaces(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *context, nn::NNDialect *) {
+    EmbeddingOp::attachInterface<EmbeddingCost>(*context);
+    PositionalOp::attachInterface<PositionalCost>(*context);
+    UnembeddingOp::attachInterface<UnembeddingCost>(*context);
+    LinearOp::attachInterface<LinearCost>(*context);
+    FFNOp::attachInterface<FFNCost>(*context);
+    MoEOp::attachInterface<MoECost>(*context);
+    AttentionOp::attachInterface<AttentionCost>(*context);
+    RecurrentOp::attachInterface<RecurrentCost>(*context);
+    ConvOp::attachInterface<ConvCost>(*context);
+    ScanOp::attachInterface<ScanCost>(*context);
+    LayerNormOp::attachInterface<LayerNormCost>(*context);
+    RMSNormOp::attachInterface<RMSNormCost>(*context);
+    AddOp::attachInterface<AddCost>(*context);
+    ActivationOp::attachInterface<ActivationCost>(*context);
+    SoftmaxOp::attachInterface<SoftmaxCost>(*context);
+  });
+}

@@ -1,0 +1,53 @@
+//===- costopt.cpp - The costopt command ----------------------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Parses the command line with CLI11 and hands over to costopt::runDriver;
+// all behaviour lives in lib/Driver.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Driver/Driver.h"
+
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  costopt::DriverOptions options;
+  CLI::App app{"costopt: exact costs of a neural architecture, as formulas and numbers.\n\n"
+               "Examples:\n"
+               "  costopt examples/transformer-base.mlir --report\n"
+               "  costopt model.mlir -D n=4096 -D b=8 --mode train --dtype bf16\n"
+               "  costopt model.mlir --format json -o report.json\n"
+               "  costopt model.mlir --explain",
+               "costopt"};
+  app.add_option("model", options.inputFile, "The model (.mlir, nn dialect)")->required();
+  bool report = true;
+  app.add_flag("--report", report, "Print the cost report (the default action)");
+  app.add_option("-D,--bind", options.bindings,
+                 "Bind a symbol: -D n=4096 (also 4k, 4Ki, 1e6); overrides model defaults");
+  app.add_option("--mode", options.mode, "forward, backward, train or decode")
+      ->capture_default_str();
+  app.add_option("--dtype", options.dtype, "Element type for bytes: f32, bf16, f16, fp8")
+      ->capture_default_str();
+  app.add_option("--format", options.format, "text, json or md")->capture_default_str();
+  app.add_option("-o,--output", options.outputFile, "Output file ('-' = stdout)")
+      ->capture_default_str();
+  app.add_option("--model", options.modelName, "Report only the nn.model with this name");
+  app.add_flag("--explain", options.explain,
+               "Trace every FLOP term to its op, source location and rule");
+  app.set_version_flag("--version", costopt::getVersionString());
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &error) {
+    int code = app.exit(error);
+    // --help and --version exit 0; usage errors exit 2.
+    return code == 0 ? 0 : costopt::ExitUsageError;
+  }
+  return costopt::runDriver(options, llvm::outs(), llvm::errs());
+}

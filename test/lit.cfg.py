@@ -9,7 +9,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "COSTOPT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test", ".json"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.costopt_obj_root, "test")
 config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
@@ -17,10 +17,11 @@ config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.c
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%costopt_src", config.costopt_src_root))
 config.substitutions.append(("%examples", os.path.join(config.costopt_src_root, "examples")))
+config.substitutions.append(("%costopt_obj", config.costopt_obj_root))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.costopt_tools_dir, config.llvm_tools_dir]
-tools = ["costopt-opt", ToolSubst("costopt", unresolved="ignore")]
+tools = ["costopt-opt", "costopt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

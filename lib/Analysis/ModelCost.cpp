@@ -132,13 +132,17 @@ public:
   mlir::FailureOr<ModelCost> run() {
     mlir::Block &body = model.getBodyBlock();
     collectLayers(body, Expr(1));
+    std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
       result.flops += layer.multiplicity * layer.cost.totalFlops(result.options.mode);
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.multiplicity * layer.cost.params;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
       result.trafficElements += layer.multiplicity * traffic(layer.cost);
+      workspaces.push_back(layer.cost.workspaceElements);
     }
+    if (!workspaces.empty())
+      result.largestWorkspaceElements = Expr::maxOf(workspaces);
     computeMemory(body);
     computeDepthAndPaths(body);
     return result;
@@ -223,12 +227,14 @@ private:
     llvm::DenseMap<Value, Expr> sizes;
     for (Value arg : body.getArguments())
       sizes[arg] = inputElements(arg, options());
-    result.peakActivationElements = peakOfBlock(body, sizes);
+    result.peakActivationElements = Expr::maxOf(peakOfBlock(body, sizes));
   }
 
-  /// Peak of live activation elements while `block` runs; `sizes` holds the
-  /// sizes of its arguments and of values defined outside it.
-  Expr peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes) {
+  /// Peak of live activation elements while `block` runs, as the list of
+  /// candidates whose maximum it is (sums are distributed into the list so
+  /// the final max is flat); `sizes` holds the sizes of the block's
+  /// arguments and of values defined outside it.
+  std::vector<Expr> peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes) {
     // Index of the last op in this block using each value.
     llvm::DenseMap<Value, unsigned> lastUse;
     unsigned index = 0;
@@ -250,34 +256,33 @@ private:
           sum += sizes.lookup(v);
       return sum;
     };
-    Expr peak = liveSum([](Value) { return true; });
+    std::vector<Expr> peak{liveSum([](Value) { return true; })};
     index = 0;
     for (Operation &op : block) {
-      Expr point;
+      std::vector<Expr> points;
       if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
         llvm::DenseMap<Value, Expr> inner = sizes;
         for (auto [arg, init] : llvm::zip(repeat.getBodyBlock().getArguments(),
                                           repeat.getInits())) {
           inner[arg] = sizes.lookup(init);
         }
-        Expr bodyPeak = peakOfBlock(repeat.getBodyBlock(), inner);
         // Values that outlive the repeat stay alive beside its body.
-        point = liveSum([&](Value v) {
-                  return lastUse.lookup(v) > index ||
-                         !llvm::is_contained(repeat.getInits(), v);
-                }) +
-                bodyPeak;
+        Expr beside = liveSum([&](Value v) {
+          return lastUse.lookup(v) > index || !llvm::is_contained(repeat.getInits(), v);
+        });
+        for (const Expr &candidate : peakOfBlock(repeat.getBodyBlock(), inner))
+          points.push_back(beside + candidate);
         for (auto [res, init] : llvm::zip(repeat.getResults(), repeat.getInits()))
           sizes[res] = sizes.lookup(init);
       } else if (const OpCost *cost = costOf(&op)) {
-        point = liveSum([](Value) { return true; }) + cost->workspaceElements +
-                cost->outputElements;
+        points.push_back(liveSum([](Value) { return true; }) + cost->workspaceElements +
+                         cost->outputElements);
         for (Value res : op.getResults())
           sizes[res] = cost->outputElements;
       } else {
-        point = liveSum([](Value) { return true; });
+        points.push_back(liveSum([](Value) { return true; }));
       }
-      peak = Expr::max(peak, point);
+      peak.insert(peak.end(), points.begin(), points.end());
       llvm::erase_if(live, [&](Value v) { return lastUse.lookup(v) <= index; });
       for (Value res : op.getResults())
         if (lastUse.count(res))
@@ -415,11 +420,16 @@ private:
         continue;
       }
       if (llvm::isa<AttentionOp>(op)) {
-        // Cross-attention: every output position sees the whole memory.
+        // Cross-attention: every output position sees the whole memory, in
+        // one hop from any memory position.
         addPiece(in.depth, 0, maxOver(s.depth, lengthOfValue(operand)));
-      } else {
-        in.depth = merge(in.depth, s.depth);
+        PathSummary fromMemory = s.path;
+        fromMemory.hops += Expr(1);
+        fromMemory.unboundedReach = true;
+        in.path = longer(in.path, fromMemory);
+        continue;
       }
+      in.depth = merge(in.depth, s.depth);
       in.path = longer(in.path, s.path);
     }
     if (in.depth.empty())

@@ -142,6 +142,7 @@ struct Figure {
 struct TableRow {
   std::string layer;
   std::string complexity, sequentialOps, pathLength;
+  std::optional<Expr> complexityClass;
 };
 
 struct ModelReport {
@@ -153,6 +154,8 @@ struct ModelReport {
   ModelCost cost;
   std::vector<Figure> totals;
   std::vector<TableRow> table;
+  /// "self-attention is cheaper than recurrent iff n < d".
+  std::vector<std::string> crossovers;
   std::optional<Figure> receptiveField;
   sym::Assumptions assumptions;
 };
@@ -188,15 +191,22 @@ public:
     return e.substitute(ones);
   }
 
+  std::optional<Expr> bigOClass(const ModelReport &report, const Expr &e) {
+    auto cls = sym::bigO(sym::simplify(e, report.assumptions),
+                         sym::Regime::fromAssumptions(report.assumptions));
+    if (!cls) {
+      llvm::consumeError(cls.takeError());
+      return std::nullopt;
+    }
+    return *cls;
+  }
+
   std::string bigOText(const ModelReport &report, const Expr &e) {
     sym::PrintOptions print;
     print.symbolOrder = report.symbolOrder;
-    auto cls = sym::bigO(sym::simplify(e, report.assumptions));
-    if (!cls) {
-      llvm::consumeError(cls.takeError());
-      return "O(" + sym::print(e, print) + ")";
-    }
-    return sym::printBigO(*cls, print);
+    if (auto cls = bigOClass(report, e))
+      return sym::printBigO(*cls, print);
+    return "O(" + sym::print(e, print) + ")";
   }
 
   ModelReport build(nn::ModelOp model, ModelCost cost, const sym::Bindings &overrides) {
@@ -237,6 +247,8 @@ public:
                                    training ? "Activation memory (stored for backward)"
                                             : "Peak activation memory",
                                    cost.peakActivationElements * bytes, Unit::Byte));
+    report.totals.push_back(figure(report, "Largest attention-score matrix",
+                                   cost.largestWorkspaceElements * bytes, Unit::Byte));
     report.totals.push_back(figure(report, "KV cache / decoding state",
                                    cost.kvCacheElements * bytes, Unit::Byte));
     report.totals.push_back(figure(report, "Bytes moved", cost.trafficElements * bytes,
@@ -256,17 +268,53 @@ public:
       if (layer.cost.tableRow.empty())
         continue;
       TableRowFigures rowFigures = tableRowFigures(layer);
-      TableRow row{layer.cost.tableRow, bigOText(report, perSequence(layer.op, layer.cost.core)),
+      Expr core = perSequence(layer.op, layer.cost.core);
+      TableRow row{layer.cost.tableRow, bigOText(report, core),
                    bigOText(report, rowFigures.sequentialOps),
-                   bigOText(report, rowFigures.pathLength)};
+                   bigOText(report, rowFigures.pathLength), bigOClass(report, core)};
       std::string key = row.layer + row.complexity + row.sequentialOps + row.pathLength;
       if (!seen[key]) {
         seen[key] = true;
         report.table.push_back(row);
       }
     }
+    report.crossovers = crossovers(report);
     report.cost = std::move(cost);
     return report;
+  }
+
+  /// Where one layer kind's complexity class beats another's, solved for
+  /// the first symbol (in declaration order) along which they cross.
+  std::vector<std::string> crossovers(const ModelReport &report) {
+    std::vector<std::string> lines;
+    sym::PrintOptions print;
+    print.symbolOrder = report.symbolOrder;
+    for (size_t i = 0; i < report.table.size(); ++i)
+      for (size_t j = i + 1; j < report.table.size(); ++j) {
+        const TableRow &a = report.table[i], &b = report.table[j];
+        if (!a.complexityClass || !b.complexityClass || a.layer == b.layer)
+          continue;
+        for (const std::string &symbol : report.symbolOrder) {
+          if (!a.complexityClass->containsSymbol(symbol) &&
+              !b.complexityClass->containsSymbol(symbol))
+            continue;
+          sym::Crossover c = sym::solveCrossover(*a.complexityClass, *b.complexityClass,
+                                                 symbol, report.assumptions);
+          std::string boundary = sym::print(c.boundary, print);
+          std::string line;
+          if (c.kind == sym::Crossover::Kind::LessBelow)
+            line = a.layer + " is cheaper than " + b.layer + " exactly when " + symbol +
+                   " < " + boundary;
+          else if (c.kind == sym::Crossover::Kind::LessAbove)
+            line = a.layer + " is cheaper than " + b.layer + " exactly when " + symbol +
+                   " > " + boundary;
+          else
+            continue;
+          lines.push_back(line + " (" + a.complexity + " vs " + b.complexity + ")");
+          break;
+        }
+      }
+    return lines;
   }
 
 private:
@@ -361,6 +409,11 @@ public:
         os << "  (no sequence-mixing layers)\n";
       else
         printTable(os, rows, markdown);
+      if (!report.crossovers.empty()) {
+        os << "\nCrossovers of the complexity classes:\n";
+        for (const std::string &line : report.crossovers)
+          os << (markdown ? "- " : "  ") << line << "\n";
+      }
 
       os << "\n" << h2 << "Per-layer costs (one application; count = repeats)\n\n";
       rows = {{"location", "op", "count", "FLOPs", "params", "activations"}};
@@ -453,6 +506,7 @@ public:
                                {"depth_exact", report.cost.depthExact}};
       if (report.receptiveField)
         model["receptive_field"] = figureJSON(*report.receptiveField);
+      model["crossovers"] = llvm::json::Array(report.crossovers);
       models.push_back(std::move(model));
     }
     llvm::json::Object root{

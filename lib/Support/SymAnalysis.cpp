@@ -434,6 +434,16 @@ llvm::Expected<Regime> Regime::parse(llvm::StringRef text) {
   return regime;
 }
 
+Regime Regime::fromAssumptions(const Assumptions &assumptions) {
+  Regime regime;
+  for (const auto &[small, large] : assumptions.lessEqual) {
+    auto a = small.getSymbolName(), b = large.getSymbolName();
+    if (a && b)
+      regime.lessThan.emplace_back(a->str(), b->str());
+  }
+  return regime;
+}
+
 namespace {
 
 /// How one term grows: per symbol (polynomial exponent, logarithm exponent),

@@ -501,11 +501,14 @@ static std::optional<std::vector<Expr>> extremumArgs(AtomKind kind, const Expr &
 static Expr makeExtremumOf(AtomKind kind, llvm::ArrayRef<Expr> values) {
   bool wantMax = kind == AtomKind::Max;
   std::vector<Expr> flat;
-  for (const Expr &v : values) {
+  std::vector<Expr> pending(values.begin(), values.end());
+  while (!pending.empty()) {
+    Expr v = std::move(pending.back());
+    pending.pop_back();
     if (auto args = extremumArgs(kind, v))
-      flat.insert(flat.end(), args->begin(), args->end());
+      pending.insert(pending.end(), args->begin(), args->end());
     else
-      flat.push_back(v);
+      flat.push_back(std::move(v));
   }
   assert(!flat.empty() && "extremum of nothing");
   // a dominates b when a - b >= 0 (max) or a - b <= 0 (min), provably.

@@ -420,9 +420,13 @@ public:
       return llvm::Error::success();
     };
     if (id == "max" || id == "min") {
-      if (auto e = arity(2))
-        return std::move(e);
-      return exact(id == "max" ? Expr::max(args[0], args[1]) : Expr::min(args[0], args[1]));
+      if (args.size() < 2)
+        return makeError(id + " takes 2 or more arguments, got " + llvm::Twine(args.size()),
+                         name.offset);
+      Expr result = args.back();
+      for (size_t i = args.size() - 1; i-- > 0;)
+        result = id == "max" ? Expr::max(args[i], result) : Expr::min(args[i], result);
+      return exact(result);
     }
     Expr base;
     Expr argument;

@@ -274,7 +274,19 @@ private:
       bool max = atom.kind == AtomKind::Max;
       std::string name = js ? (max ? "Math.max" : "Math.min")
                             : latex ? (max ? "\\max" : "\\min") : (max ? "max" : "min");
-      return name + "(" + printExpr(atom.args[0]) + ", " + printExpr(atom.args[1]) + ")";
+      // Extrema are stored as nested pairs; print max(a, max(b, c)) as
+      // max(a, b, c).
+      std::string out = name + "(" + printExpr(atom.args[0]);
+      const Expr *rest = &atom.args[1];
+      while (rest->isMonomial() && rest->getTerms()[0].coefficient == Rational(1, 1) &&
+             rest->getTerms()[0].factors.size() == 1 &&
+             rest->getTerms()[0].factors[0].exponent == 1 &&
+             rest->getTerms()[0].factors[0].atom->kind == atom.kind) {
+        const Atom &inner = *rest->getTerms()[0].factors[0].atom;
+        out += ", " + printExpr(inner.args[0]);
+        rest = &inner.args[1];
+      }
+      return out + ", " + printExpr(*rest) + ")";
     }
     }
     llvm_unreachable("unhandled atom kind");

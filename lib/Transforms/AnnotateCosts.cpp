@@ -35,8 +35,11 @@ struct AnnotateCostsPass : public costopt::impl::AnnotateCostsBase<AnnotateCosts
     if (failed(cost))
       return signalPassFailure();
     mlir::Builder builder(&getContext());
+    // The verifier has parsed these already.
+    sym::Assumptions assumptions = *model.getAssumptions();
     auto set = [&](mlir::Operation *op, llvm::StringRef name, const sym::Expr &value) {
-      op->setAttr(("costopt." + name).str(), builder.getStringAttr(value.str()));
+      op->setAttr(("costopt." + name).str(),
+                  builder.getStringAttr(sym::simplify(value, assumptions).str()));
     };
     for (const LayerCost &layer : cost->layers) {
       set(layer.op, "flops", layer.cost.totalFlops(options.mode));

@@ -61,6 +61,9 @@ struct ModelCost {
   /// everything stored for the backward pass in backward/train mode.
   sym::Expr peakActivationElements;
   sym::Expr kvCacheElements;
+  /// The largest transient workspace of one op (the biggest attention score
+  /// matrix), the figure of the classic memory estimate b·h·n².
+  sym::Expr largestWorkspaceElements;
   /// Elements read and written (activations and weights) in the mode.
   sym::Expr trafficElements;
 

@@ -358,6 +358,9 @@ struct Regime {
   /// Parses clauses separated by ',' or 'with' or 'and': `n -> inf` (only
   /// the named symbols grow), `d fixed`, `n << d`; "" is the default.
   static llvm::Expected<Regime> parse(llvm::StringRef text);
+  /// Order facts `a <= b` between two symbols become `a << b`: a size
+  /// bounded by another cannot outgrow it.
+  static Regime fromAssumptions(const Assumptions &assumptions);
 };
 
 /// The big-O class: the monomials of `expr` not dominated by another, with

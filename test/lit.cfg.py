@@ -20,6 +20,8 @@ config.substitutions.append(("%examples", os.path.join(config.costopt_src_root, 
 config.substitutions.append(("%costopt_obj", config.costopt_obj_root))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# FileCheck, not and count live beside lit in Debian's LLVM.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.costopt_tools_dir, config.llvm_tools_dir]

@@ -58,21 +58,42 @@ double toDouble(const sym::Rational &value) {
 
 enum class Unit { Count, Flop, Byte };
 
-/// "1.23 GFLOP", "30.52 MiB", "124.44 M"; empty below the first prefix.
-std::string humanize(const sym::Rational &value, Unit unit) {
-  double v = toDouble(value);
+/// Formats with two decimals and thousands separators: 3,051.76.
+std::string formatDecimal(double v) {
   char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.2f", v);
+  llvm::StringRef text(buffer);
+  bool negative = text.consume_front("-");
+  auto [whole, fraction] = text.split('.');
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i && (whole.size() - i) % 3 == 0)
+      grouped += ',';
+    grouped += whole[i];
+  }
+  return (negative ? "-" : "") + grouped + "." + fraction.str();
+}
+
+/// "1.23 GFLOP", "30.52 MiB", "124.44 M"; empty below the first prefix.
+/// `byteUnit` forces a binary unit ("MiB") instead of choosing one.
+std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byteUnit = "auto") {
+  double v = toDouble(value);
   if (unit == Unit::Byte) {
     static const char *names[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     int i = 0;
-    while (std::fabs(v) >= 1024 && i < 6) {
-      v /= 1024;
-      ++i;
+    if (byteUnit != "auto") {
+      while (i < 6 && byteUnit != names[i])
+        ++i;
+      v /= std::pow(1024.0, i);
+    } else {
+      while (std::fabs(v) >= 1024 && i < 6) {
+        v /= 1024;
+        ++i;
+      }
     }
     if (i == 0)
       return "";
-    std::snprintf(buffer, sizeof(buffer), "%.2f %s", v, names[i]);
-    return buffer;
+    return formatDecimal(v) + " " + names[i];
   }
   // Plain counts below a million read fine as exact integers.
   if (unit == Unit::Count && std::fabs(v) < 1e6)
@@ -85,9 +106,7 @@ std::string humanize(const sym::Rational &value, Unit unit) {
   }
   if (i == 0)
     return "";
-  std::snprintf(buffer, sizeof(buffer), "%.2f %s%s", v, prefixes[i],
-                unit == Unit::Flop ? "FLOP" : "");
-  return buffer;
+  return formatDecimal(v) + " " + prefixes[i] + (unit == Unit::Flop ? "FLOP" : "");
 }
 
 /// Parses "4096", "4k" (4000), "4Ki" (4096), "1M", "2e5" into an integer.
@@ -294,7 +313,20 @@ public:
         const TableRow &a = report.table[i], &b = report.table[j];
         if (!a.complexityClass || !b.complexityClass || a.layer == b.layer)
           continue;
-        for (const std::string &symbol : report.symbolOrder) {
+        std::string versus = " (" + a.complexity + " vs " + b.complexity + ")";
+        sym::Sign sign =
+            sym::decideSign(*a.complexityClass - *b.complexityClass, report.assumptions);
+        if (sign == sym::Sign::Negative || sign == sym::Sign::Positive) {
+          bool aCheaper = sign == sym::Sign::Negative;
+          lines.push_back((aCheaper ? a.layer : b.layer) + " is always cheaper than " +
+                          (aCheaper ? b.layer : a.layer) + versus);
+          continue;
+        }
+        // The sequence length first: it is what a reader varies.
+        std::vector<std::string> order = report.symbolOrder;
+        if (auto n = llvm::find(order, "n"); n != order.end())
+          std::rotate(order.begin(), n, n + 1);
+        for (const std::string &symbol : order) {
           if (!a.complexityClass->containsSymbol(symbol) &&
               !b.complexityClass->containsSymbol(symbol))
             continue;
@@ -310,7 +342,7 @@ public:
                    " > " + boundary;
           else
             continue;
-          lines.push_back(line + " (" + a.complexity + " vs " + b.complexity + ")");
+          lines.push_back(line + versus);
           break;
         }
       }
@@ -372,11 +404,11 @@ std::string formulaText(const ModelReport &report, const Expr &e) {
   return sym::print(e, print);
 }
 
-std::string valueText(const Figure &f) {
+std::string valueText(const Figure &f, llvm::StringRef byteUnit) {
   if (!f.value)
     return "";
   std::string exact = sym::formatRational(*f.value);
-  std::string human = humanize(*f.value, f.unit);
+  std::string human = humanize(*f.value, f.unit, byteUnit);
   if (f.unit == Unit::Byte)
     exact += " B";
   return human.empty() ? exact : exact + "  (" + human + ")";
@@ -440,11 +472,12 @@ public:
       os << "\n" << h2 << "Totals\n\n";
       rows = {{"quantity", "formula", "value"}};
       for (const Figure &f : report.totals)
-        rows.push_back({f.name, formulaText(report, f.formula), valueText(f)});
+        rows.push_back({f.name, formulaText(report, f.formula),
+                        valueText(f, options.memoryUnit)});
       if (report.receptiveField)
         rows.push_back({report.receptiveField->name,
                         formulaText(report, report.receptiveField->formula),
-                        valueText(*report.receptiveField)});
+                        valueText(*report.receptiveField, options.memoryUnit)});
       printTable(os, rows, markdown);
       os << "\n";
     }
@@ -559,6 +592,12 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   if (!bytes) {
     errs << "costopt: error: unknown --dtype '" << options.dtype
          << "'; expected f32, bf16, f16 or fp8\n";
+    return ExitUsageError;
+  }
+  if (!llvm::is_contained({"auto", "KiB", "MiB", "GiB", "TiB"},
+                          llvm::StringRef(options.memoryUnit))) {
+    errs << "costopt: error: unknown --memory-unit '" << options.memoryUnit
+         << "'; expected auto, KiB, MiB, GiB or TiB\n";
     return ExitUsageError;
   }
   if (options.format != "text" && options.format != "json" && options.format != "md") {

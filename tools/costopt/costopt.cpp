@@ -38,6 +38,9 @@ int main(int argc, char **argv) {
   app.add_option("--format", options.format, "text, json or md")->capture_default_str();
   app.add_option("-o,--output", options.outputFile, "Output file ('-' = stdout)")
       ->capture_default_str();
+  app.add_option("--memory-unit", options.memoryUnit,
+                 "Binary unit for memory figures: auto, KiB, MiB, GiB, TiB")
+      ->capture_default_str();
   app.add_option("--model", options.modelName, "Report only the nn.model with this name");
   app.add_flag("--explain", options.explain,
                "Trace every FLOP term to its op, source location and rule");

@@ -37,6 +37,8 @@ struct DriverOptions {
   std::string format = "text";
   /// Only this model of the file ("" = all).
   std::string modelName;
+  /// Unit for human-readable memory figures: auto, KiB, MiB, GiB or TiB.
+  std::string memoryUnit = "auto";
   /// List every FLOP term of every op with its source location and rule.
   bool explain = false;
 };

@@ -266,8 +266,9 @@ public:
                                    training ? "Activation memory (stored for backward)"
                                             : "Peak activation memory",
                                    cost.peakActivationElements * bytes, Unit::Byte));
-    report.totals.push_back(figure(report, "Largest attention-score matrix",
-                                   cost.largestWorkspaceElements * bytes, Unit::Byte));
+    if (!cost.largestWorkspaceElements.isZero())
+      report.totals.push_back(figure(report, "Largest attention-score matrix",
+                                     cost.largestWorkspaceElements * bytes, Unit::Byte));
     report.totals.push_back(figure(report, "KV cache / decoding state",
                                    cost.kvCacheElements * bytes, Unit::Byte));
     report.totals.push_back(figure(report, "Bytes moved", cost.trafficElements * bytes,

@@ -1,0 +1,663 @@
+//===- OracleTest.cpp - Brute-force oracles for the cost analyses ---------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Independent checks of the symbolic results at concrete sizes:
+//
+// - FLOPs: a reference evaluation walks every (query, key) pair an attention
+//   mask admits, every output position a convolution produces, every step
+//   of a recurrence, and adds up the scalar operations the conventions
+//   assign to each; the analysis's formula, evaluated at the same sizes,
+//   must match exactly.
+// - Sequential depth and path length: the model's dependency graph is
+//   unrolled over positions (one node per op application and position, a
+//   chain for recurrences, the levels of a Hillis–Steele scan), then the
+//   longest path (depth) and the cheapest input-to-output paths (path
+//   length) are found by dynamic programming over the DAG.
+//
+// The oracles read ops and attributes directly and share no code with the
+// cost rules or the analysis.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Analysis/ModelCost.h"
+#include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/InitAll.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include "gtest/gtest.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+using namespace costopt;
+using namespace costopt::nn;
+using llvm::DynamicAPInt;
+
+namespace {
+
+using Bindings = std::map<std::string, int64_t>;
+
+class Oracle : public ::testing::Test {
+public:
+  Oracle() {
+    mlir::DialectRegistry registry;
+    registerAllDialects(registry);
+    context = std::make_unique<mlir::MLIRContext>(registry);
+    context->loadAllAvailableDialects();
+  }
+
+  ModelOp parse(llvm::StringRef text) {
+    module = mlir::parseSourceString<mlir::ModuleOp>(text, context.get());
+    EXPECT_TRUE(module) << "model did not parse:\n" << text.str();
+    ModelOp model;
+    module->walk([&](ModelOp m) { model = m; });
+    return model;
+  }
+
+  static sym::Bindings toSym(const Bindings &b) {
+    sym::Bindings out;
+    for (auto &[k, v] : b)
+      out[k] = DynamicAPInt(v);
+    return out;
+  }
+
+  static int64_t eval(const sym::Expr &e, const Bindings &b) {
+    auto v = sym::evaluate(e, toSym(b));
+    if (!v) {
+      ADD_FAILURE() << llvm::toString(v.takeError()) << " in " << e.str();
+      return -1;
+    }
+    EXPECT_EQ(v->den, DynamicAPInt(1)) << e.str() << " is not an integer";
+    return static_cast<int64_t>(v->num);
+  }
+
+  static std::vector<int64_t> shape(mlir::Type type, const Bindings &b) {
+    std::vector<int64_t> dims;
+    llvm::SmallVector<sym::Expr> exprs;
+    if (auto seq = llvm::dyn_cast<SeqType>(type))
+      exprs = seq.getShapeExprs();
+    else
+      exprs = llvm::cast<TokensType>(type).getShapeExprs();
+    for (const sym::Expr &e : exprs)
+      dims.push_back(eval(e, b));
+    return dims;
+  }
+
+  static int64_t dimAttr(DimAttr attr, const Bindings &b, int64_t fallback) {
+    return attr ? eval(attr.getExpr(), b) : fallback;
+  }
+
+  std::unique_ptr<mlir::MLIRContext> context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+};
+
+//===----------------------------------------------------------------------===//
+// FLOPs by enumeration
+//===----------------------------------------------------------------------===//
+
+/// Forward FLOPs of one op at concrete sizes, by enumerating its work.
+int64_t referenceFlops(mlir::Operation *op, const Bindings &b) {
+  auto shapeOf = [&](mlir::Value v) { return Oracle::shape(v.getType(), b); };
+  auto positions = [](const std::vector<int64_t> &s) {
+    int64_t p = 1;
+    for (size_t i = 0; i + 1 < s.size(); ++i)
+      p *= s[i];
+    return p;
+  };
+  if (auto attention = llvm::dyn_cast<AttentionOp>(op)) {
+    auto in = shapeOf(attention.getInput());
+    std::vector<int64_t> mem = attention.getMemory() ? shapeOf(attention.getMemory()) : in;
+    int64_t d = in.back(), dm = mem.back(), n = in[in.size() - 2], m = mem[mem.size() - 2];
+    int64_t batch = positions(in) / n;
+    int64_t heads = Oracle::dimAttr(attention.getHeads(), b, 1);
+    int64_t kv = Oracle::dimAttr(attention.getKvHeadsAttr(), b, heads);
+    int64_t dk = Oracle::dimAttr(attention.getHeadDimAttr(), b, d / heads);
+    int64_t flops = 0;
+    // Projections: one multiply-add per weight per position.
+    flops += batch * n * 2 * d * heads * dk;      // Q
+    flops += batch * m * 2 * 2 * dm * kv * dk;    // K, V
+    flops += batch * n * 2 * heads * dk * d;      // output
+    if (!attention.getNoBias())
+      flops += batch * n * heads * dk + 2 * batch * m * kv * dk + batch * n * d;
+    int64_t window = Oracle::dimAttr(attention.getWindowAttr(), b, 0);
+    for (int64_t t = 0; t < n; ++t)
+      for (int64_t s = 0; s < m; ++s) {
+        bool admitted = true;
+        if (attention.getCausal())
+          admitted &= s <= t;
+        if (window) {
+          if (attention.getCausal()) {
+            admitted &= s > t - window;
+          } else {
+            int64_t w = std::min(window, n);
+            admitted &= s >= t - (w - 1) / 2 && s <= t + w / 2;
+          }
+        }
+        if (admitted) // per head and sequence: QK dot, AV axpy, softmax
+          flops += batch * heads * (2 * dk + 2 * dk + 4);
+      }
+    return flops;
+  }
+  if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+    auto in = shapeOf(conv.getInput()), out = shapeOf(conv.getResult());
+    int64_t n = in[in.size() - 2], cin = in.back(), cout = out.back();
+    int64_t batch = positions(in) / n;
+    int64_t k = Oracle::dimAttr(conv.getKernel(), b, 1);
+    int64_t stride = Oracle::dimAttr(conv.getStrideAttr(), b, 1);
+    int64_t groups = conv.getDepthwise() ? cin : Oracle::dimAttr(conv.getGroupsAttr(), b, 1);
+    std::vector<int64_t> dilations;
+    if (auto list = conv.getDilationsAttr())
+      for (mlir::Attribute a : list)
+        dilations.push_back(Oracle::eval(llvm::cast<DimAttr>(a).getExpr(), b));
+    else
+      dilations.push_back(Oracle::dimAttr(conv.getDilationAttr(), b, 1));
+    int64_t flops = 0;
+    for (int64_t dilation : dilations) {
+      // Count output positions by walking the input with the stride.
+      int64_t outputs = 0;
+      for (int64_t start = 0; start < n; start += stride) {
+        if (conv.getPadding() == "valid" && start + dilation * (k - 1) >= n)
+          break;
+        ++outputs;
+      }
+      int64_t perOutput = conv.getSeparable()
+                              ? 2 * k * cin + 2 * cin * cout + (conv.getNoBias() ? 0 : cin + cout)
+                              : 2 * k * (cin / groups) * cout + (conv.getNoBias() ? 0 : cout);
+      flops += batch * outputs * perOutput;
+    }
+    return flops;
+  }
+  if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
+    auto in = shapeOf(rnn.getInput());
+    int64_t n = in[in.size() - 2], din = in.back();
+    int64_t batch = positions(in) / n;
+    int64_t hidden = Oracle::eval(rnn.getHidden().getExpr(), b);
+    int64_t layers = Oracle::dimAttr(rnn.getLayersAttr(), b, 1);
+    int64_t dirs = rnn.getBidirectional() ? 2 : 1;
+    int64_t gates = rnn.getCell() == "lstm" ? 4 : rnn.getCell() == "gru" ? 3 : 1;
+    int64_t cellOps = rnn.getCell() == "lstm" ? 9 : rnn.getCell() == "gru" ? 8 : 1;
+    int64_t flops = 0;
+    for (int64_t layer = 0; layer < layers; ++layer)
+      for (int64_t dir = 0; dir < dirs; ++dir)
+        for (int64_t step = 0; step < n; ++step) {
+          int64_t width = layer == 0 ? din : dirs * hidden;
+          flops += batch * (2 * width * gates * hidden + 2 * hidden * gates * hidden +
+                            (rnn.getNoBias() ? 0 : 2 * gates * hidden) + cellOps * hidden);
+        }
+    return flops;
+  }
+  if (auto linear = llvm::dyn_cast<LinearOp>(op)) {
+    auto in = shapeOf(linear.getInput()), out = shapeOf(linear.getResult());
+    return positions(in) * (2 * in.back() * out.back() + (linear.getNoBias() ? 0 : out.back()));
+  }
+  if (llvm::isa<AddOp>(op))
+    return positions(shapeOf(op->getOperand(0))) * shapeOf(op->getOperand(0)).back();
+  if (llvm::isa<LayerNormOp>(op))
+    return 7 * positions(shapeOf(op->getOperand(0))) * shapeOf(op->getOperand(0)).back();
+  ADD_FAILURE() << "no reference for " << op->getName().getStringRef().str();
+  return -1;
+}
+
+void expectFlopsMatch(ModelOp model, const std::vector<Bindings> &points) {
+  CostOptions options;
+  auto cost = analyzeModel(model, options);
+  ASSERT_TRUE(succeeded(cost));
+  for (const Bindings &b : points)
+    for (const LayerCost &layer : cost->layers) {
+      int64_t expected = referenceFlops(layer.op, b);
+      int64_t actual = Oracle::eval(layer.cost.totalFlops(CostMode::Forward), b);
+      std::string where;
+      for (auto &[k, v] : b)
+        where += k + "=" + std::to_string(v) + " ";
+      EXPECT_EQ(actual, expected) << layer.opName << " at " << layer.location << " with "
+                                  << where;
+    }
+}
+
+TEST_F(Oracle, AttentionFlopsByEnumeratingMasks) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[b, n, d]>, %mem: !nn.seq<[b, m, e]>)
+        symbols(b, n, m, d, e, h, g, r) where (d mod h == 0, h mod g == 0, g <= h) {
+      %full = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>
+      %causal = nn.attention %full {heads = h, causal, no_bias} : !nn.seq<[b, n, d]>
+      %window = nn.attention %causal {heads = h, kv_heads = g, window = r, causal} : !nn.seq<[b, n, d]>
+      %band = nn.attention %window {heads = h, window = r} : !nn.seq<[b, n, d]>
+      %cross = nn.attention %band, %mem {heads = h} : !nn.seq<[b, n, d]>, !nn.seq<[b, m, e]>
+      nn.output %cross : !nn.seq<[b, n, d]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t n : {1, 2, 5, 16, 33})
+    for (int64_t r : {1, 2, 3, 4, 7, 40})
+      points.push_back({{"b", 2}, {"n", n}, {"m", 3}, {"d", 8}, {"e", 6}, {"h", 4}, {"g", 2},
+                        {"r", r}});
+  expectFlopsMatch(model, points);
+}
+
+TEST_F(Oracle, ConvolutionFlopsByEnumeratingOutputs) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, k, s)
+        where (k >= 2, n >= 8, d mod 2 == 0) {
+      %c = nn.conv %x {kernel = k, causal} : !nn.seq<[b, n, d]>
+      %st = nn.conv %c {kernel = k, stride = s} : !nn.seq<[b, n, d]> -> !nn.seq<[b, ceil(n/s), d]>
+      %v = nn.conv %c {kernel = 3, dilation = 2, groups = 2, padding = "valid"}
+          : !nn.seq<[b, n, d]> -> !nn.seq<[b, n - 4, d]>
+      %dw = nn.conv %c {kernel = k, depthwise, no_bias} : !nn.seq<[b, n, d]>
+      %sep = nn.conv %dw {kernel = k, separable} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>
+      %stack = nn.conv %c {kernel = 2, dilations = [1, 2, 4], causal} : !nn.seq<[b, n, d]>
+      nn.output %st, %v, %sep, %stack : !nn.seq<[b, ceil(n/s), d]>, !nn.seq<[b, n - 4, d]>, !nn.seq<[b, n, 2*d]>, !nn.seq<[b, n, d]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t n : {8, 9, 17, 32})
+    for (int64_t k : {2, 3, 5})
+      for (int64_t s : {1, 2, 3})
+        points.push_back({{"b", 3}, {"n", n}, {"d", 4}, {"k", k}, {"s", s}});
+  expectFlopsMatch(model, points);
+}
+
+TEST_F(Oracle, RecurrentFlopsByEnumeratingSteps) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, H, L) {
+      %e = nn.recurrent %x {cell = "elman", hidden = H} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, H]>
+      %l = nn.recurrent %e {cell = "lstm", hidden = H, layers = L, bidirectional}
+          : !nn.seq<[b, n, H]> -> !nn.seq<[b, n, 2*H]>
+      %g = nn.recurrent %l {cell = "gru", hidden = d, no_bias} : !nn.seq<[b, n, 2*H]> -> !nn.seq<[b, n, d]>
+      nn.output %g : !nn.seq<[b, n, d]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t n : {1, 4, 9})
+    for (int64_t L : {1, 2, 3})
+      points.push_back({{"b", 2}, {"n", n}, {"d", 5}, {"H", 3}, {"L", L}});
+  expectFlopsMatch(model, points);
+}
+
+//===----------------------------------------------------------------------===//
+// Depth and path length on the unrolled graph
+//===----------------------------------------------------------------------===//
+
+/// The dependency graph of a model unrolled over positions.
+class UnrolledGraph {
+public:
+  struct Node {
+    std::vector<int> inputs;
+    bool mixing = false; ///< a sequence-mixing application (costs one hop)
+  };
+
+  UnrolledGraph(ModelOp model, const Bindings &b) : bindings(b) {
+    mlir::Block &body = model.getBodyBlock();
+    for (mlir::BlockArgument arg : body.getArguments()) {
+      std::vector<int> nodes;
+      for (int64_t t = 0; t < length(arg); ++t) {
+        nodes.push_back(add({}, false));
+        sources.push_back(nodes.back());
+      }
+      values[arg.getAsOpaquePointer()] = nodes;
+    }
+    walk(body);
+    for (mlir::Value v : model.getOutputOp().getValues())
+      for (int node : values[v.getAsOpaquePointer()])
+        sinks.push_back(node);
+  }
+
+  /// Longest chain of op applications from any input to any output.
+  int64_t longestPath() const {
+    std::vector<int64_t> depth(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (std::find(sources.begin(), sources.end(), int(i)) != sources.end())
+        continue;
+      int64_t best = 0;
+      for (int in : nodes[i].inputs)
+        best = std::max(best, depth[in]);
+      depth[i] = best + 1;
+    }
+    int64_t result = 0;
+    for (int s : sinks)
+      result = std::max(result, depth[s]);
+    return result;
+  }
+
+  /// Max over connected (input, output) pairs of the fewest mixing
+  /// applications on a path between them.
+  int64_t maxShortestPath() const {
+    constexpr int64_t inf = std::numeric_limits<int64_t>::max() / 4;
+    int64_t result = 0;
+    for (int source : sources) {
+      std::vector<int64_t> cost(nodes.size(), inf);
+      cost[source] = 0;
+      for (size_t i = 0; i < nodes.size(); ++i) {
+        if (int(i) == source)
+          continue;
+        for (int in : nodes[i].inputs)
+          if (cost[in] < inf)
+            cost[i] = std::min(cost[i], cost[in] + (nodes[i].mixing ? 1 : 0));
+      }
+      for (int s : sinks)
+        if (cost[s] < inf)
+          result = std::max(result, cost[s]);
+    }
+    return result;
+  }
+
+private:
+  int add(std::vector<int> inputs, bool mixing) {
+    nodes.push_back({std::move(inputs), mixing});
+    return nodes.size() - 1;
+  }
+
+  int64_t length(mlir::Value v) const {
+    auto s = Oracle::shape(v.getType(), bindings);
+    return s.size() >= 2 ? s[s.size() - 2] : 1;
+  }
+
+  std::vector<int> &of(mlir::Value v) { return values[v.getAsOpaquePointer()]; }
+
+  void walk(mlir::Block &block) {
+    for (mlir::Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        int64_t count = Oracle::eval(repeat.getCount().getExpr(), bindings);
+        std::vector<std::vector<int>> carried;
+        for (mlir::Value init : repeat.getInits())
+          carried.push_back(of(init));
+        for (int64_t i = 0; i < count; ++i) {
+          for (auto [arg, nodesOf] : llvm::zip(repeat.getBodyBlock().getArguments(), carried))
+            values[arg.getAsOpaquePointer()] = nodesOf;
+          walk(repeat.getBodyBlock());
+          auto yield = llvm::cast<YieldOp>(repeat.getBodyBlock().getTerminator());
+          carried.clear();
+          for (mlir::Value v : yield.getValues())
+            carried.push_back(of(v));
+        }
+        for (auto [res, nodesOf] : llvm::zip(repeat.getResults(), carried))
+          values[res.getAsOpaquePointer()] = nodesOf;
+        continue;
+      }
+      if (llvm::isa<OutputOp, YieldOp>(op))
+        continue;
+      values[op.getResult(0).getAsOpaquePointer()] = unroll(op);
+    }
+  }
+
+  std::vector<int> unroll(mlir::Operation &op) {
+    const std::vector<int> &in = of(op.getOperand(0));
+    int64_t n = in.size();
+    std::vector<int> out;
+    if (auto attention = llvm::dyn_cast<AttentionOp>(op)) {
+      int64_t window = Oracle::dimAttr(attention.getWindowAttr(), bindings, 0);
+      const std::vector<int> *memory =
+          attention.getMemory() ? &of(attention.getMemory()) : nullptr;
+      for (int64_t t = 0; t < n; ++t) {
+        std::vector<int> deps;
+        if (memory) {
+          deps = *memory;
+          deps.push_back(in[t]);
+        } else {
+          for (int64_t s = 0; s < n; ++s) {
+            bool admitted = !attention.getCausal() || s <= t;
+            if (window && attention.getCausal())
+              admitted &= s > t - window;
+            if (window && !attention.getCausal())
+              admitted &= s >= t - (window - 1) / 2 && s <= t + window / 2;
+            if (admitted)
+              deps.push_back(in[s]);
+          }
+        }
+        out.push_back(add(deps, true));
+      }
+      return out;
+    }
+    if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+      int64_t k = Oracle::dimAttr(conv.getKernel(), bindings, 1);
+      std::vector<int64_t> dilations;
+      if (auto list = conv.getDilationsAttr())
+        for (mlir::Attribute a : list)
+          dilations.push_back(Oracle::eval(llvm::cast<DimAttr>(a).getExpr(), bindings));
+      else
+        dilations.push_back(Oracle::dimAttr(conv.getDilationAttr(), bindings, 1));
+      std::vector<int> current = in;
+      for (int64_t dilation : dilations) {
+        std::vector<int> next;
+        int64_t before = conv.getCausal() ? dilation * (k - 1) : dilation * ((k - 1) / 2);
+        for (int64_t t = 0; t < n; ++t) {
+          std::vector<int> deps;
+          for (int64_t j = 0; j < k; ++j) {
+            int64_t s = t - before + j * dilation;
+            if (s >= 0 && s < n)
+              deps.push_back(current[s]);
+          }
+          next.push_back(add(deps, true));
+        }
+        current = next;
+      }
+      return current;
+    }
+    if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
+      int64_t layers = Oracle::dimAttr(rnn.getLayersAttr(), bindings, 1);
+      std::vector<std::vector<int>> layerInputs{in};
+      std::vector<int> current = in;
+      for (int64_t l = 0; l < layers; ++l) {
+        std::vector<int> forward(n), backward(n);
+        for (int64_t t = 0; t < n; ++t) {
+          std::vector<int> deps{current[t]};
+          if (t > 0)
+            deps.push_back(forward[t - 1]);
+          forward[t] = add(deps, true);
+        }
+        if (rnn.getBidirectional())
+          for (int64_t t = n - 1; t >= 0; --t) {
+            std::vector<int> deps{current[t]};
+            if (t < n - 1)
+              deps.push_back(backward[t + 1]);
+            backward[t] = add(deps, true);
+          }
+        // The layer's output at t is the pair (forward, backward): a later
+        // consumer depends on both, at no extra step.
+        std::vector<int> merged(n);
+        for (int64_t t = 0; t < n; ++t)
+          merged[t] = rnn.getBidirectional() ? mergeNode({forward[t], backward[t]}) : forward[t];
+        current = merged;
+      }
+      return current;
+    }
+    if (llvm::isa<ScanOp>(op)) {
+      // Projections (one step), then a Hillis–Steele inclusive scan.
+      std::vector<int> level;
+      for (int64_t t = 0; t < n; ++t)
+        level.push_back(add({in[t]}, true));
+      for (int64_t offset = 1; offset < n; offset *= 2) {
+        std::vector<int> next;
+        for (int64_t t = 0; t < n; ++t)
+          next.push_back(t >= offset ? add({level[t], level[t - offset]}, true)
+                                     : add({level[t]}, true));
+        level = next;
+      }
+      return level;
+    }
+    // Point-wise: one step at each position, over every operand.
+    for (int64_t t = 0; t < n; ++t) {
+      std::vector<int> deps;
+      for (mlir::Value operand : op.getOperands())
+        deps.push_back(of(operand)[t]);
+      out.push_back(add(deps, false));
+    }
+    return out;
+  }
+
+  /// A node standing for a concatenation: it adds no step, so consumers see
+  /// the deeper of its inputs. Modelled by linking the consumer to both.
+  int mergeNode(std::vector<int> parts) {
+    // Represented as a zero-cost node: longestPath() counts every node as a
+    // step, so instead return a node whose depth equals its deepest input by
+    // giving it the inputs and marking it for removal in depth counting.
+    int node = add(parts, false);
+    zeroStep.push_back(node);
+    return node;
+  }
+
+public:
+  /// Longest path where concatenation nodes cost nothing.
+  int64_t longestPathSkippingMerges() const {
+    std::vector<int64_t> depth(nodes.size(), 0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (std::find(sources.begin(), sources.end(), int(i)) != sources.end())
+        continue;
+      int64_t best = 0;
+      for (int in : nodes[i].inputs)
+        best = std::max(best, depth[in]);
+      bool free = std::find(zeroStep.begin(), zeroStep.end(), int(i)) != zeroStep.end();
+      depth[i] = best + (free ? 0 : 1);
+    }
+    int64_t result = 0;
+    for (int s : sinks)
+      result = std::max(result, depth[s]);
+    return result;
+  }
+
+private:
+  const Bindings &bindings;
+  std::vector<Node> nodes;
+  std::vector<int> sources, sinks, zeroStep;
+  std::map<const void *, std::vector<int>> values;
+};
+
+void expectDepthAndPath(Oracle &fixture, ModelOp model, const std::vector<Bindings> &points,
+                        bool checkPath) {
+  CostOptions options;
+  auto cost = analyzeModel(model, options);
+  ASSERT_TRUE(succeeded(cost));
+  EXPECT_TRUE(cost->depthExact);
+  for (const Bindings &b : points) {
+    UnrolledGraph graph(model, b);
+    std::string where;
+    for (auto &[k, v] : b)
+      where += k + "=" + std::to_string(v) + " ";
+    EXPECT_EQ(Oracle::eval(cost->sequentialDepth, b), graph.longestPathSkippingMerges())
+        << "depth " << cost->sequentialDepth.str() << " at " << where;
+    if (checkPath)
+      EXPECT_EQ(Oracle::eval(cost->maxPathLength, b), graph.maxShortestPath())
+          << "path " << cost->maxPathLength.str() << " at " << where;
+  }
+}
+
+std::vector<Bindings> grid(std::initializer_list<int64_t> ns, std::initializer_list<int64_t> ls,
+                           Bindings extra = {}) {
+  std::vector<Bindings> points;
+  for (int64_t n : ns)
+    for (int64_t l : ls) {
+      Bindings b = extra;
+      b["n"] = n;
+      b["L"] = l;
+      b["d"] = 4;
+      points.push_back(b);
+    }
+  return points;
+}
+
+TEST_F(Oracle, RecurrentStackIsAWavefront) {
+  // L stacked recurrent layers: n + L - 1 steps, not n·L.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %r = nn.recurrent %h {cell = "elman", hidden = d} : !nn.seq<[n, d]>
+        nn.yield %r : !nn.seq<[n, d]>
+      }
+      nn.output %y : !nn.seq<[n, d]>
+    })mlir");
+  expectDepthAndPath(*this, model, grid({1, 2, 7, 64, 256}, {1, 2, 3, 5}), true);
+  auto cost = analyzeModel(model, CostOptions{});
+  EXPECT_EQ(cost->sequentialDepth, cantFail(sym::parse("n + L - 1")));
+  EXPECT_EQ(cost->maxPathLength, cantFail(sym::parse("n + L - 1")));
+}
+
+TEST_F(Oracle, AttentionStack) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %a = nn.attention %h {heads = 1} : !nn.seq<[n, d]>
+        %c = nn.attention %a {heads = 1, causal} : !nn.seq<[n, d]>
+        %f = nn.linear %c : !nn.seq<[n, d]> -> !nn.seq<[n, d]>
+        nn.yield %f : !nn.seq<[n, d]>
+      }
+      nn.output %y : !nn.seq<[n, d]>
+    })mlir");
+  expectDepthAndPath(*this, model, grid({1, 3, 16}, {1, 2, 4}), true);
+}
+
+TEST_F(Oracle, ResidualsAddDepthNotPaths) {
+  // Depth follows the longest chain; residual adds are on it.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %a = nn.attention %h {heads = 1, causal} : !nn.seq<[n, d]>
+        %r = nn.add %h, %a : !nn.seq<[n, d]>
+        %l = nn.layer_norm %r : !nn.seq<[n, d]>
+        nn.yield %l : !nn.seq<[n, d]>
+      }
+      nn.output %y : !nn.seq<[n, d]>
+    })mlir");
+  expectDepthAndPath(*this, model, grid({1, 5, 12}, {1, 2, 6}), false);
+}
+
+TEST_F(Oracle, ConvolutionStacks) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L, k) where (k >= 2) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %c = nn.conv %h {kernel = k, causal} : !nn.seq<[n, d]>
+        nn.yield %c : !nn.seq<[n, d]>
+      }
+      nn.output %y : !nn.seq<[n, d]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t k : {2, 3})
+    for (auto b : grid({1, 4, 9, 32}, {1, 3, 5}, {{"k", k}}))
+      points.push_back(b);
+  expectDepthAndPath(*this, model, points, true);
+
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(cost->receptiveField);
+  EXPECT_EQ(*cost->receptiveField, cantFail(sym::parse("L*(k - 1) + 1")));
+}
+
+TEST_F(Oracle, DilatedAndCentredConvolutions) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %c = nn.conv %h {kernel = 2, dilations = [1, 2, 4], causal} : !nn.seq<[n, d]>
+        %s = nn.conv %c {kernel = 3} : !nn.seq<[n, d]>
+        nn.yield %s : !nn.seq<[n, d]>
+      }
+      nn.output %y : !nn.seq<[n, d]>
+    })mlir");
+  expectDepthAndPath(*this, model, grid({1, 6, 20}, {1, 2, 3}), true);
+}
+
+TEST_F(Oracle, BidirectionalAndMultiLayerRecurrence) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %b = nn.recurrent %x {cell = "gru", hidden = d, bidirectional} : !nn.seq<[n, d]> -> !nn.seq<[n, 2*d]>
+      %l = nn.recurrent %b {cell = "lstm", hidden = d, layers = L} : !nn.seq<[n, 2*d]> -> !nn.seq<[n, d]>
+      %a = nn.attention %l {heads = 1, causal} : !nn.seq<[n, d]>
+      %r = nn.recurrent %a {cell = "elman", hidden = d, layers = 2, bidirectional} : !nn.seq<[n, d]> -> !nn.seq<[n, 2*d]>
+      nn.output %r : !nn.seq<[n, 2*d]>
+    })mlir");
+  expectDepthAndPath(*this, model, grid({1, 2, 5, 13}, {1, 2, 4}), false);
+}
+
+TEST_F(Oracle, ParallelScanDepth) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %s = nn.ssm %h {state = 4} : !nn.seq<[n, d]>
+        nn.yield %s : !nn.seq<[n, d]>
+      }
+      nn.output %y : !nn.seq<[n, d]>
+    })mlir");
+  expectDepthAndPath(*this, model, grid({1, 2, 3, 8, 9, 64}, {1, 3}), false);
+}
+
+} // namespace

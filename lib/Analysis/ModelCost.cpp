@@ -194,15 +194,14 @@ private:
         op.emitWarning() << "costopt has no cost rule for '" << op.getName()
                          << "'; its costs are reported as unknown(" << name << ")";
       }
+      layerIndex[&op] = result.layers.size();
       result.layers.push_back(std::move(layer));
     }
   }
 
   const OpCost *costOf(Operation *op) const {
-    for (const LayerCost &layer : result.layers)
-      if (layer.op == op)
-        return &layer.cost;
-    return nullptr;
+    auto it = layerIndex.find(op);
+    return it == layerIndex.end() ? nullptr : &result.layers[it->second].cost;
   }
 
   //===--------------------------------------------------------------------===//
@@ -282,7 +281,10 @@ private:
       } else {
         points.push_back(liveSum([](Value) { return true; }));
       }
-      peak.insert(peak.end(), points.begin(), points.end());
+      // Identical candidates are common (every layer of a stack); keep one.
+      for (Expr &p : points)
+        if (!llvm::is_contained(peak, p))
+          peak.push_back(std::move(p));
       llvm::erase_if(live, [&](Value v) { return lastUse.lookup(v) <= index; });
       for (Value res : op.getResults())
         if (lastUse.count(res))
@@ -555,6 +557,7 @@ private:
 
   ModelOp model;
   ModelCost result;
+  llvm::DenseMap<Operation *, size_t> layerIndex;
 };
 
 } // namespace

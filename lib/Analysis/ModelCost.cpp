@@ -157,16 +157,7 @@ private:
     // the input gradient; read the weights and write their gradients.
     Expr backward = Expr(2) * (cost.readElements + cost.outputElements) +
                     Expr(2) * cost.params;
-    switch (options().mode) {
-    case CostMode::Forward:
-    case CostMode::Decode:
-      return forward;
-    case CostMode::Backward:
-      return backward;
-    case CostMode::Train:
-      return forward + backward;
-    }
-    llvm_unreachable("unhandled mode");
+    return combineForMode(options().mode, forward, backward);
   }
 
   void collectLayers(mlir::Block &block, const Expr &multiplicity) {

@@ -64,6 +64,10 @@ Expr OpCost::totalFlops(CostMode mode) const {
     forward += t.flops;
     backward += t.matmul ? Expr(2) * t.flops : t.flops;
   }
+  return combineForMode(mode, forward, backward);
+}
+
+Expr costopt::combineForMode(CostMode mode, const Expr &forward, const Expr &backward) {
   switch (mode) {
   case CostMode::Forward:
   case CostMode::Decode:

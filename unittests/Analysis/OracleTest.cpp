@@ -305,23 +305,6 @@ public:
         sinks.push_back(node);
   }
 
-  /// Longest chain of op applications from any input to any output.
-  int64_t longestPath() const {
-    std::vector<int64_t> depth(nodes.size(), 0);
-    for (size_t i = 0; i < nodes.size(); ++i) {
-      if (std::find(sources.begin(), sources.end(), int(i)) != sources.end())
-        continue;
-      int64_t best = 0;
-      for (int in : nodes[i].inputs)
-        best = std::max(best, depth[in]);
-      depth[i] = best + 1;
-    }
-    int64_t result = 0;
-    for (int s : sinks)
-      result = std::max(result, depth[s]);
-    return result;
-  }
-
   /// Max over connected (input, output) pairs of the fewest mixing
   /// applications on a path between them.
   int64_t maxShortestPath() const {
@@ -488,20 +471,18 @@ private:
     return out;
   }
 
-  /// A node standing for a concatenation: it adds no step, so consumers see
-  /// the deeper of its inputs. Modelled by linking the consumer to both.
+  /// A node standing for a concatenation: it adds no step (longestPath()
+  /// skips it), so consumers see the deeper of its inputs.
   int mergeNode(std::vector<int> parts) {
-    // Represented as a zero-cost node: longestPath() counts every node as a
-    // step, so instead return a node whose depth equals its deepest input by
-    // giving it the inputs and marking it for removal in depth counting.
     int node = add(parts, false);
     zeroStep.push_back(node);
     return node;
   }
 
 public:
-  /// Longest path where concatenation nodes cost nothing.
-  int64_t longestPathSkippingMerges() const {
+  /// Longest chain of op applications from any input to any output;
+  /// concatenation nodes cost nothing.
+  int64_t longestPath() const {
     std::vector<int64_t> depth(nodes.size(), 0);
     for (size_t i = 0; i < nodes.size(); ++i) {
       if (std::find(sources.begin(), sources.end(), int(i)) != sources.end())
@@ -536,7 +517,7 @@ void expectDepthAndPath(Oracle &fixture, ModelOp model, const std::vector<Bindin
     std::string where;
     for (auto &[k, v] : b)
       where += k + "=" + std::to_string(v) + " ";
-    EXPECT_EQ(Oracle::eval(cost->sequentialDepth, b), graph.longestPathSkippingMerges())
+    EXPECT_EQ(Oracle::eval(cost->sequentialDepth, b), graph.longestPath())
         << "depth " << cost->sequentialDepth.str() << " at " << where;
     if (checkPath)
       EXPECT_EQ(Oracle::eval(cost->maxPathLength, b), graph.maxShortestPath())

@@ -36,6 +36,10 @@ enum class CostMode {
 llvm::StringRef stringifyCostMode(CostMode mode);
 std::optional<CostMode> parseCostMode(llvm::StringRef text);
 
+/// Combines a quantity's forward and backward amounts as the mode asks
+/// (decode and forward: forward; train: both).
+sym::Expr combineForMode(CostMode mode, const sym::Expr &forward, const sym::Expr &backward);
+
 struct CostOptions {
   CostMode mode = CostMode::Forward;
 };

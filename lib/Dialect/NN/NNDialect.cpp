@@ -65,8 +65,8 @@ struct TokenText {
   std::string text;
   llvm::SmallVector<std::pair<size_t, llvm::SMLoc>> pieces;
 
-  void append(llvm::StringRef piece, llvm::SMLoc loc) {
-    if (!text.empty())
+  void append(llvm::StringRef piece, llvm::SMLoc loc, bool glue = false) {
+    if (!text.empty() && !glue)
       text += ' ';
     pieces.push_back({text.size(), loc});
     text += piece.str();
@@ -82,9 +82,14 @@ struct TokenText {
   }
 };
 
-/// Reads size tokens until a token that cannot continue the expression at
-/// depth 0. Returns std::nullopt if not even one token was read.
-OptionalParseResult readSizeTokens(AsmParser &parser, TokenText &out) {
+} // namespace
+
+/// Reads expression tokens until one that cannot continue the expression at
+/// depth 0 (a `,` or `)` there ends it too). With `comparisons`, also reads
+/// `=`, `<`, `>` (gluing `==`, `>=`, `<=`) and `mod` (as `%`), for
+/// constraints. Returns std::nullopt if not even one token was read.
+static OptionalParseResult readExpressionTokens(AsmParser &parser, TokenText &out,
+                                                bool comparisons) {
   int depth = 0;
   while (true) {
     llvm::SMLoc loc = parser.getCurrentLocation();
@@ -104,6 +109,13 @@ OptionalParseResult readSizeTokens(AsmParser &parser, TokenText &out) {
       out.append("+", loc);
     } else if (succeeded(parser.parseOptionalMinus())) {
       out.append("-", loc);
+    } else if (comparisons && succeeded(parser.parseOptionalEqual())) {
+      bool glue = !out.text.empty() && llvm::StringRef("=<>").contains(out.text.back());
+      out.append("=", loc, glue);
+    } else if (comparisons && succeeded(parser.parseOptionalLess())) {
+      out.append("<", loc);
+    } else if (comparisons && succeeded(parser.parseOptionalGreater())) {
+      out.append(">", loc);
     } else {
       llvm::APInt value;
       OptionalParseResult integer = parser.parseOptionalInteger(value);
@@ -115,7 +127,7 @@ OptionalParseResult readSizeTokens(AsmParser &parser, TokenText &out) {
       }
       llvm::StringRef keyword;
       if (succeeded(parser.parseOptionalKeyword(&keyword))) {
-        out.append(keyword, loc);
+        out.append(comparisons && keyword == "mod" ? "%" : keyword, loc);
         continue;
       }
       break;
@@ -125,12 +137,12 @@ OptionalParseResult readSizeTokens(AsmParser &parser, TokenText &out) {
     return std::nullopt;
   if (depth != 0)
     return parser.emitError(parser.getCurrentLocation(),
-                            "expected ')' to close the size expression");
+                            "expected ')' to close the expression");
   return success();
 }
 
 /// Reports a SymError at the token it points into.
-ParseResult emitSymError(AsmParser &parser, const TokenText &tokens, llvm::Error error,
+static ParseResult emitSymError(AsmParser &parser, const TokenText &tokens, llvm::Error error,
                          llvm::StringRef context) {
   std::string message;
   std::optional<size_t> offset;
@@ -142,11 +154,9 @@ ParseResult emitSymError(AsmParser &parser, const TokenText &tokens, llvm::Error
   return parser.emitError(loc, context) << message;
 }
 
-} // namespace
-
 OptionalParseResult costopt::nn::parseOptionalSizeExpr(AsmParser &parser, sym::Expr &result) {
   TokenText tokens;
-  OptionalParseResult read = readSizeTokens(parser, tokens);
+  OptionalParseResult read = readExpressionTokens(parser, tokens, /*comparisons=*/false);
   if (!read.has_value() || failed(*read))
     return read;
   auto expr = sym::parse(tokens.text);
@@ -173,6 +183,26 @@ std::string costopt::nn::formatSizeExpr(const sym::Expr &expr) {
 
 void costopt::nn::printSizeExpr(AsmPrinter &printer, const sym::Expr &expr) {
   printer.getStream() << formatSizeExpr(expr);
+}
+
+ParseResult costopt::nn::parseConstraintList(AsmParser &parser,
+                                            llvm::SmallVectorImpl<std::string> &constraints) {
+  auto parseOne = [&]() -> ParseResult {
+    TokenText tokens;
+    OptionalParseResult read = readExpressionTokens(parser, tokens, /*comparisons=*/true);
+    if (!read.has_value())
+      return parser.emitError(parser.getCurrentLocation(),
+                              "expected a constraint such as 'd mod h == 0' or 'k >= 2'");
+    if (failed(*read))
+      return failure();
+    auto parsed = sym::parseConstraints(tokens.text);
+    if (!parsed)
+      return emitSymError(parser, tokens, parsed.takeError(),
+                          "invalid constraint '" + tokens.text + "': ");
+    constraints.push_back(tokens.text);
+    return success();
+  };
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Paren, parseOne);
 }
 
 //===----------------------------------------------------------------------===//

@@ -266,85 +266,6 @@ void costopt::nn::printLayerOp(Operation *op, OpAsmPrinter &printer) {
 // ModelOp
 //===----------------------------------------------------------------------===//
 
-/// Reads `( constraint, ... )` as text in the algebra's syntax ("d % h == 0").
-static ParseResult parseConstraintList(OpAsmParser &parser,
-                                       llvm::SmallVectorImpl<Attribute> &constraints) {
-  if (parser.parseLParen())
-    return failure();
-  std::string current;
-  llvm::SMLoc currentLoc = parser.getCurrentLocation();
-  int depth = 0;
-  auto finish = [&]() -> ParseResult {
-    if (current.empty())
-      return parser.emitError(currentLoc, "expected a constraint");
-    auto parsed = sym::parseConstraints(current);
-    if (!parsed) {
-      std::string message = llvm::toString(parsed.takeError());
-      return parser.emitError(currentLoc, "invalid constraint '")
-             << current << "': " << message;
-    }
-    constraints.push_back(StringAttr::get(parser.getContext(), current));
-    current.clear();
-    return success();
-  };
-  auto append = [&](llvm::StringRef piece, bool glue = false) {
-    if (!current.empty() && !glue)
-      current += ' ';
-    current += piece.str();
-  };
-  while (true) {
-    llvm::SMLoc loc = parser.getCurrentLocation();
-    if (current.empty())
-      currentLoc = loc;
-    if (succeeded(parser.parseOptionalLParen())) {
-      ++depth;
-      append("(");
-    } else if (succeeded(parser.parseOptionalRParen())) {
-      if (depth == 0)
-        return finish();
-      --depth;
-      append(")");
-    } else if (succeeded(parser.parseOptionalComma())) {
-      if (depth == 0) {
-        if (finish())
-          return failure();
-      } else {
-        append(",");
-      }
-    } else if (succeeded(parser.parseOptionalStar())) {
-      append("*");
-    } else if (succeeded(parser.parseOptionalSlash())) {
-      append("/");
-    } else if (succeeded(parser.parseOptionalPlus())) {
-      append("+");
-    } else if (succeeded(parser.parseOptionalMinus())) {
-      append("-");
-    } else if (succeeded(parser.parseOptionalEqual())) {
-      bool glue = !current.empty() && llvm::StringRef("=<>").contains(current.back());
-      append("=", glue);
-    } else if (succeeded(parser.parseOptionalLess())) {
-      append("<");
-    } else if (succeeded(parser.parseOptionalGreater())) {
-      append(">");
-    } else {
-      llvm::APInt value;
-      OptionalParseResult integer = parser.parseOptionalInteger(value);
-      if (integer.has_value()) {
-        if (failed(*integer))
-          return failure();
-        append(llvm::toString(value, 10, false));
-        continue;
-      }
-      llvm::StringRef keyword;
-      if (succeeded(parser.parseOptionalKeyword(&keyword))) {
-        append(keyword == "mod" ? "%" : keyword);
-        continue;
-      }
-      return parser.emitError(loc, "expected a constraint such as 'd mod h == 0' or 'k >= 2'");
-    }
-  }
-}
-
 ParseResult ModelOp::parse(OpAsmParser &parser, OperationState &result) {
   MLIRContext *context = parser.getContext();
   StringAttr name;
@@ -384,10 +305,13 @@ ParseResult ModelOp::parse(OpAsmParser &parser, OperationState &result) {
       return failure();
   }
 
-  llvm::SmallVector<Attribute> constraints;
+  llvm::SmallVector<std::string> constraintTexts;
   if (succeeded(parser.parseOptionalKeyword("where")) &&
-      parseConstraintList(parser, constraints))
+      parseConstraintList(parser, constraintTexts))
     return failure();
+  llvm::SmallVector<Attribute> constraints;
+  for (const std::string &text : constraintTexts)
+    constraints.push_back(StringAttr::get(context, text));
 
   result.addAttribute(getSymbolsAttrName(result.name), ArrayAttr::get(context, symbols));
   result.addAttribute(getDefaultsAttrName(result.name), DictionaryAttr::get(context, defaults));

@@ -134,7 +134,7 @@ public:
     collectLayers(body, Expr(1));
     std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
-      result.flops += layer.multiplicity * layer.cost.totalFlops(result.options.mode);
+      result.flops += layer.multiplicity * layer.cost.totalWork(result.options);
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.multiplicity * layer.cost.params;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
@@ -310,6 +310,8 @@ private:
         field = field ? Expr::max(*field, f) : f;
       }
     }
+    if (!output.getValues().empty())
+      result.outputLength = lengthOfValue(output.getValues().front());
     result.sequentialDepth = depth;
     result.maxPathLength = path;
     result.receptiveField = field;

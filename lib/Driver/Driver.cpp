@@ -141,8 +141,8 @@ int64_t dtypeBytes(llvm::StringRef dtype) {
   return llvm::StringSwitch<int64_t>(dtype)
       .Case("f32", 4)
       .Case("fp32", 4)
-      .Cases("bf16", "f16", "fp16", 2)
-      .Cases("fp8", "f8", 1)
+      .Cases({"bf16", "f16", "fp16"}, 2)
+      .Cases({"fp8", "f8"}, 1)
       .Default(0);
 }
 
@@ -176,8 +176,12 @@ struct ModelReport {
   /// "self-attention is cheaper than recurrent iff n < d".
   std::vector<std::string> crossovers;
   std::optional<Figure> receptiveField;
+  /// Set when the receptive field is provably or numerically below n.
+  std::string disconnected;
   sym::Assumptions assumptions;
 };
+
+std::string formulaText(const ModelReport &report, const Expr &e);
 
 class ReportBuilder {
 public:
@@ -255,7 +259,8 @@ public:
       report.constraintsText += text;
     }
     Expr bytes(bytesPerElement);
-    report.totals.push_back(figure(report, "FLOPs", cost.flops, Unit::Flop));
+    report.totals.push_back(figure(report, cost.options.countMACs ? "MACs" : "FLOPs",
+                                   cost.flops, cost.options.countMACs ? Unit::Count : Unit::Flop));
     report.totals.push_back(figure(report, "Table-1 core FLOPs (forward)", cost.coreFlops,
                                    Unit::Flop));
     report.totals.push_back(figure(report, "Parameters", cost.params, Unit::Count));
@@ -279,9 +284,22 @@ public:
                                    cost.sequentialDepth, Unit::Count));
     report.totals.push_back(figure(report, "Maximum path length", cost.maxPathLength,
                                    Unit::Count));
-    if (cost.receptiveField)
+    if (cost.receptiveField) {
       report.receptiveField = figure(report, "Receptive field", *cost.receptiveField,
                                      Unit::Count);
+      Figure length = figure(report, "n", cost.outputLength, Unit::Count);
+      sym::Sign sign = sym::decideSign(cost.outputLength - *cost.receptiveField,
+                                       report.assumptions);
+      bool below = sign == sym::Sign::Positive ||
+                   (report.receptiveField->value && length.value &&
+                    *report.receptiveField->value < *length.value);
+      if (below)
+        report.disconnected = "positions more than " +
+                              formulaText(report, *cost.receptiveField - Expr(1)) +
+                              " apart never connect (receptive field below the sequence "
+                              "length " +
+                              formulaText(report, cost.outputLength) + ")";
+    }
 
     std::map<std::string, bool> seen;
     for (const LayerCost &layer : cost.layers) {
@@ -449,11 +467,12 @@ public:
       }
 
       os << "\n" << h2 << "Per-layer costs (one application; count = repeats)\n\n";
-      rows = {{"location", "op", "count", "FLOPs", "params", "activations"}};
+      rows = {{"location", "op", "count", report.cost.options.countMACs ? "MACs" : "FLOPs",
+               "params", "activations"}};
       for (const LayerCost &layer : report.cost.layers)
         rows.push_back({shortLocation(layer.location), layer.opName,
                         formulaText(report, layer.multiplicity),
-                        formulaText(report, layer.cost.totalFlops(report.cost.options.mode)),
+                        formulaText(report, layer.cost.totalWork(report.cost.options)),
                         formulaText(report, layer.cost.params),
                         formulaText(report, layer.cost.outputElements)});
       printTable(os, rows, markdown);
@@ -480,6 +499,8 @@ public:
                         formulaText(report, report.receptiveField->formula),
                         valueText(*report.receptiveField, options.memoryUnit)});
       printTable(os, rows, markdown);
+      if (!report.disconnected.empty())
+        os << "\nNote: " << report.disconnected << ".\n";
       os << "\n";
     }
   }
@@ -518,7 +539,7 @@ public:
             {"op", layer.opName},
             {"location", layer.location},
             {"count", formulaText(report, layer.multiplicity)},
-            {"flops", formulaText(report, layer.cost.totalFlops(report.cost.options.mode))},
+            {"flops", formulaText(report, layer.cost.totalWork(report.cost.options))},
             {"params", formulaText(report, layer.cost.params)},
             {"activations", formulaText(report, layer.cost.outputElements)},
             {"priced", layer.priced},
@@ -541,6 +562,8 @@ public:
       if (report.receptiveField)
         model["receptive_field"] = figureJSON(*report.receptiveField);
       model["crossovers"] = llvm::json::Array(report.crossovers);
+      if (!report.disconnected.empty())
+        model["disconnected"] = report.disconnected;
       models.push_back(std::move(model));
     }
     llvm::json::Object root{
@@ -550,6 +573,7 @@ public:
         {"conventions",
          llvm::json::Object{{"mode", options.mode},
                             {"dtype", options.dtype},
+                            {"count", options.count},
                             {"flop", "1 multiply-add = 2 FLOPs"},
                             {"causal", "n(n+1)/2 scored pairs per head"},
                             {"memory_unit", "bytes; human units are binary (MiB = 2^20 B)"}}},
@@ -559,8 +583,11 @@ public:
 
 private:
   std::string conventions() const {
-    return options.mode + " pass; 1 multiply-add = 2 FLOPs; causal masks score n(n+1)/2 "
-                          "pairs; " +
+    std::string work = options.count == "macs"
+                           ? "MACs = multiply-accumulates of matmuls (element-wise work not "
+                             "counted)"
+                           : "1 multiply-add = 2 FLOPs";
+    return options.mode + " pass; " + work + "; causal masks score n(n+1)/2 pairs; " +
            options.dtype + " (" + std::to_string(dtypeBytes(options.dtype)) +
            " bytes/element); MiB = 2^20 bytes";
   }
@@ -666,8 +693,14 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     overrides[name] = *size;
   }
 
+  if (options.count != "flops" && options.count != "macs") {
+    errs << "costopt: error: unknown --count '" << options.count
+         << "'; expected flops or macs\n";
+    return ExitUsageError;
+  }
   CostOptions costOptions;
   costOptions.mode = *mode;
+  costOptions.countMACs = options.count == "macs";
   ReportBuilder builder(options, bytes);
   std::vector<ModelReport> reports;
   for (nn::ModelOp model : models) {

@@ -67,6 +67,17 @@ Expr OpCost::totalFlops(CostMode mode) const {
   return combineForMode(mode, forward, backward);
 }
 
+Expr OpCost::totalWork(const CostOptions &options) const {
+  if (!options.countMACs)
+    return totalFlops(options.mode);
+  // One multiply-accumulate is two FLOPs of a matmul term.
+  Expr forward;
+  for (const FlopTerm &t : terms)
+    if (t.matmul)
+      forward += cantFail(t.flops.divide(Expr(2)));
+  return combineForMode(options.mode, forward, Expr(2) * forward);
+}
+
 Expr costopt::combineForMode(CostMode mode, const Expr &forward, const Expr &backward) {
   switch (mode) {
   case CostMode::Forward:

@@ -42,7 +42,7 @@ struct AnnotateCostsPass : public costopt::impl::AnnotateCostsBase<AnnotateCosts
                   builder.getStringAttr(sym::simplify(value, assumptions).str()));
     };
     for (const LayerCost &layer : cost->layers) {
-      set(layer.op, "flops", layer.cost.totalFlops(options.mode));
+      set(layer.op, "flops", layer.cost.totalWork(options));
       if (!layer.cost.core.isZero())
         set(layer.op, "core", layer.cost.core);
       set(layer.op, "params", layer.cost.params);

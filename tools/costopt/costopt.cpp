@@ -33,6 +33,9 @@ int main(int argc, char **argv) {
                  "Bind a symbol: -D n=4096 (also 4k, 4Ki, 1e6); overrides model defaults");
   app.add_option("--mode", options.mode, "forward, backward, train or decode")
       ->capture_default_str();
+  app.add_option("--count", options.count,
+                 "flops (1 multiply-add = 2 FLOPs) or macs (multiply-accumulates of matmuls)")
+      ->capture_default_str();
   app.add_option("--dtype", options.dtype, "Element type for bytes: f32, bf16, f16, fp8")
       ->capture_default_str();
   app.add_option("--format", options.format, "text, json or md")->capture_default_str();

@@ -519,9 +519,10 @@ void expectDepthAndPath(Oracle &fixture, ModelOp model, const std::vector<Bindin
       where += k + "=" + std::to_string(v) + " ";
     EXPECT_EQ(Oracle::eval(cost->sequentialDepth, b), graph.longestPath())
         << "depth " << cost->sequentialDepth.str() << " at " << where;
-    if (checkPath)
+    if (checkPath) {
       EXPECT_EQ(Oracle::eval(cost->maxPathLength, b), graph.maxShortestPath())
           << "path " << cost->maxPathLength.str() << " at " << where;
+    }
   }
 }
 

@@ -77,6 +77,8 @@ struct ModelCost {
   /// Receptive field when it is finite (positions farther apart never
   /// connect when it is below n).
   std::optional<sym::Expr> receptiveField;
+  /// The sequence length of the (first) model output, to compare with it.
+  sym::Expr outputLength{1};
 };
 
 /// Analyses `model`. Ops without cost rules produce a warning at their

@@ -33,6 +33,8 @@ struct DriverOptions {
   /// "name=value" bindings from -D/--bind.
   std::vector<std::string> bindings;
   std::string mode = "forward";
+  /// "flops" (1 multiply-add = 2 FLOPs) or "macs".
+  std::string count = "flops";
   std::string dtype = "f32";
   std::string format = "text";
   /// Only this model of the file ("" = all).

@@ -42,6 +42,9 @@ sym::Expr combineForMode(CostMode mode, const sym::Expr &forward, const sym::Exp
 
 struct CostOptions {
   CostMode mode = CostMode::Forward;
+  /// Count multiply-accumulates instead of FLOPs: matmul terms / 2, and no
+  /// element-wise work (the convention of MAC counters such as thop).
+  bool countMACs = false;
 };
 
 /// One named contribution to an op's forward FLOPs (1 multiply-add = 2
@@ -94,8 +97,10 @@ struct OpCost {
   /// Dilations of each stacked application, for convolution stacks.
   llvm::SmallVector<sym::Expr, 4> dilations;
 
-  /// Total FLOPs under the options' mode.
+  /// Total FLOPs under the mode.
   sym::Expr totalFlops(CostMode mode) const;
+  /// Total work under the options: FLOPs, or MACs with countMACs.
+  sym::Expr totalWork(const CostOptions &options) const;
 };
 
 /// Attaches CostModelOpInterface to every nn op.

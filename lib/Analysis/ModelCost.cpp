@@ -138,7 +138,7 @@ public:
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.multiplicity * layer.cost.params;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
-      result.trafficElements += layer.multiplicity * traffic(layer.cost);
+      result.trafficElements += layer.multiplicity * trafficElementsOf(layer.cost, options());
       workspaces.push_back(layer.cost.workspaceElements);
     }
     if (!workspaces.empty())
@@ -150,15 +150,6 @@ public:
 
 private:
   const CostOptions &options() const { return result.options; }
-
-  Expr traffic(const OpCost &cost) const {
-    Expr forward = cost.readElements + cost.outputElements + cost.params;
-    // Backward: read the saved activations and the output gradient, write
-    // the input gradient; read the weights and write their gradients.
-    Expr backward = Expr(2) * (cost.readElements + cost.outputElements) +
-                    Expr(2) * cost.params;
-    return combineForMode(options().mode, forward, backward);
-  }
 
   void collectLayers(mlir::Block &block, const Expr &multiplicity) {
     for (Operation &op : block) {
@@ -554,6 +545,15 @@ private:
 };
 
 } // namespace
+
+Expr costopt::trafficElementsOf(const OpCost &cost, const CostOptions &options) {
+  Expr forward = cost.readElements + cost.outputElements + cost.params;
+  // Backward: read the saved activations and the output gradient, write the
+  // input gradient; read the weights and write their gradients.
+  Expr backward =
+      Expr(2) * (cost.readElements + cost.outputElements) + Expr(2) * cost.params;
+  return combineForMode(options.mode, forward, backward);
+}
 
 mlir::FailureOr<ModelCost> costopt::analyzeModel(ModelOp model, const CostOptions &options) {
   return ModelAnalysis(model, options).run();

@@ -17,6 +17,9 @@
 #include "costopt/Dialect/NN/NNOps.h"
 #include "costopt/InitAll.h"
 
+#include "Charts.h"
+#include "Hardware.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -27,6 +30,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -179,9 +183,144 @@ struct ModelReport {
   /// Set when the receptive field is provably or numerically below n.
   std::string disconnected;
   sym::Assumptions assumptions;
+
+  /// Roofline estimate per op on --hw (empty without it).
+  struct RooflineRow {
+    std::string location, op;
+    double flops = 0, bytes = 0, computeSeconds = 0, memorySeconds = 0;
+  };
+  std::vector<RooflineRow> roofline;
+  double rooflineSeconds = 0;
+  std::string rooflineNote; ///< why there is no estimate, or the fit verdict
+
+  /// --sweep: one row per value of the swept symbol.
+  struct Sweep {
+    std::string symbol;
+    std::vector<std::string> columns;
+    std::vector<Expr> formulas;
+    std::vector<llvm::DynamicAPInt> xs;
+    std::vector<std::vector<std::optional<sym::Rational>>> values;
+  };
+  std::optional<Sweep> sweep;
 };
 
 std::string formulaText(const ModelReport &report, const Expr &e);
+
+/// A parsed --sweep: symbol, start, end, and the step (×factor or +term).
+struct SweepSpec {
+  std::string symbol;
+  llvm::DynamicAPInt start, end, step;
+  bool multiply = true;
+};
+
+std::optional<SweepSpec> parseSweep(llvm::StringRef text, std::string &error) {
+  auto [symbol, range] = text.split('=');
+  auto [bounds, step] = range.split(':');
+  auto [from, to] = bounds.split("..");
+  SweepSpec spec;
+  spec.symbol = symbol.trim().str();
+  auto start = parseSize(from), end = parseSize(to);
+  if (spec.symbol.empty() || !start || !end) {
+    error = "expected --sweep name=start..end[:*factor|:+step], e.g. n=1k..1M";
+    return std::nullopt;
+  }
+  spec.start = *start;
+  spec.end = *end;
+  spec.step = llvm::DynamicAPInt(2);
+  if (!step.empty()) {
+    spec.multiply = step.front() == '*';
+    if (step.front() != '*' && step.front() != '+') {
+      error = "a sweep step is '*factor' or '+increment'";
+      return std::nullopt;
+    }
+    auto value = parseSize(step.drop_front());
+    if (!value) {
+      error = "bad sweep step '" + step.str() + "'";
+      return std::nullopt;
+    }
+    spec.step = *value;
+  }
+  if ((spec.multiply && (spec.step < 2 || spec.start < 1)) ||
+      (!spec.multiply && spec.step < 1) || spec.end < spec.start) {
+    error = "the sweep must grow: start <= end, factor >= 2 (from start >= 1) or increment >= 1";
+    return std::nullopt;
+  }
+  return spec;
+}
+
+std::vector<llvm::DynamicAPInt> sweepPoints(const SweepSpec &spec) {
+  std::vector<llvm::DynamicAPInt> xs;
+  for (llvm::DynamicAPInt x = spec.start; x <= spec.end && xs.size() < 10000;
+       x = spec.multiply ? x * spec.step : x + spec.step)
+    xs.push_back(x);
+  return xs;
+}
+
+/// Parses a budget "quantity<=limit" (also "<"). Limits take SI (k, M, G,
+/// T, P, E), byte (KB, MB, GB, TB = 10^3k; KiB, MiB, GiB, TiB = 2^10k) and
+/// exponent (1e15) forms.
+struct Budget {
+  std::string text, quantity;
+  bool strict = false;
+  sym::Rational limit;
+};
+
+std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error) {
+  Budget budget;
+  budget.text = text.str();
+  size_t at = text.find('<');
+  if (at == llvm::StringRef::npos) {
+    error = "expected 'quantity<=limit', e.g. 'flops<=1e15' or 'memory<=80GB'";
+    return std::nullopt;
+  }
+  budget.quantity = text.take_front(at).trim().lower();
+  llvm::StringRef limit = text.drop_front(at + 1);
+  budget.strict = !limit.consume_front("=");
+  limit = limit.trim();
+  static const std::pair<const char *, double> units[] = {
+      {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"KB", 1e3},     {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
+      {"B", 1},        {"k", 1e3},         {"K", 1e3},            {"M", 1e6},
+      {"G", 1e9},      {"T", 1e12},        {"P", 1e15},           {"E", 1e18}};
+  llvm::DynamicAPInt scale(1);
+  for (auto [suffix, factor] : units)
+    if (limit.consume_back(suffix)) {
+      scale = llvm::DynamicAPInt(static_cast<int64_t>(factor));
+      break;
+    }
+  // Mantissa with an optional decimal point and exponent: exact rational.
+  size_t e = limit.find_insensitive('e');
+  llvm::StringRef digits = limit.substr(0, e);
+  int64_t exponent = 0;
+  if (e != llvm::StringRef::npos && limit.substr(e + 1).getAsInteger(10, exponent)) {
+    error = "bad limit '" + limit.str() + "'";
+    return std::nullopt;
+  }
+  auto [whole, fraction] = digits.split('.');
+  std::string all = (whole + fraction).str();
+  llvm::APInt value;
+  if (all.empty() || llvm::StringRef(all).getAsInteger(10, value) || exponent > 40 ||
+      exponent < -40) {
+    error = "bad limit '" + limit.str() + "' in budget '" + text.str() + "'";
+    return std::nullopt;
+  }
+  sym::Rational r(llvm::DynamicAPInt(value.zext(value.getBitWidth() + 1)), llvm::DynamicAPInt(1));
+  exponent -= static_cast<int64_t>(fraction.size());
+  for (; exponent > 0; --exponent)
+    r = r * sym::Rational(10, 1);
+  for (; exponent < 0; ++exponent)
+    r = r / sym::Rational(10, 1);
+  budget.limit = r * sym::Rational(scale, llvm::DynamicAPInt(1));
+  static const char *known[] = {"flops", "macs", "params", "memory", "activations",
+                                "kv_cache", "weights", "bytes_moved", "depth", "path"};
+  if (!llvm::is_contained(known, budget.quantity)) {
+    error = "unknown budget quantity '" + budget.quantity +
+            "'; expected flops, macs, params, memory, activations, kv_cache, weights, "
+            "bytes_moved, depth or path";
+    return std::nullopt;
+  }
+  return budget;
+}
 
 class ReportBuilder {
 public:
@@ -317,9 +456,126 @@ public:
       }
     }
     report.crossovers = crossovers(report);
+    if (hardware)
+      addRoofline(report, cost);
+    if (sweepSpec)
+      addSweep(report, cost);
     report.cost = std::move(cost);
     return report;
   }
+
+  const HardwareProfile *hardware = nullptr;
+  std::optional<SweepSpec> sweepSpec;
+
+  /// The expression of a budget quantity, in its unit (bytes for memory).
+  Expr budgetQuantity(const ModelCost &cost, llvm::StringRef quantity) const {
+    Expr bytes(bytesPerElement);
+    if (quantity == "flops" || quantity == "macs")
+      return cost.flops;
+    if (quantity == "params")
+      return cost.params;
+    if (quantity == "memory")
+      return (cost.params + cost.peakActivationElements + cost.kvCacheElements) * bytes;
+    if (quantity == "activations")
+      return cost.peakActivationElements * bytes;
+    if (quantity == "kv_cache")
+      return cost.kvCacheElements * bytes;
+    if (quantity == "weights")
+      return cost.params * bytes;
+    if (quantity == "bytes_moved")
+      return cost.trafficElements * bytes;
+    if (quantity == "depth")
+      return cost.sequentialDepth;
+    return cost.maxPathLength;
+  }
+
+private:
+  void addRoofline(ModelReport &report, const ModelCost &cost) {
+    auto peak = hardware->peakFlops.find(options.dtype);
+    if (peak == hardware->peakFlops.end()) {
+      report.rooflineNote = hardware->name + " has no " + options.dtype + " peak in its profile";
+      return;
+    }
+    Expr bytes(bytesPerElement);
+    for (const LayerCost &layer : cost.layers) {
+      Expr flops = layer.multiplicity * layer.cost.totalWork(cost.options);
+      Expr traffic = layer.multiplicity * trafficElementsOf(layer.cost, cost.options) * bytes;
+      auto f = sym::evaluate(sym::simplify(flops, report.assumptions), report.bindings);
+      auto b = sym::evaluate(sym::simplify(traffic, report.assumptions), report.bindings);
+      if (!f || !b) {
+        if (!f)
+          llvm::consumeError(f.takeError());
+        if (!b)
+          llvm::consumeError(b.takeError());
+        report.roofline.clear();
+        report.rooflineNote = "bind every symbol (-D) to estimate time on " + hardware->name;
+        return;
+      }
+      ModelReport::RooflineRow row;
+      row.location = layer.location;
+      row.op = layer.opName;
+      row.flops = toDouble(*f);
+      row.bytes = toDouble(*b);
+      row.computeSeconds = row.flops / peak->second;
+      row.memorySeconds = row.bytes / hardware->memoryBandwidth;
+      report.rooflineSeconds += std::max(row.computeSeconds, row.memorySeconds);
+      report.roofline.push_back(row);
+    }
+    Expr needed = budgetQuantity(cost, "memory");
+    auto value = sym::evaluate(sym::simplify(needed, report.assumptions), report.bindings);
+    if (!value) {
+      llvm::consumeError(value.takeError());
+      return;
+    }
+    double need = toDouble(*value);
+    char buffer[160];
+    std::snprintf(buffer, sizeof(buffer), "%s %.2f GB (weights + peak activations + KV cache) %s %.2f GB of %s",
+                  need <= hardware->memoryBytes ? "fits:" : "does NOT fit:", need / 1e9,
+                  need <= hardware->memoryBytes ? "within" : "exceeds", hardware->memoryBytes / 1e9,
+                  hardware->name.c_str());
+    report.rooflineNote = buffer;
+  }
+
+  void addSweep(ModelReport &report, const ModelCost &cost) {
+    ModelReport::Sweep sweep;
+    sweep.symbol = sweepSpec->symbol;
+    Expr bytes(bytesPerElement);
+    auto column = [&](std::string name, Expr formula) {
+      sweep.columns.push_back(std::move(name));
+      sweep.formulas.push_back(sym::simplify(formula, report.assumptions));
+    };
+    column(cost.options.countMACs ? "MACs" : "FLOPs", cost.flops);
+    // One line per layer kind: the seed's comparison chart.
+    std::map<std::string, Expr> cores;
+    for (const LayerCost &layer : cost.layers)
+      if (!layer.cost.tableRow.empty())
+        cores[layer.cost.tableRow] += layer.multiplicity * layer.cost.core;
+    for (auto &[row, core] : cores)
+      column("core FLOPs: " + row, core);
+    column("parameters", cost.params);
+    column("peak activation bytes", cost.peakActivationElements * bytes);
+    if (!cost.kvCacheElements.isZero())
+      column("KV cache bytes", cost.kvCacheElements * bytes);
+    sweep.xs = sweepPoints(*sweepSpec);
+    for (const llvm::DynamicAPInt &x : sweep.xs) {
+      sym::Bindings at = report.bindings;
+      at[sweep.symbol] = x;
+      std::vector<std::optional<sym::Rational>> row;
+      for (const Expr &f : sweep.formulas) {
+        auto v = sym::evaluate(f, at);
+        if (v) {
+          row.push_back(*v);
+        } else {
+          llvm::consumeError(v.takeError());
+          row.push_back(std::nullopt);
+        }
+      }
+      sweep.values.push_back(std::move(row));
+    }
+    report.sweep = std::move(sweep);
+  }
+
+public:
 
   /// Where one layer kind's complexity class beats another's, solved for
   /// the first symbol (in declaration order) along which they cross.
@@ -501,7 +757,110 @@ public:
       printTable(os, rows, markdown);
       if (!report.disconnected.empty())
         os << "\nNote: " << report.disconnected << ".\n";
+      renderRoofline(report, markdown);
+      renderSweep(report, markdown);
       os << "\n";
+    }
+  }
+
+  void renderRoofline(const ModelReport &report, bool markdown) {
+    if (options.hardware.empty())
+      return;
+    os << "\n" << (markdown ? "### " : "") << "Roofline on " << options.hardware << " ("
+       << options.dtype << ")\n\n";
+    if (!report.roofline.empty()) {
+      std::vector<std::vector<std::string>> rows{
+          {"location", "op", "FLOPs", "bytes", "compute", "memory", "bound", "time"}};
+      auto seconds = [](double s) {
+        char buffer[32];
+        if (s >= 1)
+          std::snprintf(buffer, sizeof(buffer), "%.3f s", s);
+        else if (s >= 1e-3)
+          std::snprintf(buffer, sizeof(buffer), "%.3f ms", s * 1e3);
+        else
+          std::snprintf(buffer, sizeof(buffer), "%.3f µs", s * 1e6);
+        return std::string(buffer);
+      };
+      auto sci = [](double v) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof(buffer), "%.3g", v);
+        return std::string(buffer);
+      };
+      for (const auto &row : report.roofline) {
+        bool compute = row.computeSeconds >= row.memorySeconds;
+        rows.push_back({shortLocation(row.location), row.op, sci(row.flops), sci(row.bytes),
+                        seconds(row.computeSeconds), seconds(row.memorySeconds),
+                        compute ? "compute" : "memory",
+                        seconds(std::max(row.computeSeconds, row.memorySeconds))});
+      }
+      printTable(os, rows, markdown);
+      os << "\n  Estimated time (sum of per-op rooflines): " << seconds(report.rooflineSeconds)
+         << "\n";
+    }
+    if (!report.rooflineNote.empty())
+      os << "  " << report.rooflineNote << "\n";
+  }
+
+  static std::string cell(const std::optional<sym::Rational> &v) {
+    if (!v)
+      return "";
+    return sym::formatRational(*v);
+  }
+
+  void renderSweep(const ModelReport &report, bool markdown) {
+    if (!report.sweep)
+      return;
+    const auto &sweep = *report.sweep;
+    os << "\n" << (markdown ? "### " : "") << "Sweep over " << sweep.symbol << "\n\n";
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header{sweep.symbol};
+    header.insert(header.end(), sweep.columns.begin(), sweep.columns.end());
+    rows.push_back(header);
+    for (size_t i = 0; i < sweep.xs.size(); ++i) {
+      std::vector<std::string> row{sym::formatWithSeparators(sweep.xs[i])};
+      for (const auto &v : sweep.values[i])
+        row.push_back(cell(v));
+      rows.push_back(row);
+    }
+    printTable(os, rows, markdown);
+  }
+
+  /// CSV: one section per model; the totals, then the sweep if any.
+  void renderCSV(const std::vector<ModelReport> &reports) {
+    auto quote = [](const std::string &text) {
+      std::string out = "\"";
+      for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return out + "\"";
+    };
+    auto plain = [](const std::optional<sym::Rational> &v) {
+      if (!v)
+        return std::string();
+      std::string text = sym::formatRational(*v);
+      llvm::erase(text, ',');
+      return text;
+    };
+    for (const ModelReport &report : reports) {
+      if (report.sweep) {
+        const auto &sweep = *report.sweep;
+        os << "model," << quote(sweep.symbol);
+        for (const std::string &c : sweep.columns)
+          os << "," << quote(c);
+        os << "\n";
+        for (size_t i = 0; i < sweep.xs.size(); ++i) {
+          std::string x = sym::formatWithSeparators(sweep.xs[i]);
+          llvm::erase(x, ',');
+          os << quote(report.name) << "," << x;
+          for (const auto &v : sweep.values[i])
+            os << "," << plain(v);
+          os << "\n";
+        }
+        continue;
+      }
+      os << "model,quantity,formula,value\n";
+      for (const Figure &f : report.totals)
+        os << quote(report.name) << "," << quote(f.name) << "," << quote(f.formula.str())
+           << "," << plain(f.value) << "\n";
     }
   }
 
@@ -564,6 +923,26 @@ public:
       model["crossovers"] = llvm::json::Array(report.crossovers);
       if (!report.disconnected.empty())
         model["disconnected"] = report.disconnected;
+      if (report.sweep) {
+        llvm::json::Array rows;
+        for (size_t i = 0; i < report.sweep->xs.size(); ++i) {
+          llvm::json::Object row;
+          std::string x = sym::formatWithSeparators(report.sweep->xs[i]);
+          llvm::erase(x, ',');
+          row[report.sweep->symbol] = x;
+          for (size_t c = 0; c < report.sweep->columns.size(); ++c) {
+            std::string v = cell(report.sweep->values[i][c]);
+            llvm::erase(v, ',');
+            row[report.sweep->columns[c]] = v;
+          }
+          rows.push_back(std::move(row));
+        }
+        model["sweep"] = std::move(rows);
+      }
+      if (!report.roofline.empty()) {
+        model["roofline_seconds"] = report.rooflineSeconds;
+        model["roofline_note"] = report.rooflineNote;
+      }
       models.push_back(std::move(model));
     }
     llvm::json::Object root{
@@ -608,6 +987,124 @@ private:
 
 } // namespace
 
+namespace {
+
+/// A parsed input file and its models.
+struct LoadedFile {
+  std::shared_ptr<llvm::SourceMgr> sourceMgr;
+  std::unique_ptr<mlir::SourceMgrDiagnosticHandler> diagnostics;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::vector<nn::ModelOp> models;
+};
+
+mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
+                                       mlir::MLIRContext &context, llvm::raw_ostream &errs) {
+  std::string errorMessage;
+  auto file = mlir::openInputFile(path, &errorMessage);
+  if (!file) {
+    errs << "costopt: error: cannot read '" << path << "': " << errorMessage << "\n";
+    return mlir::failure();
+  }
+  LoadedFile loaded;
+  loaded.sourceMgr = std::make_shared<llvm::SourceMgr>();
+  loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  loaded.diagnostics =
+      std::make_unique<mlir::SourceMgrDiagnosticHandler>(*loaded.sourceMgr, &context, errs);
+  loaded.module = mlir::parseSourceFile<mlir::ModuleOp>(loaded.sourceMgr, &context);
+  if (!loaded.module)
+    return mlir::failure();
+  loaded.module->walk([&](nn::ModelOp model) {
+    if (modelName.empty() || model.getSymName() == modelName)
+      loaded.models.push_back(model);
+  });
+  if (loaded.models.empty()) {
+    errs << "costopt: error: " << path << ": "
+         << (modelName.empty() ? "no nn.model in the file"
+                               : "no nn.model named @" + modelName.str())
+         << "\n";
+    return mlir::failure();
+  }
+  return loaded;
+}
+
+/// Where two totals cross along `symbol`, exactly if the algebra can solve
+/// it, else by exact evaluation over doubling values and bisection.
+std::string describeCrossing(const std::string &nameA, const Expr &a, const std::string &nameB,
+                             const Expr &b, llvm::StringRef symbol,
+                             const sym::Assumptions &assumptions,
+                             const sym::Bindings &bindings) {
+  sym::PrintOptions print;
+  sym::Crossover exact = sym::solveCrossover(a, b, symbol, assumptions);
+  switch (exact.kind) {
+  case sym::Crossover::Kind::Equal:
+    return nameA + " and " + nameB + " are equal for every " + symbol.str();
+  case sym::Crossover::Kind::FAlwaysLess:
+    return nameA + " is always cheaper";
+  case sym::Crossover::Kind::FAlwaysGreater:
+    return nameB + " is always cheaper";
+  case sym::Crossover::Kind::LessBelow:
+    return nameA + " is cheaper exactly when " + symbol.str() + " < " +
+           sym::print(exact.boundary, print);
+  case sym::Crossover::Kind::LessAbove:
+    return nameA + " is cheaper exactly when " + symbol.str() + " > " +
+           sym::print(exact.boundary, print);
+  case sym::Crossover::Kind::Undecided:
+    break;
+  }
+  // Numeric: sign of a - b at the other bindings, for symbol = 1, 2, 4, ...
+  auto sign = [&](const llvm::DynamicAPInt &x) -> std::optional<int> {
+    sym::Bindings at = bindings;
+    at[symbol] = x;
+    auto va = sym::evaluate(a, at), vb = sym::evaluate(b, at);
+    if (!va || !vb) {
+      if (!va)
+        llvm::consumeError(va.takeError());
+      if (!vb)
+        llvm::consumeError(vb.takeError());
+      return std::nullopt;
+    }
+    return mlir::presburger::compare(*va, *vb);
+  };
+  std::vector<std::string> changes;
+  llvm::DynamicAPInt lo(1);
+  std::optional<int> previous = sign(lo);
+  if (!previous)
+    return "bind the other symbols (-D) to locate the crossover";
+  for (int i = 1; i <= 40; ++i) {
+    llvm::DynamicAPInt hi = lo * llvm::DynamicAPInt(2);
+    std::optional<int> current = sign(hi);
+    if (!current)
+      break;
+    if (*current != *previous) {
+      // Bisect for the first x in (lo, hi] where the sign is current.
+      llvm::DynamicAPInt left = lo, right = hi;
+      while (right - left > 1) {
+        llvm::DynamicAPInt mid = (left + right) / llvm::DynamicAPInt(2);
+        if (sign(mid) == current)
+          right = mid;
+        else
+          left = mid;
+      }
+      std::string cheaper = *current < 0 ? nameA : (*current > 0 ? nameB : "neither");
+      changes.push_back("from " + symbol.str() + " = " + sym::formatWithSeparators(right) +
+                        " " + cheaper + " is cheaper");
+      previous = current;
+    }
+    lo = hi;
+  }
+  std::string start = *sign(llvm::DynamicAPInt(1)) < 0 ? nameA
+                      : *sign(llvm::DynamicAPInt(1)) > 0 ? nameB
+                                                          : "neither";
+  std::string text = "at " + symbol.str() + " = 1 " + start + " is cheaper";
+  for (const std::string &c : changes)
+    text += "; " + c;
+  if (changes.empty())
+    text += ", and stays so up to " + symbol.str() + " = 2^40";
+  return text + " (other symbols at their bound values)";
+}
+
+} // namespace
+
 int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
                        llvm::raw_ostream &errs) {
   std::optional<CostMode> mode = parseCostMode(options.mode);
@@ -628,44 +1125,21 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
          << "'; expected auto, KiB, MiB, GiB or TiB\n";
     return ExitUsageError;
   }
-  if (options.format != "text" && options.format != "json" && options.format != "md") {
+  if (!llvm::is_contained({"text", "json", "md", "csv"}, llvm::StringRef(options.format))) {
     errs << "costopt: error: unknown --format '" << options.format
-         << "'; expected text, json or md\n";
+         << "'; expected text, json, md or csv\n";
     return ExitUsageError;
-  }
-
-  std::string errorMessage;
-  auto file = mlir::openInputFile(options.inputFile, &errorMessage);
-  if (!file) {
-    errs << "costopt: error: cannot read '" << options.inputFile << "': " << errorMessage
-         << "\n";
-    return ExitInputError;
   }
 
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
-  auto sourceMgr = std::make_shared<llvm::SourceMgr>();
-  sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  mlir::SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context, errs);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  if (!module)
+  auto loaded = loadModels(options.inputFile, options.modelName, context, errs);
+  if (failed(loaded))
     return ExitInputError;
-
-  std::vector<nn::ModelOp> models;
-  module->walk([&](nn::ModelOp model) {
-    if (options.modelName.empty() || model.getSymName() == options.modelName)
-      models.push_back(model);
-  });
-  if (models.empty()) {
-    errs << "costopt: error: " << options.inputFile << ": "
-         << (options.modelName.empty() ? "no nn.model in the file"
-                                       : "no nn.model named @" + options.modelName)
-         << "\n";
-    return ExitInputError;
-  }
+  std::vector<nn::ModelOp> &models = loaded->models;
+  std::string errorMessage;
 
   // -D name=value, checked against every selected model's symbols.
   sym::Bindings overrides;
@@ -702,12 +1176,62 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   costOptions.mode = *mode;
   costOptions.countMACs = options.count == "macs";
   ReportBuilder builder(options, bytes);
+
+  std::optional<HardwareProfile> hardware;
+  if (!options.hardware.empty()) {
+    auto profile = loadHardwareProfile(options.hardware);
+    if (!profile) {
+      errs << "costopt: error: " << llvm::toString(profile.takeError()) << "\n";
+      return ExitInputError;
+    }
+    hardware = std::move(*profile);
+    builder.hardware = &*hardware;
+  }
+  if (!options.sweep.empty()) {
+    std::string error;
+    builder.sweepSpec = parseSweep(options.sweep, error);
+    if (!builder.sweepSpec) {
+      errs << "costopt: error: bad --sweep '" << options.sweep << "': " << error << "\n";
+      return ExitUsageError;
+    }
+  }
+  std::vector<Budget> budgets;
+  for (const std::string &text : options.budgets) {
+    std::string error;
+    auto budget = parseBudget(text, error);
+    if (!budget) {
+      errs << "costopt: error: bad --budget '" << text << "': " << error << "\n";
+      return ExitUsageError;
+    }
+    budgets.push_back(*budget);
+  }
+
   std::vector<ModelReport> reports;
   for (nn::ModelOp model : models) {
     mlir::FailureOr<ModelCost> cost = analyzeModel(model, costOptions);
     if (failed(cost))
       return ExitInputError;
     reports.push_back(builder.build(model, std::move(*cost), overrides));
+  }
+
+  std::optional<LoadedFile> other;
+  std::vector<ModelReport> otherReports;
+  if (!options.compareFile.empty()) {
+    auto loaded = loadModels(options.compareFile, "", context, errs);
+    if (failed(loaded))
+      return ExitInputError;
+    other = std::move(*loaded);
+    for (nn::ModelOp model : other->models) {
+      mlir::FailureOr<ModelCost> cost = analyzeModel(model, costOptions);
+      if (failed(cost))
+        return ExitInputError;
+      sym::Bindings valid;
+      auto names = model.getSymbolNames();
+      for (const auto &entry : overrides)
+        if (llvm::is_contained(names, entry.getKey().str()))
+          valid[entry.getKey()] = entry.getValue();
+      otherReports.push_back(builder.build(model, std::move(*cost), valid));
+    }
   }
 
   std::unique_ptr<llvm::ToolOutputFile> outputFile;
@@ -724,9 +1248,123 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   Renderer renderer(options, *os);
   if (options.format == "json")
     renderer.renderJSON(reports);
+  else if (options.format == "csv")
+    renderer.renderCSV(reports);
   else
     renderer.renderText(reports, options.format == "md");
+
+  if (other) {
+    // Compare the first model of each file, total by total.
+    const ModelReport &a = reports.front(), &b = otherReports.front();
+    std::string nameA = "@" + a.name, nameB = "@" + b.name;
+    *os << "\nComparison: " << nameA << " (" << options.inputFile << ") vs " << nameB << " ("
+        << options.compareFile << ")\n\n";
+    std::vector<std::vector<std::string>> rows{{"quantity", nameA, nameB, "ratio"}};
+    for (const Figure &fa : a.totals) {
+      auto match = llvm::find_if(b.totals, [&](const Figure &f) { return f.name == fa.name; });
+      if (match == b.totals.end())
+        continue;
+      const Figure &fb = *match;
+      std::string ratio;
+      if (fa.value && fb.value && fb.value->num != 0) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof(buffer), "%.3f", toDouble(*fa.value / *fb.value));
+        ratio = buffer;
+      }
+      rows.push_back({fa.name, fa.value ? sym::formatRational(*fa.value) : formulaText(a, fa.formula),
+                      fb.value ? sym::formatRational(*fb.value) : formulaText(b, fb.formula),
+                      ratio});
+    }
+    printTable(*os, rows, options.format == "md");
+    sym::Bindings shared = a.bindings;
+    for (const auto &entry : b.bindings)
+      shared.insert({entry.getKey(), entry.getValue()});
+    sym::Assumptions assumptions = a.assumptions;
+    for (const auto &d : b.assumptions.divisibility)
+      assumptions.divisibility.push_back(d);
+    std::string symbol = "n";
+    *os << "\nFLOPs along " << symbol << ": "
+        << describeCrossing(nameA, a.cost.flops, nameB, b.cost.flops, symbol, assumptions,
+                            [&] {
+                              sym::Bindings without = shared;
+                              without.erase(symbol);
+                              return without;
+                            }())
+        << "\n";
+  }
+
+  if (builder.sweepSpec && !options.plotFile.empty()) {
+    std::vector<ChartSeries> series;
+    for (const ModelReport &report : reports) {
+      if (!report.sweep)
+        continue;
+      for (size_t c = 0; c < report.sweep->columns.size(); ++c) {
+        const std::string &name = report.sweep->columns[c];
+        if (name.rfind("core FLOPs: ", 0) != 0 && name != "FLOPs" && name != "MACs")
+          continue;
+        ChartSeries s{(reports.size() > 1 ? "@" + report.name + " " : "") + name, {}};
+        for (size_t i = 0; i < report.sweep->xs.size(); ++i)
+          if (report.sweep->values[i][c])
+            s.points.push_back({toDouble(sym::Rational(report.sweep->xs[i], llvm::DynamicAPInt(1))),
+                                toDouble(*report.sweep->values[i][c])});
+        series.push_back(std::move(s));
+      }
+    }
+    std::string svg = renderLogLogSvg("Cost against " + builder.sweepSpec->symbol,
+                                      builder.sweepSpec->symbol, "FLOPs", series);
+    std::error_code error;
+    llvm::raw_fd_ostream plot(options.plotFile, error);
+    if (error) {
+      errs << "costopt: error: cannot write '" << options.plotFile << "': " << error.message()
+           << "\n";
+      return ExitInputError;
+    }
+    plot << svg;
+  }
   if (outputFile)
     outputFile->keep();
+
+  // Budgets last, so the report is printed either way.
+  int status = ExitSuccess;
+  for (const Budget &budget : budgets)
+    for (const ModelReport &report : reports) {
+      Expr quantity = builder.budgetQuantity(report.cost, budget.quantity);
+      auto value = sym::evaluate(sym::simplify(quantity, report.assumptions), report.bindings);
+      if (!value) {
+        errs << "costopt: error: budget '" << budget.text << "' for @" << report.name << ": "
+             << llvm::toString(value.takeError()) << "\n";
+        return ExitInputError;
+      }
+      int order = mlir::presburger::compare(*value, budget.limit);
+      bool exceeded = budget.strict ? order >= 0 : order > 0;
+      if (exceeded) {
+        errs << "costopt: budget exceeded: @" << report.name << " " << budget.quantity << " = "
+             << sym::formatRational(*value) << ", limit '" << budget.text << "'\n";
+        status = ExitBudgetExceeded;
+      }
+    }
+  return status;
+}
+
+int costopt::runCalibrate(const std::string &outputFile, llvm::raw_ostream &outs,
+                          llvm::raw_ostream &errs) {
+  HardwareProfile profile = calibrateThisMachine();
+  std::string path = outputFile.empty() ? calibratedProfilePath("cpu") : outputFile;
+  llvm::SmallString<256> directory(path);
+  llvm::sys::path::remove_filename(directory);
+  if (!directory.empty())
+    llvm::sys::fs::create_directories(directory);
+  std::error_code error;
+  llvm::raw_fd_ostream out(path, error);
+  if (error) {
+    errs << "costopt: error: cannot write '" << path << "': " << error.message() << "\n";
+    return ExitInputError;
+  }
+  out << llvm::formatv("{0:2}", toJSON(profile)) << "\n";
+  char buffer[200];
+  std::snprintf(buffer, sizeof(buffer),
+                "measured %.2f GFLOP/s (f32) and %.2f GB/s; profile written to ", 
+                profile.peakFlops["f32"] / 1e9, profile.memoryBandwidth / 1e9);
+  outs << buffer << path << "\nuse it with: costopt model.mlir --hw cpu\n";
   return ExitSuccess;
 }

@@ -24,9 +24,19 @@ int main(int argc, char **argv) {
                "  costopt examples/transformer-base.mlir --report\n"
                "  costopt model.mlir -D n=4096 -D b=8 --mode train --dtype bf16\n"
                "  costopt model.mlir --format json -o report.json\n"
-               "  costopt model.mlir --explain",
+               "  costopt model.mlir --explain\n"
+               "  costopt model.mlir --sweep n=1k..1M --plot costs.svg\n"
+               "  costopt model.mlir -D n=8k --hw h100 --dtype bf16\n"
+               "  costopt model.mlir --budget 'flops<=1e15' --budget 'memory<=80GB'\n"
+               "  costopt a.mlir --compare b.mlir",
                "costopt"};
-  app.add_option("model", options.inputFile, "The model (.mlir, nn dialect)")->required();
+  app.require_subcommand(0, 1);
+  CLI::App *calibrate = app.add_subcommand(
+      "calibrate", "Measure this machine (f32 FLOP/s, memory bandwidth) for --hw cpu");
+  std::string calibrateOutput;
+  calibrate->add_option("-o,--output", calibrateOutput,
+                        "Where to write the profile (default ~/.config/costopt/cpu.json)");
+  app.add_option("model", options.inputFile, "The model (.mlir, nn dialect)");
   bool report = true;
   app.add_flag("--report", report, "Print the cost report (the default action)");
   app.add_option("-D,--bind", options.bindings,
@@ -45,6 +55,18 @@ int main(int argc, char **argv) {
                  "Binary unit for memory figures: auto, KiB, MiB, GiB, TiB")
       ->capture_default_str();
   app.add_option("--model", options.modelName, "Report only the nn.model with this name");
+  app.add_option("--budget", options.budgets,
+                 "Fail with exit code 3 when a limit is exceeded: 'flops<=1e15', "
+                 "'memory<=80GB', 'params<7B' (quantities: flops, macs, params, memory, "
+                 "activations, kv_cache, weights, bytes_moved, depth, path)");
+  app.add_option("--sweep", options.sweep,
+                 "Tabulate costs over a range: n=1k..1M (doubling), n=1k..1M:*10, "
+                 "n=0..4096:+512");
+  app.add_option("--plot", options.plotFile, "Write a log-log SVG chart of the sweep");
+  app.add_option("--hw", options.hardware,
+                 "Roofline time and memory fit on h100, h200, a100, cpu or profile.json");
+  app.add_option("--compare", options.compareFile,
+                 "Compare against the first model of another file");
   app.add_flag("--explain", options.explain,
                "Trace every FLOP term to its op, source location and rule");
   app.set_version_flag("--version", costopt::getVersionString());
@@ -54,6 +76,12 @@ int main(int argc, char **argv) {
     int code = app.exit(error);
     // --help and --version exit 0; usage errors exit 2.
     return code == 0 ? 0 : costopt::ExitUsageError;
+  }
+  if (calibrate->parsed())
+    return costopt::runCalibrate(calibrateOutput, llvm::outs(), llvm::errs());
+  if (options.inputFile.empty()) {
+    llvm::errs() << "costopt: error: no model given; see 'costopt --help'\n";
+    return costopt::ExitUsageError;
   }
   return costopt::runDriver(options, llvm::outs(), llvm::errs());
 }

@@ -81,6 +81,10 @@ struct ModelCost {
   sym::Expr outputLength{1};
 };
 
+/// Elements one op application reads and writes (activations and weights)
+/// under the options' mode; the "bytes moved" rule of the conventions.
+sym::Expr trafficElementsOf(const OpCost &cost, const CostOptions &options);
+
 /// Analyses `model`. Ops without cost rules produce a warning at their
 /// location and an explicit unknown(op) term; never a silent zero.
 mlir::FailureOr<ModelCost> analyzeModel(nn::ModelOp model, const CostOptions &options);

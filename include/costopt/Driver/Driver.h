@@ -25,6 +25,7 @@ enum ExitCode : int {
   ExitSuccess = 0,
   ExitInputError = 1, ///< unreadable file, parse/verify error, bad -D value
   ExitUsageError = 2, ///< bad command line
+  ExitBudgetExceeded = 3, ///< a --budget limit is exceeded
 };
 
 struct DriverOptions {
@@ -43,7 +44,22 @@ struct DriverOptions {
   std::string memoryUnit = "auto";
   /// List every FLOP term of every op with its source location and rule.
   bool explain = false;
+  /// Limits such as "flops<=1e15", "memory<=80GB"; exceeding one exits 3.
+  std::vector<std::string> budgets;
+  /// A sweep such as "n=1k..1M" (doubling), "n=1k..1M:*10", "n=0..4096:+512".
+  std::string sweep;
+  /// Where to write a log-log SVG of the sweep ("" = none).
+  std::string plotFile;
+  /// Hardware for roofline estimates: h100, h200, a100, cpu or a .json file.
+  std::string hardware;
+  /// A second model file to compare against ("" = none).
+  std::string compareFile;
 };
+
+/// `costopt calibrate`: measures this machine and writes its profile to
+/// `outputFile` ("" = the per-user config location).
+int runCalibrate(const std::string &outputFile, llvm::raw_ostream &outs,
+                 llvm::raw_ostream &errs);
 
 /// Runs the command; diagnostics go to `errs`, the report to the output file
 /// (or `outs` for "-").

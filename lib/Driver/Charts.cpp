@@ -1,0 +1,122 @@
+//===- Charts.cpp - SVG charts for costopt reports ------------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Charts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+using namespace costopt;
+
+static std::string escapeXml(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    default: out += c;
+    }
+  }
+  return out;
+}
+
+static std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", v);
+  return buffer;
+}
+
+/// 10^k as a short label: 1, 10, 100, 1k, 10k, ..., 1e15.
+static std::string powerLabel(int k) {
+  static const char *names[] = {"1", "10", "100", "1k", "10k", "100k", "1M", "10M", "100M",
+                                "1G", "10G", "100G", "1T", "10T", "100T"};
+  if (k >= 0 && k < 15)
+    return names[k];
+  return "1e" + std::to_string(k);
+}
+
+std::string costopt::renderLogLogSvg(const std::string &title, const std::string &xLabel,
+                                     const std::string &yLabel,
+                                     const std::vector<ChartSeries> &series) {
+  const double width = 720, height = 440, left = 80, right = 200, top = 40, bottom = 60;
+  double xMin = std::numeric_limits<double>::max(), xMax = 0;
+  double yMin = std::numeric_limits<double>::max(), yMax = 0;
+  for (const ChartSeries &s : series)
+    for (auto [x, y] : s.points) {
+      if (x <= 0 || y <= 0)
+        continue;
+      xMin = std::min(xMin, x);
+      xMax = std::max(xMax, x);
+      yMin = std::min(yMin, y);
+      yMax = std::max(yMax, y);
+    }
+  if (xMax == 0) {
+    xMin = yMin = 1;
+    xMax = yMax = 10;
+  }
+  int xLo = std::floor(std::log10(xMin)), xHi = std::ceil(std::log10(xMax));
+  int yLo = std::floor(std::log10(yMin)), yHi = std::ceil(std::log10(yMax));
+  if (xHi == xLo)
+    ++xHi;
+  if (yHi == yLo)
+    ++yHi;
+  double plotW = width - left - right, plotH = height - top - bottom;
+  auto px = [&](double x) { return left + (std::log10(x) - xLo) / (xHi - xLo) * plotW; };
+  auto py = [&](double y) { return top + plotH - (std::log10(y) - yLo) / (yHi - yLo) * plotH; };
+
+  static const char *colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                  "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + number(width) +
+                    "\" height=\"" + number(height) + "\" viewBox=\"0 0 " + number(width) +
+                    " " + number(height) + "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  svg += "<text x=\"" + number(left) + "\" y=\"24\" font-size=\"15\">" + escapeXml(title) +
+         "</text>\n";
+  for (int k = xLo; k <= xHi; ++k) {
+    double x = px(std::pow(10.0, k));
+    svg += "<line x1=\"" + number(x) + "\" y1=\"" + number(top) + "\" x2=\"" + number(x) +
+           "\" y2=\"" + number(top + plotH) + "\" stroke=\"#ddd\"/>\n";
+    svg += "<text x=\"" + number(x) + "\" y=\"" + number(top + plotH + 16) +
+           "\" text-anchor=\"middle\">" + powerLabel(k) + "</text>\n";
+  }
+  for (int k = yLo; k <= yHi; ++k) {
+    double y = py(std::pow(10.0, k));
+    svg += "<line x1=\"" + number(left) + "\" y1=\"" + number(y) + "\" x2=\"" +
+           number(left + plotW) + "\" y2=\"" + number(y) + "\" stroke=\"#ddd\"/>\n";
+    svg += "<text x=\"" + number(left - 6) + "\" y=\"" + number(y + 4) +
+           "\" text-anchor=\"end\">" + powerLabel(k) + "</text>\n";
+  }
+  svg += "<rect x=\"" + number(left) + "\" y=\"" + number(top) + "\" width=\"" + number(plotW) +
+         "\" height=\"" + number(plotH) + "\" fill=\"none\" stroke=\"#333\"/>\n";
+  svg += "<text x=\"" + number(left + plotW / 2) + "\" y=\"" + number(height - 20) +
+         "\" text-anchor=\"middle\">" + escapeXml(xLabel) + " (log)</text>\n";
+  svg += "<text transform=\"translate(18 " + number(top + plotH / 2) +
+         ") rotate(-90)\" text-anchor=\"middle\">" + escapeXml(yLabel) + " (log)</text>\n";
+  for (size_t i = 0; i < series.size(); ++i) {
+    const char *colour = colours[i % 8];
+    std::string path;
+    for (auto [x, y] : series[i].points) {
+      if (x <= 0 || y <= 0)
+        continue;
+      path += (path.empty() ? "M" : " L") + number(px(x)) + " " + number(py(y));
+    }
+    if (!path.empty())
+      svg += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour +
+             "\" stroke-width=\"2\"><title>" + escapeXml(series[i].name) + "</title></path>\n";
+    double ly = top + 14 + 18 * i;
+    svg += "<line x1=\"" + number(left + plotW + 12) + "\" y1=\"" + number(ly) + "\" x2=\"" +
+           number(left + plotW + 32) + "\" y2=\"" + number(ly) + "\" stroke=\"" + colour +
+           "\" stroke-width=\"2\"/>\n";
+    svg += "<text x=\"" + number(left + plotW + 38) + "\" y=\"" + number(ly + 4) + "\">" +
+           escapeXml(series[i].name) + "</text>\n";
+  }
+  svg += "</svg>\n";
+  return svg;
+}

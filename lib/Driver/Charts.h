@@ -1,0 +1,27 @@
+//===- Charts.h - SVG charts for costopt reports ----------------*- C++ -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_LIB_DRIVER_CHARTS_H
+#define COSTOPT_LIB_DRIVER_CHARTS_H
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace costopt {
+
+struct ChartSeries {
+  std::string name;
+  std::vector<std::pair<double, double>> points; ///< (x, y), y > 0 for log axes
+};
+
+/// A self-contained log-log line chart (no scripts, no external fonts).
+std::string renderLogLogSvg(const std::string &title, const std::string &xLabel,
+                            const std::string &yLabel, const std::vector<ChartSeries> &series);
+
+} // namespace costopt
+
+#endif // COSTOPT_LIB_DRIVER_CHARTS_H

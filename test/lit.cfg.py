@@ -24,6 +24,13 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
+# The HTML report's test drives a real browser when one is installed.
+import shutil
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+if chromium:
+    config.available_features.add("chromium")
+    config.substitutions.append(("%chromium", chromium))
+
 tool_dirs = [config.costopt_tools_dir, config.llvm_tools_dir]
 tools = ["costopt-opt", "costopt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

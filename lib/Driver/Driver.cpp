@@ -15,6 +15,7 @@
 
 #include "costopt/Analysis/ModelCost.h"
 #include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/Import/HuggingFace.h"
 #include "costopt/InitAll.h"
 
 #include "Charts.h"
@@ -102,7 +103,9 @@ std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byte
   // Plain counts below a million read fine as exact integers.
   if (unit == Unit::Count && std::fabs(v) < 1e6)
     return "";
+  // Counts (parameters) use the customary B for billions; rates use SI.
   static const char *prefixes[] = {"", "K", "M", "G", "T", "P", "E", "Z", "Y"};
+  static const char *countPrefixes[] = {"", "K", "M", "B", "T", "P", "E", "Z", "Y"};
   int i = 0;
   while (std::fabs(v) >= 1000 && i < 8) {
     v /= 1000;
@@ -110,7 +113,8 @@ std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byte
   }
   if (i == 0)
     return "";
-  return formatDecimal(v) + " " + prefixes[i] + (unit == Unit::Flop ? "FLOP" : "");
+  return formatDecimal(v) + " " + (unit == Unit::Count ? countPrefixes[i] : prefixes[i]) +
+         (unit == Unit::Flop ? "FLOP" : "");
 }
 
 /// Parses "4096", "4k" (4000), "4Ki" (4096), "1M", "2e5" into an integer.
@@ -1170,6 +1174,15 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
     errs << "costopt: error: cannot read '" << path << "': " << errorMessage << "\n";
     return mlir::failure();
   }
+  if (path.ends_with(".json")) {
+    // A Hugging Face config: import it, then read the generated model.
+    auto model = importHuggingFaceConfig(file->getBuffer(), path);
+    if (!model) {
+      errs << "costopt: error: " << llvm::toString(model.takeError()) << "\n";
+      return mlir::failure();
+    }
+    file = llvm::MemoryBuffer::getMemBufferCopy(*model, (path + " (imported)").str());
+  }
   LoadedFile loaded;
   loaded.sourceMgr = std::make_shared<llvm::SourceMgr>();
   loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
@@ -1512,6 +1525,44 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       }
     }
   return status;
+}
+
+int costopt::runImport(const std::string &inputFile, const std::string &outputFile,
+                       llvm::raw_ostream &outs, llvm::raw_ostream &errs) {
+  std::string errorMessage;
+  auto file = mlir::openInputFile(inputFile, &errorMessage);
+  if (!file) {
+    errs << "costopt: error: cannot read '" << inputFile << "': " << errorMessage << "\n";
+    return ExitInputError;
+  }
+  auto model = importHuggingFaceConfig(file->getBuffer(), inputFile);
+  if (!model) {
+    errs << "costopt: error: " << llvm::toString(model.takeError()) << "\n";
+    return ExitInputError;
+  }
+  // Check the generated model before handing it over.
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(*model, inputFile),
+                               llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, errs);
+  if (!mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context))
+    return ExitInputError;
+  if (outputFile.empty() || outputFile == "-") {
+    outs << *model;
+    return ExitSuccess;
+  }
+  std::error_code error;
+  llvm::raw_fd_ostream out(outputFile, error);
+  if (error) {
+    errs << "costopt: error: cannot write '" << outputFile << "': " << error.message() << "\n";
+    return ExitInputError;
+  }
+  out << *model;
+  return ExitSuccess;
 }
 
 int costopt::runCalibrate(const std::string &outputFile, llvm::raw_ostream &outs,

@@ -600,6 +600,18 @@ OpCost elementwiseCost(OpTy op, const CostOptions &options, llvm::StringRef rule
   return cost;
 }
 
+struct SliceCost : CostModel<SliceCost, SliceOp> {
+  static OpCost compute(SliceOp op, const CostOptions &options) {
+    // A view: no arithmetic, no new storage beyond the kept positions.
+    OpCost cost;
+    SeqType result = op.getResult().getType();
+    cost.terms.push_back({"view of the first positions (no arithmetic)", Expr(), false});
+    cost.outputElements = batchOf(result) * lengthOf(result) * widthOf(result);
+    cost.readElements = cost.outputElements;
+    return cost;
+  }
+};
+
 struct LayerNormCost : CostModel<LayerNormCost, LayerNormOp> {
   static OpCost compute(LayerNormOp op, const CostOptions &options) {
     // mean 1, centre 1, square 1, variance sum 1, normalise 1, scale 1, shift 1.
@@ -656,6 +668,7 @@ void costopt::registerCostModelInterfaces(mlir::DialectRegistry &registry) {
     RecurrentOp::attachInterface<RecurrentCost>(*context);
     ConvOp::attachInterface<ConvCost>(*context);
     ScanOp::attachInterface<ScanCost>(*context);
+    SliceOp::attachInterface<SliceCost>(*context);
     LayerNormOp::attachInterface<LayerNormCost>(*context);
     RMSNormOp::attachInterface<RMSNormCost>(*context);
     AddOp::attachInterface<AddCost>(*context);

@@ -28,7 +28,9 @@ int main(int argc, char **argv) {
                "  costopt model.mlir --sweep n=1k..1M --plot costs.svg\n"
                "  costopt model.mlir -D n=8k --hw h100 --dtype bf16\n"
                "  costopt model.mlir --budget 'flops<=1e15' --budget 'memory<=80GB'\n"
-               "  costopt a.mlir --compare b.mlir",
+               "  costopt a.mlir --compare b.mlir\n"
+               "  costopt config.json                 (a Hugging Face config)\n"
+               "  costopt import config.json -o model.mlir",
                "costopt"};
   app.require_subcommand(0, 1);
   CLI::App *calibrate = app.add_subcommand(
@@ -36,7 +38,14 @@ int main(int argc, char **argv) {
   std::string calibrateOutput;
   calibrate->add_option("-o,--output", calibrateOutput,
                         "Where to write the profile (default ~/.config/costopt/cpu.json)");
-  app.add_option("model", options.inputFile, "The model (.mlir, nn dialect)");
+  CLI::App *import = app.add_subcommand(
+      "import", "Write the nn model of a Hugging Face config.json (gpt2, bert, llama, "
+                "mistral, mixtral, mamba)");
+  std::string importInput, importOutput;
+  import->add_option("config", importInput, "config.json")->required();
+  import->add_option("-o,--output", importOutput, "Output .mlir file ('-' = stdout)");
+  app.add_option("model", options.inputFile,
+                 "The model: .mlir (nn dialect) or a Hugging Face config.json");
   bool report = true;
   app.add_flag("--report", report, "Print the cost report (the default action)");
   app.add_option("-D,--bind", options.bindings,
@@ -77,6 +86,8 @@ int main(int argc, char **argv) {
     // --help and --version exit 0; usage errors exit 2.
     return code == 0 ? 0 : costopt::ExitUsageError;
   }
+  if (import->parsed())
+    return costopt::runImport(importInput, importOutput, llvm::outs(), llvm::errs());
   if (calibrate->parsed())
     return costopt::runCalibrate(calibrateOutput, llvm::outs(), llvm::errs());
   if (options.inputFile.empty()) {

@@ -56,6 +56,11 @@ struct DriverOptions {
   std::string compareFile;
 };
 
+/// `costopt import config.json`: writes the nn model of a Hugging Face
+/// config to `outputFile` ("" or "-" = `outs`).
+int runImport(const std::string &inputFile, const std::string &outputFile,
+              llvm::raw_ostream &outs, llvm::raw_ostream &errs);
+
 /// `costopt calibrate`: measures this machine and writes its profile to
 /// `outputFile` ("" = the per-user config location).
 int runCalibrate(const std::string &outputFile, llvm::raw_ostream &outs,

@@ -818,6 +818,21 @@ sym::Expr ScanOp::getConvKernelExpr() { return exprOr(getConvKernelAttr(), sym::
 LogicalResult ScanOp::verify() { return verifyRankAtLeast(*this, getInput().getType(), 2); }
 LogicalResult ScanOp::verifySizes(const sym::Assumptions &) { return success(); }
 
+LogicalResult SliceOp::verify() {
+  if (failed(verifyRankAtLeast(*this, getInput().getType(), 2)) ||
+      failed(verifyLeadingDims(*this, getInput().getType(), getResult().getType(), 2, 2)))
+    return failure();
+  if (failed(verifyEqualSize(*this, "result length", getResult().getType().getDimExpr(-2),
+                             getLength().getExpr())))
+    return failure();
+  return verifyEqualSize(*this, "result width", getResult().getType().getDimExpr(-1),
+                         getInput().getType().getDimExpr(-1));
+}
+LogicalResult SliceOp::verifySizes(const sym::Assumptions &assumptions) {
+  return verifyAtMost(*this, assumptions, getLength().getExpr(), "length",
+                      getInput().getType().getDimExpr(-2), "sequence length");
+}
+
 LogicalResult ActivationOp::verify() {
   return verifyOneOf(*this, "activation", getKind(), kActivations);
 }

@@ -373,6 +373,20 @@ def NN_ScanOp : NN_SameShapeLayerOp<"ssm"> {
   }];
 }
 
+def NN_SliceOp : NN_LayerOp<"slice"> {
+  let summary = "The first `length` positions of a sequence";
+  let description = [{
+    [..., n, d] to [..., length, d]: keeps positions 0 .. length-1, as a
+    BERT pooler keeps the [CLS] token. No arithmetic; the result is a view.
+
+    ```mlir
+    %cls = nn.slice %h {length = 1} : !nn.seq<[b, n, d]> -> !nn.seq<[b, 1, d]>
+    ```
+  }];
+  let arguments = (ins NN_SeqType:$input, NN_DimAttr:$length);
+  let results = (outs NN_SeqType:$result);
+}
+
 //===----------------------------------------------------------------------===//
 // Element-wise layers
 //===----------------------------------------------------------------------===//

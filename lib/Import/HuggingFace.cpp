@@ -1,0 +1,377 @@
+//===- HuggingFace.cpp - Models from Hugging Face config.json -------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// One function per model_type writes the architecture as the reference
+// implementation in Hugging Face transformers builds it (or, for Mamba, the
+// original mamba_ssm package), with defaults taken from the corresponding
+// configuration class when a field is absent.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Import/HuggingFace.h"
+
+#include "costopt/Support/Sym.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
+#include <map>
+
+using namespace costopt;
+
+namespace {
+
+/// Reads typed fields and reports the first problem by field name.
+class ConfigReader {
+public:
+  ConfigReader(const llvm::json::Object &object, llvm::StringRef source)
+      : object(object), source(source) {}
+
+  /// A required positive integer, under any of `names` (first found).
+  llvm::Expected<int64_t> integer(std::initializer_list<llvm::StringRef> names) {
+    for (llvm::StringRef name : names)
+      if (const llvm::json::Value *value = object.get(name)) {
+        auto i = value->getAsInteger();
+        if (!i || *i < 1)
+          return sym::makeError(source + ": field '" + name + "' must be a positive integer");
+        return *i;
+      }
+    return sym::makeError(source + ": missing field '" + *names.begin() + "'");
+  }
+
+  llvm::Expected<int64_t> integerOr(std::initializer_list<llvm::StringRef> names,
+                                    int64_t fallback) {
+    for (llvm::StringRef name : names)
+      if (const llvm::json::Value *value = object.get(name); value && !value->getAsNull())
+        return integer({name});
+    return fallback;
+  }
+
+  bool boolean(llvm::StringRef name, bool fallback) {
+    if (auto b = object.getBoolean(name))
+      return *b;
+    return fallback;
+  }
+
+  std::string string(llvm::StringRef name, llvm::StringRef fallback) {
+    if (auto s = object.getString(name))
+      return s->str();
+    return fallback.str();
+  }
+
+  const llvm::json::Object &raw() const { return object; }
+
+private:
+  const llvm::json::Object &object;
+  llvm::StringRef source;
+};
+
+/// The first error among several reads (the others are dropped: one
+/// message naming one field is clearer than a list).
+template <typename... Ts>
+llvm::Error firstError(llvm::Expected<Ts> &...values) {
+  llvm::Error result = llvm::Error::success();
+  auto take = [&](llvm::Error e) {
+    if (!e)
+      return;
+    if (!result)
+      result = std::move(e);
+    else
+      llvm::consumeError(std::move(e));
+  };
+  (take(values.takeError()), ...);
+  return result;
+}
+
+/// Maps a Hugging Face activation name onto the dialect's.
+std::string activation(llvm::StringRef hf) {
+  if (hf.starts_with("gelu"))
+    return "gelu";
+  if (hf == "silu" || hf == "swish")
+    return "silu";
+  if (hf == "relu" || hf == "tanh" || hf == "sigmoid")
+    return hf.str();
+  return "gelu";
+}
+
+/// Writes the common head of a model: comment, signature, symbols.
+struct ModelWriter {
+  std::string text;
+  llvm::raw_string_ostream os{text};
+
+  void header(llvm::StringRef source, llvm::StringRef type, llvm::StringRef name,
+              llvm::StringRef inputs,
+              const std::vector<std::pair<std::string, int64_t>> &symbols,
+              llvm::StringRef constraints, llvm::StringRef notes) {
+    os << "// Imported by costopt from " << source << " (model_type \"" << type << "\").\n";
+    if (!notes.empty())
+      os << notes;
+    os << "nn.model @" << name << "(" << inputs << ")\n    symbols(";
+    for (size_t i = 0; i < symbols.size(); ++i)
+      os << (i ? ", " : "") << symbols[i].first << " = " << symbols[i].second;
+    os << ")";
+    if (!constraints.empty())
+      os << "\n    where (" << constraints << ")";
+    os << " {\n";
+  }
+};
+
+llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) {
+  auto d = c.integer({"n_embd", "hidden_size"});
+  auto h = c.integer({"n_head", "num_attention_heads"});
+  auto L = c.integer({"n_layer", "num_hidden_layers"});
+  auto P = c.integer({"n_positions", "max_position_embeddings"});
+  auto V = c.integer({"vocab_size"});
+  if (llvm::Error e = firstError(d, h, L, P, V))
+    return std::move(e);
+  auto inner = c.integerOr({"n_inner"}, 4 * *d);
+  if (!inner)
+    return inner.takeError();
+  bool tied = c.boolean("tie_word_embeddings", true);
+  std::string act = activation(c.string("activation_function", "gelu_new"));
+  ModelWriter w;
+  w.header(source, "gpt2", "gpt2", "%tokens: !nn.tokens<[b, n]>",
+           {{"b", 1}, {"n", *P}, {"d", *d}, {"h", *h}, {"dff", *inner}, {"V", *V}, {"P", *P},
+            {"L", *L}},
+           "d mod h == 0",
+           "// Pre-layer-norm blocks with biases everywhere, learned positions, a final\n"
+           "// LayerNorm; the LM head shares the token embedding unless untied.\n");
+  auto &os = w.os;
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
+     << "  %pos = nn.positional %emb {max_len = P} : !nn.seq<[b, n, d]>\n"
+     << "  %blocks = nn.repeat<L>(%x = %pos) : !nn.seq<[b, n, d]> {\n"
+     << "    %ln1 = nn.layer_norm %x : !nn.seq<[b, n, d]>\n"
+     << "    %attn = nn.attention %ln1 {heads = h, causal} : !nn.seq<[b, n, d]>\n"
+     << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
+     << "    %ln2 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
+     << "    %mlp = nn.ffn %ln2 {hidden = dff, activation = \"" << act
+     << "\"} : !nn.seq<[b, n, d]>\n"
+     << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n"
+     << "    nn.yield %res2 : !nn.seq<[b, n, d]>\n"
+     << "  }\n"
+     << "  %lnf = nn.layer_norm %blocks : !nn.seq<[b, n, d]>\n"
+     << "  %logits = nn.unembedding %lnf {vocab = V" << (tied ? ", tied" : "")
+     << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
+     << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
+  return w.text;
+}
+
+llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) {
+  auto d = c.integer({"hidden_size"});
+  auto h = c.integer({"num_attention_heads"});
+  auto L = c.integer({"num_hidden_layers"});
+  auto dff = c.integer({"intermediate_size"});
+  auto V = c.integer({"vocab_size"});
+  auto P = c.integer({"max_position_embeddings"});
+  if (llvm::Error e = firstError(d, h, L, dff, V, P))
+    return std::move(e);
+  auto T = c.integerOr({"type_vocab_size"}, 2);
+  if (!T)
+    return T.takeError();
+  bool pooler = c.boolean("add_pooling_layer", true);
+  std::string act = activation(c.string("hidden_act", "gelu"));
+  ModelWriter w;
+  w.header(source, "bert", "bert", "%tokens: !nn.tokens<[b, n]>, %types: !nn.tokens<[b, n]>",
+           {{"b", 1}, {"n", *P}, {"d", *d}, {"h", *h}, {"dff", *dff}, {"V", *V}, {"T", *T},
+            {"P", *P}, {"L", *L}},
+           "d mod h == 0",
+           "// BertModel: word, position and token-type embeddings with a LayerNorm,\n"
+           "// post-layer-norm encoder blocks with biases, and the [CLS] pooler (a dense\n"
+           "// layer with tanh on the first position).\n");
+  auto &os = w.os;
+  os << "  %words = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
+     << "  %kinds = nn.embedding %types {vocab = T} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
+     << "  %sum = nn.add %words, %kinds : !nn.seq<[b, n, d]>\n"
+     << "  %pos = nn.positional %sum {max_len = P} : !nn.seq<[b, n, d]>\n"
+     << "  %emb = nn.layer_norm %pos : !nn.seq<[b, n, d]>\n"
+     << "  %encoded = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
+     << "    %attn = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>\n"
+     << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
+     << "    %ln1 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
+     << "    %mlp = nn.ffn %ln1 {hidden = dff, activation = \"" << act
+     << "\"} : !nn.seq<[b, n, d]>\n"
+     << "    %res2 = nn.add %ln1, %mlp : !nn.seq<[b, n, d]>\n"
+     << "    %ln2 = nn.layer_norm %res2 : !nn.seq<[b, n, d]>\n"
+     << "    nn.yield %ln2 : !nn.seq<[b, n, d]>\n"
+     << "  }\n";
+  if (pooler)
+    os << "  %cls = nn.slice %encoded {length = 1} : !nn.seq<[b, n, d]> -> !nn.seq<[b, 1, d]>\n"
+       << "  %dense = nn.linear %cls : !nn.seq<[b, 1, d]> -> !nn.seq<[b, 1, d]>\n"
+       << "  %pooled = nn.activation %dense {kind = \"tanh\"} : !nn.seq<[b, 1, d]>\n"
+       << "  nn.output %encoded, %pooled : !nn.seq<[b, n, d]>, !nn.seq<[b, 1, d]>\n}\n";
+  else
+    os << "  nn.output %encoded : !nn.seq<[b, n, d]>\n}\n";
+  return w.text;
+}
+
+/// Llama, Mistral and Mixtral share one decoder; they differ in the
+/// window and in experts.
+llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef source,
+                                              llvm::StringRef type) {
+  auto d = c.integer({"hidden_size"});
+  auto h = c.integer({"num_attention_heads"});
+  auto L = c.integer({"num_hidden_layers"});
+  auto dff = c.integer({"intermediate_size"});
+  auto V = c.integer({"vocab_size"});
+  auto P = c.integer({"max_position_embeddings"});
+  if (llvm::Error e = firstError(d, h, L, dff, V, P))
+    return std::move(e);
+  auto g = c.integerOr({"num_key_value_heads"}, *h);
+  if (!g)
+    return g.takeError();
+  std::optional<int64_t> window;
+  if (type != "llama") {
+    auto w = c.integerOr({"sliding_window"}, 0);
+    if (!w)
+      return w.takeError();
+    if (*w)
+      window = *w;
+  }
+  std::optional<int64_t> experts, topK;
+  if (type == "mixtral") {
+    auto e = c.integer({"num_local_experts"});
+    if (!e)
+      return e.takeError();
+    auto k = c.integer({"num_experts_per_tok"});
+    if (!k)
+      return k.takeError();
+    experts = *e;
+    topK = *k;
+  }
+  bool tied = c.boolean("tie_word_embeddings", false);
+  bool attentionBias = c.boolean("attention_bias", false);
+  bool mlpBias = c.boolean("mlp_bias", false);
+  std::string act = activation(c.string("hidden_act", "silu"));
+
+  std::vector<std::pair<std::string, int64_t>> symbols{
+      {"b", 1}, {"n", *P}, {"d", *d}, {"h", *h}, {"g", *g}, {"dff", *dff}, {"V", *V}, {"L", *L}};
+  std::string constraints = "d mod h == 0, h mod g == 0, g <= h";
+  if (window) {
+    symbols.push_back({"r", *window});
+    constraints += ", r <= n";
+  }
+  if (experts) {
+    symbols.push_back({"E", *experts});
+    symbols.push_back({"K", *topK});
+    constraints += ", K <= E";
+  }
+  ModelWriter w;
+  w.header(source, type, type, "%tokens: !nn.tokens<[b, n]>", symbols, constraints,
+           "// Pre-RMSNorm decoder blocks: causal attention with rotary positions\n"
+           "// (grouped-query when g < h), a gated SiLU MLP (three matrices) or a\n"
+           "// mixture of such experts, a final RMSNorm and the LM head.\n");
+  auto &os = w.os;
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
+     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
+     << "    %norm1 = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
+     << "    %attn = nn.attention %norm1 {heads = h" << (*g != *h ? ", kv_heads = g" : "")
+     << (window ? ", window = r" : "") << ", causal, rotary" << (attentionBias ? "" : ", no_bias")
+     << "} : !nn.seq<[b, n, d]>\n"
+     << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
+     << "    %norm2 = nn.rms_norm %res1 : !nn.seq<[b, n, d]>\n";
+  if (experts)
+    os << "    %mlp = nn.moe %norm2 {experts = E, top_k = K, hidden = dff, activation = \"" << act
+       << "\", gated" << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
+  else
+    os << "    %mlp = nn.ffn %norm2 {hidden = dff, activation = \"" << act << "\", gated"
+       << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
+  os << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n"
+     << "    nn.yield %res2 : !nn.seq<[b, n, d]>\n"
+     << "  }\n"
+     << "  %normf = nn.rms_norm %blocks : !nn.seq<[b, n, d]>\n"
+     << "  %logits = nn.unembedding %normf {vocab = V" << (tied ? ", tied" : "")
+     << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
+     << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
+  return w.text;
+}
+
+llvm::Expected<std::string> importMamba(ConfigReader &c, llvm::StringRef source) {
+  auto d = c.integer({"hidden_size", "d_model"});
+  auto L = c.integer({"num_hidden_layers", "n_layer"});
+  auto vocab = c.integer({"vocab_size"});
+  if (llvm::Error e = firstError(d, L, vocab))
+    return std::move(e);
+  const llvm::json::Object *ssm = c.raw().getObject("ssm_cfg");
+  auto nested = [&](llvm::StringRef hfName, llvm::StringRef ssmName,
+                    int64_t fallback) -> llvm::Expected<int64_t> {
+    if (ssm)
+      if (auto v = ssm->getInteger(ssmName))
+        return *v;
+    return c.integerOr({hfName}, fallback);
+  };
+  auto state = nested("state_size", "d_state", 16);
+  auto expand = nested("expand", "expand", 2);
+  auto kernel = nested("conv_kernel", "d_conv", 4);
+  auto pad = c.integerOr({"pad_vocab_size_multiple"}, 1);
+  if (llvm::Error e = firstError(state, expand, kernel, pad))
+    return std::move(e);
+  // time_step_rank "auto" (the default) is ceil(d / 16).
+  int64_t dtRank = (*d + 15) / 16;
+  if (const llvm::json::Value *rank = c.raw().get("time_step_rank"))
+    if (auto r = rank->getAsInteger())
+      dtRank = *r;
+  // The original package pads the vocabulary to a multiple.
+  int64_t V = (*vocab + *pad - 1) / *pad * *pad;
+  bool tied = c.boolean("tie_word_embeddings", c.boolean("tie_embeddings", true));
+  ModelWriter w;
+  std::string notes = "// Residual Mamba blocks (RMSNorm, selective-scan mixer), a final RMSNorm,\n"
+                      "// and an LM head tied to the embedding unless untied.\n";
+  if (V != *vocab)
+    notes += "// vocab_size " + std::to_string(*vocab) + " padded to a multiple of " +
+             std::to_string(*pad) + ": " + std::to_string(V) + ".\n";
+  w.header(source, "mamba", "mamba", "%tokens: !nn.tokens<[b, n]>",
+           {{"b", 1}, {"n", 2048}, {"d", *d}, {"V", V}, {"L", *L}}, "", notes);
+  auto &os = w.os;
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
+     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
+     << "    %norm = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
+     << "    %mix = nn.ssm %norm {state = " << *state << ", expand = " << *expand
+     << ", dt_rank = " << dtRank << ", conv_kernel = " << *kernel << "} : !nn.seq<[b, n, d]>\n"
+     << "    %res = nn.add %x, %mix : !nn.seq<[b, n, d]>\n"
+     << "    nn.yield %res : !nn.seq<[b, n, d]>\n"
+     << "  }\n"
+     << "  %normf = nn.rms_norm %blocks : !nn.seq<[b, n, d]>\n"
+     << "  %logits = nn.unembedding %normf {vocab = V" << (tied ? ", tied" : "")
+     << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
+     << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
+  return w.text;
+}
+
+} // namespace
+
+std::vector<std::string> costopt::supportedModelTypes() {
+  return {"gpt2", "bert", "llama", "mistral", "mixtral", "mamba"};
+}
+
+llvm::Expected<std::string> costopt::importHuggingFaceConfig(llvm::StringRef json,
+                                                             llvm::StringRef sourceName) {
+  auto parsed = llvm::json::parse(json);
+  if (!parsed)
+    return sym::makeError(sourceName + ": not valid JSON: " + llvm::toString(parsed.takeError()));
+  const llvm::json::Object *object = parsed->getAsObject();
+  if (!object)
+    return sym::makeError(sourceName + ": a config must be a JSON object");
+  auto type = object->getString("model_type");
+  if (!type)
+    return sym::makeError(sourceName + ": missing field 'model_type'");
+  ConfigReader reader(*object, sourceName);
+  if (*type == "gpt2")
+    return importGPT2(reader, sourceName);
+  if (*type == "bert")
+    return importBERT(reader, sourceName);
+  if (*type == "llama" || *type == "mistral" || *type == "mixtral")
+    return importLlamaFamily(reader, sourceName, *type);
+  if (*type == "mamba")
+    return importMamba(reader, sourceName);
+  std::string supported;
+  for (const std::string &t : supportedModelTypes())
+    supported += (supported.empty() ? "" : ", ") + t;
+  return sym::makeError(sourceName + ": unsupported model_type '" + *type +
+                        "'; supported: " + supported);
+}

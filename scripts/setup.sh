@@ -8,7 +8,7 @@ packages=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
-  chromium
+  chromium python3-jsonschema
 )
 
 missing=()

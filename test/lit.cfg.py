@@ -31,6 +31,12 @@ if chromium:
     config.available_features.add("chromium")
     config.substitutions.append(("%chromium", chromium))
 
+try:
+    import jsonschema  # noqa: F401
+    config.available_features.add("jsonschema")
+except ImportError:
+    pass
+
 tool_dirs = [config.costopt_tools_dir, config.llvm_tools_dir]
 tools = ["costopt-opt", "costopt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

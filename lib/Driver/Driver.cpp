@@ -32,6 +32,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -561,7 +562,12 @@ private:
     if (!cost.kvCacheElements.isZero())
       column("KV cache bytes", cost.kvCacheElements * bytes);
     sweep.xs = sweepPoints(*sweepSpec);
+    // Progress on a terminal only: pipes and CI logs stay clean.
+    bool progress = llvm::sys::Process::StandardErrIsDisplayed() && sweep.xs.size() > 64;
+    size_t done = 0;
     for (const llvm::DynamicAPInt &x : sweep.xs) {
+      if (progress && ++done % 16 == 0)
+        llvm::errs() << "\rsweep " << report.name << ": " << done << "/" << sweep.xs.size();
       sym::Bindings at = report.bindings;
       at[sweep.symbol] = x;
       std::vector<std::optional<sym::Rational>> row;
@@ -576,6 +582,8 @@ private:
       }
       sweep.values.push_back(std::move(row));
     }
+    if (progress)
+      llvm::errs() << "\r\033[K";
     report.sweep = std::move(sweep);
   }
 
@@ -1319,6 +1327,18 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     return ExitInputError;
   std::vector<nn::ModelOp> &models = loaded->models;
   std::string errorMessage;
+
+  if (!options.emit.empty()) {
+    if (options.emit != "nn") {
+      errs << "costopt: error: --emit " << options.emit
+           << " is not available: costopt does not lower the nn dialect to linalg, LLVM, "
+              "GPU or PTX yet; --emit nn prints the verified model\n";
+      return ExitUsageError;
+    }
+    loaded->module->print(outs);
+    outs << "\n";
+    return ExitSuccess;
+  }
 
   // -D name=value, checked against every selected model's symbols.
   sym::Bindings overrides;

@@ -74,6 +74,8 @@ int main(int argc, char **argv) {
   app.add_option("--plot", options.plotFile, "Write a log-log SVG chart of the sweep");
   app.add_option("--hw", options.hardware,
                  "Roofline time and memory fit on h100, h200, a100, cpu or profile.json");
+  app.add_option("--emit", options.emit,
+                 "Print the IR instead of the report: nn (the verified, imported model)");
   app.add_option("--compare", options.compareFile,
                  "Compare against the first model of another file");
   app.add_flag("--explain", options.explain,

@@ -52,6 +52,9 @@ struct DriverOptions {
   std::string plotFile;
   /// Hardware for roofline estimates: h100, h200, a100, cpu or a .json file.
   std::string hardware;
+  /// Print the IR at a stage instead of the report: "nn" (the verified
+  /// model, after importing a config). "" = the report.
+  std::string emit;
   /// A second model file to compare against ("" = none).
   std::string compareFile;
 };

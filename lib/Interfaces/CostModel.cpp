@@ -408,7 +408,7 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
           cost.reachAhead = Expr::ceilDiv(span, Expr(2));
         }
       } else {
-        cost.tableRow = "self-attention";
+        cost.tableRow = op.getCausal() ? "self-attention (causal)" : "self-attention";
         cost.mixing = op.getCausal() ? Mixing::Causal : Mixing::Full;
       }
     }

@@ -55,6 +55,10 @@ int main(int argc, char **argv) {
   app.add_option("--count", options.count,
                  "flops (1 multiply-add = 2 FLOPs) or macs (multiply-accumulates of matmuls)")
       ->capture_default_str();
+  app.add_option("--convention", options.convention,
+                 "Also count FLOPs as a paper does: kaplan (Kaplan et al. 2020) or chinchilla "
+                 "(Hoffmann et al. 2022, Appendix F)")
+      ->capture_default_str();
   app.add_option("--dtype", options.dtype, "Element type for bytes: f32, bf16, f16, fp8")
       ->capture_default_str();
   app.add_option("--format", options.format, "text, json, md, csv or html")->capture_default_str();

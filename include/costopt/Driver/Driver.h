@@ -34,6 +34,9 @@ struct DriverOptions {
   /// "name=value" bindings from -D/--bind.
   std::vector<std::string> bindings;
   std::string mode = "forward";
+  /// Also count FLOPs in a published convention: "exact" (none), "kaplan",
+  /// "chinchilla".
+  std::string convention = "exact";
   /// "flops" (1 multiply-add = 2 FLOPs) or "macs".
   std::string count = "flops";
   std::string dtype = "f32";

@@ -45,15 +45,8 @@ llvm::StringRef costopt::describeConvention(Convention convention) {
 
 namespace {
 
-Expr batchOf(SeqType type) {
-  Expr product(1);
-  auto shape = type.getShapeExprs();
-  for (size_t i = 0; i + 2 < shape.size(); ++i)
-    product *= shape[i];
-  return product;
-}
-
-Expr lengthOf(SeqType type) { return type.getRank() >= 2 ? type.getDimExpr(-2) : Expr(1); }
+Expr batchOf(SeqType type) { return batchSizeOf(type); }
+Expr lengthOf(SeqType type) { return sequenceLengthOf(type); }
 
 /// Forward FLOPs of one op application in the convention, or failure.
 mlir::FailureOr<Expr> opFlops(mlir::Operation *op, Convention convention, bool decode) {

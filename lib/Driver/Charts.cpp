@@ -13,7 +13,7 @@
 
 using namespace costopt;
 
-static std::string escapeXml(const std::string &text) {
+std::string costopt::escapeXml(const std::string &text) {
   std::string out;
   for (char c : text) {
     switch (c) {

@@ -18,6 +18,9 @@ struct ChartSeries {
   std::vector<std::pair<double, double>> points; ///< (x, y), y > 0 for log axes
 };
 
+/// Escapes &, <, > and " for XML and HTML text and attributes.
+std::string escapeXml(const std::string &text);
+
 /// A self-contained log-log line chart (no scripts, no external fonts).
 std::string renderLogLogSvg(const std::string &title, const std::string &xLabel,
                             const std::string &yLabel, const std::vector<ChartSeries> &series);

@@ -885,19 +885,7 @@ public:
   /// core FLOPs, and a slider over the sequence length that re-evaluates
   /// the exported formulas live.
   void renderHTML(const std::vector<ModelReport> &reports) {
-    auto escape = [](llvm::StringRef text) {
-      std::string out;
-      for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-      }
-      return out;
-    };
+    auto escape = [](llvm::StringRef text) { return escapeXml(text.str()); };
     os << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
        << "<title>costopt report: " << escape(options.inputFile) << "</title>\n"
        << "<style>body{font-family:sans-serif;margin:2em;max-width:75em}"

@@ -120,6 +120,18 @@ struct ModelWriter {
       os << "\n    where (" << constraints << ")";
     os << " {\n";
   }
+
+  /// Closes the block stack (yielding `last`), then the final norm, the LM
+  /// head and the output shared by the decoder-only models.
+  void decoderTail(llvm::StringRef last, llvm::StringRef norm, llvm::StringRef normName,
+                   bool tied) {
+    os << "    nn.yield " << last << " : !nn.seq<[b, n, d]>\n"
+       << "  }\n"
+       << "  " << normName << " = nn." << norm << " %blocks : !nn.seq<[b, n, d]>\n"
+       << "  %logits = nn.unembedding " << normName << " {vocab = V" << (tied ? ", tied" : "")
+       << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
+       << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
+  }
 };
 
 llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) {
@@ -152,13 +164,8 @@ llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) 
      << "    %ln2 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
      << "    %mlp = nn.ffn %ln2 {hidden = dff, activation = \"" << act
      << "\"} : !nn.seq<[b, n, d]>\n"
-     << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n"
-     << "    nn.yield %res2 : !nn.seq<[b, n, d]>\n"
-     << "  }\n"
-     << "  %lnf = nn.layer_norm %blocks : !nn.seq<[b, n, d]>\n"
-     << "  %logits = nn.unembedding %lnf {vocab = V" << (tied ? ", tied" : "")
-     << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
-     << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
+     << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
+  w.decoderTail("%res2", "layer_norm", "%lnf", tied);
   return w.text;
 }
 
@@ -281,13 +288,8 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
   else
     os << "    %mlp = nn.ffn %norm2 {hidden = dff, activation = \"" << act << "\", gated"
        << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
-  os << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n"
-     << "    nn.yield %res2 : !nn.seq<[b, n, d]>\n"
-     << "  }\n"
-     << "  %normf = nn.rms_norm %blocks : !nn.seq<[b, n, d]>\n"
-     << "  %logits = nn.unembedding %normf {vocab = V" << (tied ? ", tied" : "")
-     << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
-     << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
+  os << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
+  w.decoderTail("%res2", "rms_norm", "%normf", tied);
   return w.text;
 }
 
@@ -333,13 +335,8 @@ llvm::Expected<std::string> importMamba(ConfigReader &c, llvm::StringRef source)
      << "    %norm = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
      << "    %mix = nn.ssm %norm {state = " << *state << ", expand = " << *expand
      << ", dt_rank = " << dtRank << ", conv_kernel = " << *kernel << "} : !nn.seq<[b, n, d]>\n"
-     << "    %res = nn.add %x, %mix : !nn.seq<[b, n, d]>\n"
-     << "    nn.yield %res : !nn.seq<[b, n, d]>\n"
-     << "  }\n"
-     << "  %normf = nn.rms_norm %blocks : !nn.seq<[b, n, d]>\n"
-     << "  %logits = nn.unembedding %normf {vocab = V" << (tied ? ", tied" : "")
-     << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
-     << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
+     << "    %res = nn.add %x, %mix : !nn.seq<[b, n, d]>\n";
+  w.decoderTail("%res", "rms_norm", "%normf", tied);
   return w.text;
 }
 

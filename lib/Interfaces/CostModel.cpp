@@ -91,12 +91,7 @@ Expr costopt::combineForMode(CostMode mode, const Expr &forward, const Expr &bac
   llvm_unreachable("unhandled mode");
 }
 
-namespace {
-
-bool isDecode(const CostOptions &options) { return options.mode == CostMode::Decode; }
-
-/// Product of the dimensions before the last two (the batch).
-Expr batchOf(SeqType type) {
+Expr costopt::batchSizeOf(SeqType type) {
   Expr product(1);
   auto shape = type.getShapeExprs();
   for (size_t i = 0; i + 2 < shape.size(); ++i)
@@ -104,10 +99,16 @@ Expr batchOf(SeqType type) {
   return product;
 }
 
-/// Sequence length (the second-to-last dimension; 1 for rank-1 tensors).
-Expr lengthOf(SeqType type) {
+Expr costopt::sequenceLengthOf(SeqType type) {
   return type.getRank() >= 2 ? type.getDimExpr(-2) : Expr(1);
 }
+
+namespace {
+
+bool isDecode(const CostOptions &options) { return options.mode == CostMode::Decode; }
+
+Expr batchOf(SeqType type) { return batchSizeOf(type); }
+Expr lengthOf(SeqType type) { return sequenceLengthOf(type); }
 
 Expr widthOf(SeqType type) { return type.getDimExpr(-1); }
 

@@ -12,6 +12,7 @@
 #ifndef COSTOPT_INTERFACES_COSTMODEL_H
 #define COSTOPT_INTERFACES_COSTMODEL_H
 
+#include "costopt/Dialect/NN/NNDialect.h"
 #include "costopt/Support/Sym.h"
 
 #include "mlir/IR/OpDefinition.h"
@@ -102,6 +103,12 @@ struct OpCost {
   /// Total work under the options: FLOPs, or MACs with countMACs.
   sym::Expr totalWork(const CostOptions &options) const;
 };
+
+/// The batch of an activation type: the product of the dimensions before
+/// the last two (1 for rank 2).
+sym::Expr batchSizeOf(nn::SeqType type);
+/// The sequence length: the second-to-last dimension (1 for rank 1).
+sym::Expr sequenceLengthOf(nn::SeqType type);
 
 /// Attaches CostModelOpInterface to every nn op.
 void registerCostModelInterfaces(mlir::DialectRegistry &registry);

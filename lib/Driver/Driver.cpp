@@ -570,20 +570,40 @@ private:
     // Progress on a terminal only: pipes and CI logs stay clean.
     bool progress = llvm::sys::Process::StandardErrIsDisplayed() && sweep.xs.size() > 64;
     size_t done = 0;
+    // Compile each formula once over slots (the sweep symbol first), so each
+    // point costs only exact arithmetic.
+    std::vector<std::string> slots{sweep.symbol};
+    std::vector<llvm::DynamicAPInt> values{llvm::DynamicAPInt(0)};
+    for (const auto &entry : report.bindings)
+      if (entry.getKey() != sweep.symbol) {
+        slots.push_back(entry.getKey().str());
+        values.push_back(entry.getValue());
+      }
+    std::vector<std::optional<sym::CompiledExpr>> compiled;
+    for (const Expr &f : sweep.formulas) {
+      auto c = sym::CompiledExpr::compile(f, slots);
+      if (c) {
+        compiled.push_back(std::move(*c));
+      } else {
+        llvm::consumeError(c.takeError()); // an unbound symbol: no values
+        compiled.push_back(std::nullopt);
+      }
+    }
     for (const llvm::DynamicAPInt &x : sweep.xs) {
       if (progress && ++done % 16 == 0)
         llvm::errs() << "\rsweep " << report.name << ": " << done << "/" << sweep.xs.size();
-      sym::Bindings at = report.bindings;
-      at[sweep.symbol] = x;
+      values[0] = x;
       std::vector<std::optional<sym::Rational>> row;
-      for (const Expr &f : sweep.formulas) {
-        auto v = sym::evaluate(f, at);
-        if (v) {
-          row.push_back(*v);
-        } else {
-          llvm::consumeError(v.takeError());
-          row.push_back(std::nullopt);
+      for (const auto &c : compiled) {
+        std::optional<sym::Rational> value;
+        if (c) {
+          auto v = c->evaluate(values);
+          if (v)
+            value = *v;
+          else
+            llvm::consumeError(v.takeError());
         }
+        row.push_back(value);
       }
       sweep.values.push_back(std::move(row));
     }

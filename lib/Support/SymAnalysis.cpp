@@ -338,6 +338,11 @@ private:
     for (const std::string &name : poly.getSymbols())
       if (lowerBoundOf(name) < 0)
         return Sign::Undecided;
+    // A polynomial whose non-constant terms all have one sign is monotone in
+    // every symbol: its extreme is at the lower bounds. This needs no
+    // expansion, so it also decides high powers such as d^69 - 1.
+    if (Sign monotone = decideMonotone(poly); monotone != Sign::Undecided)
+      return monotone;
     Expr shifted = shift(poly);
     bool anyPositive = false, anyNegative = false, constantPositive = false,
          constantNegative = false;
@@ -353,6 +358,27 @@ private:
       return constantPositive ? Sign::Positive : Sign::NonNegative;
     if (!anyPositive)
       return constantNegative ? Sign::Negative : Sign::NonPositive;
+    return Sign::Undecided;
+  }
+
+  Sign decideMonotone(const Expr &poly) {
+    bool positive = false, negative = false;
+    Rational atBounds(0, 1);
+    for (const Term &t : poly.getTerms()) {
+      Rational value = t.coefficient;
+      for (const Factor &f : t.factors)
+        for (int64_t i = 0; i < f.exponent; ++i)
+          value = value * Rational(lowerBoundOf(f.atom->name), DynamicAPInt(1));
+      atBounds = atBounds + value;
+      if (!t.isConstant())
+        (t.coefficient.num > 0 ? positive : negative) = true;
+    }
+    if (positive && !negative) // increasing: the minimum is at the bounds
+      return atBounds.num > 0 ? Sign::Positive
+                              : (atBounds.num == 0 ? Sign::NonNegative : Sign::Undecided);
+    if (negative && !positive) // decreasing: the maximum is at the bounds
+      return atBounds.num < 0 ? Sign::Negative
+                              : (atBounds.num == 0 ? Sign::NonPositive : Sign::Undecided);
     return Sign::Undecided;
   }
 

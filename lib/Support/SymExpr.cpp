@@ -284,14 +284,26 @@ Expr costopt::sym::operator*(const Expr &lhs, const Expr &rhs) {
   return Expr::fromTerms(std::move(terms));
 }
 
-/// Exponents beyond this are almost certainly a mistake and would make
-/// expansions explode; refusing is better than hanging.
-static constexpr int64_t kMaxExponent = 64;
+/// Expanding a sum to a power beyond this would explode (and is almost
+/// certainly a mistake); refusing is better than hanging.
+static constexpr int64_t kMaxExpansionExponent = 64;
+/// A monomial's exponents only add, so they may be far larger; this bound
+/// keeps every sum of exponents far from int64 overflow.
+static constexpr int64_t kMaxMonomialExponent = 1000000;
 
 llvm::Expected<Expr> Expr::pow(int64_t exponent) const {
-  if (exponent > kMaxExponent || exponent < -kMaxExponent)
+  int64_t limit = isMonomial() || isZero() ? kMaxMonomialExponent : kMaxExpansionExponent;
+  if (exponent > limit || exponent < -limit)
     return makeError("exponent " + llvm::Twine(exponent) + " is out of range [-" +
-                     llvm::Twine(kMaxExponent) + ", " + llvm::Twine(kMaxExponent) + "]");
+                     llvm::Twine(limit) + ", " + llvm::Twine(limit) + "]" +
+                     (isMonomial() ? "" : " for a sum"));
+  if (isMonomial() && exponent > 0) {
+    // Exponents add: refuse results beyond the monomial bound.
+    for (const Factor &f : terms[0].factors)
+      if (std::abs(f.exponent) > kMaxMonomialExponent / std::max<int64_t>(exponent, 1))
+        return makeError("exponent of " + str() + " raised to " + llvm::Twine(exponent) +
+                         " is out of range");
+  }
   if (exponent == 0)
     return Expr(1);
   if (exponent < 0) {
@@ -427,7 +439,7 @@ static std::optional<int64_t> exactLogOfMonomial(const Expr &base, const Expr &a
       return std::nullopt;
     return k;
   }
-  if (*m <= 0 || *m > kMaxExponent)
+  if (*m <= 0 || *m > kMaxMonomialExponent)
     return std::nullopt;
   auto candidate = base.pow(*m);
   if (!candidate) {

@@ -75,13 +75,10 @@ llvm::Error costopt::sym::addConstraint(Assumptions &assumptions,
     small = small + Expr(1);
   // A constant lower bound on one symbol.
   if (auto bound = small.getConstant(); bound && large.getSymbolName()) {
-    DynamicAPInt value = mlir::presburger::ceil(*bound);
+    // A fact can only strengthen the default bound of 1 (k >= 0 is implied).
     std::string name = large.getSymbolName()->str();
-    if (value > assumptions.lowerBound(name) || !assumptions.lowerBounds.count(name))
-      assumptions.lowerBounds[name] =
-          std::max(value, assumptions.lowerBounds.count(name)
-                              ? assumptions.lowerBounds[name]
-                              : value);
+    assumptions.lowerBounds[name] =
+        std::max(mlir::presburger::ceil(*bound), assumptions.lowerBound(name));
     return llvm::Error::success();
   }
   if (small.getConstant() && large.getConstant()) {

@@ -247,6 +247,13 @@ TEST(SymParse, Constraints) {
   ASSERT_FALSE(bool(addConstraint(b, (*strict)[0])));
   EXPECT_EQ(b.lowerBound("k"), DynamicAPInt(2));
 
+  // A weaker fact never lowers the default bound of 1.
+  auto weak = parseConstraints("k >= 0");
+  ASSERT_TRUE(bool(weak));
+  Assumptions c;
+  ASSERT_FALSE(bool(addConstraint(c, (*weak)[0])));
+  EXPECT_EQ(c.lowerBound("k"), DynamicAPInt(1));
+
   auto bad = parseConstraints("d % h == 1");
   EXPECT_FALSE(bool(bad));
   llvm::consumeError(bad.takeError());

@@ -33,6 +33,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -640,6 +641,144 @@ TEST_F(Oracle, ParallelScanDepth) {
       nn.output %y : !nn.seq<[n, d]>
     })mlir");
   expectDepthAndPath(*this, model, grid({1, 2, 3, 8, 9, 64}, {1, 3}), false);
+}
+
+//===----------------------------------------------------------------------===//
+// Peak activation memory by simulating allocation
+//===----------------------------------------------------------------------===//
+
+/// Runs the model at concrete sizes, repeats unrolled: each op allocates its
+/// output (and, while it runs, its score matrix), and a value is freed after
+/// its last use. Returns the largest number of live elements.
+int64_t simulatePeak(ModelOp model, const Bindings &b) {
+  struct Step {
+    std::vector<int> uses;
+    int defines;
+    int64_t output, workspace;
+  };
+  std::vector<Step> steps;
+  std::vector<int64_t> sizes;
+  std::map<const void *, int> ids;
+  auto elements = [&](mlir::Value v) {
+    int64_t e = 1;
+    for (int64_t dim : Oracle::shape(v.getType(), b))
+      e *= dim;
+    return e;
+  };
+  auto fresh = [&](int64_t size) {
+    sizes.push_back(size);
+    return int(sizes.size()) - 1;
+  };
+  std::vector<int> inputs;
+  for (mlir::BlockArgument arg : model.getBodyBlock().getArguments()) {
+    ids[arg.getAsOpaquePointer()] = fresh(elements(arg));
+    inputs.push_back(ids[arg.getAsOpaquePointer()]);
+  }
+  std::function<void(mlir::Block &)> run = [&](mlir::Block &block) {
+    for (mlir::Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        std::vector<int> carried;
+        for (mlir::Value init : repeat.getInits())
+          carried.push_back(ids[init.getAsOpaquePointer()]);
+        int64_t count = Oracle::eval(repeat.getCount().getExpr(), b);
+        for (int64_t i = 0; i < count; ++i) {
+          for (auto [arg, id] : llvm::zip(repeat.getBodyBlock().getArguments(), carried))
+            ids[arg.getAsOpaquePointer()] = id;
+          run(repeat.getBodyBlock());
+          carried.clear();
+          for (mlir::Value v : llvm::cast<YieldOp>(repeat.getBodyBlock().getTerminator()).getValues())
+            carried.push_back(ids[v.getAsOpaquePointer()]);
+        }
+        for (auto [res, id] : llvm::zip(repeat.getResults(), carried))
+          ids[res.getAsOpaquePointer()] = id;
+        continue;
+      }
+      if (llvm::isa<YieldOp>(op))
+        continue;
+      Step step;
+      for (mlir::Value operand : op.getOperands())
+        step.uses.push_back(ids[operand.getAsOpaquePointer()]);
+      step.defines = -1;
+      step.output = step.workspace = 0;
+      if (op.getNumResults()) {
+        step.output = elements(op.getResult(0));
+        step.defines = fresh(step.output);
+        ids[op.getResult(0).getAsOpaquePointer()] = step.defines;
+      }
+      if (auto attention = llvm::dyn_cast<AttentionOp>(op); attention && !attention.getFlash() &&
+                                                            attention.getKind() == "softmax") {
+        auto in = Oracle::shape(attention.getInput().getType(), b);
+        auto keys = attention.getMemory() ? Oracle::shape(attention.getMemory().getType(), b) : in;
+        int64_t n = in[in.size() - 2], m = keys[keys.size() - 2];
+        int64_t batch = 1;
+        for (size_t i = 0; i + 2 < in.size(); ++i)
+          batch *= in[i];
+        if (int64_t window = Oracle::dimAttr(attention.getWindowAttr(), b, 0))
+          m = std::min(window, m);
+        step.workspace = batch * Oracle::eval(attention.getHeads().getExpr(), b) * n * m;
+      }
+      steps.push_back(step);
+    }
+  };
+  run(model.getBodyBlock());
+  // Last use of every value (the final nn.output keeps the outputs alive).
+  std::vector<int> lastUse(sizes.size(), -1);
+  for (size_t i = 0; i < steps.size(); ++i)
+    for (int v : steps[i].uses)
+      lastUse[v] = i;
+  std::vector<bool> live(sizes.size(), false);
+  for (int v : inputs)
+    live[v] = lastUse[v] >= 0;
+  auto liveSum = [&] {
+    int64_t sum = 0;
+    for (size_t v = 0; v < sizes.size(); ++v)
+      if (live[v])
+        sum += sizes[v];
+    return sum;
+  };
+  int64_t peak = liveSum();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    peak = std::max(peak, liveSum() + steps[i].output + steps[i].workspace);
+    for (int v : steps[i].uses)
+      if (lastUse[v] == int(i))
+        live[v] = false;
+    if (steps[i].defines >= 0 && lastUse[steps[i].defines] > int(i))
+      live[steps[i].defines] = true;
+  }
+  return peak;
+}
+
+TEST_F(Oracle, PeakActivationsBySimulatingAllocation) {
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%t: !nn.tokens<[b, n]>, %mem: !nn.seq<[b, m, d]>) symbols(b, n, m, d, h, V, L, r)
+        where (d mod h == 0) {
+      %e = nn.embedding %t {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>
+      %y = nn.repeat<L>(%x = %e) : !nn.seq<[b, n, d]> {
+        %l = nn.layer_norm %x : !nn.seq<[b, n, d]>
+        %a = nn.attention %l {heads = h, causal} : !nn.seq<[b, n, d]>
+        %r1 = nn.add %x, %a : !nn.seq<[b, n, d]>
+        %w = nn.attention %r1 {heads = h, window = r} : !nn.seq<[b, n, d]>
+        %c = nn.attention %w, %mem {heads = h} : !nn.seq<[b, n, d]>, !nn.seq<[b, m, d]>
+        %f = nn.ffn %c {hidden = 4*d} : !nn.seq<[b, n, d]>
+        %r2 = nn.add %r1, %f : !nn.seq<[b, n, d]>
+        nn.yield %r2 : !nn.seq<[b, n, d]>
+      }
+      %u = nn.linear %y : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>
+      nn.output %u, %y : !nn.seq<[b, n, V]>, !nn.seq<[b, n, d]>
+    })mlir");
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  for (int64_t n : {1, 3, 16, 64})
+    for (int64_t m : {1, 40})
+      for (int64_t V : {2, 500})
+        for (int64_t L : {1, 2, 3})
+          for (int64_t r : {1, 5}) {
+            Bindings b{{"b", 2}, {"n", n}, {"m", m}, {"d", 8}, {"h", 2},
+                       {"V", V}, {"L", L}, {"r", r}};
+            EXPECT_EQ(Oracle::eval(cost->peakActivationElements, b), simulatePeak(model, b))
+                << cost->peakActivationElements.str() << " at n=" << n << " m=" << m
+                << " V=" << V << " L=" << L << " r=" << r;
+          }
 }
 
 } // namespace

@@ -169,7 +169,12 @@ llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) 
   return w.text;
 }
 
-llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) {
+/// The sizes every Hugging Face Transformer config names the same way.
+struct TransformerSizes {
+  int64_t d, h, L, dff, V, P;
+};
+
+llvm::Expected<TransformerSizes> readTransformerSizes(ConfigReader &c) {
   auto d = c.integer({"hidden_size"});
   auto h = c.integer({"num_attention_heads"});
   auto L = c.integer({"num_hidden_layers"});
@@ -178,6 +183,14 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
   auto P = c.integer({"max_position_embeddings"});
   if (llvm::Error e = firstError(d, h, L, dff, V, P))
     return std::move(e);
+  return TransformerSizes{*d, *h, *L, *dff, *V, *P};
+}
+
+llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) {
+  auto sizes = readTransformerSizes(c);
+  if (!sizes)
+    return sizes.takeError();
+  auto [d, h, L, dff, V, P] = *sizes;
   auto T = c.integerOr({"type_vocab_size"}, 2);
   if (!T)
     return T.takeError();
@@ -185,8 +198,8 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
   std::string act = activation(c.string("hidden_act", "gelu"));
   ModelWriter w;
   w.header(source, "bert", "bert", "%tokens: !nn.tokens<[b, n]>, %types: !nn.tokens<[b, n]>",
-           {{"b", 1}, {"n", *P}, {"d", *d}, {"h", *h}, {"dff", *dff}, {"V", *V}, {"T", *T},
-            {"P", *P}, {"L", *L}},
+           {{"b", 1}, {"n", P}, {"d", d}, {"h", h}, {"dff", dff}, {"V", V}, {"T", *T},
+            {"P", P}, {"L", L}},
            "d mod h == 0",
            "// BertModel: word, position and token-type embeddings with a LayerNorm,\n"
            "// post-layer-norm encoder blocks with biases, and the [CLS] pooler (a dense\n"
@@ -221,15 +234,11 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
 /// window and in experts.
 llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef source,
                                               llvm::StringRef type) {
-  auto d = c.integer({"hidden_size"});
-  auto h = c.integer({"num_attention_heads"});
-  auto L = c.integer({"num_hidden_layers"});
-  auto dff = c.integer({"intermediate_size"});
-  auto V = c.integer({"vocab_size"});
-  auto P = c.integer({"max_position_embeddings"});
-  if (llvm::Error e = firstError(d, h, L, dff, V, P))
-    return std::move(e);
-  auto g = c.integerOr({"num_key_value_heads"}, *h);
+  auto sizes = readTransformerSizes(c);
+  if (!sizes)
+    return sizes.takeError();
+  auto [d, h, L, dff, V, P] = *sizes;
+  auto g = c.integerOr({"num_key_value_heads"}, h);
   if (!g)
     return g.takeError();
   std::optional<int64_t> window;
@@ -257,7 +266,7 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
   std::string act = activation(c.string("hidden_act", "silu"));
 
   std::vector<std::pair<std::string, int64_t>> symbols{
-      {"b", 1}, {"n", *P}, {"d", *d}, {"h", *h}, {"g", *g}, {"dff", *dff}, {"V", *V}, {"L", *L}};
+      {"b", 1}, {"n", P}, {"d", d}, {"h", h}, {"g", *g}, {"dff", dff}, {"V", V}, {"L", L}};
   std::string constraints = "d mod h == 0, h mod g == 0, g <= h";
   if (window) {
     symbols.push_back({"r", *window});
@@ -277,7 +286,7 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
   os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
      << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
      << "    %norm1 = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
-     << "    %attn = nn.attention %norm1 {heads = h" << (*g != *h ? ", kv_heads = g" : "")
+     << "    %attn = nn.attention %norm1 {heads = h" << (*g != h ? ", kv_heads = g" : "")
      << (window ? ", window = r" : "") << ", causal, rotary" << (attentionBias ? "" : ", no_bias")
      << "} : !nn.seq<[b, n, d]>\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"

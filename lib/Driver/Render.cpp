@@ -1,0 +1,489 @@
+//===- Render.cpp - The costopt report as text, JSON, CSV and HTML --------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Charts.h"
+#include "Report.h"
+
+#include "costopt/Analysis/Conventions.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <map>
+
+using namespace costopt;
+using namespace costopt::driver;
+
+namespace {
+
+class Renderer {
+public:
+  Renderer(const DriverOptions &options, llvm::raw_ostream &os) : options(options), os(os) {}
+
+  void renderText(const std::vector<ModelReport> &reports, bool markdown) {
+    const char *h1 = markdown ? "## " : "";
+    const char *h2 = markdown ? "### " : "";
+    for (const ModelReport &report : reports) {
+      os << h1 << "Model @" << report.name << "\n\n";
+      os << "Symbols:      " << report.symbolsText << "\n";
+      if (!report.constraintsText.empty())
+        os << "Assumptions:  " << report.constraintsText << "; all symbols >= 1\n";
+      os << "Conventions:  " << conventions() << "\n";
+      if (!report.unbound.empty()) {
+        os << "Unbound:      ";
+        llvm::interleaveComma(report.unbound, os);
+        os << " (bind with -D name=value for numbers)\n";
+      }
+      os << "\n" << h2 << "Table 1: complexity per layer kind\n\n";
+      std::vector<std::vector<std::string>> rows{
+          {"layer", "complexity per layer", "sequential ops", "max path length"}};
+      for (const TableRow &row : report.table)
+        rows.push_back({row.layer, row.complexity, row.sequentialOps, row.pathLength});
+      if (report.table.empty())
+        os << "  (no sequence-mixing layers)\n";
+      else
+        printTable(os, rows, markdown);
+      if (!report.crossovers.empty()) {
+        os << "\nCrossovers of the complexity classes:\n";
+        for (const std::string &line : report.crossovers)
+          os << (markdown ? "- " : "  ") << line << "\n";
+      }
+
+      os << "\n" << h2 << "Per-layer costs (one application; count = repeats)\n\n";
+      rows = {{"location", "op", "count", report.cost.options.countMACs ? "MACs" : "FLOPs",
+               "params", "activations"}};
+      for (const LayerCost &layer : report.cost.layers)
+        rows.push_back({shortLocation(layer.location), layer.opName,
+                        formulaText(report, layer.multiplicity),
+                        formulaText(report, layer.cost.totalWork(report.cost.options)),
+                        formulaText(report, layer.cost.params),
+                        formulaText(report, layer.cost.outputElements)});
+      printTable(os, rows, markdown);
+
+      if (options.explain) {
+        os << "\n" << h2 << "Where every FLOP comes from\n\n";
+        rows = {{"location", "op", "rule", "FLOPs per application", "× count"}};
+        for (const LayerCost &layer : report.cost.layers)
+          for (const FlopTerm &term : layer.cost.terms)
+            rows.push_back({layer.location, layer.opName,
+                            term.rule + (term.matmul ? " [matmul]" : ""),
+                            formulaText(report, term.flops),
+                            formulaText(report, layer.multiplicity)});
+        printTable(os, rows, markdown);
+      }
+
+      os << "\n" << h2 << "Totals\n\n";
+      rows = {{"quantity", "formula", "value"}};
+      for (const Figure &f : report.totals)
+        rows.push_back({f.name, formulaText(report, f.formula),
+                        valueText(f, options.memoryUnit)});
+      if (report.receptiveField)
+        rows.push_back({report.receptiveField->name,
+                        formulaText(report, report.receptiveField->formula),
+                        valueText(*report.receptiveField, options.memoryUnit)});
+      printTable(os, rows, markdown);
+      if (!report.disconnected.empty())
+        os << "\nNote: " << report.disconnected << ".\n";
+      renderRoofline(report, markdown);
+      renderSweep(report, markdown);
+      os << "\n";
+    }
+  }
+
+  void renderRoofline(const ModelReport &report, bool markdown) {
+    if (options.hardware.empty())
+      return;
+    os << "\n" << (markdown ? "### " : "") << "Roofline on " << options.hardware << " ("
+       << options.dtype << ")\n\n";
+    if (!report.roofline.empty()) {
+      std::vector<std::vector<std::string>> rows{
+          {"location", "op", "FLOPs", "bytes", "compute", "memory", "bound", "time"}};
+      auto seconds = [](double s) {
+        char buffer[32];
+        if (s >= 1)
+          std::snprintf(buffer, sizeof(buffer), "%.3f s", s);
+        else if (s >= 1e-3)
+          std::snprintf(buffer, sizeof(buffer), "%.3f ms", s * 1e3);
+        else
+          std::snprintf(buffer, sizeof(buffer), "%.3f µs", s * 1e6);
+        return std::string(buffer);
+      };
+      auto sci = [](double v) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof(buffer), "%.3g", v);
+        return std::string(buffer);
+      };
+      for (const auto &row : report.roofline) {
+        bool compute = row.computeSeconds >= row.memorySeconds;
+        rows.push_back({shortLocation(row.location), row.op, sci(row.flops), sci(row.bytes),
+                        seconds(row.computeSeconds), seconds(row.memorySeconds),
+                        compute ? "compute" : "memory",
+                        seconds(std::max(row.computeSeconds, row.memorySeconds))});
+      }
+      printTable(os, rows, markdown);
+      os << "\n  Estimated time (sum of per-op rooflines): " << seconds(report.rooflineSeconds)
+         << "\n";
+    }
+    if (!report.rooflineNote.empty())
+      os << "  " << report.rooflineNote << "\n";
+  }
+
+  static std::string cell(const std::optional<sym::Rational> &v) {
+    if (!v)
+      return "";
+    return sym::formatRational(*v);
+  }
+
+  void renderSweep(const ModelReport &report, bool markdown) {
+    if (!report.sweep)
+      return;
+    const auto &sweep = *report.sweep;
+    os << "\n" << (markdown ? "### " : "") << "Sweep over " << sweep.symbol << "\n\n";
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header{sweep.symbol};
+    header.insert(header.end(), sweep.columns.begin(), sweep.columns.end());
+    rows.push_back(header);
+    for (size_t i = 0; i < sweep.xs.size(); ++i) {
+      std::vector<std::string> row{sym::formatWithSeparators(sweep.xs[i])};
+      for (const auto &v : sweep.values[i])
+        row.push_back(cell(v));
+      rows.push_back(row);
+    }
+    printTable(os, rows, markdown);
+  }
+
+  /// CSV: one section per model; the totals, then the sweep if any.
+  void renderCSV(const std::vector<ModelReport> &reports) {
+    auto quote = [](const std::string &text) {
+      std::string out = "\"";
+      for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return out + "\"";
+    };
+    auto plain = [](const std::optional<sym::Rational> &v) {
+      if (!v)
+        return std::string();
+      std::string text = sym::formatRational(*v);
+      llvm::erase(text, ',');
+      return text;
+    };
+    for (const ModelReport &report : reports) {
+      if (report.sweep) {
+        const auto &sweep = *report.sweep;
+        os << "model," << quote(sweep.symbol);
+        for (const std::string &c : sweep.columns)
+          os << "," << quote(c);
+        os << "\n";
+        for (size_t i = 0; i < sweep.xs.size(); ++i) {
+          std::string x = sym::formatWithSeparators(sweep.xs[i]);
+          llvm::erase(x, ',');
+          os << quote(report.name) << "," << x;
+          for (const auto &v : sweep.values[i])
+            os << "," << plain(v);
+          os << "\n";
+        }
+        continue;
+      }
+      os << "model,quantity,formula,value\n";
+      for (const Figure &f : report.totals)
+        os << quote(report.name) << "," << quote(f.name) << "," << quote(f.formula.str())
+           << "," << plain(f.value) << "\n";
+    }
+  }
+
+  /// One self-contained HTML page: formulas, tables, an SVG chart of the
+  /// core FLOPs, and a slider over the sequence length that re-evaluates
+  /// the exported formulas live.
+  void renderHTML(const std::vector<ModelReport> &reports) {
+    auto escape = [](llvm::StringRef text) { return escapeXml(text.str()); };
+    os << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+       << "<title>costopt report: " << escape(options.inputFile) << "</title>\n"
+       << "<style>body{font-family:sans-serif;margin:2em;max-width:75em}"
+          "table{border-collapse:collapse;margin:1em 0}"
+          "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
+          "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}"
+          ".formula{font-family:monospace}</style>\n</head><body>\n"
+       << "<h1>costopt report</h1>\n<p>Input: <code>" << escape(options.inputFile)
+       << "</code>. " << escape(conventions()) << ".</p>\n";
+    int widget = 0;
+    for (const ModelReport &report : reports) {
+      os << "<h2>Model @" << escape(report.name) << "</h2>\n<p>Symbols: "
+         << escape(report.symbolsText) << "</p>\n";
+      os << "<h3>Table 1: complexity per layer kind</h3>\n<table><tr><th>layer</th>"
+            "<th>complexity per layer</th><th>sequential ops</th><th>max path length</th></tr>\n";
+      for (const TableRow &row : report.table)
+        os << "<tr><td>" << escape(row.layer) << "</td><td>" << escape(row.complexity)
+           << "</td><td>" << escape(row.sequentialOps) << "</td><td>"
+           << escape(row.pathLength) << "</td></tr>\n";
+      os << "</table>\n";
+      for (const std::string &line : report.crossovers)
+        os << "<p>" << escape(line) << "</p>\n";
+      os << "<h3>Totals</h3>\n<table><tr><th>quantity</th><th>formula</th><th>value</th></tr>\n";
+      for (const Figure &f : report.totals)
+        os << "<tr><td>" << escape(f.name) << "</td><td class=\"formula\">"
+           << escape(formulaText(report, f.formula)) << "</td><td class=\"num\">"
+           << escape(valueText(f, options.memoryUnit)) << "</td></tr>\n";
+      os << "</table>\n";
+      renderWidget(report, widget++, escape);
+    }
+    os << "</body></html>\n";
+  }
+
+  /// The live widget: formulas exported as JavaScript over a sweep symbol.
+  template <typename Escape>
+  void renderWidget(const ModelReport &report, int id, Escape escape) {
+    std::string symbol =
+        llvm::is_contained(report.symbolOrder, "n") ? "n" : report.symbolOrder.empty()
+                                                               ? ""
+                                                               : report.symbolOrder.front();
+    if (symbol.empty())
+      return;
+    // Prefix symbols so that no symbol name collides with a JS keyword.
+    llvm::StringMap<Expr> renamed;
+    for (const std::string &name : report.symbolOrder)
+      renamed[name] = Expr::symbol("s_" + name);
+    sym::PrintOptions js;
+    js.notation = sym::Notation::JavaScript;
+    std::vector<std::pair<std::string, std::string>> rows;
+    std::map<std::string, Expr> cores;
+    for (const LayerCost &layer : report.cost.layers)
+      if (!layer.cost.tableRow.empty())
+        cores[layer.cost.tableRow] += layer.multiplicity * layer.cost.core;
+    for (auto &[row, core] : cores)
+      rows.push_back({"core FLOPs: " + row, sym::print(sym::simplify(core, report.assumptions)
+                                                           .substitute(renamed), js)});
+    rows.push_back({"total FLOPs", sym::print(sym::simplify(report.cost.flops, report.assumptions)
+                                                  .substitute(renamed), js)});
+    rows.push_back({"peak activation bytes",
+                    sym::print(sym::simplify(report.cost.peakActivationElements *
+                                                 Expr(dtypeBytes(options.dtype)),
+                                             report.assumptions)
+                                   .substitute(renamed),
+                               js)});
+    std::string prefix = "w" + std::to_string(id);
+    os << "<h3>How the costs grow with " << escape(symbol) << "</h3>\n";
+    // A static chart of each layer kind's core FLOPs, evaluated exactly.
+    std::vector<ChartSeries> series;
+    for (auto &[row, core] : cores) {
+      ChartSeries line{row, {}};
+      Expr formula = sym::simplify(core, report.assumptions);
+      for (int k = 4; k <= 20; ++k) {
+        sym::Bindings at = report.bindings;
+        at[symbol] = llvm::DynamicAPInt(int64_t(1) << k);
+        auto v = sym::evaluate(formula, at);
+        if (!v) {
+          llvm::consumeError(v.takeError());
+          line.points.clear();
+          break;
+        }
+        line.points.push_back({double(int64_t(1) << k), toDouble(*v)});
+      }
+      if (!line.points.empty())
+        series.push_back(std::move(line));
+    }
+    if (!series.empty())
+      os << renderLogLogSvg("Core FLOPs per layer kind", symbol, "FLOPs", series);
+    os << "<p><label>" << escape(symbol) << " = <output id=\"" << prefix
+       << "-value\"></output></label><br><input type=\"range\" id=\"" << prefix
+       << "-slider\" min=\"0\" max=\"20\" step=\"0.25\" value=\"10\" style=\"width:30em\"></p>\n"
+       << "<table><tr><th>quantity</th><th>value (floating-point estimate)</th></tr>\n";
+    for (size_t i = 0; i < rows.size(); ++i)
+      os << "<tr><td>" << escape(rows[i].first) << "</td><td class=\"num\" id=\"" << prefix
+         << "-row" << i << "\"></td></tr>\n";
+    os << "</table>\n<script>\n(function(){\n";
+    // Bound values of the other symbols.
+    os << "const PREFIX = '" << prefix << "', SYMBOL = '" << symbol << "';\n";
+    os << "const bound = {";
+    for (const std::string &name : report.symbolOrder) {
+      auto it = report.bindings.find(name);
+      if (it != report.bindings.end() && name != symbol)
+        os << "s_" << name << ": " << sym::formatWithSeparators(it->second).c_str() << ", ";
+    }
+    os << "};\n";
+    os << "for (const k in bound) bound[k] = Number(String(bound[k]).replace(/,/g, ''));\n";
+    os << "const missing = [";
+    for (const std::string &name : report.symbolOrder)
+      if (name != symbol && !report.bindings.count(name))
+        os << "'" << name << "', ";
+    os << "];\n";
+    os << "const formulas = [\n";
+    for (const auto &[name, formula] : rows) {
+      os << "  function(" ;
+      for (size_t i = 0; i < report.symbolOrder.size(); ++i)
+        os << (i ? ", " : "") << "s_" << report.symbolOrder[i];
+      os << ") { return " << formula << "; },\n";
+    }
+    os << "];\n";
+    os << "const order = [";
+    for (size_t i = 0; i < report.symbolOrder.size(); ++i)
+      os << (i ? ", " : "") << "'s_" << report.symbolOrder[i] << "'";
+    os << "];\n";
+    os << R"js(const slider = document.getElementById(PREFIX + '-slider');
+function group(x) {
+  if (!isFinite(x)) return 'n/a';
+  const r = Math.round(x);
+  if (Math.abs(r) >= 1e21) return x.toPrecision(6);
+  return String(r).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+function update() {
+  const v = Math.round(Math.pow(2, Number(slider.value)));
+  document.getElementById(PREFIX + '-value').textContent = group(v);
+  const values = Object.assign({}, bound);
+  values['s_' + SYMBOL] = v;
+  formulas.forEach(function(f, i) {
+    const cell = document.getElementById(PREFIX + '-row' + i);
+    if (missing.length) { cell.textContent = 'bind ' + missing.join(', ') + ' with -D'; return; }
+    cell.textContent = group(f.apply(null, order.map(function(k) { return values[k]; })));
+  });
+}
+slider.addEventListener('input', update);
+const hash = new RegExp('[#&]' + SYMBOL + '=(\\d+)').exec(location.hash);
+if (hash) { slider.value = Math.log2(Number(hash[1])); slider.dispatchEvent(new Event('input')); }
+else update();
+)js";
+    os << "})();\n</script>\n";
+  }
+
+  void renderJSON(const std::vector<ModelReport> &reports) {
+    llvm::json::Array models;
+    for (const ModelReport &report : reports) {
+      auto figureJSON = [&](const Figure &f) {
+        llvm::json::Object o{{"name", f.name},
+                             {"formula", formulaText(report, f.formula)},
+                             {"expr", sym::toJSON(f.formula)}};
+        if (f.value) {
+          std::string plain = sym::formatRational(*f.value);
+          llvm::erase(plain, ',');
+          o["value"] = plain;
+        }
+        return o;
+      };
+      llvm::json::Array totals;
+      for (const Figure &f : report.totals)
+        totals.push_back(figureJSON(f));
+      llvm::json::Array table;
+      for (const TableRow &row : report.table)
+        table.push_back(llvm::json::Object{{"layer", row.layer},
+                                           {"complexity", row.complexity},
+                                           {"sequential_ops", row.sequentialOps},
+                                           {"max_path_length", row.pathLength}});
+      llvm::json::Array layers;
+      for (const LayerCost &layer : report.cost.layers) {
+        llvm::json::Array terms;
+        for (const FlopTerm &t : layer.cost.terms)
+          terms.push_back(llvm::json::Object{{"rule", t.rule},
+                                             {"flops", formulaText(report, t.flops)},
+                                             {"matmul", t.matmul}});
+        layers.push_back(llvm::json::Object{
+            {"op", layer.opName},
+            {"location", layer.location},
+            {"count", formulaText(report, layer.multiplicity)},
+            {"flops", formulaText(report, layer.cost.totalWork(report.cost.options))},
+            {"params", formulaText(report, layer.cost.params)},
+            {"activations", formulaText(report, layer.cost.outputElements)},
+            {"priced", layer.priced},
+            {"terms", std::move(terms)}});
+      }
+      llvm::json::Object bindings;
+      for (const auto &entry : report.bindings) {
+        std::string plain = sym::formatWithSeparators(entry.getValue());
+        llvm::erase(plain, ',');
+        bindings[entry.getKey()] = plain;
+      }
+      llvm::json::Object model{{"name", report.name},
+                               {"symbols", llvm::json::Array(report.symbolOrder)},
+                               {"constraints", report.constraintsText},
+                               {"bindings", std::move(bindings)},
+                               {"table1", std::move(table)},
+                               {"layers", std::move(layers)},
+                               {"totals", std::move(totals)},
+                               {"depth_exact", report.cost.depthExact}};
+      if (report.receptiveField)
+        model["receptive_field"] = figureJSON(*report.receptiveField);
+      model["crossovers"] = llvm::json::Array(report.crossovers);
+      if (!report.disconnected.empty())
+        model["disconnected"] = report.disconnected;
+      if (report.sweep) {
+        llvm::json::Array rows;
+        for (size_t i = 0; i < report.sweep->xs.size(); ++i) {
+          llvm::json::Object row;
+          std::string x = sym::formatWithSeparators(report.sweep->xs[i]);
+          llvm::erase(x, ',');
+          row[report.sweep->symbol] = x;
+          for (size_t c = 0; c < report.sweep->columns.size(); ++c) {
+            std::string v = cell(report.sweep->values[i][c]);
+            llvm::erase(v, ',');
+            row[report.sweep->columns[c]] = v;
+          }
+          rows.push_back(std::move(row));
+        }
+        model["sweep"] = std::move(rows);
+      }
+      if (!report.roofline.empty()) {
+        model["roofline_seconds"] = report.rooflineSeconds;
+        model["roofline_note"] = report.rooflineNote;
+      }
+      models.push_back(std::move(model));
+    }
+    llvm::json::Object root{
+        {"schema", "costopt.report/1"},
+        {"tool", getVersionString()},
+        {"input", options.inputFile},
+        {"conventions",
+         llvm::json::Object{{"mode", options.mode},
+                            {"dtype", options.dtype},
+                            {"count", options.count},
+                            {"flop", "1 multiply-add = 2 FLOPs"},
+                            {"causal", "n(n+1)/2 scored pairs per head"},
+                            {"memory_unit", "bytes; human units are binary (MiB = 2^20 B)"}}},
+        {"models", std::move(models)}};
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  }
+
+private:
+  std::string conventions() const {
+    std::string work = options.count == "macs"
+                           ? "MACs = multiply-accumulates of matmuls (element-wise work not "
+                             "counted)"
+                           : "1 multiply-add = 2 FLOPs";
+    std::string published;
+    if (auto c = parseConvention(options.convention); c && *c != Convention::Exact)
+      published = "; also FLOPs in " + describeConvention(*c).str();
+    return options.mode + " pass; " + work + published + "; causal masks score n(n+1)/2 pairs; " +
+           options.dtype + " (" + std::to_string(dtypeBytes(options.dtype)) +
+           " bytes/element); MiB = 2^20 bytes";
+  }
+
+  static std::string shortLocation(llvm::StringRef location) {
+    // file:line:col -> line:col; the file is in the header.
+    auto [rest, col] = location.rsplit(':');
+    auto [file, line] = rest.rsplit(':');
+    (void)file;
+    if (line.empty())
+      return location.str();
+    return (line + ":" + col).str();
+  }
+
+  const DriverOptions &options;
+  llvm::raw_ostream &os;
+};
+
+} // namespace
+
+void costopt::driver::renderReports(const DriverOptions &options,
+                                    const std::vector<ModelReport> &reports,
+                                    llvm::raw_ostream &os) {
+  Renderer renderer(options, os);
+  if (options.format == "json")
+    renderer.renderJSON(reports);
+  else if (options.format == "html")
+    renderer.renderHTML(reports);
+  else if (options.format == "csv")
+    renderer.renderCSV(reports);
+  else
+    renderer.renderText(reports, options.format == "md");
+}

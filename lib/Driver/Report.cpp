@@ -1,0 +1,287 @@
+//===- Report.cpp - Numbers and tables of the costopt report --------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Report.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace costopt;
+using namespace costopt::driver;
+
+namespace costopt {
+namespace driver {
+
+//===----------------------------------------------------------------------===//
+// Numbers
+//===----------------------------------------------------------------------===//
+
+double toDouble(const sym::Rational &value) {
+  auto digits = [](const llvm::DynamicAPInt &v) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << v;
+    return std::strtod(s.c_str(), nullptr);
+  };
+  return digits(value.num) / digits(value.den);
+}
+
+/// Formats with two decimals and thousands separators: 3,051.76.
+std::string formatDecimal(double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.2f", v);
+  llvm::StringRef text(buffer);
+  bool negative = text.consume_front("-");
+  auto [whole, fraction] = text.split('.');
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i && (whole.size() - i) % 3 == 0)
+      grouped += ',';
+    grouped += whole[i];
+  }
+  return (negative ? "-" : "") + grouped + "." + fraction.str();
+}
+
+/// "1.23 GFLOP", "30.52 MiB", "124.44 M"; empty below the first prefix.
+/// `byteUnit` forces a binary unit ("MiB") instead of choosing one.
+std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byteUnit) {
+  double v = toDouble(value);
+  if (unit == Unit::Byte) {
+    static const char *names[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int i = 0;
+    if (byteUnit != "auto") {
+      while (i < 6 && byteUnit != names[i])
+        ++i;
+      v /= std::pow(1024.0, i);
+    } else {
+      while (std::fabs(v) >= 1024 && i < 6) {
+        v /= 1024;
+        ++i;
+      }
+    }
+    if (i == 0)
+      return "";
+    return formatDecimal(v) + " " + names[i];
+  }
+  // Plain counts below a million read fine as exact integers.
+  if (unit == Unit::Count && std::fabs(v) < 1e6)
+    return "";
+  // Counts (parameters) use the customary B for billions; rates use SI.
+  static const char *prefixes[] = {"", "K", "M", "G", "T", "P", "E", "Z", "Y"};
+  static const char *countPrefixes[] = {"", "K", "M", "B", "T", "P", "E", "Z", "Y"};
+  int i = 0;
+  while (std::fabs(v) >= 1000 && i < 8) {
+    v /= 1000;
+    ++i;
+  }
+  if (i == 0)
+    return "";
+  return formatDecimal(v) + " " + (unit == Unit::Count ? countPrefixes[i] : prefixes[i]) +
+         (unit == Unit::Flop ? "FLOP" : "");
+}
+
+/// Parses "4096", "4k" (4000), "4Ki" (4096), "1M", "2e5" into an integer.
+std::optional<llvm::DynamicAPInt> parseSize(llvm::StringRef text) {
+  text = text.trim();
+  static const std::pair<const char *, int64_t> suffixes[] = {
+      {"Ki", 1024}, {"Mi", 1024 * 1024}, {"Gi", 1024 * 1024 * 1024},
+      {"k", 1000},  {"K", 1000},         {"M", 1000000}, {"G", 1000000000}};
+  llvm::DynamicAPInt scale(1);
+  for (auto [suffix, factor] : suffixes)
+    if (text.consume_back(suffix)) {
+      scale = llvm::DynamicAPInt(factor);
+      break;
+    }
+  size_t e = text.find_insensitive('e');
+  llvm::StringRef digits = text.substr(0, e);
+  int64_t exponent = 0;
+  if (e != llvm::StringRef::npos && text.substr(e + 1).getAsInteger(10, exponent))
+    return std::nullopt;
+  if (exponent < 0 || exponent > 30)
+    return std::nullopt;
+  llvm::APInt value;
+  if (digits.empty() || digits.getAsInteger(10, value))
+    return std::nullopt;
+  llvm::DynamicAPInt result(value.zext(value.getBitWidth() + 1));
+  for (int64_t i = 0; i < exponent; ++i)
+    result *= llvm::DynamicAPInt(10);
+  return result * scale;
+}
+
+int64_t dtypeBytes(llvm::StringRef dtype) {
+  return llvm::StringSwitch<int64_t>(dtype)
+      .Case("f32", 4)
+      .Case("fp32", 4)
+      .Cases({"bf16", "f16", "fp16"}, 2)
+      .Cases({"fp8", "f8"}, 1)
+      .Default(0);
+}
+
+
+
+std::optional<SweepSpec> parseSweep(llvm::StringRef text, std::string &error) {
+  auto [symbol, range] = text.split('=');
+  auto [bounds, step] = range.split(':');
+  auto [from, to] = bounds.split("..");
+  SweepSpec spec;
+  spec.symbol = symbol.trim().str();
+  auto start = parseSize(from), end = parseSize(to);
+  if (spec.symbol.empty() || !start || !end) {
+    error = "expected --sweep name=start..end[:*factor|:+step], e.g. n=1k..1M";
+    return std::nullopt;
+  }
+  spec.start = *start;
+  spec.end = *end;
+  spec.step = llvm::DynamicAPInt(2);
+  if (!step.empty()) {
+    spec.multiply = step.front() == '*';
+    if (step.front() != '*' && step.front() != '+') {
+      error = "a sweep step is '*factor' or '+increment'";
+      return std::nullopt;
+    }
+    auto value = parseSize(step.drop_front());
+    if (!value) {
+      error = "bad sweep step '" + step.str() + "'";
+      return std::nullopt;
+    }
+    spec.step = *value;
+  }
+  if ((spec.multiply && (spec.step < 2 || spec.start < 1)) ||
+      (!spec.multiply && spec.step < 1) || spec.end < spec.start) {
+    error = "the sweep must grow: start <= end, factor >= 2 (from start >= 1) or increment >= 1";
+    return std::nullopt;
+  }
+  return spec;
+}
+
+std::vector<llvm::DynamicAPInt> sweepPoints(const SweepSpec &spec) {
+  std::vector<llvm::DynamicAPInt> xs;
+  for (llvm::DynamicAPInt x = spec.start; x <= spec.end && xs.size() < 10000;
+       x = spec.multiply ? x * spec.step : x + spec.step)
+    xs.push_back(x);
+  return xs;
+}
+
+std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error) {
+  Budget budget;
+  budget.text = text.str();
+  size_t at = text.find('<');
+  if (at == llvm::StringRef::npos) {
+    error = "expected 'quantity<=limit', e.g. 'flops<=1e15' or 'memory<=80GB'";
+    return std::nullopt;
+  }
+  budget.quantity = text.take_front(at).trim().lower();
+  llvm::StringRef limit = text.drop_front(at + 1);
+  budget.strict = !limit.consume_front("=");
+  limit = limit.trim();
+  static const std::pair<const char *, double> units[] = {
+      {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"KB", 1e3},     {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
+      {"B", 1},        {"k", 1e3},         {"K", 1e3},            {"M", 1e6},
+      {"G", 1e9},      {"T", 1e12},        {"P", 1e15},           {"E", 1e18}};
+  llvm::DynamicAPInt scale(1);
+  for (auto [suffix, factor] : units)
+    if (limit.consume_back(suffix)) {
+      scale = llvm::DynamicAPInt(static_cast<int64_t>(factor));
+      break;
+    }
+  // Mantissa with an optional decimal point and exponent: exact rational.
+  size_t e = limit.find_insensitive('e');
+  llvm::StringRef digits = limit.substr(0, e);
+  int64_t exponent = 0;
+  if (e != llvm::StringRef::npos && limit.substr(e + 1).getAsInteger(10, exponent)) {
+    error = "bad limit '" + limit.str() + "'";
+    return std::nullopt;
+  }
+  auto [whole, fraction] = digits.split('.');
+  std::string all = (whole + fraction).str();
+  llvm::APInt value;
+  if (all.empty() || llvm::StringRef(all).getAsInteger(10, value) || exponent > 40 ||
+      exponent < -40) {
+    error = "bad limit '" + limit.str() + "' in budget '" + text.str() + "'";
+    return std::nullopt;
+  }
+  sym::Rational r(llvm::DynamicAPInt(value.zext(value.getBitWidth() + 1)), llvm::DynamicAPInt(1));
+  exponent -= static_cast<int64_t>(fraction.size());
+  for (; exponent > 0; --exponent)
+    r = r * sym::Rational(10, 1);
+  for (; exponent < 0; ++exponent)
+    r = r / sym::Rational(10, 1);
+  budget.limit = r * sym::Rational(scale, llvm::DynamicAPInt(1));
+  static const char *known[] = {"flops", "macs", "params", "memory", "activations",
+                                "kv_cache", "weights", "bytes_moved", "depth", "path"};
+  if (!llvm::is_contained(known, budget.quantity)) {
+    error = "unknown budget quantity '" + budget.quantity +
+            "'; expected flops, macs, params, memory, activations, kv_cache, weights, "
+            "bytes_moved, depth or path";
+    return std::nullopt;
+  }
+  return budget;
+}
+
+
+/// Display width of UTF-8 text: one column per code point.
+size_t displayWidth(llvm::StringRef s) {
+  size_t width = 0;
+  for (unsigned char c : s)
+    width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+void printTable(llvm::raw_ostream &os, const std::vector<std::vector<std::string>> &rows,
+                bool markdown) {
+  if (rows.empty())
+    return;
+  std::vector<size_t> widths(rows[0].size(), 0);
+  for (const auto &row : rows)
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], displayWidth(row[i]));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    os << (markdown ? "| " : "  ");
+    for (size_t i = 0; i < rows[r].size(); ++i) {
+      os << rows[r][i];
+      bool last = i + 1 == rows[r].size();
+      if (!last || markdown)
+        os.indent(widths[i] - displayWidth(rows[r][i]));
+      if (!last)
+        os << (markdown ? " | " : "   ");
+    }
+    os << (markdown ? " |" : "") << "\n";
+    if (r == 0) {
+      os << (markdown ? "|" : "  ");
+      for (size_t i = 0; i < widths.size(); ++i) {
+        if (markdown)
+          os << std::string(widths[i] + 2, '-') << "|";
+        else
+          os << std::string(widths[i], '-') << (i + 1 == widths.size() ? "" : "   ");
+      }
+      os << "\n";
+    }
+  }
+}
+
+std::string formulaText(const ModelReport &report, const Expr &e) {
+  sym::PrintOptions print;
+  print.symbolOrder = report.symbolOrder;
+  return sym::print(e, print);
+}
+
+std::string valueText(const Figure &f, llvm::StringRef byteUnit) {
+  if (!f.value)
+    return "";
+  std::string exact = sym::formatRational(*f.value);
+  std::string human = humanize(*f.value, f.unit, byteUnit);
+  if (f.unit == Unit::Byte)
+    exact += " B";
+  return human.empty() ? exact : exact + "  (" + human + ")";
+}
+
+
+} // namespace driver
+} // namespace costopt

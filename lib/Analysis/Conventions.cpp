@@ -45,8 +45,6 @@ llvm::StringRef costopt::describeConvention(Convention convention) {
 
 namespace {
 
-Expr batchOf(SeqType type) { return batchSizeOf(type); }
-Expr lengthOf(SeqType type) { return sequenceLengthOf(type); }
 
 /// Forward FLOPs of one op application in the convention, or failure.
 mlir::FailureOr<Expr> opFlops(mlir::Operation *op, Convention convention, bool decode) {
@@ -54,8 +52,8 @@ mlir::FailureOr<Expr> opFlops(mlir::Operation *op, Convention convention, bool d
   if (auto attention = llvm::dyn_cast<AttentionOp>(op)) {
     SeqType input = attention.getInput().getType();
     SeqType keys = attention.getMemory() ? attention.getMemory().getType() : input;
-    Expr b = batchOf(input), d = input.getDimExpr(-1), dm = keys.getDimExpr(-1);
-    Expr n = decode ? Expr(1) : lengthOf(input), m = lengthOf(keys);
+    Expr b = batchSizeOf(input), d = input.getDimExpr(-1), dm = keys.getDimExpr(-1);
+    Expr n = decode ? Expr(1) : sequenceLengthOf(input), m = sequenceLengthOf(keys);
     Expr h = attention.getHeads().getExpr(), dk = attention.getHeadDimExpr();
     Expr g = attention.getKVHeadsExpr();
     Expr dAttn = h * dk;
@@ -71,27 +69,27 @@ mlir::FailureOr<Expr> opFlops(mlir::Operation *op, Convention convention, bool d
   }
   if (auto ffn = llvm::dyn_cast<FFNOp>(op)) {
     SeqType type = ffn.getInput().getType();
-    Expr tokens = batchOf(type) * (decode ? Expr(1) : lengthOf(type));
+    Expr tokens = batchSizeOf(type) * (decode ? Expr(1) : sequenceLengthOf(type));
     Expr matrices(ffn.getGated() ? 3 : 2);
     return Expr(2) * tokens * matrices * type.getDimExpr(-1) * ffn.getHidden().getExpr();
   }
   if (auto linear = llvm::dyn_cast<LinearOp>(op)) {
     SeqType in = linear.getInput().getType(), out = linear.getResult().getType();
-    Expr tokens = batchOf(in) * (decode ? Expr(1) : lengthOf(in));
+    Expr tokens = batchSizeOf(in) * (decode ? Expr(1) : sequenceLengthOf(in));
     return Expr(2) * tokens * in.getDimExpr(-1) * out.getDimExpr(-1);
   }
   if (auto embedding = llvm::dyn_cast<EmbeddingOp>(op)) {
     if (kaplan)
       return Expr(); // non-embedding compute
     SeqType out = embedding.getResult().getType();
-    return Expr(2) * batchOf(out) * lengthOf(out) * embedding.getVocab().getExpr() *
+    return Expr(2) * batchSizeOf(out) * sequenceLengthOf(out) * embedding.getVocab().getExpr() *
            out.getDimExpr(-1);
   }
   if (auto unembedding = llvm::dyn_cast<UnembeddingOp>(op)) {
     if (kaplan)
       return Expr(); // the de-embedding is outside C_forward
     SeqType in = unembedding.getInput().getType();
-    return Expr(2) * batchOf(in) * lengthOf(in) * in.getDimExpr(-1) *
+    return Expr(2) * batchSizeOf(in) * sequenceLengthOf(in) * in.getDimExpr(-1) *
            unembedding.getVocab().getExpr();
   }
   if (llvm::isa<LayerNormOp, RMSNormOp, AddOp, ActivationOp, SoftmaxOp, PositionalOp, SliceOp>(

@@ -46,7 +46,7 @@ std::string formatLocation(mlir::Location loc) {
 
 Expr lengthOfValue(Value value) {
   if (auto seq = llvm::dyn_cast<SeqType>(value.getType()))
-    return seq.getRank() >= 2 ? seq.getDimExpr(-2) : Expr(1);
+    return sequenceLengthOf(seq);
   if (auto tokens = llvm::dyn_cast<TokensType>(value.getType()))
     return tokens.getDimExpr(-1);
   return Expr(1);

@@ -489,6 +489,7 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
   std::optional<int> previous = sign(lo);
   if (!previous)
     return "bind the other symbols (-D) to locate the crossover";
+  const int atOne = *previous;
   for (int i = 1; i <= 40; ++i) {
     llvm::DynamicAPInt hi = lo * llvm::DynamicAPInt(2);
     std::optional<int> current = sign(hi);
@@ -511,9 +512,7 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
     }
     lo = hi;
   }
-  std::string start = *sign(llvm::DynamicAPInt(1)) < 0 ? nameA
-                      : *sign(llvm::DynamicAPInt(1)) > 0 ? nameB
-                                                          : "neither";
+  std::string start = atOne < 0 ? nameA : atOne > 0 ? nameB : "neither";
   std::string text = "at " + symbol.str() + " = 1 " + start + " is cheaper";
   for (const std::string &c : changes)
     text += "; " + c;

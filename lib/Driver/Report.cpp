@@ -87,11 +87,13 @@ std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byte
 }
 
 /// Parses "4096", "4k" (4000), "4Ki" (4096), "1M", "2e5" into an integer.
-std::optional<llvm::DynamicAPInt> parseSize(llvm::StringRef text) {
+/// Reads an exact non-negative number: digits with an optional decimal
+/// point and exponent (2.5e9), times the factor of the first matching
+/// suffix. Shared by -D values, sweep bounds and budget limits.
+static std::optional<sym::Rational>
+parseQuantity(llvm::StringRef text,
+              llvm::ArrayRef<std::pair<const char *, int64_t>> suffixes) {
   text = text.trim();
-  static const std::pair<const char *, int64_t> suffixes[] = {
-      {"Ki", 1024}, {"Mi", 1024 * 1024}, {"Gi", 1024 * 1024 * 1024},
-      {"k", 1000},  {"K", 1000},         {"M", 1000000}, {"G", 1000000000}};
   llvm::DynamicAPInt scale(1);
   for (auto [suffix, factor] : suffixes)
     if (text.consume_back(suffix)) {
@@ -99,19 +101,32 @@ std::optional<llvm::DynamicAPInt> parseSize(llvm::StringRef text) {
       break;
     }
   size_t e = text.find_insensitive('e');
-  llvm::StringRef digits = text.substr(0, e);
   int64_t exponent = 0;
   if (e != llvm::StringRef::npos && text.substr(e + 1).getAsInteger(10, exponent))
     return std::nullopt;
-  if (exponent < 0 || exponent > 30)
-    return std::nullopt;
+  auto [whole, fraction] = text.substr(0, e).split('.');
+  std::string digits = (whole + fraction).str();
   llvm::APInt value;
-  if (digits.empty() || digits.getAsInteger(10, value))
+  if (digits.empty() || llvm::StringRef(digits).getAsInteger(10, value) || exponent > 40 ||
+      exponent < -40)
     return std::nullopt;
-  llvm::DynamicAPInt result(value.zext(value.getBitWidth() + 1));
-  for (int64_t i = 0; i < exponent; ++i)
-    result *= llvm::DynamicAPInt(10);
-  return result * scale;
+  sym::Rational r(llvm::DynamicAPInt(value.zext(value.getBitWidth() + 1)), llvm::DynamicAPInt(1));
+  exponent -= static_cast<int64_t>(fraction.size());
+  for (; exponent > 0; --exponent)
+    r = r * sym::Rational(10, 1);
+  for (; exponent < 0; ++exponent)
+    r = r / sym::Rational(10, 1);
+  return r * sym::Rational(scale, llvm::DynamicAPInt(1));
+}
+
+std::optional<llvm::DynamicAPInt> parseSize(llvm::StringRef text) {
+  static const std::pair<const char *, int64_t> suffixes[] = {
+      {"Ki", int64_t(1) << 10}, {"Mi", int64_t(1) << 20}, {"Gi", int64_t(1) << 30},
+      {"k", 1000}, {"K", 1000}, {"M", 1000000}, {"G", 1000000000}};
+  auto value = parseQuantity(text, suffixes);
+  if (!value || value->den != 1)
+    return std::nullopt; // sizes are integers
+  return value->num;
 }
 
 int64_t dtypeBytes(llvm::StringRef dtype) {
@@ -180,40 +195,20 @@ std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error) {
   llvm::StringRef limit = text.drop_front(at + 1);
   budget.strict = !limit.consume_front("=");
   limit = limit.trim();
-  static const std::pair<const char *, double> units[] = {
-      {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-      {"KB", 1e3},     {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
-      {"B", 1},        {"k", 1e3},         {"K", 1e3},            {"M", 1e6},
-      {"G", 1e9},      {"T", 1e12},        {"P", 1e15},           {"E", 1e18}};
-  llvm::DynamicAPInt scale(1);
-  for (auto [suffix, factor] : units)
-    if (limit.consume_back(suffix)) {
-      scale = llvm::DynamicAPInt(static_cast<int64_t>(factor));
-      break;
-    }
-  // Mantissa with an optional decimal point and exponent: exact rational.
-  size_t e = limit.find_insensitive('e');
-  llvm::StringRef digits = limit.substr(0, e);
-  int64_t exponent = 0;
-  if (e != llvm::StringRef::npos && limit.substr(e + 1).getAsInteger(10, exponent)) {
-    error = "bad limit '" + limit.str() + "'";
-    return std::nullopt;
-  }
-  auto [whole, fraction] = digits.split('.');
-  std::string all = (whole + fraction).str();
-  llvm::APInt value;
-  if (all.empty() || llvm::StringRef(all).getAsInteger(10, value) || exponent > 40 ||
-      exponent < -40) {
+  // Bytes in powers of 10 or 2; counts in SI prefixes, B = billion (7B).
+  static const std::pair<const char *, int64_t> units[] = {
+      {"KiB", int64_t(1) << 10}, {"MiB", int64_t(1) << 20}, {"GiB", int64_t(1) << 30},
+      {"TiB", int64_t(1) << 40}, {"KB", 1000},              {"MB", 1000000},
+      {"GB", 1000000000},        {"TB", 1000000000000},     {"k", 1000},
+      {"K", 1000},               {"M", 1000000},            {"B", 1000000000},
+      {"G", 1000000000},         {"T", 1000000000000},      {"P", 1000000000000000},
+      {"E", 1000000000000000000}};
+  auto value = parseQuantity(limit, units);
+  if (!value) {
     error = "bad limit '" + limit.str() + "' in budget '" + text.str() + "'";
     return std::nullopt;
   }
-  sym::Rational r(llvm::DynamicAPInt(value.zext(value.getBitWidth() + 1)), llvm::DynamicAPInt(1));
-  exponent -= static_cast<int64_t>(fraction.size());
-  for (; exponent > 0; --exponent)
-    r = r * sym::Rational(10, 1);
-  for (; exponent < 0; ++exponent)
-    r = r / sym::Rational(10, 1);
-  budget.limit = r * sym::Rational(scale, llvm::DynamicAPInt(1));
+  budget.limit = *value;
   static const char *known[] = {"flops", "macs", "params", "memory", "activations",
                                 "kv_cache", "weights", "bytes_moved", "depth", "path"};
   if (!llvm::is_contained(known, budget.quantity)) {

@@ -107,14 +107,12 @@ namespace {
 
 bool isDecode(const CostOptions &options) { return options.mode == CostMode::Decode; }
 
-Expr batchOf(SeqType type) { return batchSizeOf(type); }
-Expr lengthOf(SeqType type) { return sequenceLengthOf(type); }
 
 Expr widthOf(SeqType type) { return type.getDimExpr(-1); }
 
 /// Positions processed: batch × length, or batch × 1 when decoding.
 Expr positionsOf(SeqType type, const CostOptions &options) {
-  return batchOf(type) * (isDecode(options) ? Expr(1) : lengthOf(type));
+  return batchSizeOf(type) * (isDecode(options) ? Expr(1) : sequenceLengthOf(type));
 }
 
 Expr elementsOf(SeqType type, const CostOptions &options) {
@@ -288,9 +286,9 @@ struct MoECost : CostModel<MoECost, MoEOp> {
 
 /// Number of (query, key) pairs one head scores in one sequence.
 Expr scorePairs(AttentionOp op, const CostOptions &options) {
-  Expr n = lengthOf(op.getInput().getType());
+  Expr n = sequenceLengthOf(op.getInput().getType());
   if (auto memory = op.getMemory()) {
-    Expr m = lengthOf(memory.getType());
+    Expr m = sequenceLengthOf(memory.getType());
     return isDecode(options) ? m : n * m;
   }
   if (isDecode(options)) {
@@ -317,8 +315,8 @@ Expr scorePairs(AttentionOp op, const CostOptions &options) {
 /// Score entries an implementation materialises per head and sequence:
 /// masked entries of a causal matrix are stored too; a window stores a band.
 Expr materialisedScores(AttentionOp op, const CostOptions &options) {
-  Expr n = lengthOf(op.getInput().getType());
-  Expr keys = op.getMemory() ? lengthOf(op.getMemory().getType()) : n;
+  Expr n = sequenceLengthOf(op.getInput().getType());
+  Expr keys = op.getMemory() ? sequenceLengthOf(op.getMemory().getType()) : n;
   Expr queries = isDecode(options) ? Expr(1) : n;
   if (auto window = op.getWindowAttr())
     keys = Expr::min(window.getExpr(), keys);
@@ -331,11 +329,11 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
     SeqType input = op.getInput().getType();
     bool cross = op.isCrossAttention();
     SeqType keySource = cross ? op.getMemory().getType() : input;
-    Expr batch = batchOf(input);
+    Expr batch = batchSizeOf(input);
     Expr d = widthOf(input), dm = widthOf(keySource);
     Expr heads = op.getHeads().getExpr(), kvHeads = op.getKVHeadsExpr();
     Expr dk = op.getHeadDimExpr();
-    Expr n = lengthOf(input), m = lengthOf(keySource);
+    Expr n = sequenceLengthOf(input), m = sequenceLengthOf(keySource);
     Expr queryPositions = positionsOf(input, options);
     // Decoding computes keys and values for the new token only (cross
     // attention's memory was projected once, before decoding).
@@ -462,7 +460,7 @@ struct RecurrentCost : CostModel<RecurrentCost, RecurrentOp> {
     cost.outputElements = steps * directions * hidden;
     cost.savedElements = product({steps, directions, layers, gateUnits + hidden});
     int64_t states = cell == "lstm" ? 2 : 1;
-    cost.kvCacheElements = product({Expr(states), batchOf(input), directions, layers, hidden});
+    cost.kvCacheElements = product({Expr(states), batchSizeOf(input), directions, layers, hidden});
     cost.readElements = steps * din;
     cost.mixing = Mixing::Recurrent;
     cost.applications = layers;
@@ -478,9 +476,9 @@ struct ConvCost : CostModel<ConvCost, ConvOp> {
   static OpCost compute(ConvOp op, const CostOptions &options) {
     OpCost cost;
     SeqType input = op.getInput().getType(), result = op.getResult().getType();
-    Expr batch = batchOf(input);
+    Expr batch = batchSizeOf(input);
     Expr outPositions =
-        isDecode(options) ? batch : batch * lengthOf(result); // per stacked layer
+        isDecode(options) ? batch : batch * sequenceLengthOf(result); // per stacked layer
     Expr cin = widthOf(input), cout = widthOf(result);
     Expr k = op.getKernel().getExpr(), groups = op.getGroupsExpr();
     auto dilations = op.getDilationExprs();
@@ -519,7 +517,7 @@ struct ConvCost : CostModel<ConvCost, ConvOp> {
       cost.savedElements = (layers - Expr(1)) * outPositions * cout;
     }
     cost.outputElements = outPositions * cout;
-    cost.readElements = (isDecode(options) ? batch : batch * lengthOf(input)) * cin;
+    cost.readElements = (isDecode(options) ? batch : batch * sequenceLengthOf(input)) * cin;
     // Decoding keeps the last dilation·(k-1) inputs of every layer.
     Expr buffered;
     for (const Expr &dilation : dilations)
@@ -577,7 +575,7 @@ struct ScanCost : CostModel<ScanCost, ScanOp> {
                   inner * state + inner + inner * d;
     cost.outputElements = positions * d;
     cost.savedElements = positions * inner * (Expr(4) + state);
-    cost.kvCacheElements = batchOf(type) * inner * (state + kernel - Expr(1));
+    cost.kvCacheElements = batchSizeOf(type) * inner * (state + kernel - Expr(1));
     cost.readElements = positions * d;
     cost.mixing = Mixing::Scan;
     return cost;
@@ -607,7 +605,7 @@ struct SliceCost : CostModel<SliceCost, SliceOp> {
     OpCost cost;
     SeqType result = op.getResult().getType();
     cost.terms.push_back({"view of the first positions (no arithmetic)", Expr(), false});
-    cost.outputElements = batchOf(result) * lengthOf(result) * widthOf(result);
+    cost.outputElements = batchSizeOf(result) * sequenceLengthOf(result) * widthOf(result);
     cost.readElements = cost.outputElements;
     return cost;
   }

@@ -105,7 +105,6 @@ static std::pair<Expr, Expr> splitMonomial(const Term &t) {
 }
 
 Expr costopt::sym::simplify(const Expr &expr, const Assumptions &assumptions) {
-  std::vector<Term> terms;
   Expr result;
   for (const Term &t : expr.getTerms()) {
     Expr product(t.coefficient);

@@ -311,23 +311,18 @@ CompiledExpr::compile(const Expr &expr, llvm::ArrayRef<std::string> slots) {
     if (!llvm::is_contained(slots, name))
       return makeError("symbol '" + name + "' has no slot");
 
-  std::vector<Term> rest;
+  // Polynomial terms in the symbols get slots; the rest (function atoms,
+  // negative powers) is evaluated generically.
+  std::vector<Term> simple, rest;
   for (const Term &t : expr.getTerms()) {
-    bool simple = llvm::all_of(t.factors, [](const Factor &f) {
+    bool polynomial = llvm::all_of(t.factors, [](const Factor &f) {
       return f.atom->kind == AtomKind::Symbol && f.exponent > 0;
     });
-    if (!simple) {
-      rest.push_back(t);
-      continue;
-    }
-    compiled.commonDenominator = llvm::lcm(compiled.commonDenominator, t.coefficient.den);
+    (polynomial ? simple : rest).push_back(t);
   }
-  for (const Term &t : expr.getTerms()) {
-    bool simple = llvm::all_of(t.factors, [](const Factor &f) {
-      return f.atom->kind == AtomKind::Symbol && f.exponent > 0;
-    });
-    if (!simple)
-      continue;
+  for (const Term &t : simple)
+    compiled.commonDenominator = llvm::lcm(compiled.commonDenominator, t.coefficient.den);
+  for (const Term &t : simple) {
     CompiledTerm ct;
     ct.numerator = t.coefficient.num * (compiled.commonDenominator / t.coefficient.den);
     for (const Factor &f : t.factors) {

@@ -100,9 +100,11 @@ public:
       pos += sup->second;
       return t;
     }
-    return makeError("unexpected character '" +
-                         text.substr(pos, llvm::StringRef(rest).size() ? 1 : 0) +
-                         "' in expression",
+    // Quote the whole UTF-8 sequence, not its first byte.
+    size_t length = 1;
+    while (pos + length < text.size() && (text[pos + length] & 0xC0) == 0x80)
+      ++length;
+    return makeError("unexpected character '" + text.substr(pos, length) + "' in expression",
                      start);
   }
 

@@ -507,7 +507,7 @@ private:
   std::map<const void *, std::vector<int>> values;
 };
 
-void expectDepthAndPath(Oracle &fixture, ModelOp model, const std::vector<Bindings> &points,
+void expectDepthAndPath(ModelOp model, const std::vector<Bindings> &points,
                         bool checkPath) {
   CostOptions options;
   auto cost = analyzeModel(model, options);
@@ -551,7 +551,7 @@ TEST_F(Oracle, RecurrentStackIsAWavefront) {
       }
       nn.output %y : !nn.seq<[n, d]>
     })mlir");
-  expectDepthAndPath(*this, model, grid({1, 2, 7, 64, 256}, {1, 2, 3, 5}), true);
+  expectDepthAndPath(model, grid({1, 2, 7, 64, 256}, {1, 2, 3, 5}), true);
   auto cost = analyzeModel(model, CostOptions{});
   EXPECT_EQ(cost->sequentialDepth, cantFail(sym::parse("n + L - 1")));
   EXPECT_EQ(cost->maxPathLength, cantFail(sym::parse("n + L - 1")));
@@ -568,7 +568,7 @@ TEST_F(Oracle, AttentionStack) {
       }
       nn.output %y : !nn.seq<[n, d]>
     })mlir");
-  expectDepthAndPath(*this, model, grid({1, 3, 16}, {1, 2, 4}), true);
+  expectDepthAndPath(model, grid({1, 3, 16}, {1, 2, 4}), true);
 }
 
 TEST_F(Oracle, ResidualsAddDepthNotPaths) {
@@ -583,7 +583,7 @@ TEST_F(Oracle, ResidualsAddDepthNotPaths) {
       }
       nn.output %y : !nn.seq<[n, d]>
     })mlir");
-  expectDepthAndPath(*this, model, grid({1, 5, 12}, {1, 2, 6}), false);
+  expectDepthAndPath(model, grid({1, 5, 12}, {1, 2, 6}), false);
 }
 
 TEST_F(Oracle, ConvolutionStacks) {
@@ -599,7 +599,7 @@ TEST_F(Oracle, ConvolutionStacks) {
   for (int64_t k : {2, 3})
     for (auto b : grid({1, 4, 9, 32}, {1, 3, 5}, {{"k", k}}))
       points.push_back(b);
-  expectDepthAndPath(*this, model, points, true);
+  expectDepthAndPath(model, points, true);
 
   auto cost = analyzeModel(model, CostOptions{});
   ASSERT_TRUE(cost->receptiveField);
@@ -616,7 +616,7 @@ TEST_F(Oracle, DilatedAndCentredConvolutions) {
       }
       nn.output %y : !nn.seq<[n, d]>
     })mlir");
-  expectDepthAndPath(*this, model, grid({1, 6, 20}, {1, 2, 3}), true);
+  expectDepthAndPath(model, grid({1, 6, 20}, {1, 2, 3}), true);
 }
 
 TEST_F(Oracle, BidirectionalAndMultiLayerRecurrence) {
@@ -628,7 +628,7 @@ TEST_F(Oracle, BidirectionalAndMultiLayerRecurrence) {
       %r = nn.recurrent %a {cell = "elman", hidden = d, layers = 2, bidirectional} : !nn.seq<[n, d]> -> !nn.seq<[n, 2*d]>
       nn.output %r : !nn.seq<[n, 2*d]>
     })mlir");
-  expectDepthAndPath(*this, model, grid({1, 2, 5, 13}, {1, 2, 4}), false);
+  expectDepthAndPath(model, grid({1, 2, 5, 13}, {1, 2, 4}), false);
 }
 
 TEST_F(Oracle, ParallelScanDepth) {
@@ -640,7 +640,7 @@ TEST_F(Oracle, ParallelScanDepth) {
       }
       nn.output %y : !nn.seq<[n, d]>
     })mlir");
-  expectDepthAndPath(*this, model, grid({1, 2, 3, 8, 9, 64}, {1, 3}), false);
+  expectDepthAndPath(model, grid({1, 2, 3, 8, 9, 64}, {1, 3}), false);
 }
 
 //===----------------------------------------------------------------------===//

@@ -16,6 +16,7 @@
 #include "costopt/Analysis/Conventions.h"
 #include "costopt/Analysis/ModelCost.h"
 #include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/Dialect/NN/PointCheck.h"
 #include "costopt/Import/HuggingFace.h"
 #include "costopt/InitAll.h"
 
@@ -41,6 +42,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <cmath>
+#include <functional>
 #include <map>
 
 using namespace costopt;
@@ -88,9 +90,39 @@ public:
     return e.substitute(ones);
   }
 
-  std::optional<Expr> bigOClass(const ModelReport &report, const Expr &e) {
-    auto cls = sym::bigO(sym::simplify(e, report.assumptions),
-                         sym::Regime::fromAssumptions(report.assumptions));
+  /// Table 1's regime: the sequence length `n` grows past every window and
+  /// kernel, so min(r, n) is r (restricted attention is O(r·n·d)). The
+  /// formulas themselves stay exact on both sides of n = r.
+  static sym::Assumptions longSequenceRegime(const sym::Assumptions &assumptions, const Expr &e,
+                                             const Expr &n) {
+    sym::Assumptions regime = assumptions;
+    std::function<void(const Expr &)> visit = [&](const Expr &x) {
+      for (const sym::Term &t : x.getTerms())
+        for (const sym::Factor &f : t.factors) {
+          const sym::Atom &atom = *f.atom;
+          if (atom.kind == sym::AtomKind::Min && atom.args.size() == 2)
+            for (int i = 0; i < 2; ++i)
+              if (atom.args[i] == n && !atom.args[1 - i].getSymbols().empty()) {
+                bool usesN = llvm::any_of(n.getSymbols(), [&](const std::string &s) {
+                  return atom.args[1 - i].containsSymbol(s);
+                });
+                if (!usesN)
+                  regime.lessEqual.push_back({atom.args[1 - i], n});
+              }
+          for (const Expr &arg : atom.args)
+            visit(arg);
+        }
+    };
+    visit(e);
+    return regime;
+  }
+
+  std::optional<Expr> bigOClass(const ModelReport &report, const Expr &e,
+                                const std::optional<Expr> &sequenceLength = std::nullopt) {
+    sym::Assumptions assumptions =
+        sequenceLength ? longSequenceRegime(report.assumptions, e, *sequenceLength)
+                       : report.assumptions;
+    auto cls = sym::bigO(sym::simplify(e, assumptions), sym::Regime::fromAssumptions(assumptions));
     if (!cls) {
       llvm::consumeError(cls.takeError());
       return std::nullopt;
@@ -98,16 +130,21 @@ public:
     return *cls;
   }
 
-  std::string bigOText(const ModelReport &report, const Expr &e) {
+  std::string bigOText(const ModelReport &report, const Expr &e,
+                       const std::optional<Expr> &sequenceLength = std::nullopt) {
     sym::PrintOptions print;
     print.symbolOrder = report.symbolOrder;
-    if (auto cls = bigOClass(report, e))
+    if (auto cls = bigOClass(report, e, sequenceLength))
       return sym::printBigO(*cls, print);
     return "O(" + sym::print(e, print) + ")";
   }
 
-  ModelReport build(nn::ModelOp model, ModelCost cost, const sym::Bindings &overrides,
-                    std::optional<Expr> conventionFlops = std::nullopt) {
+  /// Fails, with a diagnostic at the rule that is broken, when the values
+  /// (defaults, -D, or a sweep point) break the model's rules: formulas are
+  /// simplified under those rules and would be wrong there.
+  mlir::FailureOr<ModelReport> build(nn::ModelOp model, ModelCost cost,
+                                     const sym::Bindings &overrides,
+                                     std::optional<Expr> conventionFlops = std::nullopt) {
     ModelReport report;
     report.name = model.getSymName().str();
     report.symbolOrder = model.getSymbolNames();
@@ -115,6 +152,13 @@ public:
     report.bindings = model.getDefaultBindings();
     for (const auto &entry : overrides)
       report.bindings[entry.getKey()] = entry.getValue();
+    nn::PointChecker checker(model);
+    if (auto violation = checker.check(report.bindings)) {
+      mlir::emitError(violation->loc)
+          << "@" << report.name << ": the symbol values (defaults and -D) break the model's "
+          << "rules: " << violation->message;
+      return mlir::failure();
+    }
     for (const std::string &s : report.symbolOrder) {
       if (!report.symbolsText.empty())
         report.symbolsText += ", ";
@@ -185,9 +229,13 @@ public:
         continue;
       TableRowFigures rowFigures = tableRowFigures(layer);
       Expr core = perSequence(layer.op, layer.cost.core);
-      TableRow row{layer.cost.tableRow, bigOText(report, core),
-                   bigOText(report, rowFigures.sequentialOps),
-                   bigOText(report, rowFigures.pathLength), bigOClass(report, core)};
+      std::optional<Expr> n;
+      if (layer.op->getNumOperands())
+        if (auto seq = llvm::dyn_cast<nn::SeqType>(layer.op->getOperand(0).getType()))
+          n = sequenceLengthOf(seq);
+      TableRow row{layer.cost.tableRow, bigOText(report, core, n),
+                   bigOText(report, rowFigures.sequentialOps, n),
+                   bigOText(report, rowFigures.pathLength, n), bigOClass(report, core, n)};
       std::string key = row.layer + row.complexity + row.sequentialOps + row.pathLength;
       if (!seen[key]) {
         seen[key] = true;
@@ -197,8 +245,8 @@ public:
     report.crossovers = crossovers(report);
     if (hardware)
       addRoofline(report, cost);
-    if (sweepSpec)
-      addSweep(report, cost);
+    if (sweepSpec && failed(addSweep(report, cost, checker)))
+      return mlir::failure();
     report.cost = std::move(cost);
     return report;
   }
@@ -275,7 +323,8 @@ private:
     report.rooflineNote = buffer;
   }
 
-  void addSweep(ModelReport &report, const ModelCost &cost) {
+  mlir::LogicalResult addSweep(ModelReport &report, const ModelCost &cost,
+                               const nn::PointChecker &checker) {
     ModelReport::Sweep sweep;
     sweep.symbol = sweepSpec->symbol;
     Expr bytes(bytesPerElement);
@@ -318,14 +367,27 @@ private:
         compiled.push_back(std::nullopt);
       }
     }
+    sym::Bindings point = report.bindings;
     for (const llvm::DynamicAPInt &x : sweep.xs) {
       if (progress && ++done % 16 == 0)
         llvm::errs() << "\rsweep " << report.name << ": " << done << "/" << sweep.xs.size();
       values[0] = x;
+      point[sweep.symbol] = x;
       std::vector<std::optional<sym::Rational>> row;
+      std::optional<nn::PointViolation> violation = checker.check(point);
+      if (violation && !options.skipInvalid) {
+        if (progress)
+          llvm::errs() << "\r\033[K";
+        mlir::emitError(violation->loc)
+            << "@" << report.name << ": sweep point " << sweep.symbol << " = "
+            << sym::formatWithSeparators(x) << " breaks the model's rules: "
+            << violation->message << " (--skip-invalid skips such points)";
+        return mlir::failure();
+      }
+      sweep.notes.push_back(violation ? "skipped: " + violation->message : "");
       for (const auto &c : compiled) {
         std::optional<sym::Rational> value;
-        if (c) {
+        if (c && !violation) {
           auto v = c->evaluate(values);
           if (v)
             value = *v;
@@ -339,6 +401,7 @@ private:
     if (progress)
       llvm::errs() << "\r\033[K";
     report.sweep = std::move(sweep);
+    return mlir::success();
   }
 
 public:
@@ -628,6 +691,14 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       errs << "costopt: error: bad --sweep '" << options.sweep << "': " << error << "\n";
       return ExitUsageError;
     }
+    const std::string &symbol = builder.sweepSpec->symbol;
+    if (llvm::none_of(models, [&](nn::ModelOp m) {
+          return llvm::is_contained(m.getSymbolNames(), symbol);
+        })) {
+      errs << "costopt: error: --sweep " << symbol << ": no model in " << options.inputFile
+           << " declares a symbol '" << symbol << "'\n";
+      return ExitInputError;
+    }
   }
   std::vector<Budget> budgets;
   for (const std::string &text : options.budgets) {
@@ -658,7 +729,11 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
         return ExitInputError;
       published = *flops;
     }
-    reports.push_back(builder.build(model, std::move(*cost), overrides, published));
+    mlir::FailureOr<ModelReport> report =
+        builder.build(model, std::move(*cost), overrides, published);
+    if (failed(report))
+      return ExitInputError;
+    reports.push_back(std::move(*report));
   }
 
   std::optional<LoadedFile> other;
@@ -677,7 +752,10 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       for (const auto &entry : overrides)
         if (llvm::is_contained(names, entry.getKey().str()))
           valid[entry.getKey()] = entry.getValue();
-      otherReports.push_back(builder.build(model, std::move(*cost), valid));
+      mlir::FailureOr<ModelReport> report = builder.build(model, std::move(*cost), valid);
+      if (failed(report))
+        return ExitInputError;
+      otherReports.push_back(std::move(*report));
     }
   }
 

@@ -6,6 +6,7 @@
 
 #include "Hardware.h"
 
+#include "costopt/Support/JSON.h"
 #include "costopt/Support/Sym.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -91,7 +92,7 @@ static llvm::Expected<HardwareProfile> loadFile(llvm::StringRef path) {
   if (!buffer)
     return profileError("cannot read hardware profile '" + path +
                         "': " + buffer.getError().message());
-  auto json = llvm::json::parse((*buffer)->getBuffer());
+  auto json = parseJSON((*buffer)->getBuffer());
   if (!json)
     return profileError("hardware profile '" + path + "' is not JSON: " +
                         llvm::toString(json.takeError()));

@@ -146,11 +146,16 @@ public:
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header{sweep.symbol};
     header.insert(header.end(), sweep.columns.begin(), sweep.columns.end());
+    bool anySkipped = llvm::any_of(sweep.notes, [](const std::string &n) { return !n.empty(); });
+    if (anySkipped)
+      header.push_back("note");
     rows.push_back(header);
     for (size_t i = 0; i < sweep.xs.size(); ++i) {
       std::vector<std::string> row{sym::formatWithSeparators(sweep.xs[i])};
       for (const auto &v : sweep.values[i])
-        row.push_back(cell(v));
+        row.push_back(v ? cell(v) : "-");
+      if (anySkipped)
+        row.push_back(sweep.notes[i]);
       rows.push_back(row);
     }
     printTable(os, rows, markdown);
@@ -177,14 +182,14 @@ public:
         os << "model," << quote(sweep.symbol);
         for (const std::string &c : sweep.columns)
           os << "," << quote(c);
-        os << "\n";
+        os << ",note\n";
         for (size_t i = 0; i < sweep.xs.size(); ++i) {
           std::string x = sym::formatWithSeparators(sweep.xs[i]);
           llvm::erase(x, ',');
           os << quote(report.name) << "," << x;
           for (const auto &v : sweep.values[i])
             os << "," << plain(v);
-          os << "\n";
+          os << "," << quote(sweep.notes[i]) << "\n";
         }
         continue;
       }
@@ -419,6 +424,8 @@ else update();
             llvm::erase(v, ',');
             row[report.sweep->columns[c]] = v;
           }
+          if (!report.sweep->notes[i].empty())
+            row["note"] = report.sweep->notes[i];
           rows.push_back(std::move(row));
         }
         model["sweep"] = std::move(rows);

@@ -172,12 +172,30 @@ std::optional<SweepSpec> parseSweep(llvm::StringRef text, std::string &error) {
     error = "the sweep must grow: start <= end, factor >= 2 (from start >= 1) or increment >= 1";
     return std::nullopt;
   }
+  // Counted before any point is made: a silently truncated sweep would
+  // look complete.
+  llvm::DynamicAPInt points(0);
+  if (spec.multiply) {
+    for (llvm::DynamicAPInt x = spec.start; x <= spec.end && points <= kMaxSweepPoints;
+         x *= spec.step)
+      ++points;
+  } else {
+    points = (spec.end - spec.start) / spec.step + 1;
+  }
+  if (points > kMaxSweepPoints) {
+    error = "the sweep has " + std::string(spec.multiply ? "more than " : "") +
+            sym::formatWithSeparators(spec.multiply ? llvm::DynamicAPInt(kMaxSweepPoints)
+                                                    : points) +
+            " points; at most " + sym::formatWithSeparators(llvm::DynamicAPInt(kMaxSweepPoints)) +
+            " are evaluated: use a larger step or a narrower range";
+    return std::nullopt;
+  }
   return spec;
 }
 
 std::vector<llvm::DynamicAPInt> sweepPoints(const SweepSpec &spec) {
   std::vector<llvm::DynamicAPInt> xs;
-  for (llvm::DynamicAPInt x = spec.start; x <= spec.end && xs.size() < 10000;
+  for (llvm::DynamicAPInt x = spec.start; x <= spec.end;
        x = spec.multiply ? x * spec.step : x + spec.step)
     xs.push_back(x);
   return xs;

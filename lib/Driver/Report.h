@@ -85,9 +85,14 @@ struct ModelReport {
     std::vector<Expr> formulas;
     std::vector<llvm::DynamicAPInt> xs;
     std::vector<std::vector<std::optional<sym::Rational>>> values;
+    /// Per point: "" or why it was skipped (--skip-invalid).
+    std::vector<std::string> notes;
   };
   std::optional<Sweep> sweep;
 };
+
+/// The most points one --sweep evaluates; a longer sweep is an error.
+constexpr int64_t kMaxSweepPoints = 10000;
 
 /// A parsed --sweep: symbol, start, end, and the step (×factor or +term).
 struct SweepSpec {

@@ -13,6 +13,8 @@
 
 #include "costopt/Import/HuggingFace.h"
 
+#include "costopt/Support/JSON.h"
+
 #include "costopt/Support/Sym.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -268,10 +270,10 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
   std::vector<std::pair<std::string, int64_t>> symbols{
       {"b", 1}, {"n", P}, {"d", d}, {"h", h}, {"g", *g}, {"dff", dff}, {"V", V}, {"L", L}};
   std::string constraints = "d mod h == 0, h mod g == 0, g <= h";
-  if (window) {
+  // No 'r <= n': a window longer than the prompt is the normal case, and
+  // the window formulas are exact on both sides of n = r.
+  if (window)
     symbols.push_back({"r", *window});
-    constraints += ", r <= n";
-  }
   if (experts) {
     symbols.push_back({"E", *experts});
     symbols.push_back({"K", *topK});
@@ -357,7 +359,7 @@ std::vector<std::string> costopt::supportedModelTypes() {
 
 llvm::Expected<std::string> costopt::importHuggingFaceConfig(llvm::StringRef json,
                                                              llvm::StringRef sourceName) {
-  auto parsed = llvm::json::parse(json);
+  auto parsed = parseJSON(json);
   if (!parsed)
     return sym::makeError(sourceName + ": not valid JSON: " + llvm::toString(parsed.takeError()));
   const llvm::json::Object *object = parsed->getAsObject();

@@ -301,11 +301,18 @@ Expr scorePairs(AttentionOp op, const CostOptions &options) {
     Expr w = Expr::min(window.getExpr(), n);
     if (op.getCausal()) // query t sees min(t + 1, w) keys
       return w * n - cantFail((w * (w - Expr(1))).divide(Expr(2)));
-    // A band of w keys centred on the query, clipped at both ends.
-    Expr before = Expr::floorDiv(w - Expr(1), Expr(2));
-    Expr after = Expr::ceilDiv(w - Expr(1), Expr(2));
-    auto triangle = [](const Expr &x) { return cantFail((x * (x + Expr(1))).divide(Expr(2))); };
-    return n * w - triangle(before) - triangle(after);
+    // A band of r keys centred on the query (B before, A after), clipped at
+    // both ends. The keys clipped before query t number max(0, B - t); over
+    // t = 0..n-1 they sum to B'·B - B'(B'-1)/2 with B' = min(B, n), which
+    // stays exact when the band is wider than the sequence (r > n).
+    Expr r = window.getExpr();
+    Expr before = Expr::floorDiv(r - Expr(1), Expr(2));
+    Expr after = Expr::ceilDiv(r - Expr(1), Expr(2));
+    auto clipped = [&](const Expr &reach) {
+      Expr inside = Expr::min(reach, n);
+      return inside * reach - cantFail((inside * (inside - Expr(1))).divide(Expr(2)));
+    };
+    return n * r - clipped(before) - clipped(after);
   }
   if (op.getCausal()) // query t sees t + 1 keys: n(n+1)/2
     return cantFail((n * (n + Expr(1))).divide(Expr(2)));

@@ -27,6 +27,49 @@ llvm::Error costopt::sym::makeError(const llvm::Twine &message,
 }
 
 //===----------------------------------------------------------------------===//
+// Limits
+//===----------------------------------------------------------------------===//
+
+/// True if |value| >= 2^kMaxCoefficientBits.
+static bool exceedsCoefficientBits(const DynamicAPInt &value) {
+  static const DynamicAPInt bound = [] {
+    DynamicAPInt b(1);
+    for (unsigned i = 0; i < limits::kMaxCoefficientBits; ++i)
+      b *= DynamicAPInt(2);
+    return b;
+  }();
+  return abs(value) >= bound;
+}
+
+/// Checks one expression and, recursively, the arguments of its atoms.
+static llvm::Error checkLimitsOf(const Expr &expr, unsigned depth) {
+  if (depth > limits::kMaxNesting)
+    return makeError("expression nested more than " + llvm::Twine(limits::kMaxNesting) +
+                     " levels deep");
+  if (expr.getTerms().size() > limits::kMaxTerms)
+    return makeError("expression has " + llvm::Twine(expr.getTerms().size()) +
+                     " terms after expansion; the limit is " +
+                     llvm::Twine(limits::kMaxTerms));
+  for (const Term &t : expr.getTerms()) {
+    if (exceedsCoefficientBits(t.coefficient.num) || exceedsCoefficientBits(t.coefficient.den))
+      return makeError("number too large: costopt accepts integers below 2^" +
+                       llvm::Twine(limits::kMaxCoefficientBits) + " (about 1.8e308)");
+    for (const Factor &f : t.factors) {
+      if (f.exponent > limits::kMaxExponent || f.exponent < -limits::kMaxExponent)
+        return makeError("exponent " + llvm::Twine(f.exponent) + " is out of range [-" +
+                         llvm::Twine(limits::kMaxExponent) + ", " +
+                         llvm::Twine(limits::kMaxExponent) + "]");
+      for (const Expr &arg : f.atom->args)
+        if (llvm::Error e = checkLimitsOf(arg, depth + 1))
+          return e;
+    }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error costopt::sym::checkLimits(const Expr &expr) { return checkLimitsOf(expr, 0); }
+
+//===----------------------------------------------------------------------===//
 // Ordering
 //===----------------------------------------------------------------------===//
 

@@ -186,10 +186,16 @@ public:
 
   /// An expression that must be exact (no leftover non-monomial division).
   llvm::Expected<Expr> parseExactExpr() {
+    size_t start = current.offset;
     auto q = parseSum();
     if (!q)
       return q.takeError();
-    return requireExact(std::move(*q));
+    auto result = requireExact(std::move(*q));
+    if (!result)
+      return result.takeError();
+    if (auto e = checkLimits(*result))
+      return withOffset(std::move(e), start);
+    return result;
   }
 
   llvm::Expected<Expr> requireExact(Quotient q) {
@@ -214,8 +220,19 @@ public:
     Quotient acc = std::move(*lhs);
     if (negate)
       acc.num = -acc.num;
+    // Terms over a denominator of 1 are collected and canonicalised once:
+    // adding them one by one would cost quadratic time on long sums.
+    std::vector<Term> pending;
+    auto flush = [&] {
+      if (pending.empty())
+        return;
+      llvm::append_range(pending, acc.num.getTerms());
+      acc.num = Expr::fromTerms(std::move(pending));
+      pending.clear();
+    };
     while (current.kind == TokenKind::Plus || current.kind == TokenKind::Minus) {
       bool minus = current.kind == TokenKind::Minus;
+      size_t at = current.offset;
       if (auto e = advance())
         return std::move(e);
       auto rhs = parseProduct();
@@ -223,8 +240,25 @@ public:
         return rhs.takeError();
       if (minus)
         rhs->num = -rhs->num;
+      if (acc.den == Expr(1) && rhs->den == Expr(1)) {
+        llvm::append_range(pending, rhs->num.getTerms());
+        if (pending.size() > limits::kMaxTerms)
+          return makeError("sum has more than " + llvm::Twine(limits::kMaxTerms) + " terms",
+                           at);
+        if (!acc.inexactAt)
+          acc.inexactAt = rhs->inexactAt;
+        continue;
+      }
+      flush();
+      if (auto e = checkProductSize(acc.num, rhs->den, at))
+        return std::move(e);
+      if (auto e = checkProductSize(rhs->num, acc.den, at))
+        return std::move(e);
       acc = add(std::move(acc), std::move(*rhs));
+      if (auto e = checkLimits(acc.num))
+        return withOffset(std::move(e), at);
     }
+    flush();
     return acc;
   }
 
@@ -246,7 +280,13 @@ public:
           return makeError("division by zero", at);
         std::swap(rhs->num, rhs->den);
       }
+      if (auto e = checkProductSize(acc.num, rhs->num, at))
+        return std::move(e);
+      if (auto e = checkProductSize(acc.den, rhs->den, at))
+        return std::move(e);
       acc = multiply(std::move(acc), std::move(*rhs));
+      if (auto e = checkLimits(acc.num))
+        return withOffset(std::move(e), at);
       if (divide && acc.den != Expr(1) && !acc.inexactAt)
         acc.inexactAt = at;
     }
@@ -255,6 +295,9 @@ public:
 
   llvm::Expected<Quotient> parseUnary() {
     if (current.kind == TokenKind::Minus) {
+      NestingGuard guard(*this);
+      if (auto e = guard.check())
+        return std::move(e);
       if (auto e = advance())
         return std::move(e);
       auto inner = parseUnary();
@@ -303,21 +346,38 @@ public:
       std::swap(q.num, q.den);
       exponent = -exponent;
     }
+    if (auto e = checkPowerSize(q.num, exponent, at))
+      return std::move(e);
+    if (auto e = checkPowerSize(q.den, exponent, at))
+      return std::move(e);
     auto num = q.num.pow(exponent);
     if (!num)
       return withOffset(num.takeError(), at);
     auto den = q.den.pow(exponent);
     if (!den)
       return withOffset(den.takeError(), at);
+    for (const Expr *part : {&*num, &*den})
+      if (auto e = checkLimits(*part))
+        return withOffset(std::move(e), at);
     return normalize(Quotient{*num, *den, q.inexactAt});
   }
 
   llvm::Expected<Quotient> parsePrimary() {
+    NestingGuard guard(*this);
+    if (auto e = guard.check())
+      return std::move(e);
     Token t = current;
     switch (t.kind) {
     case TokenKind::Integer: {
       std::string digits = t.text.str();
       llvm::erase(digits, '_');
+      // 309 digits reach 10^308 ~ 2^1024; longer literals would only be
+      // refused after costly arithmetic.
+      if (digits.size() > 309)
+        return makeError("integer literal has " + llvm::Twine(digits.size()) +
+                             " digits; costopt accepts integers below 2^" +
+                             llvm::Twine(limits::kMaxCoefficientBits) + " (about 1.8e308)",
+                         t.offset);
       llvm::APInt value;
       if (llvm::StringRef(digits).getAsInteger(10, value))
         return makeError("bad integer '" + t.text + "'", t.offset);
@@ -458,6 +518,70 @@ public:
 private:
   static Quotient exact(Expr e) { return Quotient{std::move(e), Expr(1), std::nullopt}; }
 
+  /// Refuses base^exponent before computing it when the result would
+  /// exceed the limits: the computation itself is what takes minutes.
+  static llvm::Error checkPowerSize(const Expr &base, int64_t exponent, size_t at) {
+    if (exponent <= 1 || base.isZero())
+      return llvm::Error::success();
+    if (auto c = base.getConstant()) {
+      // |c| >= 2 at least doubles the bit count per unit of exponent.
+      bool unit = abs(c->num) == DynamicAPInt(1) && c->den == DynamicAPInt(1);
+      if (!unit && exponent > int64_t(limits::kMaxCoefficientBits))
+        return makeError("number too large: a power with exponent " + llvm::Twine(exponent) +
+                             " exceeds 2^" + llvm::Twine(limits::kMaxCoefficientBits),
+                         at);
+      return llvm::Error::success();
+    }
+    if (base.isMonomial()) {
+      for (const Factor &f : base.getTerms()[0].factors)
+        if (std::abs(f.exponent) > limits::kMaxExponent / exponent)
+          return makeError("exponent " + llvm::Twine(f.exponent) + " × " +
+                               llvm::Twine(exponent) + " is out of range [-" +
+                               llvm::Twine(limits::kMaxExponent) + ", " +
+                               llvm::Twine(limits::kMaxExponent) + "]",
+                           at);
+      return llvm::Error::success();
+    }
+    // A sum of t terms raised to e has up to C(e + t - 1, t - 1) terms.
+    size_t t = base.getTerms().size();
+    double count = 1;
+    for (size_t i = 1; i < t && count <= double(limits::kMaxTerms); ++i)
+      count = count * double(exponent + int64_t(i)) / double(i);
+    if (count > double(limits::kMaxTerms))
+      return makeError("expanding a sum of " + llvm::Twine(t) + " terms to the power " +
+                           llvm::Twine(exponent) + " gives more than " +
+                           llvm::Twine(limits::kMaxTerms) + " terms",
+                       at);
+    return llvm::Error::success();
+  }
+
+  /// Refuses a product of two sums whose expansion exceeds the term limit.
+  static llvm::Error checkProductSize(const Expr &a, const Expr &b, size_t at) {
+    if (a.getTerms().size() * b.getTerms().size() > limits::kMaxTerms)
+      return makeError("expanding this product gives more than " +
+                           llvm::Twine(limits::kMaxTerms) + " terms",
+                       at);
+    return llvm::Error::success();
+  }
+
+  /// Counts nesting (parentheses, calls, unary signs) so that hostile input
+  /// gets an error instead of overflowing the stack.
+  class NestingGuard {
+  public:
+    explicit NestingGuard(Parser &parser) : parser(parser) { ++parser.depth; }
+    ~NestingGuard() { --parser.depth; }
+    llvm::Error check() {
+      if (parser.depth > limits::kMaxNesting)
+        return makeError("expression nested more than " +
+                             llvm::Twine(limits::kMaxNesting) + " levels deep",
+                         parser.current.offset);
+      return llvm::Error::success();
+    }
+
+  private:
+    Parser &parser;
+  };
+
   static llvm::Error withOffset(llvm::Error error, size_t offset) {
     std::string message = llvm::toString(std::move(error));
     return makeError(message, offset);
@@ -488,6 +612,7 @@ private:
   llvm::StringRef text;
   Lexer lexer;
   Token current{TokenKind::End, "", 0};
+  unsigned depth = 0;
 };
 
 } // namespace

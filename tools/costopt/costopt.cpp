@@ -75,6 +75,9 @@ int main(int argc, char **argv) {
   app.add_option("--sweep", options.sweep,
                  "Tabulate costs over a range: n=1k..1M (doubling), n=1k..1M:*10, "
                  "n=0..4096:+512");
+  app.add_flag("--skip-invalid", options.skipInvalid,
+               "Skip sweep points that break the model's constraints (marked) instead of "
+               "stopping with an error");
   app.add_option("--plot", options.plotFile, "Write a log-log SVG chart of the sweep");
   app.add_option("--hw", options.hardware,
                  "Roofline time and memory fit on h100, h200, a100, cpu or profile.json");

@@ -137,8 +137,9 @@ int64_t referenceFlops(mlir::Operation *op, const Bindings &b) {
           if (attention.getCausal()) {
             admitted &= s > t - window;
           } else {
-            int64_t w = std::min(window, n);
-            admitted &= s >= t - (w - 1) / 2 && s <= t + w / 2;
+            // The band itself, not clipped to n first: a window longer
+            // than the sequence admits every key.
+            admitted &= s >= t - (window - 1) / 2 && s <= t + window / 2;
           }
         }
         if (admitted) // per head and sequence: QK dot, AV axpy, softmax

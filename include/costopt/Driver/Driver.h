@@ -51,6 +51,9 @@ struct DriverOptions {
   std::vector<std::string> budgets;
   /// A sweep such as "n=1k..1M" (doubling), "n=1k..1M:*10", "n=0..4096:+512".
   std::string sweep;
+  /// Skip sweep points that break the model's rules (marked in the output)
+  /// instead of stopping at the first one with an error.
+  bool skipInvalid = false;
   /// Where to write a log-log SVG of the sweep ("" = none).
   std::string plotFile;
   /// Hardware for roofline estimates: h100, h200, a100, cpu or a .json file.

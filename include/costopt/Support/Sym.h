@@ -76,6 +76,29 @@ llvm::Error makeError(const llvm::Twine &message,
                       std::optional<size_t> offset = std::nullopt);
 
 //===----------------------------------------------------------------------===//
+// Limits
+//===----------------------------------------------------------------------===//
+
+/// What the parser accepts. Sizes come from files anyone can write; without
+/// these bounds `(10^1000000)^1000000`, `(a+b+c+d+e+f+g+h)^64` or 100,000
+/// nested parentheses take minutes, exhaust memory or overflow the stack.
+/// Every accepted expression prints as text these same limits accept, so a
+/// size never fails when it is read back (docs/Robustness.md).
+namespace limits {
+/// Parentheses, function calls and unary signs, counted together.
+constexpr unsigned kMaxNesting = 200;
+/// The largest |exponent| of any factor of a result.
+constexpr int64_t kMaxExponent = 1000;
+/// Bits of any numerator or denominator (2^1024 is about 1.8·10^308).
+constexpr unsigned kMaxCoefficientBits = 1024;
+/// Terms of any result, after expansion.
+constexpr size_t kMaxTerms = 10000;
+} // namespace limits
+
+/// An error if `expr` exceeds the limits above: how, and by how much.
+llvm::Error checkLimits(const Expr &expr);
+
+//===----------------------------------------------------------------------===//
 // Atoms
 //===----------------------------------------------------------------------===//
 

@@ -186,8 +186,10 @@ void costopt::nn::printSizeExpr(AsmPrinter &printer, const sym::Expr &expr) {
 }
 
 ParseResult costopt::nn::parseConstraintList(AsmParser &parser,
-                                            llvm::SmallVectorImpl<std::string> &constraints) {
+                                            llvm::SmallVectorImpl<std::string> &constraints,
+                                            llvm::SmallVectorImpl<llvm::SMLoc> &locations) {
   auto parseOne = [&]() -> ParseResult {
+    locations.push_back(parser.getCurrentLocation());
     TokenText tokens;
     OptionalParseResult read = readExpressionTokens(parser, tokens, /*comparisons=*/true);
     if (!read.has_value())

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/Dialect/NN/PointCheck.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -306,12 +307,18 @@ ParseResult ModelOp::parse(OpAsmParser &parser, OperationState &result) {
   }
 
   llvm::SmallVector<std::string> constraintTexts;
+  llvm::SmallVector<llvm::SMLoc> constraintStarts;
   if (succeeded(parser.parseOptionalKeyword("where")) &&
-      parseConstraintList(parser, constraintTexts))
+      parseConstraintList(parser, constraintTexts, constraintStarts))
     return failure();
-  llvm::SmallVector<Attribute> constraints;
+  llvm::SmallVector<Attribute> constraints, constraintLocs;
   for (const std::string &text : constraintTexts)
     constraints.push_back(StringAttr::get(context, text));
+  for (llvm::SMLoc start : constraintStarts)
+    constraintLocs.push_back(parser.getEncodedSourceLoc(start));
+  if (!constraintLocs.empty())
+    result.addAttribute(getConstraintLocsAttrName(result.name),
+                        ArrayAttr::get(context, constraintLocs));
 
   result.addAttribute(getSymbolsAttrName(result.name), ArrayAttr::get(context, symbols));
   result.addAttribute(getDefaultsAttrName(result.name), DictionaryAttr::get(context, defaults));
@@ -350,7 +357,8 @@ void ModelOp::print(OpAsmPrinter &printer) {
   }
   printer.printOptionalAttrDictWithKeyword(
       (*this)->getAttrs(), {SymbolTable::getSymbolAttrName(), getSymbolsAttrName(),
-                            getDefaultsAttrName(), getConstraintsAttrName()});
+                            getDefaultsAttrName(), getConstraintsAttrName(),
+                            getConstraintLocsAttrName()});
   printer << " ";
   printer.printRegion(getBody(), /*printEntryBlockArgs=*/false);
 }
@@ -379,6 +387,12 @@ std::string ModelOp::getConstraintText() {
   for (auto [i, c] : llvm::enumerate(getConstraints()))
     text += (i ? ", " : "") + llvm::cast<StringAttr>(c).getValue().str();
   return text;
+}
+
+Location ModelOp::getConstraintLoc(unsigned index) {
+  if (auto locs = getConstraintLocsAttr(); locs && index < locs.size())
+    return llvm::cast<LocationAttr>(locs[index]);
+  return getLoc();
 }
 
 FailureOr<sym::Assumptions> ModelOp::getAssumptions() {
@@ -485,8 +499,14 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
           dims.push_back(dim);
     for (DimAttr dim : dims) {
       sym::Expr expr = dim.getExpr();
-      if (failed(verifyDeclared(op, expr, declared)) ||
-          failed(verifyPositive(op, expr, "'" + attr.getName().str() + "'", assumptions)))
+      if (failed(verifyDeclared(op, expr, declared)))
+        return failure();
+      if (!isKnownIntegral(expr, assumptions))
+        return op->emitOpError()
+               << "'" << attr.getName().getValue() << "' = " << show(expr)
+               << " is not provably an integer; add a divisibility constraint "
+                  "(e.g. 'd mod h == 0') or use ceil(...)";
+      if (failed(verifyPositive(op, expr, "'" + attr.getName().str() + "'", assumptions)))
         return failure();
     }
   }
@@ -544,7 +564,13 @@ LogicalResult ModelOp::verifyRegions() {
         return WalkResult::interrupt();
     return WalkResult::advance();
   });
-  return failure(walk.wasInterrupted());
+  if (walk.wasInterrupted())
+    return failure();
+  // The defaults are a point like any other: they must obey the model.
+  if (auto violation = PointChecker(*this).check(getDefaultBindings()))
+    return mlir::emitError(violation->loc) << "the default values break the model's rules: "
+                                     << violation->message;
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -33,8 +33,8 @@ nn.model @all_layers(%t: !nn.tokens<[b, n]>)
     %n2 = nn.rms_norm %n1 : !nn.seq<[b, n, d]>
     // CHECK: nn.ffn %{{.+}} {hidden = 4*d} : !nn.seq<[b, n, d]>
     %f = nn.ffn %n2 {hidden = 4 * d, activation = "relu"} : !nn.seq<[b, n, d]>
-    // CHECK: nn.ffn %{{.+}} {activation = "silu", gated, hidden = 8*d/3, no_bias}
-    %gf = nn.ffn %f {hidden = 8*d/3, activation = "silu", gated, no_bias} : !nn.seq<[b, n, d]>
+    // CHECK: nn.ffn %{{.+}} {activation = "silu", gated, hidden = 8*d/h, no_bias}
+    %gf = nn.ffn %f {hidden = 8*d/h, activation = "silu", gated, no_bias} : !nn.seq<[b, n, d]>
     // CHECK: nn.moe %{{.+}} {activation = "silu", experts = E, gated, hidden = 4*d, top_k = 2}
     %m = nn.moe %gf {experts = E, top_k = 2, hidden = 4*d, activation = "silu", gated} : !nn.seq<[b, n, d]>
     // CHECK: nn.ssm %{{.+}} {expand = 2, state = 16} : !nn.seq<[b, n, d]>

@@ -37,9 +37,11 @@ mlir::ParseResult parseSizeExpr(mlir::AsmParser &parser, sym::Expr &result);
 mlir::OptionalParseResult parseOptionalSizeExpr(mlir::AsmParser &parser,
                                                 sym::Expr &result);
 /// Parses `(c1, c2, ...)` constraints written with MLIR tokens (`d mod h ==
-/// 0`, `k >= 2`) into the algebra's syntax ("d % h == 0"), validating each.
+/// 0`, `k >= 2`) into the algebra's syntax ("d % h == 0"), validating each;
+/// `locations` receives where each one starts.
 mlir::ParseResult parseConstraintList(mlir::AsmParser &parser,
-                                      llvm::SmallVectorImpl<std::string> &constraints);
+                                      llvm::SmallVectorImpl<std::string> &constraints,
+                                      llvm::SmallVectorImpl<llvm::SMLoc> &locations);
 /// Prints a size in the form parseSizeExpr reads.
 void printSizeExpr(mlir::AsmPrinter &printer, const sym::Expr &expr);
 /// The same text printSizeExpr writes.

@@ -64,12 +64,18 @@ def NN_ModelOp : Op<NN_Dialect, "model", [
     Symbols are positive integers (at least 1) unless a constraint raises the
     bound (`k >= 2`). Constraints: `x mod y == 0`, `a >= b`, `a <= b`,
     `a > b`, `a < b`. Defaults let a report print numbers without `-D`.
+    Every point at which costopt evaluates a formula (the defaults, `-D`
+    values, each sweep point) must satisfy the constraints, and every size
+    must be a positive integer there; a point that does not is an error
+    naming the constraint or size and its location (`constraint_locs`
+    records where each constraint was written).
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
     StrArrayAttr:$symbols,
     DictionaryAttr:$defaults,
-    StrArrayAttr:$constraints
+    StrArrayAttr:$constraints,
+    OptionalAttr<LocationArrayAttr>:$constraint_locs
   );
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
@@ -88,6 +94,9 @@ def NN_ModelOp : Op<NN_Dialect, "model", [
     ::costopt::sym::Bindings getDefaultBindings();
     /// The constraint texts in the algebra's syntax ("d % h == 0").
     ::std::string getConstraintText();
+    /// Where constraint `index` was written (the model's location when the
+    /// op was built without per-constraint locations).
+    ::mlir::Location getConstraintLoc(unsigned index);
   }];
 }
 

@@ -593,7 +593,15 @@ TableRowFigures costopt::tableRowFigures(const LayerCost &layer) {
         break;
       }
     }
-    // Contiguous windows: ceil((n - 1) / reach) hops connect the ends.
+    // Contiguous windows: ceil((n - 1) / reach) hops connect the ends. A
+    // reach of 0 (kernel 1, window 1) never connects. A symbolic reach that
+    // is 0 only at some values (r - 1 at r = 1) makes evaluation there a
+    // division-by-zero error, never a number.
+    if (reach.isZero()) {
+      figures.neverConnects = true;
+      figures.pathLength = Expr(1);
+      break;
+    }
     figures.pathLength = Expr::ceilDiv(n - Expr(1), reach);
     break;
   }

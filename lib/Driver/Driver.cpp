@@ -235,7 +235,9 @@ public:
           n = sequenceLengthOf(seq);
       TableRow row{layer.cost.tableRow, bigOText(report, core, n),
                    bigOText(report, rowFigures.sequentialOps, n),
-                   bigOText(report, rowFigures.pathLength, n), bigOClass(report, core, n)};
+                   rowFigures.neverConnects ? std::string("∞ (never connects)")
+                                            : bigOText(report, rowFigures.pathLength, n),
+                   bigOClass(report, core, n)};
       std::string key = row.layer + row.complexity + row.sequentialOps + row.pathLength;
       if (!seen[key]) {
         seen[key] = true;

@@ -94,6 +94,10 @@ mlir::FailureOr<ModelCost> analyzeModel(nn::ModelOp model, const CostOptions &op
 struct TableRowFigures {
   sym::Expr sequentialOps;
   sym::Expr pathLength;
+  /// A window or kernel that reaches no other position (kernel = 1,
+  /// window = 1): no stack of such layers connects two positions, and
+  /// pathLength is meaningless.
+  bool neverConnects = false;
 };
 TableRowFigures tableRowFigures(const LayerCost &layer);
 

@@ -191,6 +191,27 @@ ParseResult costopt::nn::parseLayerOp(OpAsmParser &parser, OperationState &resul
         return failure();
       if (!seen.insert(key).second)
         return parser.emitError(keyLoc, "attribute '") << key << "' is given twice";
+      // A misspelt option ('casual') must not silently change the result.
+      llvm::ArrayRef<StringAttr> known = result.name.getAttributeNames();
+      if (!llvm::any_of(known, [&](StringAttr name) { return name.getValue() == key; })) {
+        auto diag = parser.emitError(keyLoc, "unknown attribute '")
+                    << key << "' for '" << result.name.getStringRef() << "'";
+        StringAttr closest;
+        unsigned best = 3; // suggest only near misses
+        for (StringAttr name : known)
+          if (unsigned distance = llvm::StringRef(key).edit_distance(name.getValue());
+              distance < best) {
+            best = distance;
+            closest = name;
+          }
+        if (closest)
+          diag << "; did you mean '" << closest.getValue() << "'?";
+        else {
+          diag << "; known: ";
+          llvm::interleaveComma(known, diag, [&](StringAttr a) { diag << a.getValue(); });
+        }
+        return diag;
+      }
       Attribute value = UnitAttr::get(parser.getContext());
       if (succeeded(parser.parseOptionalEqual()) && parseLayerAttrValue(parser, value))
         return failure();
@@ -620,7 +641,17 @@ void RepeatOp::print(OpAsmPrinter &printer) {
   printer.printRegion(getBody(), /*printEntryBlockArgs=*/false);
 }
 
+/// nn.repeat's analysis runs its body three times to find the per-iteration
+/// growth, so nesting costs 3^depth body runs; deeper stacks are refused.
+static constexpr unsigned kMaxRepeatNesting = 6;
+
 LogicalResult RepeatOp::verifyRegions() {
+  unsigned depth = 1;
+  for (Operation *parent = (*this)->getParentOp(); parent; parent = parent->getParentOp())
+    depth += llvm::isa<RepeatOp>(parent);
+  if (depth > kMaxRepeatNesting)
+    return emitOpError() << "is nested " << depth << " levels deep; costopt analyses at most "
+                         << kMaxRepeatNesting << " nested nn.repeat levels";
   Block &block = getBodyBlock();
   if (block.getNumArguments() != getInits().size())
     return emitOpError() << "body has " << block.getNumArguments()
@@ -798,6 +829,16 @@ LogicalResult ConvOp::verify() {
     return failure();
   if (getDilationAttr() && getDilationsAttr())
     return emitOpError() << "give either 'dilation' or 'dilations', not both";
+  // Constant sizes are checked here, before any rule divides by them (the
+  // output length divides by the stride).
+  for (auto [name, attr] : {std::pair<llvm::StringRef, DimAttr>{"kernel", getKernel()},
+                            {"stride", getStrideAttr()},
+                            {"dilation", getDilationAttr()},
+                            {"groups", getGroupsAttr()}})
+    if (attr)
+      if (auto c = attr.getExpr().getConstant(); c && *c < sym::Rational(1, 1))
+        return emitOpError() << "'" << name << "' must be at least 1, got "
+                             << show(attr.getExpr());
   if (getDepthwise() && (getGroupsAttr() || getSeparable()))
     return emitOpError() << "'depthwise' fixes the groups; it excludes 'groups' and 'separable'";
   if (getCausal() && getPadding() == "valid")

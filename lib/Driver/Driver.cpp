@@ -841,9 +841,24 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       return ExitInputError;
     }
     plot << svg;
+    plot.flush();
+    if (plot.has_error()) {
+      errs << "costopt: error: cannot write '" << options.plotFile
+           << "': " << plot.error().message() << "\n";
+      plot.clear_error();
+      return ExitInputError;
+    }
   }
-  if (outputFile)
+  if (outputFile) {
+    outputFile->os().flush();
+    if (std::error_code error = outputFile->os().error()) {
+      errs << "costopt: error: cannot write '" << options.outputFile << "': " << error.message()
+           << "\n";
+      outputFile->os().clear_error();
+      return ExitInputError;
+    }
     outputFile->keep();
+  }
 
   // Budgets last, so the report is printed either way.
   int status = ExitSuccess;
@@ -902,6 +917,13 @@ int costopt::runImport(const std::string &inputFile, const std::string &outputFi
     return ExitInputError;
   }
   out << *model;
+  out.flush();
+  if (out.has_error()) {
+    errs << "costopt: error: cannot write '" << outputFile << "': " << out.error().message()
+         << "\n";
+    out.clear_error();
+    return ExitInputError;
+  }
   return ExitSuccess;
 }
 
@@ -920,6 +942,12 @@ int costopt::runCalibrate(const std::string &outputFile, llvm::raw_ostream &outs
     return ExitInputError;
   }
   out << llvm::formatv("{0:2}", toJSON(profile)) << "\n";
+  out.flush();
+  if (out.has_error()) {
+    errs << "costopt: error: cannot write '" << path << "': " << out.error().message() << "\n";
+    out.clear_error();
+    return ExitInputError;
+  }
   char buffer[200];
   std::snprintf(buffer, sizeof(buffer),
                 "measured %.2f GFLOP/s (f32) and %.2f GB/s; profile written to ", 

@@ -35,6 +35,11 @@ public:
   ConfigReader(const llvm::json::Object &object, llvm::StringRef source)
       : object(object), source(source) {}
 
+  /// Sizes above this are refused, so that the importer's own arithmetic
+  /// (4·d, d + 15, vocab + pad − 1) cannot overflow 64 bits; the largest
+  /// published configs are below 2^20 in every field.
+  static constexpr int64_t kMaxConfigSize = int64_t(1) << 40;
+
   /// A required positive integer, under any of `names` (first found).
   llvm::Expected<int64_t> integer(std::initializer_list<llvm::StringRef> names) {
     for (llvm::StringRef name : names)
@@ -42,6 +47,9 @@ public:
         auto i = value->getAsInteger();
         if (!i || *i < 1)
           return sym::makeError(source + ": field '" + name + "' must be a positive integer");
+        if (*i > kMaxConfigSize)
+          return sym::makeError(source + ": field '" + name + "' is " + llvm::Twine(*i) +
+                                "; costopt accepts sizes up to 2^40 (1,099,511,627,776)");
         return *i;
       }
     return sym::makeError(source + ": missing field '" + *names.begin() + "'");
@@ -55,23 +63,42 @@ public:
     return fallback;
   }
 
+  /// An optional boolean; a value of another type is an error (kept for
+  /// takeError), never a silent fallback.
   bool boolean(llvm::StringRef name, bool fallback) {
     if (auto b = object.getBoolean(name))
       return *b;
+    noteWrongType(name, "true or false");
     return fallback;
   }
 
+  /// An optional string; a value of another type is an error, as above.
   std::string string(llvm::StringRef name, llvm::StringRef fallback) {
     if (auto s = object.getString(name))
       return s->str();
+    noteWrongType(name, "a string");
     return fallback.str();
+  }
+
+  /// The first wrongly typed optional field read so far.
+  llvm::Error takeError() {
+    if (typeError.empty())
+      return llvm::Error::success();
+    return sym::makeError(source + ": " + typeError);
   }
 
   const llvm::json::Object &raw() const { return object; }
 
 private:
+  void noteWrongType(llvm::StringRef name, llvm::StringRef expected) {
+    const llvm::json::Value *value = object.get(name);
+    if (value && !value->getAsNull() && typeError.empty())
+      typeError = "field '" + name.str() + "' must be " + expected.str();
+  }
+
   const llvm::json::Object &object;
   llvm::StringRef source;
+  std::string typeError;
 };
 
 /// The first error among several reads (the others are dropped: one
@@ -91,15 +118,22 @@ llvm::Error firstError(llvm::Expected<Ts> &...values) {
   return result;
 }
 
-/// Maps a Hugging Face activation name onto the dialect's.
-std::string activation(llvm::StringRef hf) {
-  if (hf.starts_with("gelu"))
-    return "gelu";
-  if (hf == "silu" || hf == "swish")
-    return "silu";
-  if (hf == "relu" || hf == "tanh" || hf == "sigmoid")
-    return hf.str();
-  return "gelu";
+/// Maps a Hugging Face activation name onto the dialect's; an unknown name
+/// is an error listing the known ones (a fallback would price the wrong
+/// function without a word).
+llvm::Expected<std::string> activation(llvm::StringRef hf, llvm::StringRef source) {
+  static const std::pair<const char *, const char *> known[] = {
+      {"gelu", "gelu"},     {"gelu_new", "gelu"}, {"gelu_pytorch_tanh", "gelu"},
+      {"gelu_fast", "gelu"}, {"gelu_python", "gelu"}, {"quick_gelu", "gelu"},
+      {"silu", "silu"},     {"swish", "silu"},    {"relu", "relu"},
+      {"tanh", "tanh"},     {"sigmoid", "sigmoid"}};
+  for (auto [name, kind] : known)
+    if (hf == name)
+      return std::string(kind);
+  std::string list;
+  for (auto [name, kind] : known)
+    list += (list.empty() ? "" : ", ") + std::string(name);
+  return sym::makeError(source + ": unknown activation '" + hf + "'; supported: " + list);
 }
 
 /// Writes the common head of a model: comment, signature, symbols.
@@ -148,7 +182,9 @@ llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) 
   if (!inner)
     return inner.takeError();
   bool tied = c.boolean("tie_word_embeddings", true);
-  std::string act = activation(c.string("activation_function", "gelu_new"));
+  auto act = activation(c.string("activation_function", "gelu_new"), source);
+  if (!act)
+    return act.takeError();
   ModelWriter w;
   w.header(source, "gpt2", "gpt2", "%tokens: !nn.tokens<[b, n]>",
            {{"b", 1}, {"n", *P}, {"d", *d}, {"h", *h}, {"dff", *inner}, {"V", *V}, {"P", *P},
@@ -164,7 +200,7 @@ llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) 
      << "    %attn = nn.attention %ln1 {heads = h, causal} : !nn.seq<[b, n, d]>\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
      << "    %ln2 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
-     << "    %mlp = nn.ffn %ln2 {hidden = dff, activation = \"" << act
+     << "    %mlp = nn.ffn %ln2 {hidden = dff, activation = \"" << *act
      << "\"} : !nn.seq<[b, n, d]>\n"
      << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
   w.decoderTail("%res2", "layer_norm", "%lnf", tied);
@@ -197,7 +233,9 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
   if (!T)
     return T.takeError();
   bool pooler = c.boolean("add_pooling_layer", true);
-  std::string act = activation(c.string("hidden_act", "gelu"));
+  auto act = activation(c.string("hidden_act", "gelu"), source);
+  if (!act)
+    return act.takeError();
   ModelWriter w;
   w.header(source, "bert", "bert", "%tokens: !nn.tokens<[b, n]>, %types: !nn.tokens<[b, n]>",
            {{"b", 1}, {"n", P}, {"d", d}, {"h", h}, {"dff", dff}, {"V", V}, {"T", *T},
@@ -216,7 +254,7 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
      << "    %attn = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
      << "    %ln1 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
-     << "    %mlp = nn.ffn %ln1 {hidden = dff, activation = \"" << act
+     << "    %mlp = nn.ffn %ln1 {hidden = dff, activation = \"" << *act
      << "\"} : !nn.seq<[b, n, d]>\n"
      << "    %res2 = nn.add %ln1, %mlp : !nn.seq<[b, n, d]>\n"
      << "    %ln2 = nn.layer_norm %res2 : !nn.seq<[b, n, d]>\n"
@@ -265,7 +303,9 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
   bool tied = c.boolean("tie_word_embeddings", false);
   bool attentionBias = c.boolean("attention_bias", false);
   bool mlpBias = c.boolean("mlp_bias", false);
-  std::string act = activation(c.string("hidden_act", "silu"));
+  auto act = activation(c.string("hidden_act", "silu"), source);
+  if (!act)
+    return act.takeError();
 
   std::vector<std::pair<std::string, int64_t>> symbols{
       {"b", 1}, {"n", P}, {"d", d}, {"h", h}, {"g", *g}, {"dff", dff}, {"V", V}, {"L", L}};
@@ -294,10 +334,10 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
      << "    %norm2 = nn.rms_norm %res1 : !nn.seq<[b, n, d]>\n";
   if (experts)
-    os << "    %mlp = nn.moe %norm2 {experts = E, top_k = K, hidden = dff, activation = \"" << act
+    os << "    %mlp = nn.moe %norm2 {experts = E, top_k = K, hidden = dff, activation = \"" << *act
        << "\", gated" << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
   else
-    os << "    %mlp = nn.ffn %norm2 {hidden = dff, activation = \"" << act << "\", gated"
+    os << "    %mlp = nn.ffn %norm2 {hidden = dff, activation = \"" << *act << "\", gated"
        << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
   os << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
   w.decoderTail("%res2", "rms_norm", "%normf", tied);
@@ -313,9 +353,10 @@ llvm::Expected<std::string> importMamba(ConfigReader &c, llvm::StringRef source)
   const llvm::json::Object *ssm = c.raw().getObject("ssm_cfg");
   auto nested = [&](llvm::StringRef hfName, llvm::StringRef ssmName,
                     int64_t fallback) -> llvm::Expected<int64_t> {
-    if (ssm)
-      if (auto v = ssm->getInteger(ssmName))
-        return *v;
+    if (ssm && ssm->get(ssmName)) {
+      ConfigReader nestedReader(*ssm, source);
+      return nestedReader.integer({ssmName});
+    }
     return c.integerOr({hfName}, fallback);
   };
   auto state = nested("state_size", "d_state", 16);
@@ -326,9 +367,14 @@ llvm::Expected<std::string> importMamba(ConfigReader &c, llvm::StringRef source)
     return std::move(e);
   // time_step_rank "auto" (the default) is ceil(d / 16).
   int64_t dtRank = (*d + 15) / 16;
-  if (const llvm::json::Value *rank = c.raw().get("time_step_rank"))
-    if (auto r = rank->getAsInteger())
-      dtRank = *r;
+  if (const llvm::json::Value *rank = c.raw().get("time_step_rank");
+      rank && rank->getAsString() != std::optional<llvm::StringRef>("auto")) {
+    auto r = c.integer({"time_step_rank"});
+    if (!r)
+      return sym::makeError(source + ": field 'time_step_rank' must be \"auto\" or a positive "
+                                     "integer");
+    dtRank = *r;
+  }
   // The original package pads the vocabulary to a multiple.
   int64_t V = (*vocab + *pad - 1) / *pad * *pad;
   bool tied = c.boolean("tie_word_embeddings", c.boolean("tie_embeddings", true));
@@ -369,14 +415,21 @@ llvm::Expected<std::string> costopt::importHuggingFaceConfig(llvm::StringRef jso
   if (!type)
     return sym::makeError(sourceName + ": missing field 'model_type'");
   ConfigReader reader(*object, sourceName);
+  auto checked = [&](llvm::Expected<std::string> model) -> llvm::Expected<std::string> {
+    if (!model)
+      return model.takeError();
+    if (llvm::Error e = reader.takeError())
+      return std::move(e);
+    return model;
+  };
   if (*type == "gpt2")
-    return importGPT2(reader, sourceName);
+    return checked(importGPT2(reader, sourceName));
   if (*type == "bert")
-    return importBERT(reader, sourceName);
+    return checked(importBERT(reader, sourceName));
   if (*type == "llama" || *type == "mistral" || *type == "mixtral")
-    return importLlamaFamily(reader, sourceName, *type);
+    return checked(importLlamaFamily(reader, sourceName, *type));
   if (*type == "mamba")
-    return importMamba(reader, sourceName);
+    return checked(importMamba(reader, sourceName));
   std::string supported;
   for (const std::string &t : supportedModelTypes())
     supported += (supported.empty() ? "" : ", ") + t;

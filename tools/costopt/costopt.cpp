@@ -95,13 +95,25 @@ int main(int argc, char **argv) {
     // --help and --version exit 0; usage errors exit 2.
     return code == 0 ? 0 : costopt::ExitUsageError;
   }
-  if (import->parsed())
-    return costopt::runImport(importInput, importOutput, llvm::outs(), llvm::errs());
-  if (calibrate->parsed())
-    return costopt::runCalibrate(calibrateOutput, llvm::outs(), llvm::errs());
-  if (options.inputFile.empty()) {
+  int status;
+  if (import->parsed()) {
+    status = costopt::runImport(importInput, importOutput, llvm::outs(), llvm::errs());
+  } else if (calibrate->parsed()) {
+    status = costopt::runCalibrate(calibrateOutput, llvm::outs(), llvm::errs());
+  } else if (options.inputFile.empty()) {
     llvm::errs() << "costopt: error: no model given; see 'costopt --help'\n";
     return costopt::ExitUsageError;
+  } else {
+    status = costopt::runDriver(options, llvm::outs(), llvm::errs());
   }
-  return costopt::runDriver(options, llvm::outs(), llvm::errs());
+  // A full disk or a closed stdout is an error of ours, not LLVM's fatal
+  // "IO failure on output stream" when the stream is destroyed.
+  llvm::outs().flush();
+  if (std::error_code error = llvm::outs().error()) {
+    llvm::errs() << "costopt: error: cannot write to standard output: " << error.message()
+                 << "\n";
+    llvm::outs().clear_error();
+    return costopt::ExitInputError;
+  }
+  return status;
 }

@@ -464,10 +464,37 @@ private:
 
 namespace {
 
+/// MLIR's diagnostics with file:line:col and the source line, less what
+/// speaks to MLIR developers: the hint to pass -allow-unregistered-dialect
+/// (an option costopt does not have) and the list of loaded dialects.
+class DiagnosticPrinter : public mlir::SourceMgrDiagnosticHandler {
+public:
+  DiagnosticPrinter(llvm::SourceMgr &mgr, mlir::MLIRContext *context, llvm::raw_ostream &os)
+      : SourceMgrDiagnosticHandler(mgr, context, os), context(context) {
+    // Registered after the base handler, so it sees each diagnostic first.
+    rewriterID = context->getDiagEngine().registerHandler([this](mlir::Diagnostic &diag) {
+      std::string message = diag.str();
+      if (message.find("unregistered dialect") == std::string::npos &&
+          message.find("not found for custom op") == std::string::npos)
+        return mlir::failure(); // printed by the base handler as it is
+      emitDiagnostic(diag.getLocation(),
+                     "not an nn operation: costopt reads models written in the nn dialect "
+                     "(nn.model, nn.attention, nn.ffn, ...; see docs/Dialect.md)",
+                     diag.getSeverity());
+      return mlir::success();
+    });
+  }
+  ~DiagnosticPrinter() { context->getDiagEngine().eraseHandler(rewriterID); }
+
+private:
+  mlir::MLIRContext *context;
+  mlir::DiagnosticEngine::HandlerID rewriterID;
+};
+
 /// A parsed input file and its models.
 struct LoadedFile {
   std::shared_ptr<llvm::SourceMgr> sourceMgr;
-  std::unique_ptr<mlir::SourceMgrDiagnosticHandler> diagnostics;
+  std::unique_ptr<DiagnosticPrinter> diagnostics;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::vector<nn::ModelOp> models;
 };
@@ -492,8 +519,7 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
   LoadedFile loaded;
   loaded.sourceMgr = std::make_shared<llvm::SourceMgr>();
   loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  loaded.diagnostics =
-      std::make_unique<mlir::SourceMgrDiagnosticHandler>(*loaded.sourceMgr, &context, errs);
+  loaded.diagnostics = std::make_unique<DiagnosticPrinter>(*loaded.sourceMgr, &context, errs);
   loaded.module = mlir::parseSourceFile<mlir::ModuleOp>(loaded.sourceMgr, &context);
   if (!loaded.module)
     return mlir::failure();
@@ -903,7 +929,7 @@ int costopt::runImport(const std::string &inputFile, const std::string &outputFi
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(*model, inputFile),
                                llvm::SMLoc());
-  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, errs);
+  DiagnosticPrinter diagnostics(sourceMgr, &context, errs);
   if (!mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context))
     return ExitInputError;
   if (outputFile.empty() || outputFile == "-") {

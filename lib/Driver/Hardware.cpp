@@ -10,11 +10,13 @@
 #include "costopt/Support/Sym.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -26,6 +28,22 @@ using namespace costopt;
 
 static llvm::Error profileError(const llvm::Twine &message) {
   return sym::makeError(message);
+}
+
+/// Bounds on profile figures: far above any real device (an H200 has about
+/// 2·10^15 FLOP/s, 5·10^12 B/s and 1.4·10^11 bytes), far below where times
+/// and fits would print as 'inf' or 31-digit numbers.
+static constexpr double kMaxProfileFigure = 1e21;
+
+/// A figure that is a finite number in (0, kMaxProfileFigure].
+static llvm::Error checkFigure(std::optional<double> value, llvm::StringRef origin,
+                               llvm::StringRef field, llvm::StringRef unit) {
+  if (!value)
+    return profileError(origin + ": missing or non-numeric \"" + field + "\" (" + unit + ")");
+  if (!std::isfinite(*value) || *value <= 0 || *value > kMaxProfileFigure)
+    return profileError(origin + ": \"" + field + "\" must be a positive number of " + unit +
+                        " no larger than 1e21, got " + llvm::formatv("{0:e}", *value).str());
+  return llvm::Error::success();
 }
 
 llvm::Expected<HardwareProfile> costopt::parseHardwareProfile(const llvm::json::Value &json,
@@ -43,17 +61,17 @@ llvm::Expected<HardwareProfile> costopt::parseHardwareProfile(const llvm::json::
     return profileError(origin + ": missing \"peak_flops\" (FLOP/s per dtype)");
   for (const auto &[dtype, value] : *peaks) {
     auto number = value.getAsNumber();
-    if (!number || *number <= 0)
-      return profileError(origin + ": peak_flops." + dtype.str() + " must be a positive number");
+    if (llvm::Error e = checkFigure(number, origin, "peak_flops." + dtype.str(), "FLOP/s"))
+      return std::move(e);
     profile.peakFlops[dtype.str()] = *number;
   }
   auto bandwidth = object->getNumber("memory_bandwidth");
-  if (!bandwidth || *bandwidth <= 0)
-    return profileError(origin + ": missing or non-positive \"memory_bandwidth\" (bytes/s)");
+  if (llvm::Error e = checkFigure(bandwidth, origin, "memory_bandwidth", "bytes/s"))
+    return std::move(e);
   profile.memoryBandwidth = *bandwidth;
   auto memory = object->getNumber("memory_bytes");
-  if (!memory || *memory <= 0)
-    return profileError(origin + ": missing or non-positive \"memory_bytes\"");
+  if (llvm::Error e = checkFigure(memory, origin, "memory_bytes", "bytes"))
+    return std::move(e);
   profile.memoryBytes = *memory;
   if (const llvm::json::Array *sources = object->getArray("sources"))
     for (const llvm::json::Value &s : *sources)

@@ -48,10 +48,28 @@ std::string formatDecimal(double v) {
   return (negative ? "-" : "") + grouped + "." + fraction.str();
 }
 
+/// "1.23e+40", exactly from the integer part's digits: beyond the largest
+/// prefix a double would print 'inf' or dozens of digits.
+static std::string scientific(const sym::Rational &value) {
+  llvm::DynamicAPInt whole = value.num / value.den;
+  std::string digits = sym::formatWithSeparators(whole);
+  llvm::erase(digits, ',');
+  bool negative = !digits.empty() && digits.front() == '-';
+  if (negative)
+    digits.erase(0, 1);
+  std::string mantissa = digits.substr(0, 1);
+  if (digits.size() > 1)
+    mantissa += "." + digits.substr(1, 2);
+  return (negative ? "-" : "") + mantissa + "e+" + std::to_string(digits.size() - 1);
+}
+
 /// "1.23 GFLOP", "30.52 MiB", "124.44 M"; empty below the first prefix.
 /// `byteUnit` forces a binary unit ("MiB") instead of choosing one.
 std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byteUnit) {
   double v = toDouble(value);
+  const char *suffix = unit == Unit::Byte ? " B" : unit == Unit::Flop ? " FLOP" : "";
+  if (!std::isfinite(v) || std::fabs(v) >= 1e27)
+    return scientific(value) + suffix;
   if (unit == Unit::Byte) {
     static const char *names[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     int i = 0;

@@ -432,6 +432,10 @@ FailureOr<sym::Assumptions> ModelOp::getAssumptions() {
 }
 
 LogicalResult ModelOp::verify() {
+  // The name heads reports in every format: a newline or other control
+  // character would break Markdown, CSV and the terminal table.
+  if (llvm::any_of(getSymName(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return emitOpError() << "model name must not contain control characters (newline, tab, ...)";
   llvm::StringSet<> declared;
   static const llvm::StringRef reserved[] = {"ceil", "floor", "max", "min", "log",
                                              "unknown", "mod", "inf", "true", "false"};

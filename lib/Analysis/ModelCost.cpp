@@ -21,6 +21,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
@@ -131,6 +132,8 @@ public:
 
   mlir::FailureOr<ModelCost> run() {
     mlir::Block &body = model.getBodyBlock();
+    if (options().mode == CostMode::Decode && failed(findDecodeStep(body)))
+      return mlir::failure();
     collectLayers(body, Expr(1));
     std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
@@ -150,6 +153,83 @@ public:
 
 private:
   const CostOptions &options() const { return result.options; }
+
+  bool decoding() const { return options().mode == CostMode::Decode; }
+
+  /// The positions one transfer covers: the sequence, or the one new
+  /// position of a decoding step (depth and paths then describe one step).
+  Expr stepLength(Value value) const { return decoding() ? Expr(1) : lengthOfValue(value); }
+
+  //===--------------------------------------------------------------------===//
+  // Decoding
+  //===--------------------------------------------------------------------===//
+
+  /// Finds the ops that run at every decoding step: those depending on an
+  /// input as long as the output (the decoded stream). The others (an
+  /// encoder over the source) run once before decoding, like the prompt's
+  /// prefill, and are left out of the per-step cost. An op on the step that
+  /// needs later positions cannot be decoded one token at a time.
+  mlir::LogicalResult findDecodeStep(mlir::Block &body) {
+    OutputOp output = model.getOutputOp();
+    std::optional<Expr> decodedLength;
+    if (!output.getValues().empty())
+      decodedLength = lengthOfValue(output.getValues().front());
+    llvm::DenseSet<Value> stepped;
+    for (Value arg : body.getArguments())
+      if (!decodedLength || lengthOfValue(arg) == *decodedLength)
+        stepped.insert(arg);
+    markStepped(body, stepped);
+    mlir::WalkResult walk = body.walk([&](Operation *op) {
+      if (llvm::isa<RepeatOp, OutputOp, YieldOp>(op))
+        return mlir::WalkResult::advance();
+      if (!llvm::any_of(op->getResults(), [&](Value v) { return stepped.contains(v); })) {
+        prefill.insert(op);
+        return mlir::WalkResult::advance();
+      }
+      std::string why;
+      if (auto attention = llvm::dyn_cast<AttentionOp>(op);
+          attention && !attention.isCrossAttention() && !attention.getCausal())
+        why = "its attention is not causal: every position sees later ones";
+      else if (auto rnn = llvm::dyn_cast<RecurrentOp>(op); rnn && rnn.getBidirectional())
+        why = "its backward direction needs the whole sequence";
+      else if (auto conv = llvm::dyn_cast<ConvOp>(op); conv && !conv.getCausal()) {
+        auto k = conv.getKernel().getExpr().getConstant();
+        if (!k || *k != sym::Rational(1, 1)) // a 1-wide kernel reads no other position
+          why = "its kernel is centred: each output reads later positions (use 'causal')";
+      }
+      if (why.empty())
+        return mlir::WalkResult::advance();
+      op->emitError() << "'" << op->getName() << "' cannot run one token at a time "
+                      << "(--mode decode): " << why;
+      return mlir::WalkResult::interrupt();
+    });
+    return mlir::failure(walk.wasInterrupted());
+  }
+
+  /// Propagates "depends on the decoded stream" through `block`; a repeat's
+  /// body is visited twice so that a value carried around the loop counts.
+  void markStepped(mlir::Block &block, llvm::DenseSet<Value> &stepped) {
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        mlir::Block &inner = repeat.getBodyBlock();
+        auto yield = llvm::cast<YieldOp>(inner.getTerminator());
+        for (int pass = 0; pass < 2; ++pass) {
+          for (auto [i, arg] : llvm::enumerate(inner.getArguments()))
+            if (stepped.contains(repeat.getInits()[i]) ||
+                stepped.contains(yield.getValues()[i]))
+              stepped.insert(arg);
+          markStepped(inner, stepped);
+        }
+        for (auto [i, res] : llvm::enumerate(repeat.getResults()))
+          if (stepped.contains(inner.getArgument(i)))
+            stepped.insert(res);
+        continue;
+      }
+      if (llvm::any_of(op.getOperands(), [&](Value v) { return stepped.contains(v); }))
+        for (Value res : op.getResults())
+          stepped.insert(res);
+    }
+  }
 
   void collectLayers(mlir::Block &block, const Expr &multiplicity) {
     for (Operation &op : block) {
@@ -175,6 +255,17 @@ private:
         layer.cost.params = Expr::unknown(name + "_params");
         op.emitWarning() << "costopt has no cost rule for '" << op.getName()
                          << "'; its costs are reported as unknown(" << name << ")";
+      }
+      if (prefill.contains(&op)) {
+        // Run once before decoding: its weights exist, but a step neither
+        // computes nor reads anything of it.
+        OpCost once;
+        once.params = layer.cost.params;
+        once.weightElementsRead = Expr();
+        once.tableRow = layer.cost.tableRow;
+        once.mixing = layer.cost.mixing;
+        layer.cost = std::move(once);
+        layer.prefill = true;
       }
       layerIndex[&op] = result.layers.size();
       result.layers.push_back(std::move(layer));
@@ -290,7 +381,7 @@ private:
     std::optional<Expr> field;
     for (Value value : output.getValues()) {
       const ValueState &state = states[value];
-      Expr n = lengthOfValue(value);
+      Expr n = stepLength(value);
       depth = Expr::max(depth, maxOver(state.depth, n));
       Expr valuePath = state.path.hops;
       if (!state.path.unboundedReach && state.path.recurrent)
@@ -316,6 +407,12 @@ private:
       }
       if (llvm::isa<OutputOp, YieldOp>(op))
         continue;
+      if (prefill.contains(&op)) {
+        // Computed before decoding starts: ready at every step.
+        for (Value res : op.getResults())
+          states[res] = ValueState{Profile{{0, Expr()}}, PathSummary{}};
+        continue;
+      }
       ValueState out = transferOp(op, states);
       for (Value res : op.getResults())
         states[res] = out;
@@ -395,7 +492,7 @@ private:
   ValueState transferOp(Operation &op, llvm::DenseMap<Value, ValueState> &states) {
     const OpCost *cost = costOf(&op);
     Value primary = op.getNumOperands() ? op.getOperand(0) : Value();
-    Expr n = primary ? lengthOfValue(primary) : Expr(1);
+    Expr n = primary ? stepLength(primary) : Expr(1);
     ValueState in;
     bool first = true;
     for (Value operand : op.getOperands()) {
@@ -408,7 +505,7 @@ private:
       if (llvm::isa<AttentionOp>(op)) {
         // Cross-attention: every output position sees the whole memory, in
         // one hop from any memory position.
-        addPiece(in.depth, 0, maxOver(s.depth, lengthOfValue(operand)));
+        addPiece(in.depth, 0, maxOver(s.depth, stepLength(operand)));
         PathSummary fromMemory = s.path;
         fromMemory.hops += Expr(1);
         fromMemory.unboundedReach = true;
@@ -542,12 +639,19 @@ private:
   ModelOp model;
   ModelCost result;
   llvm::DenseMap<Operation *, size_t> layerIndex;
+  /// Decode mode: ops that run once before decoding, not at each step.
+  llvm::DenseSet<Operation *> prefill;
 };
 
 } // namespace
 
 Expr costopt::trafficElementsOf(const OpCost &cost, const CostOptions &options) {
-  Expr forward = cost.readElements + cost.outputElements + cost.params;
+  Expr weightsRead = cost.weightElementsRead ? *cost.weightElementsRead : cost.params;
+  Expr forward = cost.readElements + cost.outputElements + weightsRead;
+  // One decoding step reads the whole cache or state it attends to, so its
+  // traffic grows with the context length.
+  if (options.mode == CostMode::Decode)
+    forward += cost.kvCacheElements;
   // Backward: read the saved activations and the output gradient, write the
   // input gradient; read the weights and write their gradients.
   Expr backward =

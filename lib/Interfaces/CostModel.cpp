@@ -184,6 +184,8 @@ struct EmbeddingCost : CostModel<EmbeddingCost, EmbeddingOp> {
     cost.params = op.getTied() ? Expr() : op.getVocab().getExpr() * d;
     cost.outputElements = elementsOf(result, options);
     cost.readElements = positionsOf(result, options);
+    // One row per looked-up token, however large the vocabulary.
+    cost.weightElementsRead = elementsOf(result, options);
     return cost;
   }
 };
@@ -194,8 +196,11 @@ struct PositionalCost : CostModel<PositionalCost, PositionalOp> {
     SeqType type = op.getInput().getType();
     Expr elements = elementsOf(type, options);
     cost.terms.push_back({"add position encodings", elements, false});
-    if (op.getKind() == "learned")
+    if (op.getKind() == "learned") {
       cost.params = op.getMaxLenAttr().getExpr() * widthOf(type);
+      // The rows of the positions present (one per sequence when decoding).
+      cost.weightElementsRead = elements;
+    }
     cost.outputElements = elements;
     cost.readElements = elements;
     return cost;
@@ -292,10 +297,12 @@ Expr scorePairs(AttentionOp op, const CostOptions &options) {
     return isDecode(options) ? m : n * m;
   }
   if (isDecode(options)) {
-    // One query against a cache of n keys (window: at most r of them).
+    // The new token against the n cached keys and its own (as the
+    // reference implementations append before attending): n + 1 keys, or
+    // the last r of them in a window.
     if (auto window = op.getWindowAttr())
-      return Expr::min(window.getExpr(), n);
-    return n;
+      return Expr::min(window.getExpr(), n + Expr(1));
+    return n + Expr(1);
   }
   if (auto window = op.getWindowAttr()) {
     Expr w = Expr::min(window.getExpr(), n);
@@ -325,6 +332,8 @@ Expr materialisedScores(AttentionOp op, const CostOptions &options) {
   Expr n = sequenceLengthOf(op.getInput().getType());
   Expr keys = op.getMemory() ? sequenceLengthOf(op.getMemory().getType()) : n;
   Expr queries = isDecode(options) ? Expr(1) : n;
+  if (isDecode(options) && !op.getMemory())
+    keys = n + Expr(1); // the cached keys and the new token's own
   if (auto window = op.getWindowAttr())
     keys = Expr::min(window.getExpr(), keys);
   return queries * keys;

@@ -1,5 +1,4 @@
 // RUN: costopt-opt %s --pass-pipeline='builtin.module(nn.model(costopt-annotate-costs))' | FileCheck %s
-// RUN: costopt-opt %s --pass-pipeline='builtin.module(nn.model(costopt-annotate-costs{mode=decode}))' | FileCheck %s --check-prefix=DECODE
 // RUN: costopt-opt %s --pass-pipeline='builtin.module(nn.model(costopt-annotate-costs{mode=train}))' | FileCheck %s --check-prefix=TRAIN
 
 // The exact formula of every op. Conventions: docs/CountingConventions.md.
@@ -15,10 +14,6 @@ nn.model @attention(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h, g, r)
   // CHECK-SAME: costopt.kv_cache = "2*b*d*n"
   // CHECK-SAME: costopt.params = "4*d^2 + 4*d"
   // CHECK-SAME: costopt.workspace = "b*h*n^2"
-  // DECODE: nn.attention
-  // DECODE-SAME: costopt.core = "4*b*d*n"
-  // DECODE-SAME: costopt.flops = "8*b*d^2 + 4*b*d*n + 4*b*h*n + 4*b*d"
-  // DECODE-SAME: costopt.workspace = "b*h*n"
   // TRAIN: nn.attention
   // TRAIN-SAME: costopt.flops = "24*b*d^2*n + 12*b*d*n^2 + 8*b*h*n^2 + 8*b*d*n"
   %full = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>

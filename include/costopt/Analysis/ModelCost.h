@@ -35,6 +35,9 @@ struct LayerCost {
   OpCost cost; ///< one application
   /// False for ops without cost rules; their FLOPs are unknown(op).
   bool priced = true;
+  /// Decode mode: the op runs once before decoding (an encoder over the
+  /// source), so a step costs nothing of it but its weights.
+  bool prefill = false;
 };
 
 /// Depth of a value at position t: the maximum of slope·t + offset.

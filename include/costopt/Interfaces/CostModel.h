@@ -89,6 +89,9 @@ struct OpCost {
   sym::Expr kvCacheElements;
   /// Activation elements read (weights are counted through params).
   sym::Expr readElements;
+  /// Weight elements one forward application reads, when that is not all
+  /// of params: a table lookup reads only its gathered rows.
+  std::optional<sym::Expr> weightElementsRead;
 
   Mixing mixing = Mixing::Pointwise;
   /// Window: how far back / ahead one application reaches.

@@ -682,6 +682,11 @@ TableRowFigures costopt::tableRowFigures(const LayerCost &layer) {
   case Mixing::Window: {
     figures.sequentialOps = Expr(1);
     Expr reach = cost.reachBack + cost.reachAhead;
+    if (reach.isZero()) { // kernel 1 or window 1: nothing moves
+      figures.neverConnects = true;
+      figures.pathLength = Expr(1);
+      break;
+    }
     // A geometric dilation schedule 1, k, k², ... with kernel k doubles the
     // reach per layer: ceil(log_k(n)) layers connect n positions.
     if (auto conv = llvm::dyn_cast<ConvOp>(op); conv && cost.dilations.size() > 1) {
@@ -698,14 +703,8 @@ TableRowFigures costopt::tableRowFigures(const LayerCost &layer) {
       }
     }
     // Contiguous windows: ceil((n - 1) / reach) hops connect the ends. A
-    // reach of 0 (kernel 1, window 1) never connects. A symbolic reach that
-    // is 0 only at some values (r - 1 at r = 1) makes evaluation there a
-    // division-by-zero error, never a number.
-    if (reach.isZero()) {
-      figures.neverConnects = true;
-      figures.pathLength = Expr(1);
-      break;
-    }
+    // symbolic reach that is 0 only at some values (r - 1 at r = 1) makes
+    // evaluation there a division-by-zero error, never a number.
     figures.pathLength = Expr::ceilDiv(n - Expr(1), reach);
     break;
   }

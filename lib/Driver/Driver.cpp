@@ -19,6 +19,7 @@
 #include "costopt/Dialect/NN/PointCheck.h"
 #include "costopt/Import/HuggingFace.h"
 #include "costopt/InitAll.h"
+#include "costopt/Support/Input.h"
 
 #include "Charts.h"
 #include "Hardware.h"
@@ -501,11 +502,21 @@ struct LoadedFile {
 
 mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
                                        mlir::MLIRContext &context, llvm::raw_ostream &errs) {
-  std::string errorMessage;
-  auto file = mlir::openInputFile(path, &errorMessage);
-  if (!file) {
-    errs << "costopt: error: cannot read '" << path << "': " << errorMessage << "\n";
+  auto read = readInputFile(path);
+  if (!read) {
+    errs << "costopt: error: " << llvm::toString(read.takeError()) << "\n";
     return mlir::failure();
+  }
+  std::unique_ptr<llvm::MemoryBuffer> file = std::move(*read);
+  if (!path.ends_with(".json")) {
+    // MLIR's parser recurses per bracket: refuse what would overflow it.
+    if (auto violation = checkTextLimits(file->getBuffer())) {
+      llvm::StringRef before = file->getBuffer().take_front(violation->offset);
+      size_t line = before.count('\n') + 1;
+      size_t column = violation->offset - (before.rfind('\n') + 1) + 1;
+      errs << path << ":" << line << ":" << column << ": error: " << violation->message << "\n";
+      return mlir::failure();
+    }
   }
   if (path.ends_with(".json")) {
     // A Hugging Face config: import it, then read the generated model.
@@ -678,7 +689,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     auto size = parseSize(value);
     if (!size) {
       errs << "costopt: error: bad value '" << value << "' for " << name
-           << "; expected a non-negative integer such as 4096, 4k, 4Ki or 1e6\n";
+           << "; expected an integer below 2^63 such as 4096, 4k, 4Ki or 1e6\n";
       return ExitUsageError;
     }
     bool declared = llvm::any_of(models, [&](nn::ModelOp m) {
@@ -910,13 +921,12 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
 
 int costopt::runImport(const std::string &inputFile, const std::string &outputFile,
                        llvm::raw_ostream &outs, llvm::raw_ostream &errs) {
-  std::string errorMessage;
-  auto file = mlir::openInputFile(inputFile, &errorMessage);
+  auto file = readInputFile(inputFile);
   if (!file) {
-    errs << "costopt: error: cannot read '" << inputFile << "': " << errorMessage << "\n";
+    errs << "costopt: error: " << llvm::toString(file.takeError()) << "\n";
     return ExitInputError;
   }
-  auto model = importHuggingFaceConfig(file->getBuffer(), inputFile);
+  auto model = importHuggingFaceConfig((*file)->getBuffer(), inputFile);
   if (!model) {
     errs << "costopt: error: " << llvm::toString(model.takeError()) << "\n";
     return ExitInputError;

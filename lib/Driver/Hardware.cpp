@@ -5,7 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Hardware.h"
+#include "Report.h"
 
+#include "costopt/Support/Input.h"
 #include "costopt/Support/JSON.h"
 #include "costopt/Support/Sym.h"
 
@@ -40,9 +42,9 @@ static llvm::Error checkFigure(std::optional<double> value, llvm::StringRef orig
                                llvm::StringRef field, llvm::StringRef unit) {
   if (!value)
     return profileError(origin + ": missing or non-numeric \"" + field + "\" (" + unit + ")");
-  if (!std::isfinite(*value) || *value <= 0 || *value > kMaxProfileFigure)
-    return profileError(origin + ": \"" + field + "\" must be a positive number of " + unit +
-                        " no larger than 1e21, got " + llvm::formatv("{0:e}", *value).str());
+  if (!std::isfinite(*value) || *value < 1 || *value > kMaxProfileFigure)
+    return profileError(origin + ": \"" + field + "\" must be a number of " + unit +
+                        " from 1 to 1e21, got " + llvm::formatv("{0:e}", *value).str());
   return llvm::Error::success();
 }
 
@@ -56,10 +58,19 @@ llvm::Expected<HardwareProfile> costopt::parseHardwareProfile(const llvm::json::
     profile.name = name->str();
   else
     return profileError(origin + ": missing \"name\"");
+  // The name heads the roofline in every report format.
+  if (profile.name.empty() || llvm::any_of(profile.name, [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      }))
+    return profileError(origin + ": \"name\" must be non-empty, without control characters");
   const llvm::json::Object *peaks = object->getObject("peak_flops");
   if (!peaks || peaks->empty())
     return profileError(origin + ": missing \"peak_flops\" (FLOP/s per dtype)");
   for (const auto &[dtype, value] : *peaks) {
+    // A misspelt dtype ("bf61") would otherwise be ignored in silence.
+    if (!driver::dtypeBytes(dtype))
+      return profileError(origin + ": unknown dtype \"" + dtype.str() +
+                          "\" in peak_flops; expected f32, bf16, f16 or fp8");
     auto number = value.getAsNumber();
     if (llvm::Error e = checkFigure(number, origin, "peak_flops." + dtype.str(), "FLOP/s"))
       return std::move(e);
@@ -106,10 +117,9 @@ std::string costopt::calibratedProfilePath(llvm::StringRef name) {
 }
 
 static llvm::Expected<HardwareProfile> loadFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
+  auto buffer = readInputFile(path);
   if (!buffer)
-    return profileError("cannot read hardware profile '" + path +
-                        "': " + buffer.getError().message());
+    return profileError("hardware profile: " + llvm::toString(buffer.takeError()));
   auto json = parseJSON((*buffer)->getBuffer());
   if (!json)
     return profileError("hardware profile '" + path + "' is not JSON: " +

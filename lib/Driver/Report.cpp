@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
+#include <limits>
 #include <cstdio>
 
 using namespace costopt;
@@ -112,6 +113,9 @@ static std::optional<sym::Rational>
 parseQuantity(llvm::StringRef text,
               llvm::ArrayRef<std::pair<const char *, int64_t>> suffixes) {
   text = text.trim();
+  // Longer numbers are mistakes, and converting them takes quadratic time.
+  if (text.size() > 64)
+    return std::nullopt;
   llvm::DynamicAPInt scale(1);
   for (auto [suffix, factor] : suffixes)
     if (text.consume_back(suffix)) {
@@ -144,6 +148,10 @@ std::optional<llvm::DynamicAPInt> parseSize(llvm::StringRef text) {
   auto value = parseQuantity(text, suffixes);
   if (!value || value->den != 1)
     return std::nullopt; // sizes are integers
+  // The same bound as a model's defaults: below 2^63.
+  if (value->num >= llvm::DynamicAPInt(std::numeric_limits<int64_t>::max()) +
+                        llvm::DynamicAPInt(1))
+    return std::nullopt;
   return value->num;
 }
 

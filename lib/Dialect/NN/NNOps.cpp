@@ -314,9 +314,10 @@ ParseResult ModelOp::parse(OpAsmParser &parser, OperationState &result) {
         llvm::APInt value;
         if (parser.parseInteger(value))
           return failure();
-        if (value.getSignificantBits() > 63)
+        // Every value of int64_t (up to 2^63 - 1) fits.
+        if (value.getSignificantBits() > 64)
           return parser.emitError(valueLoc, "default value of '")
-                 << symbol << "' does not fit in 63 bits";
+                 << symbol << "' must be below 2^63";
         defaults.emplace_back(StringAttr::get(context, symbol),
                               IntegerAttr::get(IntegerType::get(context, 64),
                                                value.sextOrTrunc(64)));

@@ -537,81 +537,6 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
   return loaded;
 }
 
-/// Where two totals cross along `symbol`, exactly if the algebra can solve
-/// it, else by exact evaluation over doubling values and bisection.
-std::string describeCrossing(const std::string &nameA, const Expr &a, const std::string &nameB,
-                             const Expr &b, llvm::StringRef symbol,
-                             const sym::Assumptions &assumptions,
-                             const sym::Bindings &bindings) {
-  sym::PrintOptions print;
-  sym::Crossover exact = sym::solveCrossover(a, b, symbol, assumptions);
-  switch (exact.kind) {
-  case sym::Crossover::Kind::Equal:
-    return nameA + " and " + nameB + " are equal for every " + symbol.str();
-  case sym::Crossover::Kind::FAlwaysLess:
-    return nameA + " is always cheaper";
-  case sym::Crossover::Kind::FAlwaysGreater:
-    return nameB + " is always cheaper";
-  case sym::Crossover::Kind::LessBelow:
-    return nameA + " is cheaper exactly when " + symbol.str() + " < " +
-           sym::print(exact.boundary, print);
-  case sym::Crossover::Kind::LessAbove:
-    return nameA + " is cheaper exactly when " + symbol.str() + " > " +
-           sym::print(exact.boundary, print);
-  case sym::Crossover::Kind::Undecided:
-    break;
-  }
-  // Numeric: sign of a - b at the other bindings, for symbol = 1, 2, 4, ...
-  auto sign = [&](const llvm::DynamicAPInt &x) -> std::optional<int> {
-    sym::Bindings at = bindings;
-    at[symbol] = x;
-    auto va = sym::evaluate(a, at), vb = sym::evaluate(b, at);
-    if (!va || !vb) {
-      if (!va)
-        llvm::consumeError(va.takeError());
-      if (!vb)
-        llvm::consumeError(vb.takeError());
-      return std::nullopt;
-    }
-    return mlir::presburger::compare(*va, *vb);
-  };
-  std::vector<std::string> changes;
-  llvm::DynamicAPInt lo(1);
-  std::optional<int> previous = sign(lo);
-  if (!previous)
-    return "bind the other symbols (-D) to locate the crossover";
-  const int atOne = *previous;
-  for (int i = 1; i <= 40; ++i) {
-    llvm::DynamicAPInt hi = lo * llvm::DynamicAPInt(2);
-    std::optional<int> current = sign(hi);
-    if (!current)
-      break;
-    if (*current != *previous) {
-      // Bisect for the first x in (lo, hi] where the sign is current.
-      llvm::DynamicAPInt left = lo, right = hi;
-      while (right - left > 1) {
-        llvm::DynamicAPInt mid = (left + right) / llvm::DynamicAPInt(2);
-        if (sign(mid) == current)
-          right = mid;
-        else
-          left = mid;
-      }
-      std::string cheaper = *current < 0 ? nameA : (*current > 0 ? nameB : "neither");
-      changes.push_back("from " + symbol.str() + " = " + sym::formatWithSeparators(right) +
-                        " " + cheaper + " is cheaper");
-      previous = current;
-    }
-    lo = hi;
-  }
-  std::string start = atOne < 0 ? nameA : atOne > 0 ? nameB : "neither";
-  std::string text = "at " + symbol.str() + " = 1 " + start + " is cheaper";
-  for (const std::string &c : changes)
-    text += "; " + c;
-  if (changes.empty())
-    text += ", and stays so up to " + symbol.str() + " = 2^40";
-  return text + " (other symbols at their bound values)";
-}
-
 } // namespace
 
 int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
@@ -761,6 +686,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
         builder.build(model, std::move(*cost), overrides, published);
     if (failed(report))
       return ExitInputError;
+    report->checker = std::make_shared<nn::PointChecker>(model);
     reports.push_back(std::move(*report));
   }
 
@@ -783,8 +709,18 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       mlir::FailureOr<ModelReport> report = builder.build(model, std::move(*cost), valid);
       if (failed(report))
         return ExitInputError;
+      report->checker = std::make_shared<nn::PointChecker>(model);
       otherReports.push_back(std::move(*report));
     }
+  }
+  std::optional<Comparison> comparison;
+  if (other) {
+    auto compared = compareReports(options, reports.front(), otherReports.front());
+    if (!compared) {
+      errs << "costopt: error: " << llvm::toString(compared.takeError()) << "\n";
+      return ExitInputError;
+    }
+    comparison = std::move(*compared);
   }
 
   std::unique_ptr<llvm::ToolOutputFile> outputFile;
@@ -798,47 +734,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     }
     os = &outputFile->os();
   }
-  renderReports(options, reports, *os);
-
-  if (other) {
-    // Compare the first model of each file, total by total.
-    const ModelReport &a = reports.front(), &b = otherReports.front();
-    std::string nameA = "@" + a.name, nameB = "@" + b.name;
-    *os << "\nComparison: " << nameA << " (" << options.inputFile << ") vs " << nameB << " ("
-        << options.compareFile << ")\n\n";
-    std::vector<std::vector<std::string>> rows{{"quantity", nameA, nameB, "ratio"}};
-    for (const Figure &fa : a.totals) {
-      auto match = llvm::find_if(b.totals, [&](const Figure &f) { return f.name == fa.name; });
-      if (match == b.totals.end())
-        continue;
-      const Figure &fb = *match;
-      std::string ratio;
-      if (fa.value && fb.value && fb.value->num != 0) {
-        char buffer[32];
-        std::snprintf(buffer, sizeof(buffer), "%.3f", toDouble(*fa.value / *fb.value));
-        ratio = buffer;
-      }
-      rows.push_back({fa.name, fa.value ? sym::formatRational(*fa.value) : formulaText(a, fa.formula),
-                      fb.value ? sym::formatRational(*fb.value) : formulaText(b, fb.formula),
-                      ratio});
-    }
-    printTable(*os, rows, options.format == "md");
-    sym::Bindings shared = a.bindings;
-    for (const auto &entry : b.bindings)
-      shared.insert({entry.getKey(), entry.getValue()});
-    sym::Assumptions assumptions = a.assumptions;
-    for (const auto &d : b.assumptions.divisibility)
-      assumptions.divisibility.push_back(d);
-    std::string symbol = "n";
-    *os << "\nFLOPs along " << symbol << ": "
-        << describeCrossing(nameA, a.cost.flops, nameB, b.cost.flops, symbol, assumptions,
-                            [&] {
-                              sym::Bindings without = shared;
-                              without.erase(symbol);
-                              return without;
-                            }())
-        << "\n";
-  }
+  renderReports(options, reports, comparison ? &*comparison : nullptr, *os);
 
   if (builder.sweepSpec && !options.plotFile.empty()) {
     std::vector<ChartSeries> series;

@@ -183,8 +183,11 @@ public:
     if (conventionFlops)
       report.totals.push_back(figure(report, "FLOPs, " + options.convention + " convention",
                                      *conventionFlops, Unit::Flop));
-    report.totals.push_back(figure(report, "Table-1 core FLOPs (forward)", cost.coreFlops,
-                                   Unit::Flop));
+    report.totals.push_back(figure(report,
+                                   cost.options.mode == CostMode::Decode
+                                       ? "Table-1 core FLOPs (one decoding step)"
+                                       : "Table-1 core FLOPs (forward)",
+                                   cost.coreFlops, Unit::Flop));
     report.totals.push_back(figure(report, "Parameters", cost.params, Unit::Count));
     report.totals.push_back(figure(report, "Weight memory", cost.params * bytes, Unit::Byte));
     bool training = cost.options.mode == CostMode::Train ||
@@ -528,10 +531,15 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
       loaded.models.push_back(model);
   });
   if (loaded.models.empty()) {
-    errs << "costopt: error: " << path << ": "
-         << (modelName.empty() ? "no nn.model in the file"
-                               : "no nn.model named @" + modelName.str())
-         << "\n";
+    std::vector<std::string> available;
+    loaded.module->walk(
+        [&](nn::ModelOp model) { available.push_back("@" + model.getSymName().str()); });
+    errs << "costopt: error: " << path << ": ";
+    if (modelName.empty())
+      errs << "no nn.model in the file\n";
+    else
+      errs << "no nn.model named @" << modelName << "; the file has "
+           << llvm::join(available, ", ") << "\n";
     return mlir::failure();
   }
   return loaded;
@@ -573,7 +581,9 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   // Users read file:line:col and the source line; the generic op dump that
   // MLIR appends is for compiler engineers (costopt-opt shows it).
   context.printOpOnDiagnostic(false);
-  auto loaded = loadModels(options.inputFile, options.modelName, context, errs);
+  // --model takes the name with or without its '@'.
+  auto loaded = loadModels(options.inputFile, llvm::StringRef(options.modelName).ltrim('@'),
+                           context, errs);
   if (failed(loaded))
     return ExitInputError;
   std::vector<nn::ModelOp> &models = loaded->models;
@@ -601,9 +611,10 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       return ExitUsageError;
     }
     auto size = parseSize(value);
-    if (!size) {
+    if (!size || *size < 1) {
       errs << "costopt: error: bad value '" << value << "' for " << name
-           << "; expected a non-negative integer such as 4096, 4k, 4Ki or 1e6\n";
+           << "; expected a positive integer (symbols are at least 1) such as 4096, 4k, "
+              "4Ki or 1e6\n";
       return ExitUsageError;
     }
     bool declared = llvm::any_of(models, [&](nn::ModelOp m) {
@@ -636,6 +647,10 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     }
     hardware = std::move(*profile);
     builder.hardware = &*hardware;
+  }
+  if (!options.plotFile.empty() && options.sweep.empty()) {
+    errs << "costopt: error: --plot draws a sweep; add --sweep, e.g. --sweep n=1k..1M\n";
+    return ExitUsageError;
   }
   if (!options.sweep.empty()) {
     std::string error;
@@ -689,6 +704,21 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     report->checker = std::make_shared<nn::PointChecker>(model);
     reports.push_back(std::move(*report));
   }
+
+  // A -D that some model declares but a reported one does not use is
+  // probably meant for another model: say so, without stopping.
+  for (const auto &entry : overrides)
+    for (const ModelReport &report : reports) {
+      llvm::StringRef name = entry.getKey();
+      bool used = llvm::any_of(report.totals, [&](const Figure &f) {
+        return f.formula.containsSymbol(name);
+      });
+      if (!used)
+        errs << "costopt: warning: -D " << name << ": @" << report.name
+             << (llvm::is_contained(report.symbolOrder, name.str()) ? " does not use '"
+                                                                     : " does not declare '")
+             << name << "'; the value has no effect on it\n";
+    }
 
   std::optional<LoadedFile> other;
   std::vector<ModelReport> otherReports;
@@ -799,6 +829,9 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
         errs << "costopt: budget exceeded: @" << report.name << " " << budget.quantity << " = "
              << sym::formatRational(*value) << ", limit '" << budget.text << "'\n";
         status = ExitBudgetExceeded;
+      } else {
+        errs << "costopt: budget met: @" << report.name << " " << budget.quantity << " = "
+             << sym::formatRational(*value) << ", limit '" << budget.text << "'\n";
       }
     }
   return status;
@@ -874,6 +907,8 @@ int costopt::runCalibrate(const std::string &outputFile, llvm::raw_ostream &outs
   std::snprintf(buffer, sizeof(buffer),
                 "measured %.2f GFLOP/s (f32) and %.2f GB/s; profile written to ", 
                 profile.peakFlops["f32"] / 1e9, profile.memoryBandwidth / 1e9);
-  outs << buffer << path << "\nuse it with: costopt model.mlir --hw cpu\n";
+  // The default location is where --hw cpu looks; any other file is named.
+  outs << buffer << path << "\nuse it with: costopt model.mlir --hw "
+       << (outputFile.empty() ? std::string("cpu") : outputFile) << "\n";
   return ExitSuccess;
 }

@@ -237,12 +237,19 @@ std::vector<llvm::DynamicAPInt> sweepPoints(const SweepSpec &spec) {
   return xs;
 }
 
+/// What every budget error lists: the forms a budget accepts.
+static constexpr const char *kBudgetForms =
+    "quantities: flops, macs, params, memory, activations, kv_cache, weights, bytes_moved, "
+    "depth, path; limits: 1e15, 2.5e9, SI suffixes k M G T P E (B = billions: 7B), bytes "
+    "KB MB GB TB (powers of 10) or KiB MiB GiB TiB (powers of 2); e.g. 'flops<=1e15', "
+    "'memory<=80GB', 'params<7B'";
+
 std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error) {
   Budget budget;
   budget.text = text.str();
   size_t at = text.find('<');
   if (at == llvm::StringRef::npos) {
-    error = "expected 'quantity<=limit', e.g. 'flops<=1e15' or 'memory<=80GB'";
+    error = "expected 'quantity<=limit' or 'quantity<limit'; " + std::string(kBudgetForms);
     return std::nullopt;
   }
   budget.quantity = text.take_front(at).trim().lower();
@@ -259,16 +266,14 @@ std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error) {
       {"E", 1000000000000000000}};
   auto value = parseQuantity(limit, units);
   if (!value) {
-    error = "bad limit '" + limit.str() + "' in budget '" + text.str() + "'";
+    error = "bad limit '" + limit.str() + "'; " + std::string(kBudgetForms);
     return std::nullopt;
   }
   budget.limit = *value;
   static const char *known[] = {"flops", "macs", "params", "memory", "activations",
                                 "kv_cache", "weights", "bytes_moved", "depth", "path"};
   if (!llvm::is_contained(known, budget.quantity)) {
-    error = "unknown budget quantity '" + budget.quantity +
-            "'; expected flops, macs, params, memory, activations, kv_cache, weights, "
-            "bytes_moved, depth or path";
+    error = "unknown budget quantity '" + budget.quantity + "'; " + std::string(kBudgetForms);
     return std::nullopt;
   }
   return budget;

@@ -44,7 +44,8 @@ static std::string powerLabel(int k) {
 
 std::string costopt::renderLogLogSvg(const std::string &title, const std::string &xLabel,
                                      const std::string &yLabel,
-                                     const std::vector<ChartSeries> &series) {
+                                     const std::vector<ChartSeries> &series,
+                                     const std::string &markerId) {
   const double width = 720, height = 440, left = 80, right = 200, top = 40, bottom = 60;
   double xMin = std::numeric_limits<double>::max(), xMax = 0;
   double yMin = std::numeric_limits<double>::max(), yMax = 0;
@@ -116,6 +117,19 @@ std::string costopt::renderLogLogSvg(const std::string &title, const std::string
            "\" stroke-width=\"2\"/>\n";
     svg += "<text x=\"" + number(left + plotW + 38) + "\" y=\"" + number(ly + 4) + "\">" +
            escapeXml(series[i].name) + "</text>\n";
+  }
+  if (!markerId.empty()) {
+    svg += "<g id=\"" + escapeXml(markerId) + "\" visibility=\"hidden\" data-x-lo=\"" +
+           std::to_string(xLo) + "\" data-x-hi=\"" + std::to_string(xHi) +
+           "\" data-y-lo=\"" + std::to_string(yLo) + "\" data-y-hi=\"" +
+           std::to_string(yHi) + "\" data-left=\"" + number(left) + "\" data-top=\"" +
+           number(top) + "\" data-width=\"" + number(plotW) + "\" data-height=\"" +
+           number(plotH) + "\">\n<line x1=\"0\" y1=\"" + number(top) + "\" x2=\"0\" y2=\"" +
+           number(top + plotH) + "\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>\n";
+    for (size_t i = 0; i < series.size(); ++i)
+      svg += "<circle r=\"4\" cx=\"0\" cy=\"0\" fill=\"" + std::string(colours[i % 8]) +
+             "\"/>\n";
+    svg += "</g>\n";
   }
   svg += "</svg>\n";
   return svg;

@@ -22,8 +22,12 @@ struct ChartSeries {
 std::string escapeXml(const std::string &text);
 
 /// A self-contained log-log line chart (no scripts, no external fonts).
+/// With a `markerId`, it also holds a hidden group of that id (a vertical
+/// line and one dot per series) whose data-* attributes give the axes'
+/// mapping, for a script to move along the curves.
 std::string renderLogLogSvg(const std::string &title, const std::string &xLabel,
-                            const std::string &yLabel, const std::vector<ChartSeries> &series);
+                            const std::string &yLabel, const std::vector<ChartSeries> &series,
+                            const std::string &markerId = "");
 
 } // namespace costopt
 

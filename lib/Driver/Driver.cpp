@@ -184,8 +184,11 @@ public:
     if (conventionFlops)
       report.totals.push_back(figure(report, "FLOPs, " + options.convention + " convention",
                                      *conventionFlops, Unit::Flop));
-    report.totals.push_back(figure(report, "Table-1 core FLOPs (forward)", cost.coreFlops,
-                                   Unit::Flop));
+    report.totals.push_back(figure(report,
+                                   cost.options.mode == CostMode::Decode
+                                       ? "Table-1 core FLOPs (one decoding step)"
+                                       : "Table-1 core FLOPs (forward)",
+                                   cost.coreFlops, Unit::Flop));
     report.totals.push_back(figure(report, "Parameters", cost.params, Unit::Count));
     report.totals.push_back(figure(report, "Weight memory", cost.params * bytes, Unit::Byte));
     bool training = cost.options.mode == CostMode::Train ||
@@ -539,88 +542,18 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
       loaded.models.push_back(model);
   });
   if (loaded.models.empty()) {
-    errs << "costopt: error: " << path << ": "
-         << (modelName.empty() ? "no nn.model in the file"
-                               : "no nn.model named @" + modelName.str())
-         << "\n";
+    std::vector<std::string> available;
+    loaded.module->walk(
+        [&](nn::ModelOp model) { available.push_back("@" + model.getSymName().str()); });
+    errs << "costopt: error: " << path << ": ";
+    if (modelName.empty())
+      errs << "no nn.model in the file\n";
+    else
+      errs << "no nn.model named @" << modelName << "; the file has "
+           << llvm::join(available, ", ") << "\n";
     return mlir::failure();
   }
   return loaded;
-}
-
-/// Where two totals cross along `symbol`, exactly if the algebra can solve
-/// it, else by exact evaluation over doubling values and bisection.
-std::string describeCrossing(const std::string &nameA, const Expr &a, const std::string &nameB,
-                             const Expr &b, llvm::StringRef symbol,
-                             const sym::Assumptions &assumptions,
-                             const sym::Bindings &bindings) {
-  sym::PrintOptions print;
-  sym::Crossover exact = sym::solveCrossover(a, b, symbol, assumptions);
-  switch (exact.kind) {
-  case sym::Crossover::Kind::Equal:
-    return nameA + " and " + nameB + " are equal for every " + symbol.str();
-  case sym::Crossover::Kind::FAlwaysLess:
-    return nameA + " is always cheaper";
-  case sym::Crossover::Kind::FAlwaysGreater:
-    return nameB + " is always cheaper";
-  case sym::Crossover::Kind::LessBelow:
-    return nameA + " is cheaper exactly when " + symbol.str() + " < " +
-           sym::print(exact.boundary, print);
-  case sym::Crossover::Kind::LessAbove:
-    return nameA + " is cheaper exactly when " + symbol.str() + " > " +
-           sym::print(exact.boundary, print);
-  case sym::Crossover::Kind::Undecided:
-    break;
-  }
-  // Numeric: sign of a - b at the other bindings, for symbol = 1, 2, 4, ...
-  auto sign = [&](const llvm::DynamicAPInt &x) -> std::optional<int> {
-    sym::Bindings at = bindings;
-    at[symbol] = x;
-    auto va = sym::evaluate(a, at), vb = sym::evaluate(b, at);
-    if (!va || !vb) {
-      if (!va)
-        llvm::consumeError(va.takeError());
-      if (!vb)
-        llvm::consumeError(vb.takeError());
-      return std::nullopt;
-    }
-    return mlir::presburger::compare(*va, *vb);
-  };
-  std::vector<std::string> changes;
-  llvm::DynamicAPInt lo(1);
-  std::optional<int> previous = sign(lo);
-  if (!previous)
-    return "bind the other symbols (-D) to locate the crossover";
-  const int atOne = *previous;
-  for (int i = 1; i <= 40; ++i) {
-    llvm::DynamicAPInt hi = lo * llvm::DynamicAPInt(2);
-    std::optional<int> current = sign(hi);
-    if (!current)
-      break;
-    if (*current != *previous) {
-      // Bisect for the first x in (lo, hi] where the sign is current.
-      llvm::DynamicAPInt left = lo, right = hi;
-      while (right - left > 1) {
-        llvm::DynamicAPInt mid = (left + right) / llvm::DynamicAPInt(2);
-        if (sign(mid) == current)
-          right = mid;
-        else
-          left = mid;
-      }
-      std::string cheaper = *current < 0 ? nameA : (*current > 0 ? nameB : "neither");
-      changes.push_back("from " + symbol.str() + " = " + sym::formatWithSeparators(right) +
-                        " " + cheaper + " is cheaper");
-      previous = current;
-    }
-    lo = hi;
-  }
-  std::string start = atOne < 0 ? nameA : atOne > 0 ? nameB : "neither";
-  std::string text = "at " + symbol.str() + " = 1 " + start + " is cheaper";
-  for (const std::string &c : changes)
-    text += "; " + c;
-  if (changes.empty())
-    text += ", and stays so up to " + symbol.str() + " = 2^40";
-  return text + " (other symbols at their bound values)";
 }
 
 } // namespace
@@ -659,7 +592,9 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   // Users read file:line:col and the source line; the generic op dump that
   // MLIR appends is for compiler engineers (costopt-opt shows it).
   context.printOpOnDiagnostic(false);
-  auto loaded = loadModels(options.inputFile, options.modelName, context, errs);
+  // --model takes the name with or without its '@'.
+  auto loaded = loadModels(options.inputFile, llvm::StringRef(options.modelName).ltrim('@'),
+                           context, errs);
   if (failed(loaded))
     return ExitInputError;
   std::vector<nn::ModelOp> &models = loaded->models;
@@ -687,9 +622,10 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       return ExitUsageError;
     }
     auto size = parseSize(value);
-    if (!size) {
+    if (!size || *size < 1) {
       errs << "costopt: error: bad value '" << value << "' for " << name
-           << "; expected an integer below 2^63 such as 4096, 4k, 4Ki or 1e6\n";
+           << "; expected a positive integer below 2^63 (symbols are at least 1) such as "
+              "4096, 4k, 4Ki or 1e6\n";
       return ExitUsageError;
     }
     bool declared = llvm::any_of(models, [&](nn::ModelOp m) {
@@ -722,6 +658,10 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     }
     hardware = std::move(*profile);
     builder.hardware = &*hardware;
+  }
+  if (!options.plotFile.empty() && options.sweep.empty()) {
+    errs << "costopt: error: --plot draws a sweep; add --sweep, e.g. --sweep n=1k..1M\n";
+    return ExitUsageError;
   }
   if (!options.sweep.empty()) {
     std::string error;
@@ -772,8 +712,24 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
         builder.build(model, std::move(*cost), overrides, published);
     if (failed(report))
       return ExitInputError;
+    report->checker = std::make_shared<nn::PointChecker>(model);
     reports.push_back(std::move(*report));
   }
+
+  // A -D that some model declares but a reported one does not use is
+  // probably meant for another model: say so, without stopping.
+  for (const auto &entry : overrides)
+    for (const ModelReport &report : reports) {
+      llvm::StringRef name = entry.getKey();
+      bool used = llvm::any_of(report.totals, [&](const Figure &f) {
+        return f.formula.containsSymbol(name);
+      });
+      if (!used)
+        errs << "costopt: warning: -D " << name << ": @" << report.name
+             << (llvm::is_contained(report.symbolOrder, name.str()) ? " does not use '"
+                                                                     : " does not declare '")
+             << name << "'; the value has no effect on it\n";
+    }
 
   std::optional<LoadedFile> other;
   std::vector<ModelReport> otherReports;
@@ -794,8 +750,18 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       mlir::FailureOr<ModelReport> report = builder.build(model, std::move(*cost), valid);
       if (failed(report))
         return ExitInputError;
+      report->checker = std::make_shared<nn::PointChecker>(model);
       otherReports.push_back(std::move(*report));
     }
+  }
+  std::optional<Comparison> comparison;
+  if (other) {
+    auto compared = compareReports(options, reports.front(), otherReports.front());
+    if (!compared) {
+      errs << "costopt: error: " << llvm::toString(compared.takeError()) << "\n";
+      return ExitInputError;
+    }
+    comparison = std::move(*compared);
   }
 
   std::unique_ptr<llvm::ToolOutputFile> outputFile;
@@ -809,47 +775,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     }
     os = &outputFile->os();
   }
-  renderReports(options, reports, *os);
-
-  if (other) {
-    // Compare the first model of each file, total by total.
-    const ModelReport &a = reports.front(), &b = otherReports.front();
-    std::string nameA = "@" + a.name, nameB = "@" + b.name;
-    *os << "\nComparison: " << nameA << " (" << options.inputFile << ") vs " << nameB << " ("
-        << options.compareFile << ")\n\n";
-    std::vector<std::vector<std::string>> rows{{"quantity", nameA, nameB, "ratio"}};
-    for (const Figure &fa : a.totals) {
-      auto match = llvm::find_if(b.totals, [&](const Figure &f) { return f.name == fa.name; });
-      if (match == b.totals.end())
-        continue;
-      const Figure &fb = *match;
-      std::string ratio;
-      if (fa.value && fb.value && fb.value->num != 0) {
-        char buffer[32];
-        std::snprintf(buffer, sizeof(buffer), "%.3f", toDouble(*fa.value / *fb.value));
-        ratio = buffer;
-      }
-      rows.push_back({fa.name, fa.value ? sym::formatRational(*fa.value) : formulaText(a, fa.formula),
-                      fb.value ? sym::formatRational(*fb.value) : formulaText(b, fb.formula),
-                      ratio});
-    }
-    printTable(*os, rows, options.format == "md");
-    sym::Bindings shared = a.bindings;
-    for (const auto &entry : b.bindings)
-      shared.insert({entry.getKey(), entry.getValue()});
-    sym::Assumptions assumptions = a.assumptions;
-    for (const auto &d : b.assumptions.divisibility)
-      assumptions.divisibility.push_back(d);
-    std::string symbol = "n";
-    *os << "\nFLOPs along " << symbol << ": "
-        << describeCrossing(nameA, a.cost.flops, nameB, b.cost.flops, symbol, assumptions,
-                            [&] {
-                              sym::Bindings without = shared;
-                              without.erase(symbol);
-                              return without;
-                            }())
-        << "\n";
-  }
+  renderReports(options, reports, comparison ? &*comparison : nullptr, *os);
 
   if (builder.sweepSpec && !options.plotFile.empty()) {
     std::vector<ChartSeries> series;
@@ -914,6 +840,9 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
         errs << "costopt: budget exceeded: @" << report.name << " " << budget.quantity << " = "
              << sym::formatRational(*value) << ", limit '" << budget.text << "'\n";
         status = ExitBudgetExceeded;
+      } else {
+        errs << "costopt: budget met: @" << report.name << " " << budget.quantity << " = "
+             << sym::formatRational(*value) << ", limit '" << budget.text << "'\n";
       }
     }
   return status;
@@ -988,6 +917,8 @@ int costopt::runCalibrate(const std::string &outputFile, llvm::raw_ostream &outs
   std::snprintf(buffer, sizeof(buffer),
                 "measured %.2f GFLOP/s (f32) and %.2f GB/s; profile written to ", 
                 profile.peakFlops["f32"] / 1e9, profile.memoryBandwidth / 1e9);
-  outs << buffer << path << "\nuse it with: costopt model.mlir --hw cpu\n";
+  // The default location is where --hw cpu looks; any other file is named.
+  outs << buffer << path << "\nuse it with: costopt model.mlir --hw "
+       << (outputFile.empty() ? std::string("cpu") : outputFile) << "\n";
   return ExitSuccess;
 }

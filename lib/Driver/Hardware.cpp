@@ -127,9 +127,12 @@ static llvm::Expected<HardwareProfile> loadFile(llvm::StringRef path) {
   return parseHardwareProfile(*json, path);
 }
 
-llvm::Expected<HardwareProfile> costopt::loadHardwareProfile(llvm::StringRef spec) {
-  if (spec.ends_with(".json"))
-    return loadFile(spec);
+llvm::Expected<HardwareProfile> costopt::loadHardwareProfile(llvm::StringRef path) {
+  if (path.ends_with_insensitive(".json"))
+    return loadFile(path);
+  // Names are case-insensitive: H100 is h100.
+  std::string name = path.lower();
+  llvm::StringRef spec = name;
   std::string calibrated = calibratedProfilePath(spec);
   if (llvm::sys::fs::exists(calibrated))
     return loadFile(calibrated);

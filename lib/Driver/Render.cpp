@@ -202,8 +202,8 @@ public:
 
   /// One self-contained HTML page: formulas, tables, an SVG chart of the
   /// core FLOPs, and a slider over the sequence length that re-evaluates
-  /// the exported formulas live.
-  void renderHTML(const std::vector<ModelReport> &reports) {
+  /// every total exactly in the page (HtmlWidget.cpp).
+  void renderHTML(const std::vector<ModelReport> &reports, const Comparison *comparison) {
     auto escape = [](llvm::StringRef text) { return escapeXml(text.str()); };
     os << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
        << "<title>costopt report: " << escape(options.inputFile) << "</title>\n"
@@ -233,127 +233,14 @@ public:
            << escape(formulaText(report, f.formula)) << "</td><td class=\"num\">"
            << escape(valueText(f, options.memoryUnit)) << "</td></tr>\n";
       os << "</table>\n";
-      renderWidget(report, widget++, escape);
+      renderHtmlWidget(options, report, widget++, os);
     }
+    if (comparison)
+      renderHTMLComparison(*comparison, os);
     os << "</body></html>\n";
   }
 
-  /// The live widget: formulas exported as JavaScript over a sweep symbol.
-  template <typename Escape>
-  void renderWidget(const ModelReport &report, int id, Escape escape) {
-    std::string symbol =
-        llvm::is_contained(report.symbolOrder, "n") ? "n" : report.symbolOrder.empty()
-                                                               ? ""
-                                                               : report.symbolOrder.front();
-    if (symbol.empty())
-      return;
-    // Prefix symbols so that no symbol name collides with a JS keyword.
-    llvm::StringMap<Expr> renamed;
-    for (const std::string &name : report.symbolOrder)
-      renamed[name] = Expr::symbol("s_" + name);
-    sym::PrintOptions js;
-    js.notation = sym::Notation::JavaScript;
-    std::vector<std::pair<std::string, std::string>> rows;
-    std::map<std::string, Expr> cores;
-    for (const LayerCost &layer : report.cost.layers)
-      if (!layer.cost.tableRow.empty())
-        cores[layer.cost.tableRow] += layer.multiplicity * layer.cost.core;
-    for (auto &[row, core] : cores)
-      rows.push_back({"core FLOPs: " + row, sym::print(sym::simplify(core, report.assumptions)
-                                                           .substitute(renamed), js)});
-    rows.push_back({"total FLOPs", sym::print(sym::simplify(report.cost.flops, report.assumptions)
-                                                  .substitute(renamed), js)});
-    rows.push_back({"peak activation bytes",
-                    sym::print(sym::simplify(report.cost.peakActivationElements *
-                                                 Expr(dtypeBytes(options.dtype)),
-                                             report.assumptions)
-                                   .substitute(renamed),
-                               js)});
-    std::string prefix = "w" + std::to_string(id);
-    os << "<h3>How the costs grow with " << escape(symbol) << "</h3>\n";
-    // A static chart of each layer kind's core FLOPs, evaluated exactly.
-    std::vector<ChartSeries> series;
-    for (auto &[row, core] : cores) {
-      ChartSeries line{row, {}};
-      Expr formula = sym::simplify(core, report.assumptions);
-      for (int k = 4; k <= 20; ++k) {
-        sym::Bindings at = report.bindings;
-        at[symbol] = llvm::DynamicAPInt(int64_t(1) << k);
-        auto v = sym::evaluate(formula, at);
-        if (!v) {
-          llvm::consumeError(v.takeError());
-          line.points.clear();
-          break;
-        }
-        line.points.push_back({double(int64_t(1) << k), toDouble(*v)});
-      }
-      if (!line.points.empty())
-        series.push_back(std::move(line));
-    }
-    if (!series.empty())
-      os << renderLogLogSvg("Core FLOPs per layer kind", symbol, "FLOPs", series);
-    os << "<p><label>" << escape(symbol) << " = <output id=\"" << prefix
-       << "-value\"></output></label><br><input type=\"range\" id=\"" << prefix
-       << "-slider\" min=\"0\" max=\"20\" step=\"0.25\" value=\"10\" style=\"width:30em\"></p>\n"
-       << "<table><tr><th>quantity</th><th>value (floating-point estimate)</th></tr>\n";
-    for (size_t i = 0; i < rows.size(); ++i)
-      os << "<tr><td>" << escape(rows[i].first) << "</td><td class=\"num\" id=\"" << prefix
-         << "-row" << i << "\"></td></tr>\n";
-    os << "</table>\n<script>\n(function(){\n";
-    // Bound values of the other symbols.
-    os << "const PREFIX = '" << prefix << "', SYMBOL = '" << symbol << "';\n";
-    os << "const bound = {";
-    for (const std::string &name : report.symbolOrder) {
-      auto it = report.bindings.find(name);
-      if (it != report.bindings.end() && name != symbol)
-        os << "s_" << name << ": " << sym::formatWithSeparators(it->second).c_str() << ", ";
-    }
-    os << "};\n";
-    os << "for (const k in bound) bound[k] = Number(String(bound[k]).replace(/,/g, ''));\n";
-    os << "const missing = [";
-    for (const std::string &name : report.symbolOrder)
-      if (name != symbol && !report.bindings.count(name))
-        os << "'" << name << "', ";
-    os << "];\n";
-    os << "const formulas = [\n";
-    for (const auto &[name, formula] : rows) {
-      os << "  function(" ;
-      for (size_t i = 0; i < report.symbolOrder.size(); ++i)
-        os << (i ? ", " : "") << "s_" << report.symbolOrder[i];
-      os << ") { return " << formula << "; },\n";
-    }
-    os << "];\n";
-    os << "const order = [";
-    for (size_t i = 0; i < report.symbolOrder.size(); ++i)
-      os << (i ? ", " : "") << "'s_" << report.symbolOrder[i] << "'";
-    os << "];\n";
-    os << R"js(const slider = document.getElementById(PREFIX + '-slider');
-function group(x) {
-  if (!isFinite(x)) return 'n/a';
-  const r = Math.round(x);
-  if (Math.abs(r) >= 1e21) return x.toPrecision(6);
-  return String(r).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-function update() {
-  const v = Math.round(Math.pow(2, Number(slider.value)));
-  document.getElementById(PREFIX + '-value').textContent = group(v);
-  const values = Object.assign({}, bound);
-  values['s_' + SYMBOL] = v;
-  formulas.forEach(function(f, i) {
-    const cell = document.getElementById(PREFIX + '-row' + i);
-    if (missing.length) { cell.textContent = 'bind ' + missing.join(', ') + ' with -D'; return; }
-    cell.textContent = group(f.apply(null, order.map(function(k) { return values[k]; })));
-  });
-}
-slider.addEventListener('input', update);
-const hash = new RegExp('[#&]' + SYMBOL + '=(\\d+)').exec(location.hash);
-if (hash) { slider.value = Math.log2(Number(hash[1])); slider.dispatchEvent(new Event('input')); }
-else update();
-)js";
-    os << "})();\n</script>\n";
-  }
-
-  void renderJSON(const std::vector<ModelReport> &reports) {
+  void renderJSON(const std::vector<ModelReport> &reports, const Comparison *comparison) {
     llvm::json::Array models;
     for (const ModelReport &report : reports) {
       auto figureJSON = [&](const Figure &f) {
@@ -448,6 +335,8 @@ else update();
                             {"causal", "n(n+1)/2 scored pairs per head"},
                             {"memory_unit", "bytes; human units are binary (MiB = 2^20 B)"}}},
         {"models", std::move(models)}};
+    if (comparison)
+      root["comparison"] = comparisonJSON(*comparison);
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   }
 
@@ -483,14 +372,21 @@ private:
 
 void costopt::driver::renderReports(const DriverOptions &options,
                                     const std::vector<ModelReport> &reports,
-                                    llvm::raw_ostream &os) {
+                                    const Comparison *comparison, llvm::raw_ostream &os) {
   Renderer renderer(options, os);
-  if (options.format == "json")
-    renderer.renderJSON(reports);
-  else if (options.format == "html")
-    renderer.renderHTML(reports);
-  else if (options.format == "csv")
-    renderer.renderCSV(reports);
-  else
+  if (options.format == "json") {
+    renderer.renderJSON(reports, comparison);
+  } else if (options.format == "html") {
+    renderer.renderHTML(reports, comparison);
+  } else if (options.format == "csv") {
+    // One CSV holds one table: with --compare, the comparison's.
+    if (comparison)
+      renderCSVComparison(*comparison, os);
+    else
+      renderer.renderCSV(reports);
+  } else {
     renderer.renderText(reports, options.format == "md");
+    if (comparison)
+      renderTextComparison(*comparison, options.format == "md", os);
+  }
 }

@@ -64,12 +64,34 @@ static std::string scientific(const sym::Rational &value) {
   return (negative ? "-" : "") + mantissa + "e+" + std::to_string(digits.size() - 1);
 }
 
+/// |value| rounded half up to two decimals, with thousands separators:
+/// exact, so the HTML report's BigInt twin (HtmlWidget.cpp) prints the same.
+static std::string exactDecimal(const sym::Rational &value) {
+  bool negative = value.num < 0;
+  llvm::DynamicAPInt magnitude = negative ? -value.num : value.num;
+  llvm::DynamicAPInt hundredths =
+      (magnitude * llvm::DynamicAPInt(200) + value.den) / (llvm::DynamicAPInt(2) * value.den);
+  llvm::DynamicAPInt fraction = hundredths % llvm::DynamicAPInt(100);
+  std::string digits = sym::formatWithSeparators(fraction);
+  if (digits.size() < 2)
+    digits = "0" + digits;
+  return (negative ? "-" : "") + sym::formatWithSeparators(hundredths / llvm::DynamicAPInt(100)) +
+         "." + digits;
+}
+
 /// "1.23 GFLOP", "30.52 MiB", "124.44 M"; empty below the first prefix.
-/// `byteUnit` forces a binary unit ("MiB") instead of choosing one.
+/// `byteUnit` forces a binary unit ("MiB") instead of choosing one. The
+/// prefix and the rounding are decided exactly, not on a double.
 std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byteUnit) {
-  double v = toDouble(value);
   const char *suffix = unit == Unit::Byte ? " B" : unit == Unit::Flop ? " FLOP" : "";
-  if (!std::isfinite(v) || std::fabs(v) >= 1e27)
+  sym::Rational magnitude = value.num < 0 ? sym::Rational(-value.num, value.den) : value;
+  auto power = [](int64_t base, int exponent) {
+    llvm::DynamicAPInt p(1);
+    for (int i = 0; i < exponent; ++i)
+      p *= llvm::DynamicAPInt(base);
+    return sym::Rational(p, llvm::DynamicAPInt(1));
+  };
+  if (magnitude >= power(10, 27))
     return scientific(value) + suffix;
   if (unit == Unit::Byte) {
     static const char *names[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -77,31 +99,27 @@ std::string humanize(const sym::Rational &value, Unit unit, llvm::StringRef byte
     if (byteUnit != "auto") {
       while (i < 6 && byteUnit != names[i])
         ++i;
-      v /= std::pow(1024.0, i);
     } else {
-      while (std::fabs(v) >= 1024 && i < 6) {
-        v /= 1024;
+      while (i < 6 && magnitude >= power(1024, i + 1))
         ++i;
-      }
     }
     if (i == 0)
       return "";
-    return formatDecimal(v) + " " + names[i];
+    return exactDecimal(value / power(1024, i)) + " " + names[i];
   }
   // Plain counts below a million read fine as exact integers.
-  if (unit == Unit::Count && std::fabs(v) < 1e6)
+  if (unit == Unit::Count && magnitude < power(10, 6))
     return "";
   // Counts (parameters) use the customary B for billions; rates use SI.
   static const char *prefixes[] = {"", "K", "M", "G", "T", "P", "E", "Z", "Y"};
   static const char *countPrefixes[] = {"", "K", "M", "B", "T", "P", "E", "Z", "Y"};
   int i = 0;
-  while (std::fabs(v) >= 1000 && i < 8) {
-    v /= 1000;
+  while (i < 8 && magnitude >= power(1000, i + 1))
     ++i;
-  }
   if (i == 0)
     return "";
-  return formatDecimal(v) + " " + (unit == Unit::Count ? countPrefixes[i] : prefixes[i]) +
+  return exactDecimal(value / power(1000, i)) + " " +
+         (unit == Unit::Count ? countPrefixes[i] : prefixes[i]) +
          (unit == Unit::Flop ? "FLOP" : "");
 }
 
@@ -227,12 +245,19 @@ std::vector<llvm::DynamicAPInt> sweepPoints(const SweepSpec &spec) {
   return xs;
 }
 
+/// What every budget error lists: the forms a budget accepts.
+static constexpr const char *kBudgetForms =
+    "quantities: flops, macs, params, memory, activations, kv_cache, weights, bytes_moved, "
+    "depth, path; limits: 1e15, 2.5e9, SI suffixes k M G T P E (B = billions: 7B), bytes "
+    "KB MB GB TB (powers of 10) or KiB MiB GiB TiB (powers of 2); e.g. 'flops<=1e15', "
+    "'memory<=80GB', 'params<7B'";
+
 std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error) {
   Budget budget;
   budget.text = text.str();
   size_t at = text.find('<');
   if (at == llvm::StringRef::npos) {
-    error = "expected 'quantity<=limit', e.g. 'flops<=1e15' or 'memory<=80GB'";
+    error = "expected 'quantity<=limit' or 'quantity<limit'; " + std::string(kBudgetForms);
     return std::nullopt;
   }
   budget.quantity = text.take_front(at).trim().lower();
@@ -249,16 +274,14 @@ std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error) {
       {"E", 1000000000000000000}};
   auto value = parseQuantity(limit, units);
   if (!value) {
-    error = "bad limit '" + limit.str() + "' in budget '" + text.str() + "'";
+    error = "bad limit '" + limit.str() + "'; " + std::string(kBudgetForms);
     return std::nullopt;
   }
   budget.limit = *value;
   static const char *known[] = {"flops", "macs", "params", "memory", "activations",
                                 "kv_cache", "weights", "bytes_moved", "depth", "path"};
   if (!llvm::is_contained(known, budget.quantity)) {
-    error = "unknown budget quantity '" + budget.quantity +
-            "'; expected flops, macs, params, memory, activations, kv_cache, weights, "
-            "bytes_moved, depth or path";
+    error = "unknown budget quantity '" + budget.quantity + "'; " + std::string(kBudgetForms);
     return std::nullopt;
   }
   return budget;

@@ -13,8 +13,10 @@
 #define COSTOPT_LIB_DRIVER_REPORT_H
 
 #include "costopt/Analysis/ModelCost.h"
+#include "costopt/Dialect/NN/PointCheck.h"
 #include "costopt/Driver/Driver.h"
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
@@ -89,6 +91,10 @@ struct ModelReport {
     std::vector<std::string> notes;
   };
   std::optional<Sweep> sweep;
+
+  /// The model's rules, for renderers that evaluate at other points (the
+  /// HTML slider); null when the report was not built from a model.
+  std::shared_ptr<const nn::PointChecker> checker;
 };
 
 /// The most points one --sweep evaluates; a longer sweep is an error.
@@ -124,9 +130,53 @@ std::string formulaText(const ModelReport &report, const Expr &e);
 /// "19,780,400  (19.78 M)".
 std::string valueText(const Figure &f, llvm::StringRef byteUnit);
 
-/// Renders the reports in options.format (text, md, json, csv, html).
+/// --compare: the first model of the input (A) against the first of the
+/// other file (B), at values both share where they can (Compare.cpp).
+struct Comparison {
+  std::string fileA, fileB, modelA, modelB;
+  /// The values each side is evaluated at.
+  sym::Bindings valuesA, valuesB;
+  /// "n = 4,096" (one value for both), "d: A 768, B 4,096" (each its own).
+  std::vector<std::string> shared, own;
+  struct Row {
+    std::string name;
+    Unit unit;
+    std::optional<sym::Rational> a, b;
+    std::string formulaA, formulaB; ///< shown where there is no value
+    std::string ratio;              ///< A/B
+  };
+  std::vector<Row> rows;
+  /// "FLOPs along n: ..." ("" when n is not a symbol of both).
+  std::string crossing;
+
+  /// "A: @window (window.mlir)": the side, the model and the file, so that
+  /// columns stay apart when the models' names are the same.
+  std::string label(bool first) const;
+  /// What the values are: shared, and each side's own.
+  std::string valuesLine() const;
+};
+
+/// Evaluates the comparison; an error when a shared value breaks either
+/// model's rules.
+llvm::Expected<Comparison> compareReports(const DriverOptions &options, const ModelReport &a,
+                                          const ModelReport &b);
+void renderTextComparison(const Comparison &comparison, bool markdown, llvm::raw_ostream &os);
+llvm::json::Value comparisonJSON(const Comparison &comparison);
+void renderCSVComparison(const Comparison &comparison, llvm::raw_ostream &os);
+void renderHTMLComparison(const Comparison &comparison, llvm::raw_ostream &os);
+
+/// The HTML report's live part for one model: a slider over its sequence
+/// length (else its first symbol) that re-evaluates every total exactly,
+/// with BigInt rationals in the page, checks the model's rules at the new
+/// point, and moves a marker along the chart (HtmlWidget.cpp).
+void renderHtmlWidget(const DriverOptions &options, const ModelReport &report, int id,
+                      llvm::raw_ostream &os);
+
+/// Renders the reports in options.format (text, md, json, csv, html) as
+/// one document, with the comparison in it when there is one (CSV: the
+/// comparison's table alone).
 void renderReports(const DriverOptions &options, const std::vector<ModelReport> &reports,
-                   llvm::raw_ostream &os);
+                   const Comparison *comparison, llvm::raw_ostream &os);
 
 } // namespace driver
 } // namespace costopt

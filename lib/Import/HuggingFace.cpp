@@ -212,13 +212,18 @@ struct TransformerSizes {
   int64_t d, h, L, dff, V, P;
 };
 
-llvm::Expected<TransformerSizes> readTransformerSizes(ConfigReader &c) {
+/// `defaultPositions`: the config class's default for a missing
+/// max_position_embeddings (Hugging Face writes only non-default fields);
+/// none = the field is required.
+llvm::Expected<TransformerSizes>
+readTransformerSizes(ConfigReader &c, std::optional<int64_t> defaultPositions = std::nullopt) {
   auto d = c.integer({"hidden_size"});
   auto h = c.integer({"num_attention_heads"});
   auto L = c.integer({"num_hidden_layers"});
   auto dff = c.integer({"intermediate_size"});
   auto V = c.integer({"vocab_size"});
-  auto P = c.integer({"max_position_embeddings"});
+  auto P = defaultPositions ? c.integerOr({"max_position_embeddings"}, *defaultPositions)
+                            : c.integer({"max_position_embeddings"});
   if (llvm::Error e = firstError(d, h, L, dff, V, P))
     return std::move(e);
   return TransformerSizes{*d, *h, *L, *dff, *V, *P};
@@ -274,7 +279,9 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
 /// window and in experts.
 llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef source,
                                               llvm::StringRef type) {
-  auto sizes = readTransformerSizes(c);
+  // LlamaConfig's default is 2,048; MistralConfig's and MixtralConfig's
+  // 4096 * 32 (transformers' configuration_*.py).
+  auto sizes = readTransformerSizes(c, type == "llama" ? 2048 : 4096 * 32);
   if (!sizes)
     return sizes.takeError();
   auto [d, h, L, dff, V, P] = *sizes;

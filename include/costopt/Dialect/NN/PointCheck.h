@@ -46,7 +46,6 @@ public:
   /// The first rule `point` breaks, or std::nullopt.
   std::optional<PointViolation> check(const sym::Bindings &point) const;
 
-private:
   enum class Kind { AtLeast, AtMost, Equal, Divides, Less, Greater, PositiveInteger };
   struct Rule {
     mlir::Location loc;
@@ -57,6 +56,11 @@ private:
     std::string description;
     std::vector<std::string> symbols;
   };
+  /// The rules in the order check() tries them; the HTML report exports
+  /// them so its slider refuses the points the command line refuses.
+  llvm::ArrayRef<Rule> getRules() const { return rules; }
+
+private:
   std::vector<Rule> rules;
   std::vector<std::string> symbolOrder;
 };

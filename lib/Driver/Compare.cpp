@@ -1,0 +1,330 @@
+//===- Compare.cpp - costopt --compare ------------------------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Two models side by side: the first model of the input (A) and of the
+// --compare file (B). Three steps: decide the values each side is evaluated
+// at and check them against both models' rules (chooseValues), evaluate the
+// totals, their ratio A/B and where the FLOPs cross along n
+// (compareReports), and render the comparison inside the one document of
+// the chosen format (render*Comparison).
+//
+// A symbol both models declare is shared: a -D value applies to both, and a
+// value only one side has is given to the other. When both have different
+// defaults (GPT-2's d = 768 against Llama's 4,096), each keeps its own and
+// the comparison says so; formulas are compared with those values
+// substituted, so equal formulas at different sizes are not "equal".
+//
+//===----------------------------------------------------------------------===//
+
+#include "Charts.h"
+#include "Report.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdio>
+
+using namespace costopt;
+using namespace costopt::driver;
+
+namespace {
+
+std::string digits(const llvm::DynamicAPInt &value) {
+  std::string text = sym::formatWithSeparators(value);
+  llvm::erase(text, ',');
+  return text;
+}
+
+std::string plainRational(const std::optional<sym::Rational> &value) {
+  if (!value)
+    return "";
+  std::string text = sym::formatRational(*value);
+  llvm::erase(text, ',');
+  return text;
+}
+
+/// A over B: exact when it is an integer, else four significant digits
+/// marked as approximate.
+std::string ratioText(const sym::Rational &a, const sym::Rational &b) {
+  if (b.num == 0)
+    return "";
+  sym::Rational ratio = a / b;
+  if (ratio.den == 1)
+    return sym::formatRational(ratio);
+  char buffer[40];
+  std::snprintf(buffer, sizeof(buffer), "≈%.4g", toDouble(ratio));
+  return buffer;
+}
+
+/// Where two totals cross along `symbol`, exactly if the algebra can solve
+/// it, else by exact evaluation over doubling values and bisection. Every
+/// other symbol is already substituted in `a` and `b`.
+std::string describeCrossing(const std::string &nameA, const Expr &a, const std::string &nameB,
+                             const Expr &b, llvm::StringRef symbol,
+                             const sym::Assumptions &assumptions) {
+  sym::PrintOptions print;
+  sym::Crossover exact = sym::solveCrossover(a, b, symbol, assumptions);
+  switch (exact.kind) {
+  case sym::Crossover::Kind::Equal:
+    return nameA + " and " + nameB + " are equal for every " + symbol.str();
+  case sym::Crossover::Kind::FAlwaysLess:
+    return nameA + " is always cheaper";
+  case sym::Crossover::Kind::FAlwaysGreater:
+    return nameB + " is always cheaper";
+  case sym::Crossover::Kind::LessBelow:
+    return nameA + " is cheaper exactly when " + symbol.str() + " < " +
+           sym::print(exact.boundary, print);
+  case sym::Crossover::Kind::LessAbove:
+    return nameA + " is cheaper exactly when " + symbol.str() + " > " +
+           sym::print(exact.boundary, print);
+  case sym::Crossover::Kind::Undecided:
+    break;
+  }
+  // Numeric: sign of a - b for symbol = 1, 2, 4, ...
+  auto sign = [&](const llvm::DynamicAPInt &x) -> std::optional<int> {
+    sym::Bindings at;
+    at[symbol] = x;
+    auto va = sym::evaluate(a, at), vb = sym::evaluate(b, at);
+    if (!va || !vb) {
+      if (!va)
+        llvm::consumeError(va.takeError());
+      if (!vb)
+        llvm::consumeError(vb.takeError());
+      return std::nullopt;
+    }
+    return mlir::presburger::compare(*va, *vb);
+  };
+  std::vector<std::string> changes;
+  llvm::DynamicAPInt lo(1);
+  std::optional<int> previous = sign(lo);
+  if (!previous)
+    return "bind the other symbols (-D) to locate the crossover";
+  const int atOne = *previous;
+  for (int i = 1; i <= 40; ++i) {
+    llvm::DynamicAPInt hi = lo * llvm::DynamicAPInt(2);
+    std::optional<int> current = sign(hi);
+    if (!current)
+      break;
+    if (*current != *previous) {
+      // Bisect for the first x in (lo, hi] where the sign is current.
+      llvm::DynamicAPInt left = lo, right = hi;
+      while (right - left > 1) {
+        llvm::DynamicAPInt mid = (left + right) / llvm::DynamicAPInt(2);
+        if (sign(mid) == current)
+          right = mid;
+        else
+          left = mid;
+      }
+      std::string cheaper = *current < 0 ? nameA : (*current > 0 ? nameB : "neither");
+      changes.push_back("from " + symbol.str() + " = " + sym::formatWithSeparators(right) +
+                        " " + cheaper + " is cheaper");
+      previous = current;
+    }
+    lo = hi;
+  }
+  std::string start = atOne < 0 ? nameA : atOne > 0 ? nameB : "neither";
+  std::string text = "at " + symbol.str() + " = 1 " + start + " is cheaper";
+  for (const std::string &c : changes)
+    text += "; " + c;
+  if (changes.empty())
+    text += ", and stays so up to " + symbol.str() + " = 2^40";
+  return text + " (other symbols at the values above)";
+}
+
+/// The values each side is evaluated at; an error when a shared value
+/// breaks either model's rules.
+llvm::Error chooseValues(const ModelReport &a, const ModelReport &b, Comparison &comparison) {
+  comparison.valuesA = a.bindings;
+  comparison.valuesB = b.bindings;
+  for (const std::string &s : a.symbolOrder) {
+    if (!llvm::is_contained(b.symbolOrder, s))
+      continue;
+    auto inA = a.bindings.find(s), inB = b.bindings.find(s);
+    bool boundA = inA != a.bindings.end(), boundB = inB != b.bindings.end();
+    if (boundA && boundB && inA->second != inB->second) {
+      comparison.own.push_back(s + ": A " + sym::formatWithSeparators(inA->second) + ", B " +
+                               sym::formatWithSeparators(inB->second));
+      continue;
+    }
+    if (!boundA && !boundB)
+      continue;
+    llvm::DynamicAPInt value = boundA ? inA->second : inB->second;
+    comparison.valuesA[s] = value;
+    comparison.valuesB[s] = value;
+    comparison.shared.push_back(s + " = " + sym::formatWithSeparators(value) +
+                                (boundA && boundB ? ""
+                                 : boundA         ? " (from A)"
+                                                  : " (from B)"));
+  }
+  for (auto [report, values, side] : {std::tuple(&a, &comparison.valuesA, "A"),
+                                      std::tuple(&b, &comparison.valuesB, "B")}) {
+    if (!report->checker)
+      continue;
+    if (auto violation = report->checker->check(*values))
+      return llvm::createStringError(
+          "--compare: the values shared with the other model break the rules of " +
+          std::string(side) + " (@" + report->name + "): " + violation->message +
+          "; bind the symbol with -D to a value both models accept");
+  }
+  return llvm::Error::success();
+}
+
+/// `e` with every symbol but `keep` replaced by its value in `values`.
+Expr substituteAllBut(const Expr &e, const sym::Bindings &values, llvm::StringRef keep) {
+  llvm::StringMap<Expr> constants;
+  for (const auto &entry : values)
+    if (entry.getKey() != keep)
+      constants[entry.getKey()] = Expr(entry.getValue());
+  return e.substitute(constants);
+}
+
+} // namespace
+
+llvm::Expected<Comparison> costopt::driver::compareReports(const DriverOptions &options,
+                                                           const ModelReport &a,
+                                                           const ModelReport &b) {
+  Comparison comparison;
+  comparison.fileA = options.inputFile;
+  comparison.fileB = options.compareFile;
+  comparison.modelA = a.name;
+  comparison.modelB = b.name;
+  if (llvm::Error error = chooseValues(a, b, comparison))
+    return std::move(error);
+
+  for (const Figure &fa : a.totals) {
+    auto match = llvm::find_if(b.totals, [&](const Figure &f) { return f.name == fa.name; });
+    if (match == b.totals.end())
+      continue;
+    Comparison::Row row{fa.name, fa.unit, std::nullopt, std::nullopt,
+                        formulaText(a, fa.formula), formulaText(b, match->formula), ""};
+    for (auto [formula, values, out] :
+         {std::tuple(&fa.formula, &comparison.valuesA, &row.a),
+          std::tuple(&match->formula, &comparison.valuesB, &row.b)}) {
+      auto value = sym::evaluate(*formula, *values);
+      if (value)
+        *out = *value;
+      else
+        llvm::consumeError(value.takeError());
+    }
+    if (row.a && row.b)
+      row.ratio = ratioText(*row.a, *row.b);
+    comparison.rows.push_back(std::move(row));
+  }
+
+  // Along n, with every other symbol at each side's value.
+  const std::string symbol = "n";
+  if (llvm::is_contained(a.symbolOrder, symbol) && llvm::is_contained(b.symbolOrder, symbol)) {
+    sym::Assumptions assumptions = a.assumptions;
+    for (const auto &d : b.assumptions.divisibility)
+      assumptions.divisibility.push_back(d);
+    // Unsimplified: simplification applies rules such as r <= n, which do
+    // not hold along the whole range of n searched.
+    Expr flopsA = substituteAllBut(a.cost.flops, comparison.valuesA, symbol);
+    Expr flopsB = substituteAllBut(b.cost.flops, comparison.valuesB, symbol);
+    comparison.crossing = "FLOPs along " + symbol + ": " +
+                          describeCrossing("A", flopsA, "B", flopsB, symbol, assumptions);
+  }
+  return comparison;
+}
+
+//===----------------------------------------------------------------------===//
+// Rendering
+//===----------------------------------------------------------------------===//
+
+std::string Comparison::label(bool first) const {
+  return std::string(first ? "A" : "B") + ": @" + (first ? modelA : modelB) + " (" +
+         llvm::sys::path::filename(first ? fileA : fileB).str() + ")";
+}
+
+std::string Comparison::valuesLine() const {
+  std::string text = shared.empty() ? "no shared symbol values"
+                                    : "both at " + llvm::join(shared, ", ");
+  if (!own.empty())
+    text += "; each its own default: " + llvm::join(own, "; ") +
+            " (-D binds both to one value)";
+  return text;
+}
+
+void costopt::driver::renderTextComparison(const Comparison &comparison, bool markdown,
+                                           llvm::raw_ostream &os) {
+  os << (markdown ? "## " : "") << "Comparison: A/B\n\n";
+  for (bool first : {true, false})
+    os << (markdown ? "- " : "  ") << comparison.label(first) << ": "
+       << (first ? comparison.fileA : comparison.fileB) << "\n";
+  os << (markdown ? "- " : "  ") << "Values: " << comparison.valuesLine() << "\n\n";
+  std::vector<std::vector<std::string>> rows{
+      {"quantity", comparison.label(true), comparison.label(false), "A/B"}};
+  for (const Comparison::Row &row : comparison.rows) {
+    Figure a{row.name, Expr(), row.unit, row.a}, b{row.name, Expr(), row.unit, row.b};
+    rows.push_back({row.name, row.a ? valueText(a, "auto") : row.formulaA,
+                    row.b ? valueText(b, "auto") : row.formulaB, row.ratio});
+  }
+  printTable(os, rows, markdown);
+  if (!comparison.crossing.empty())
+    os << "\n" << comparison.crossing << "\n";
+}
+
+llvm::json::Value costopt::driver::comparisonJSON(const Comparison &comparison) {
+  auto side = [&](bool first) {
+    llvm::json::Object values;
+    for (const auto &entry : first ? comparison.valuesA : comparison.valuesB)
+      values[entry.getKey()] = digits(entry.getValue());
+    return llvm::json::Object{{"input", first ? comparison.fileA : comparison.fileB},
+                              {"model", first ? comparison.modelA : comparison.modelB},
+                              {"label", comparison.label(first)},
+                              {"bindings", std::move(values)}};
+  };
+  llvm::json::Array rows;
+  for (const Comparison::Row &row : comparison.rows) {
+    llvm::json::Object o{{"name", row.name}, {"ratio_a_over_b", row.ratio}};
+    o["a"] = row.a ? llvm::json::Value(plainRational(row.a)) : llvm::json::Value(row.formulaA);
+    o["b"] = row.b ? llvm::json::Value(plainRational(row.b)) : llvm::json::Value(row.formulaB);
+    rows.push_back(std::move(o));
+  }
+  return llvm::json::Object{{"a", side(true)},
+                            {"b", side(false)},
+                            {"values", comparison.valuesLine()},
+                            {"totals", std::move(rows)},
+                            {"flops_crossing", comparison.crossing}};
+}
+
+void costopt::driver::renderCSVComparison(const Comparison &comparison,
+                                          llvm::raw_ostream &os) {
+  auto quote = [](const std::string &text) {
+    std::string out = "\"";
+    for (char c : text)
+      out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  os << "quantity," << quote(comparison.label(true)) << "," << quote(comparison.label(false))
+     << ",\"A/B\"\n";
+  for (const Comparison::Row &row : comparison.rows)
+    os << quote(row.name) << "," << quote(row.a ? plainRational(row.a) : row.formulaA) << ","
+       << quote(row.b ? plainRational(row.b) : row.formulaB) << "," << quote(row.ratio)
+       << "\n";
+}
+
+void costopt::driver::renderHTMLComparison(const Comparison &comparison,
+                                           llvm::raw_ostream &os) {
+  auto escape = [](llvm::StringRef text) { return escapeXml(text.str()); };
+  os << "<h2>Comparison: A/B</h2>\n<ul>\n";
+  for (bool first : {true, false})
+    os << "<li>" << escape(comparison.label(first)) << ": <code>"
+       << escape(first ? comparison.fileA : comparison.fileB) << "</code></li>\n";
+  os << "<li>Values: " << escape(comparison.valuesLine()) << "</li>\n</ul>\n";
+  os << "<table><tr><th>quantity</th><th>" << escape(comparison.label(true)) << "</th><th>"
+     << escape(comparison.label(false)) << "</th><th>A/B</th></tr>\n";
+  for (const Comparison::Row &row : comparison.rows) {
+    Figure a{row.name, Expr(), row.unit, row.a}, b{row.name, Expr(), row.unit, row.b};
+    os << "<tr><td>" << escape(row.name) << "</td><td class=\"num\">"
+       << escape(row.a ? valueText(a, "auto") : row.formulaA) << "</td><td class=\"num\">"
+       << escape(row.b ? valueText(b, "auto") : row.formulaB) << "</td><td class=\"num\">"
+       << escape(row.ratio) << "</td></tr>\n";
+  }
+  os << "</table>\n";
+  if (!comparison.crossing.empty())
+    os << "<p>" << escape(comparison.crossing) << "</p>\n";
+}

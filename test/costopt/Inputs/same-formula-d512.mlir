@@ -1,0 +1,6 @@
+// Two models named @full with the same formulas and different defaults:
+// the comparison must not call them equal.
+nn.model @full(%x: !nn.seq<[n, d]>) symbols(n = 4096, d = 512) {
+  %y = nn.attention %x {heads = 1, causal} : !nn.seq<[n, d]>
+  nn.output %y : !nn.seq<[n, d]>
+}

@@ -478,19 +478,49 @@ public:
     // Registered after the base handler, so it sees each diagnostic first.
     rewriterID = context->getDiagEngine().registerHandler([this](mlir::Diagnostic &diag) {
       std::string message = diag.str();
-      if (message.find("unregistered dialect") == std::string::npos &&
-          message.find("not found for custom op") == std::string::npos)
+      bool foreign = message.find("unregistered dialect") != std::string::npos ||
+                     message.find("not found for custom op") != std::string::npos;
+      bool longLine = isLongLine(diag.getLocation());
+      if (!foreign && !longLine && message.size() <= kMaxMessage)
         return mlir::failure(); // printed by the base handler as it is
-      emitDiagnostic(diag.getLocation(),
-                     "not an nn operation: costopt reads models written in the nn dialect "
-                     "(nn.model, nn.attention, nn.ffn, ...; see docs/Dialect.md)",
-                     diag.getSeverity());
+      if (foreign)
+        message = "not an nn operation: costopt reads models written in the nn dialect "
+                  "(nn.model, nn.attention, nn.ffn, ...; see docs/Dialect.md)";
+      // A line of 100,000 characters (generated input) is not quoted, and a
+      // message quoting such text is cut: one diagnostic stays readable.
+      auto shorten = [](std::string text) {
+        if (text.size() > kMaxMessage)
+          text = text.substr(0, kMaxMessage) + "…";
+        return text;
+      };
+      emitDiagnostic(diag.getLocation(), shorten(message), diag.getSeverity(), !longLine);
+      if (!foreign)
+        for (mlir::Diagnostic &note : diag.getNotes())
+          emitDiagnostic(note.getLocation(), shorten(note.str()), note.getSeverity(),
+                         !isLongLine(note.getLocation()));
       return mlir::success();
     });
   }
   ~DiagnosticPrinter() { context->getDiagEngine().eraseHandler(rewriterID); }
 
 private:
+  static constexpr size_t kMaxMessage = 1000;
+  static constexpr size_t kMaxQuotedLine = 400;
+
+  /// True if the source line of `loc` is too long to quote.
+  bool isLongLine(mlir::Location loc) {
+    auto fileLoc = loc->findInstanceOf<mlir::FileLineColLoc>();
+    if (!fileLoc)
+      return false;
+    const llvm::MemoryBuffer *buffer = getBufferForFile(fileLoc.getFilename());
+    if (!buffer)
+      return false;
+    llvm::StringRef text = buffer->getBuffer();
+    for (unsigned line = 1; line < fileLoc.getLine() && !text.empty(); ++line)
+      text = text.drop_until([](char c) { return c == '\n'; }).drop_front();
+    return std::min(text.find('\n'), text.size()) > kMaxQuotedLine;
+  }
+
   mlir::MLIRContext *context;
   mlir::DiagnosticEngine::HandlerID rewriterID;
 };
@@ -511,6 +541,10 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
     return mlir::failure();
   }
   std::unique_ptr<llvm::MemoryBuffer> file = std::move(*read);
+  // Editors on some systems start UTF-8 files with a byte-order mark.
+  if (file->getBuffer().starts_with("\xEF\xBB\xBF"))
+    file = llvm::MemoryBuffer::getMemBufferCopy(file->getBuffer().drop_front(3),
+                                                file->getBufferIdentifier());
   if (!path.ends_with(".json")) {
     // MLIR's parser recurses per bracket: refuse what would overflow it.
     if (auto violation = checkTextLimits(file->getBuffer())) {
@@ -560,6 +594,14 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
 
 int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
                        llvm::raw_ostream &errs) {
+  // Writing a report over its own model would destroy the input.
+  for (const std::string *written : {&options.outputFile, &options.plotFile})
+    for (const std::string *read : {&options.inputFile, &options.compareFile})
+      if (!written->empty() && *written != "-" && !read->empty() &&
+          llvm::sys::fs::equivalent(*written, *read)) {
+        errs << "costopt: error: '" << *written << "' is an input; refusing to overwrite it\n";
+        return ExitUsageError;
+      }
   std::optional<CostMode> mode = parseCostMode(options.mode);
   if (!mode) {
     errs << "costopt: error: unknown --mode '" << options.mode
@@ -622,10 +664,9 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       return ExitUsageError;
     }
     auto size = parseSize(value);
-    if (!size || *size < 1) {
+    if (!size) {
       errs << "costopt: error: bad value '" << value << "' for " << name
-           << "; expected a positive integer below 2^63 (symbols are at least 1) such as "
-              "4096, 4k, 4Ki or 1e6\n";
+           << "; expected an integer below 2^63 such as 4096, 4k, 4Ki or 1e6\n";
       return ExitUsageError;
     }
     bool declared = llvm::any_of(models, [&](nn::ModelOp m) {

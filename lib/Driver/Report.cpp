@@ -300,17 +300,27 @@ void printTable(llvm::raw_ostream &os, const std::vector<std::vector<std::string
                 bool markdown) {
   if (rows.empty())
     return;
-  std::vector<size_t> widths(rows[0].size(), 0);
-  for (const auto &row : rows)
+  // A '|' inside a Markdown cell (a model named @a|b) would end the cell.
+  std::vector<std::vector<std::string>> escaped;
+  if (markdown) {
+    escaped = rows;
+    for (auto &row : escaped)
+      for (std::string &cell : row)
+        for (size_t pos = 0; (pos = cell.find('|', pos)) != std::string::npos; pos += 2)
+          cell.insert(pos, "\\");
+  }
+  const std::vector<std::vector<std::string>> &table = markdown ? escaped : rows;
+  std::vector<size_t> widths(table[0].size(), 0);
+  for (const auto &row : table)
     for (size_t i = 0; i < row.size(); ++i)
       widths[i] = std::max(widths[i], displayWidth(row[i]));
-  for (size_t r = 0; r < rows.size(); ++r) {
+  for (size_t r = 0; r < table.size(); ++r) {
     os << (markdown ? "| " : "  ");
-    for (size_t i = 0; i < rows[r].size(); ++i) {
-      os << rows[r][i];
-      bool last = i + 1 == rows[r].size();
+    for (size_t i = 0; i < table[r].size(); ++i) {
+      os << table[r][i];
+      bool last = i + 1 == table[r].size();
       if (!last || markdown)
-        os.indent(widths[i] - displayWidth(rows[r][i]));
+        os.indent(widths[i] - displayWidth(table[r][i]));
       if (!last)
         os << (markdown ? " | " : "   ");
     }

@@ -88,6 +88,7 @@ public:
   }
 
   const llvm::json::Object &raw() const { return object; }
+  llvm::StringRef sourceName() const { return source; }
 
 private:
   void noteWrongType(llvm::StringRef name, llvm::StringRef expected) {
@@ -100,6 +101,17 @@ private:
   llvm::StringRef source;
   std::string typeError;
 };
+
+/// A rule between two config fields, named as the config names them (the
+/// model's own constraint would name its symbols and the generated text).
+llvm::Error requireDivides(llvm::StringRef source, llvm::StringRef divisorName, int64_t divisor,
+                           llvm::StringRef dividendName, int64_t dividend) {
+  if (dividend % divisor == 0)
+    return llvm::Error::success();
+  return sym::makeError(source + ": '" + divisorName + "' (" + llvm::Twine(divisor) +
+                        ") does not divide '" + dividendName + "' (" + llvm::Twine(dividend) +
+                        ")");
+}
 
 /// The first error among several reads (the others are dropped: one
 /// message naming one field is clearer than a list).
@@ -178,6 +190,8 @@ llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) 
   auto V = c.integer({"vocab_size"});
   if (llvm::Error e = firstError(d, h, L, P, V))
     return std::move(e);
+  if (llvm::Error e = requireDivides(source, "n_head", *h, "n_embd", *d))
+    return std::move(e);
   auto inner = c.integerOr({"n_inner"}, 4 * *d);
   if (!inner)
     return inner.takeError();
@@ -225,6 +239,8 @@ readTransformerSizes(ConfigReader &c, std::optional<int64_t> defaultPositions = 
   auto P = defaultPositions ? c.integerOr({"max_position_embeddings"}, *defaultPositions)
                             : c.integer({"max_position_embeddings"});
   if (llvm::Error e = firstError(d, h, L, dff, V, P))
+    return std::move(e);
+  if (llvm::Error e = requireDivides(c.sourceName(), "num_attention_heads", *h, "hidden_size", *d))
     return std::move(e);
   return TransformerSizes{*d, *h, *L, *dff, *V, *P};
 }
@@ -288,6 +304,8 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
   auto g = c.integerOr({"num_key_value_heads"}, h);
   if (!g)
     return g.takeError();
+  if (llvm::Error e = requireDivides(source, "num_key_value_heads", *g, "num_attention_heads", h))
+    return std::move(e);
   std::optional<int64_t> window;
   if (type != "llama") {
     auto w = c.integerOr({"sliding_window"}, 0);
@@ -304,6 +322,9 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
     auto k = c.integer({"num_experts_per_tok"});
     if (!k)
       return k.takeError();
+    if (*k > *e)
+      return sym::makeError(source + ": 'num_experts_per_tok' (" + llvm::Twine(*k) +
+                            ") exceeds 'num_local_experts' (" + llvm::Twine(*e) + ")");
     experts = *e;
     topK = *k;
   }
@@ -420,7 +441,9 @@ llvm::Expected<std::string> costopt::importHuggingFaceConfig(llvm::StringRef jso
     return sym::makeError(sourceName + ": a config must be a JSON object");
   auto type = object->getString("model_type");
   if (!type)
-    return sym::makeError(sourceName + ": missing field 'model_type'");
+    return sym::makeError(sourceName + (object->get("model_type")
+                                            ? ": field 'model_type' must be a string"
+                                            : ": missing field 'model_type'"));
   ConfigReader reader(*object, sourceName);
   auto checked = [&](llvm::Expected<std::string> model) -> llvm::Expected<std::string> {
     if (!model)

@@ -16,6 +16,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   costopt::DriverOptions options;
@@ -67,7 +69,11 @@ int main(int argc, char **argv) {
   app.add_option("--memory-unit", options.memoryUnit,
                  "Binary unit for memory figures: auto, KiB, MiB, GiB, TiB")
       ->capture_default_str();
-  app.add_option("--model", options.modelName, "Report only the nn.model with this name");
+  app.add_option("--model", options.modelName, "Report only the nn.model with this name")
+      ->check([](const std::string &name) {
+        return name.empty() || name == "@" ? std::string("an empty model name selects nothing")
+                                           : std::string();
+      });
   app.add_option("--budget", options.budgets,
                  "Fail with exit code 3 when a limit is exceeded: 'flops<=1e15', "
                  "'memory<=80GB', 'params<7B' (quantities: flops, macs, params, memory, "
@@ -92,6 +98,12 @@ int main(int argc, char **argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &error) {
     int code = app.exit(error);
+    // --help and --version print to std::cout: a failed write is an error.
+    std::cout.flush();
+    if (code == 0 && !std::cout) {
+      llvm::errs() << "costopt: error: cannot write to standard output\n";
+      return costopt::ExitInputError;
+    }
     // --help and --version exit 0; usage errors exit 2.
     return code == 0 ? 0 : costopt::ExitUsageError;
   }

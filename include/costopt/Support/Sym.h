@@ -92,7 +92,7 @@ constexpr int64_t kMaxExponent = 1000;
 /// Bits of any numerator or denominator (2^1024 is about 1.8·10^308).
 constexpr unsigned kMaxCoefficientBits = 1024;
 /// Terms of any result, after expansion.
-constexpr size_t kMaxTerms = 10000;
+constexpr size_t kMaxTerms = 1000;
 } // namespace limits
 
 /// An error if `expr` exceeds the limits above: how, and by how much.

@@ -314,6 +314,9 @@ ParseResult ModelOp::parse(OpAsmParser &parser, OperationState &result) {
         llvm::APInt value;
         if (parser.parseInteger(value))
           return failure();
+        if (succeeded(parser.parseOptionalSlash()))
+          return parser.emitError(valueLoc, "default value of '")
+                 << symbol << "' must be an integer (sizes are whole numbers)";
         // Every value of int64_t (up to 2^63 - 1) fits.
         if (value.getSignificantBits() > 64)
           return parser.emitError(valueLoc, "default value of '")

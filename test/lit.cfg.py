@@ -15,6 +15,10 @@ config.test_exec_root = os.path.join(config.costopt_obj_root, "test")
 config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# The hostile corpus requires an answer within 2 seconds; a sanitizer build
+# runs several times slower, so its CI run raises the limit.
+config.substitutions.append(
+    ("%timeout", "timeout " + os.environ.get("COSTOPT_TEST_TIMEOUT", "2")))
 config.substitutions.append(("%costopt_src", config.costopt_src_root))
 config.substitutions.append(("%examples", os.path.join(config.costopt_src_root, "examples")))
 config.substitutions.append(("%costopt_obj", config.costopt_obj_root))

@@ -51,7 +51,7 @@ std::string costopt::renderLogLogSvg(const std::string &title, const std::string
   double yMin = std::numeric_limits<double>::max(), yMax = 0;
   for (const ChartSeries &s : series)
     for (auto [x, y] : s.points) {
-      if (x <= 0 || y <= 0)
+      if (x <= 0 || y <= 0 || !std::isfinite(x) || !std::isfinite(y))
         continue;
       xMin = std::min(xMin, x);
       xMax = std::max(xMax, x);
@@ -104,7 +104,7 @@ std::string costopt::renderLogLogSvg(const std::string &title, const std::string
     const char *colour = colours[i % 8];
     std::string path;
     for (auto [x, y] : series[i].points) {
-      if (x <= 0 || y <= 0)
+      if (x <= 0 || y <= 0 || !std::isfinite(x) || !std::isfinite(y))
         continue;
       path += (path.empty() ? "M" : " L") + number(px(x)) + " " + number(py(y));
     }

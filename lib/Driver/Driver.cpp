@@ -290,6 +290,7 @@ private:
       return;
     }
     Expr bytes(bytesPerElement);
+    bool beyondRange = false;
     for (const LayerCost &layer : cost.layers) {
       Expr flops = layer.multiplicity * layer.cost.totalWork(cost.options);
       Expr traffic = layer.multiplicity * trafficElementsOf(layer.cost, cost.options) * bytes;
@@ -309,6 +310,12 @@ private:
       row.op = layer.opName;
       row.flops = toDouble(*f);
       row.bytes = toDouble(*b);
+      if (!std::isfinite(row.flops) || !std::isfinite(row.bytes)) {
+        report.roofline.clear();
+        report.rooflineSeconds = 0;
+        beyondRange = true;
+        break;
+      }
       row.computeSeconds = row.flops / peak->second;
       row.memorySeconds = row.bytes / hardware->memoryBandwidth;
       report.rooflineSeconds += std::max(row.computeSeconds, row.memorySeconds);
@@ -321,12 +328,20 @@ private:
       return;
     }
     double need = toDouble(*value);
+    std::string range = beyondRange ? "no time estimate: values beyond floating-point range "
+                                      "(1.8e308); "
+                                    : "";
+    if (!std::isfinite(need)) {
+      report.rooflineNote = range + "does NOT fit: the memory needed is beyond floating-point "
+                                    "range";
+      return;
+    }
     char buffer[160];
     std::snprintf(buffer, sizeof(buffer), "%s %.2f GB (weights + peak activations + KV cache) %s %.2f GB of %s",
                   need <= hardware->memoryBytes ? "fits:" : "does NOT fit:", need / 1e9,
                   need <= hardware->memoryBytes ? "within" : "exceeds", hardware->memoryBytes / 1e9,
                   hardware->name.c_str());
-    report.rooflineNote = buffer;
+    report.rooflineNote = range + buffer;
   }
 
   mlir::LogicalResult addSweep(ModelReport &report, const ModelCost &cost,

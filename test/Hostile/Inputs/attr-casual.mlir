@@ -1,0 +1,5 @@
+// 'casual' for 'causal': the mask would silently be dropped.
+nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) {
+  %y = nn.attention %x {heads = 1, casual} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

@@ -1,0 +1,5 @@
+// 'strides' for 'stride'.
+nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) {
+  %y = nn.conv %x {kernel = 3, strides = 2} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

@@ -1,0 +1,5 @@
+// Divisibility by zero.
+nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) where (d mod 0 == 0) {
+  %y = nn.layer_norm %x : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

@@ -1,0 +1,5 @@
+// A fractional default.
+nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 7/2) {
+  %y = nn.layer_norm %x : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

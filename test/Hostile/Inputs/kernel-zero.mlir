@@ -1,0 +1,5 @@
+// A kernel of 0 taps.
+nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) {
+  %y = nn.conv %x {kernel = 0} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

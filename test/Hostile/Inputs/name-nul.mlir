@@ -1,0 +1,5 @@
+// A model name with a NUL character.
+nn.model @"a\00b"(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) {
+  %y = nn.layer_norm %x : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

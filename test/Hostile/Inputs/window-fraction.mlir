@@ -1,0 +1,5 @@
+// A window of 3/2 keys.
+nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) {
+  %y = nn.attention %x {heads = 1, window = 3/2, causal} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

@@ -200,8 +200,21 @@ public:
     if (!cost.largestWorkspaceElements.isZero())
       report.totals.push_back(figure(report, "Largest attention-score matrix",
                                      cost.largestWorkspaceElements * bytes, Unit::Byte));
-    report.totals.push_back(figure(report, "KV cache / decoding state",
-                                   cost.kvCacheElements * bytes, Unit::Byte));
+    if (training) {
+      // Training holds no KV cache; it holds gradients and optimizer state.
+      TrainingState state = trainingState();
+      report.totals.push_back(figure(report, "Gradient memory",
+                                     cost.params * Expr(state.gradientBytes), Unit::Byte));
+      report.totals.push_back(figure(report, "Optimizer state (" + state.description + ")",
+                                     cost.params * Expr(state.optimizerBytes), Unit::Byte));
+      report.totals.push_back(
+          figure(report,
+                 "Training memory (weights + gradients + optimizer state + stored activations)",
+                 memoryNeeded(cost), Unit::Byte));
+    } else {
+      report.totals.push_back(figure(report, "KV cache / decoding state",
+                                     cost.kvCacheElements * bytes, Unit::Byte));
+    }
     report.totals.push_back(figure(report, "Bytes moved", cost.trafficElements * bytes,
                                    Unit::Byte));
     report.totals.push_back(figure(report,
@@ -260,6 +273,48 @@ public:
   const HardwareProfile *hardware = nullptr;
   std::optional<SweepSpec> sweepSpec;
 
+  /// Bytes per parameter that training keeps besides the weights.
+  struct TrainingState {
+    int64_t gradientBytes, optimizerBytes;
+    std::string description;
+  };
+
+  /// Gradients in the weights' type; optimizer moments in fp32; with 16- or
+  /// 8-bit weights (mixed precision) also an fp32 master copy. Adam in mixed
+  /// precision is the 2 + 2 + 12 = 16 bytes per parameter of Rajbhandari et
+  /// al. 2020 (ZeRO), section 3.1.
+  TrainingState trainingState() const {
+    bool mixed = bytesPerElement < 4;
+    int64_t moments = options.optimizer == "adam" ? 8 : options.optimizer == "momentum" ? 4 : 0;
+    std::string what = options.optimizer == "adam"       ? "Adam: fp32 m and v"
+                       : options.optimizer == "momentum" ? "SGD: fp32 momentum"
+                                                         : "SGD: none";
+    if (mixed)
+      what += options.optimizer == "sgd" ? ", fp32 master weights" : " and fp32 master weights";
+    return {bytesPerElement, moments + (mixed ? 4 : 0), what};
+  }
+
+  /// The memory a run needs, in bytes: training holds weights, gradients,
+  /// optimizer state and the activations stored for backward; inference the
+  /// weights, the peak activations and the KV cache. --hw fit lines and
+  /// 'memory' budgets use exactly this total.
+  Expr memoryNeeded(const ModelCost &cost) const {
+    Expr bytes(bytesPerElement);
+    if (cost.options.mode == CostMode::Train || cost.options.mode == CostMode::Backward) {
+      TrainingState state = trainingState();
+      return cost.params * Expr(bytesPerElement + state.gradientBytes + state.optimizerBytes) +
+             cost.peakActivationElements * bytes;
+    }
+    return (cost.params + cost.peakActivationElements + cost.kvCacheElements) * bytes;
+  }
+
+  /// What memoryNeeded counts, for the --hw fit line.
+  static const char *memoryNeededText(CostMode mode) {
+    return mode == CostMode::Train || mode == CostMode::Backward
+               ? "weights + gradients + optimizer state + stored activations"
+               : "weights + peak activations + KV cache";
+  }
+
   /// The expression of a budget quantity, in its unit (bytes for memory).
   Expr budgetQuantity(const ModelCost &cost, llvm::StringRef quantity) const {
     Expr bytes(bytesPerElement);
@@ -268,7 +323,7 @@ public:
     if (quantity == "params")
       return cost.params;
     if (quantity == "memory")
-      return (cost.params + cost.peakActivationElements + cost.kvCacheElements) * bytes;
+      return memoryNeeded(cost);
     if (quantity == "activations")
       return cost.peakActivationElements * bytes;
     if (quantity == "kv_cache")
@@ -321,7 +376,7 @@ private:
       report.rooflineSeconds += std::max(row.computeSeconds, row.memorySeconds);
       report.roofline.push_back(row);
     }
-    Expr needed = budgetQuantity(cost, "memory");
+    Expr needed = memoryNeeded(cost);
     auto value = sym::evaluate(sym::simplify(needed, report.assumptions), report.bindings);
     if (!value) {
       llvm::consumeError(value.takeError());
@@ -336,9 +391,10 @@ private:
                                     "range";
       return;
     }
-    char buffer[160];
-    std::snprintf(buffer, sizeof(buffer), "%s %.2f GB (weights + peak activations + KV cache) %s %.2f GB of %s",
+    char buffer[400];
+    std::snprintf(buffer, sizeof(buffer), "%s %.2f GB (%s) %s %.2f GB of %s",
                   need <= hardware->memoryBytes ? "fits:" : "does NOT fit:", need / 1e9,
+                  memoryNeededText(cost.options.mode),
                   need <= hardware->memoryBytes ? "within" : "exceeds", hardware->memoryBytes / 1e9,
                   hardware->name.c_str());
     report.rooflineNote = range + buffer;
@@ -627,6 +683,11 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   if (!bytes) {
     errs << "costopt: error: unknown --dtype '" << options.dtype
          << "'; expected f32, bf16, f16 or fp8\n";
+    return ExitUsageError;
+  }
+  if (!llvm::is_contained({"adam", "momentum", "sgd"}, llvm::StringRef(options.optimizer))) {
+    errs << "costopt: error: unknown --optimizer '" << options.optimizer
+         << "'; expected adam, momentum or sgd\n";
     return ExitUsageError;
   }
   if (!llvm::is_contained({"auto", "KiB", "MiB", "GiB", "TiB"},

@@ -63,6 +63,9 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--dtype", options.dtype, "Element type for bytes: f32, bf16, f16, fp8")
       ->capture_default_str();
+  app.add_option("--optimizer", options.optimizer,
+                 "Training memory's optimizer state: adam, momentum or sgd")
+      ->capture_default_str();
   app.add_option("--format", options.format, "text, json, md, csv or html")->capture_default_str();
   app.add_option("-o,--output", options.outputFile, "Output file ('-' = stdout)")
       ->capture_default_str();

@@ -40,6 +40,9 @@ struct DriverOptions {
   /// "flops" (1 multiply-add = 2 FLOPs) or "macs".
   std::string count = "flops";
   std::string dtype = "f32";
+  /// The optimizer whose state training memory holds: "adam", "momentum"
+  /// (SGD with momentum) or "sgd" (docs/CountingConventions.md).
+  std::string optimizer = "adam";
   std::string format = "text";
   /// Only this model of the file ("" = all).
   std::string modelName;

@@ -134,12 +134,12 @@ public:
     mlir::Block &body = model.getBodyBlock();
     if (options().mode == CostMode::Decode && failed(findDecodeStep(body)))
       return mlir::failure();
-    collectLayers(body, Expr(1));
+    collectLayers(body, Expr(1), Expr(1));
     std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
       result.flops += layer.multiplicity * layer.cost.totalWork(result.options);
       result.coreFlops += layer.multiplicity * layer.cost.core;
-      result.params += layer.multiplicity * layer.cost.params;
+      result.params += layer.weightCopies * layer.cost.params;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
       result.trafficElements += layer.multiplicity * trafficElementsOf(layer.cost, options());
       workspaces.push_back(layer.cost.workspaceElements);
@@ -231,10 +231,12 @@ private:
     }
   }
 
-  void collectLayers(mlir::Block &block, const Expr &multiplicity) {
+  void collectLayers(mlir::Block &block, const Expr &multiplicity, const Expr &weightCopies) {
     for (Operation &op : block) {
       if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
-        collectLayers(repeat.getBodyBlock(), multiplicity * repeat.getCount().getExpr());
+        Expr count = repeat.getCount().getExpr();
+        collectLayers(repeat.getBodyBlock(), multiplicity * count,
+                      repeat.getSharedWeights() ? weightCopies : weightCopies * count);
         continue;
       }
       if (llvm::isa<OutputOp, YieldOp>(op))
@@ -244,6 +246,7 @@ private:
       layer.opName = op.getName().getStringRef().str();
       layer.location = formatLocation(op.getLoc());
       layer.multiplicity = multiplicity;
+      layer.weightCopies = weightCopies;
       if (auto priced = llvm::dyn_cast<CostModelOpInterface>(op)) {
         layer.cost = priced.getCost(options());
       } else {

@@ -32,6 +32,9 @@ struct LayerCost {
   std::string location; ///< file:line:col
   /// How many times it runs: the product of enclosing nn.repeat counts.
   sym::Expr multiplicity{1};
+  /// How many distinct copies of its weights exist: the multiplicity less
+  /// the counts of enclosing repeats that share weights.
+  sym::Expr weightCopies{1};
   OpCost cost; ///< one application
   /// False for ops without cost rules; their FLOPs are unknown(op).
   bool priced = true;

@@ -129,8 +129,13 @@ def NN_RepeatOp : Op<NN_Dialect, "repeat", [
 
     The body may use values defined outside it (an encoder's output inside a
     decoder stack, for example); those are the same on every iteration.
+
+    `attributes {shared_weights}` says every iteration uses the same weights
+    (ALBERT, the Universal Transformer): parameters count once, FLOPs and
+    bytes moved every iteration.
   }];
-  let arguments = (ins NN_DimAttr:$count, Variadic<NN_AnyShaped>:$inits);
+  let arguments = (ins NN_DimAttr:$count, Variadic<NN_AnyShaped>:$inits,
+                   UnitAttr:$shared_weights);
   let results = (outs Variadic<NN_AnyShaped>:$results);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;

@@ -77,13 +77,23 @@ public:
         os << "\n" << h2 << "Where every FLOP comes from"
            << (file.empty() ? "" : " (line:col in " + file + ")") << "\n\n";
         rows = {{"location", "op", "rule", "× count", "FLOPs per application"}};
-        for (const LayerCost &layer : report.cost.layers)
-          for (const FlopTerm &term : layer.cost.terms)
+        // Backward-only work (recomputation, scatter-adds) where the mode
+        // counts the backward pass.
+        CostMode mode = report.cost.options.mode;
+        bool backward = mode == CostMode::Backward || mode == CostMode::Train;
+        for (const LayerCost &layer : report.cost.layers) {
+          auto addRow = [&](const FlopTerm &term) {
             rows.push_back({file.empty() ? layer.location : shortLocation(layer.location),
-                            layer.opName,
-                            term.rule + (term.matmul ? " [matmul]" : ""),
+                            layer.opName, term.rule + (term.matmul ? " [matmul]" : ""),
                             formulaText(report, layer.multiplicity),
                             formulaText(report, term.flops)});
+          };
+          for (const FlopTerm &term : layer.cost.terms)
+            addRow(term);
+          if (backward)
+            for (const FlopTerm &term : layer.cost.backwardTerms)
+              addRow(term);
+        }
         printTable(os, rows, markdown, fit);
       }
 
@@ -326,6 +336,13 @@ public:
           terms.push_back(llvm::json::Object{{"rule", t.rule},
                                              {"flops", formulaText(report, t.flops)},
                                              {"matmul", t.matmul}});
+        CostMode mode = report.cost.options.mode;
+        if (mode == CostMode::Backward || mode == CostMode::Train)
+          for (const FlopTerm &t : layer.cost.backwardTerms)
+            terms.push_back(llvm::json::Object{{"rule", t.rule},
+                                               {"flops", formulaText(report, t.flops)},
+                                               {"matmul", t.matmul},
+                                               {"backward_only", true}});
         layers.push_back(llvm::json::Object{
             {"op", layer.opName},
             {"location", layer.location},

@@ -59,11 +59,13 @@ llvm::StringRef costopt::stringifyMixing(Mixing mixing) {
 }
 
 Expr OpCost::totalFlops(CostMode mode) const {
-  Expr forward, backward = backwardExtra;
+  Expr forward, backward;
   for (const FlopTerm &t : terms) {
     forward += t.flops;
     backward += t.matmul ? Expr(2) * t.flops : t.flops;
   }
+  for (const FlopTerm &t : backwardTerms)
+    backward += t.flops;
   return combineForMode(mode, forward, backward);
 }
 
@@ -71,11 +73,14 @@ Expr OpCost::totalWork(const CostOptions &options) const {
   if (!options.countMACs)
     return totalFlops(options.mode);
   // One multiply-accumulate is two FLOPs of a matmul term.
-  Expr forward;
+  Expr forward, backwardOnly;
   for (const FlopTerm &t : terms)
     if (t.matmul)
       forward += cantFail(t.flops.divide(Expr(2)));
-  return combineForMode(options.mode, forward, Expr(2) * forward);
+  for (const FlopTerm &t : backwardTerms)
+    if (t.matmul)
+      backwardOnly += cantFail(t.flops.divide(Expr(2)));
+  return combineForMode(options.mode, forward, Expr(2) * forward + backwardOnly);
 }
 
 Expr costopt::combineForMode(CostMode mode, const Expr &forward, const Expr &backward) {
@@ -180,7 +185,9 @@ struct EmbeddingCost : CostModel<EmbeddingCost, EmbeddingOp> {
     // A lookup moves rows; it computes nothing. Its gradient is a
     // scatter-add of the output gradient into the table.
     cost.terms.push_back({"table lookup (no arithmetic)", Expr(), false});
-    cost.backwardExtra = elementsOf(result, options);
+    cost.backwardTerms.push_back(
+        {"gradient scatter-add into the table (backward only)", elementsOf(result, options),
+         false});
     cost.params = op.getTied() ? Expr() : op.getVocab().getExpr() * d;
     cost.outputElements = elementsOf(result, options);
     cost.readElements = positionsOf(result, options);
@@ -394,13 +401,23 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
     } else {
       Expr pairs = scorePairs(op, options);
       Expr scores = product({Expr(2), batch, heads, pairs, dk});
+      Expr softmax = product({Expr(4), batch, heads, pairs});
       cost.terms.push_back({"scores QKᵀ", scores, true});
-      cost.terms.push_back({"scale and softmax (4 per score)",
-                            product({Expr(4), batch, heads, pairs}), false});
+      cost.terms.push_back({"scale and softmax (4 per score)", softmax, false});
       cost.terms.push_back({"weighted values AV", scores, true});
       cost.core = Expr(2) * scores;
       Expr matrix = batch * heads * materialisedScores(op, options);
-      if (!op.getFlash()) {
+      if (op.getFlash()) {
+        // FlashAttention keeps no score matrix for the backward pass: it
+        // recomputes QKᵀ and the softmax tile by tile from Q, K and the
+        // saved row statistics, so its matmuls there are QKᵀ again, dV,
+        // dP, dQ and dK: 2.5 × the forward's two (PyTorch's FlopCounterMode
+        // counts the same for the SDPA kernels' backward).
+        cost.backwardTerms.push_back(
+            {"flash: recompute scores QKᵀ (backward only)", scores, true});
+        cost.backwardTerms.push_back(
+            {"flash: recompute scale and softmax (backward only)", softmax, false});
+      } else {
         cost.workspaceElements = matrix;
         cost.savedElements = matrix;
       }

@@ -72,8 +72,11 @@ llvm::StringRef stringifyMixing(Mixing mixing);
 struct OpCost {
   /// Forward FLOPs in the mode's shape (decode: one position), by rule.
   llvm::SmallVector<FlopTerm, 4> terms;
-  /// Backward FLOPs beyond the rule for `terms` (an embedding's scatter-add).
-  sym::Expr backwardExtra;
+  /// Work only the backward pass does, by rule, beyond the rule for
+  /// `terms`: an embedding's scatter-add, or what FlashAttention recomputes
+  /// (QKᵀ and the softmax) because it kept no score matrix. Each counts
+  /// once; `matmul` ones also count as multiply-accumulates.
+  llvm::SmallVector<FlopTerm, 2> backwardTerms;
   /// The term "Attention Is All You Need" Table 1 counts, forward.
   sym::Expr core;
   /// The row of Table 1 this op belongs to ("" for non-mixing layers).

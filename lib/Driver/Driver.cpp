@@ -181,6 +181,14 @@ public:
     Expr bytes(bytesPerElement);
     report.totals.push_back(figure(report, cost.options.countMACs ? "MACs" : "FLOPs",
                                    cost.flops, cost.options.countMACs ? Unit::Count : Unit::Flop));
+    // What FLOP counters (PyTorch's FlopCounterMode, DeepSpeed's profiler,
+    // MFU code) report: they see kernel shapes, not masks.
+    std::string work = cost.options.countMACs ? "MACs" : "FLOPs";
+    report.denseFlops = figure(report, work + ", dense masks (as FLOP counters report)",
+                               cost.denseFlops,
+                               cost.options.countMACs ? Unit::Count : Unit::Flop);
+    if (!(report.denseFlops->formula == report.totals.front().formula))
+      report.totals.push_back(*report.denseFlops);
     if (conventionFlops)
       report.totals.push_back(figure(report, "FLOPs, " + options.convention + " convention",
                                      *conventionFlops, Unit::Flop));

@@ -369,6 +369,8 @@ public:
                                {"depth_exact", report.cost.depthExact}};
       if (report.receptiveField)
         model["receptive_field"] = figureJSON(*report.receptiveField);
+      if (report.denseFlops)
+        model["dense_flops"] = figureJSON(*report.denseFlops);
       model["crossovers"] = llvm::json::Array(report.crossovers);
       if (!report.disconnected.empty())
         model["disconnected"] = report.disconnected;

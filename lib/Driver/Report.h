@@ -71,6 +71,9 @@ struct ModelReport {
   };
   std::vector<LayerValues> layerValues;
   std::vector<Figure> totals;
+  /// The FLOPs with masked score matrices counted whole (also among the
+  /// totals when it differs from the exact count).
+  std::optional<Figure> denseFlops;
   std::vector<TableRow> table;
   /// "self-attention is cheaper than recurrent iff n < d".
   std::vector<std::string> crossovers;

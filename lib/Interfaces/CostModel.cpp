@@ -83,6 +83,17 @@ Expr OpCost::totalWork(const CostOptions &options) const {
   return combineForMode(options.mode, forward, Expr(2) * forward + backwardOnly);
 }
 
+OpCost OpCost::withDenseMasks() const {
+  OpCost dense = *this;
+  for (llvm::MutableArrayRef<FlopTerm> list :
+       {llvm::MutableArrayRef<FlopTerm>(dense.terms),
+        llvm::MutableArrayRef<FlopTerm>(dense.backwardTerms)})
+    for (FlopTerm &t : list)
+      if (t.dense)
+        t.flops = *t.dense;
+  return dense;
+}
+
 Expr costopt::combineForMode(CostMode mode, const Expr &forward, const Expr &backward) {
   switch (mode) {
   case CostMode::Forward:
@@ -333,6 +344,17 @@ Expr scorePairs(AttentionOp op, const CostOptions &options) {
   return n * n;
 }
 
+/// Pairs per head and sequence when the mask is ignored: every query
+/// against every key the kernel is given (n × m; one query against the
+/// cache when decoding).
+Expr denseScorePairs(AttentionOp op, const CostOptions &options) {
+  Expr n = sequenceLengthOf(op.getInput().getType());
+  Expr keys = op.getMemory() ? sequenceLengthOf(op.getMemory().getType()) : n;
+  if (!isDecode(options))
+    return n * keys;
+  return scorePairs(op, options); // the cache holds exactly the keys scored
+}
+
 /// Score entries an implementation materialises per head and sequence:
 /// masked entries of a causal matrix are stored too; a window stores a band.
 Expr materialisedScores(AttentionOp op, const CostOptions &options) {
@@ -402,9 +424,17 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
       Expr pairs = scorePairs(op, options);
       Expr scores = product({Expr(2), batch, heads, pairs, dk});
       Expr softmax = product({Expr(4), batch, heads, pairs});
-      cost.terms.push_back({"scores QKᵀ", scores, true});
-      cost.terms.push_back({"scale and softmax (4 per score)", softmax, false});
-      cost.terms.push_back({"weighted values AV", scores, true});
+      // A masked (causal or windowed) matrix scored whole, as FLOP counters
+      // that see only the kernels' shapes report it.
+      std::optional<Expr> denseScores, denseSoftmax;
+      if (op.getCausal() || op.getWindowAttr()) {
+        Expr dense = denseScorePairs(op, options);
+        denseScores = product({Expr(2), batch, heads, dense, dk});
+        denseSoftmax = product({Expr(4), batch, heads, dense});
+      }
+      cost.terms.push_back({"scores QKᵀ", scores, true, denseScores});
+      cost.terms.push_back({"scale and softmax (4 per score)", softmax, false, denseSoftmax});
+      cost.terms.push_back({"weighted values AV", scores, true, denseScores});
       cost.core = Expr(2) * scores;
       Expr matrix = batch * heads * materialisedScores(op, options);
       if (op.getFlash()) {
@@ -414,9 +444,9 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
         // dP, dQ and dK: 2.5 × the forward's two (PyTorch's FlopCounterMode
         // counts the same for the SDPA kernels' backward).
         cost.backwardTerms.push_back(
-            {"flash: recompute scores QKᵀ (backward only)", scores, true});
-        cost.backwardTerms.push_back(
-            {"flash: recompute scale and softmax (backward only)", softmax, false});
+            {"flash: recompute scores QKᵀ (backward only)", scores, true, denseScores});
+        cost.backwardTerms.push_back({"flash: recompute scale and softmax (backward only)",
+                                      softmax, false, denseSoftmax});
       } else {
         cost.workspaceElements = matrix;
         cost.savedElements = matrix;

@@ -55,6 +55,10 @@ struct FlopTerm {
   std::string rule;
   sym::Expr flops;
   bool matmul = false;
+  /// The FLOPs when masks are ignored and the whole score matrix is
+  /// computed (a causal n(n+1)/2 scored as n²), as FLOP counters that see
+  /// only the kernels' shapes count; unset where that is `flops`.
+  std::optional<sym::Expr> dense;
 };
 
 /// How an op connects positions, for sequential depth and path length.
@@ -108,6 +112,9 @@ struct OpCost {
   sym::Expr totalFlops(CostMode mode) const;
   /// Total work under the options: FLOPs, or MACs with countMACs.
   sym::Expr totalWork(const CostOptions &options) const;
+  /// This cost with every term's dense count (FlopTerm::dense) in place of
+  /// its exact one.
+  OpCost withDenseMasks() const;
 };
 
 /// The batch of an activation type: the product of the dimensions before

@@ -138,6 +138,8 @@ public:
     std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
       result.flops += layer.multiplicity * layer.cost.totalWork(result.options);
+      result.denseFlops +=
+          layer.multiplicity * layer.cost.withDenseMasks().totalWork(result.options);
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.weightCopies * layer.cost.params;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;

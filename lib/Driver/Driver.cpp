@@ -181,6 +181,14 @@ public:
     Expr bytes(bytesPerElement);
     report.totals.push_back(figure(report, cost.options.countMACs ? "MACs" : "FLOPs",
                                    cost.flops, cost.options.countMACs ? Unit::Count : Unit::Flop));
+    // What FLOP counters (PyTorch's FlopCounterMode, DeepSpeed's profiler,
+    // MFU code) report: they see kernel shapes, not masks.
+    std::string work = cost.options.countMACs ? "MACs" : "FLOPs";
+    report.denseFlops = figure(report, work + ", dense masks (as FLOP counters report)",
+                               cost.denseFlops,
+                               cost.options.countMACs ? Unit::Count : Unit::Flop);
+    if (!(report.denseFlops->formula == report.totals.front().formula))
+      report.totals.push_back(*report.denseFlops);
     if (conventionFlops)
       report.totals.push_back(figure(report, "FLOPs, " + options.convention + " convention",
                                      *conventionFlops, Unit::Flop));
@@ -261,6 +269,7 @@ public:
         report.table.push_back(row);
       }
     }
+    addLayerValues(report, cost);
     report.crossovers = crossovers(report);
     if (hardware)
       addRoofline(report, cost);
@@ -338,6 +347,22 @@ public:
   }
 
 private:
+  /// Each op's FLOPs, parameters and activations at the bindings, and its
+  /// share (all its repeats) of the model's FLOPs.
+  void addLayerValues(ModelReport &report, const ModelCost &cost) {
+    std::optional<sym::Rational> total = report.totals.front().value;
+    for (const LayerCost &layer : cost.layers) {
+      ModelReport::LayerValues values;
+      values.flops = figure(report, "", layer.cost.totalWork(cost.options), Unit::Flop).value;
+      values.params = figure(report, "", layer.cost.params, Unit::Count).value;
+      values.activations = figure(report, "", layer.cost.outputElements, Unit::Count).value;
+      auto count = figure(report, "", layer.multiplicity, Unit::Count).value;
+      if (values.flops && count && total && total->num != 0)
+        values.share = *count * *values.flops / *total;
+      report.layerValues.push_back(values);
+    }
+  }
+
   void addRoofline(ModelReport &report, const ModelCost &cost) {
     auto peak = hardware->peakFlops.find(options.dtype);
     if (peak == hardware->peakFlops.end()) {
@@ -405,22 +430,24 @@ private:
     ModelReport::Sweep sweep;
     sweep.symbol = sweepSpec->symbol;
     Expr bytes(bytesPerElement);
-    auto column = [&](std::string name, Expr formula) {
+    auto column = [&](std::string name, Expr formula, Unit unit) {
       sweep.columns.push_back(std::move(name));
+      sweep.units.push_back(unit);
       sweep.formulas.push_back(sym::simplify(formula, report.assumptions));
     };
-    column(cost.options.countMACs ? "MACs" : "FLOPs", cost.flops);
+    column(cost.options.countMACs ? "MACs" : "FLOPs", cost.flops,
+           cost.options.countMACs ? Unit::Count : Unit::Flop);
     // One line per layer kind: the seed's comparison chart.
     std::map<std::string, Expr> cores;
     for (const LayerCost &layer : cost.layers)
       if (!layer.cost.tableRow.empty())
         cores[layer.cost.tableRow] += layer.multiplicity * layer.cost.core;
     for (auto &[row, core] : cores)
-      column("core FLOPs: " + row, core);
-    column("parameters", cost.params);
-    column("peak activation bytes", cost.peakActivationElements * bytes);
+      column("core FLOPs: " + row, core, Unit::Flop);
+    column("parameters", cost.params, Unit::Count);
+    column("peak activation bytes", cost.peakActivationElements * bytes, Unit::Byte);
     if (!cost.kvCacheElements.isZero())
-      column("KV cache bytes", cost.kvCacheElements * bytes);
+      column("KV cache bytes", cost.kvCacheElements * bytes, Unit::Byte);
     sweep.xs = sweepPoints(*sweepSpec);
     // Progress on a terminal only: pipes and CI logs stay clean.
     bool progress = llvm::sys::Process::StandardErrIsDisplayed() && sweep.xs.size() > 64;
@@ -694,6 +721,11 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
                           llvm::StringRef(options.memoryUnit))) {
     errs << "costopt: error: unknown --memory-unit '" << options.memoryUnit
          << "'; expected auto, KiB, MiB, GiB or TiB\n";
+    return ExitUsageError;
+  }
+  if (!llvm::is_contained({"wrap", "full"}, llvm::StringRef(options.formulas))) {
+    errs << "costopt: error: unknown --formulas '" << options.formulas
+         << "'; expected wrap or full\n";
     return ExitUsageError;
   }
   if (!llvm::is_contained({"text", "json", "md", "csv", "html"},

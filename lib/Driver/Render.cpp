@@ -13,6 +13,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
+#include <limits>
 #include <map>
 
 using namespace costopt;
@@ -27,12 +28,24 @@ public:
   void renderText(const std::vector<ModelReport> &reports, bool markdown) {
     const char *h1 = markdown ? "## " : "";
     const char *h2 = markdown ? "### " : "";
+    // Plain text fits in kTextWidth columns unless --formulas full asks for
+    // whole formulas; Markdown leaves the layout to its renderer.
+    size_t fit = markdown || options.formulas == "full" ? 0 : kTextWidth;
+    size_t lineWidth = markdown ? std::numeric_limits<size_t>::max() : kTextWidth;
     for (const ModelReport &report : reports) {
       os << h1 << "Model @" << report.name << "\n\n";
-      os << "Symbols:      " << report.symbolsText << "\n";
+      llvm::SmallVector<llvm::StringRef> symbols;
+      llvm::StringRef(report.symbolsText).split(symbols, ", ");
+      printWrappedLine(os, "Symbols:      ",
+                       std::vector<std::string>(symbols.begin(), symbols.end()), ", ",
+                       lineWidth);
       if (!report.constraintsText.empty())
         os << "Assumptions:  " << report.constraintsText << "; all symbols >= 1\n";
-      os << "Conventions:  " << conventions() << "\n";
+      llvm::SmallVector<llvm::StringRef> parts;
+      std::string conventionsText = conventions();
+      llvm::StringRef(conventionsText).split(parts, "; ");
+      printWrappedLine(os, "Conventions:  ", std::vector<std::string>(parts.begin(), parts.end()),
+                       "; ", lineWidth);
       if (!report.unbound.empty()) {
         os << "Unbound:      ";
         llvm::interleaveComma(report.unbound, os);
@@ -53,45 +66,92 @@ public:
           os << (markdown ? "- " : "  ") << line << "\n";
       }
 
-      os << "\n" << h2 << "Per-layer costs (one application; count = repeats)\n\n";
-      rows = {{"location", "op", "count", report.cost.options.countMACs ? "MACs" : "FLOPs",
-               "params", "activations"}};
-      for (const LayerCost &layer : report.cost.layers)
-        rows.push_back({shortLocation(layer.location), layer.opName,
-                        formulaText(report, layer.multiplicity),
-                        formulaText(report, layer.cost.totalWork(report.cost.options)),
-                        formulaText(report, layer.cost.params),
-                        formulaText(report, layer.cost.outputElements)});
-      printTable(os, rows, markdown);
+      renderLayers(report, markdown, fit);
 
       if (options.explain) {
-        os << "\n" << h2 << "Where every FLOP comes from\n\n";
-        rows = {{"location", "op", "rule", "FLOPs per application", "× count"}};
-        for (const LayerCost &layer : report.cost.layers)
+        // To fit the width, locations are line:col in the file named once.
+        std::string file;
+        if (fit && !report.cost.layers.empty())
+          file = llvm::StringRef(report.cost.layers.front().location).rsplit(':').first.rsplit(':')
+                     .first.str();
+        os << "\n" << h2 << "Where every FLOP comes from"
+           << (file.empty() ? "" : " (line:col in " + file + ")") << "\n\n";
+        rows = {{"location", "op", "rule", "× count", "FLOPs per application"}};
+        // Backward-only work (recomputation, scatter-adds) where the mode
+        // counts the backward pass.
+        CostMode mode = report.cost.options.mode;
+        bool backward = mode == CostMode::Backward || mode == CostMode::Train;
+        for (const LayerCost &layer : report.cost.layers) {
+          auto addRow = [&](const FlopTerm &term) {
+            rows.push_back({file.empty() ? layer.location : shortLocation(layer.location),
+                            layer.opName, term.rule + (term.matmul ? " [matmul]" : ""),
+                            formulaText(report, layer.multiplicity),
+                            formulaText(report, term.flops)});
+          };
           for (const FlopTerm &term : layer.cost.terms)
-            rows.push_back({layer.location, layer.opName,
-                            term.rule + (term.matmul ? " [matmul]" : ""),
-                            formulaText(report, term.flops),
-                            formulaText(report, layer.multiplicity)});
-        printTable(os, rows, markdown);
+            addRow(term);
+          if (backward)
+            for (const FlopTerm &term : layer.cost.backwardTerms)
+              addRow(term);
+        }
+        printTable(os, rows, markdown, fit);
       }
 
       os << "\n" << h2 << "Totals\n\n";
-      rows = {{"quantity", "formula", "value"}};
+      rows = {{"quantity", "value", "formula"}};
       for (const Figure &f : report.totals)
-        rows.push_back({f.name, formulaText(report, f.formula),
-                        valueText(f, options.memoryUnit)});
+        rows.push_back({f.name, valueText(f, options.memoryUnit), formulaText(report, f.formula)});
       if (report.receptiveField)
         rows.push_back({report.receptiveField->name,
-                        formulaText(report, report.receptiveField->formula),
-                        valueText(*report.receptiveField, options.memoryUnit)});
-      printTable(os, rows, markdown);
+                        valueText(*report.receptiveField, options.memoryUnit),
+                        formulaText(report, report.receptiveField->formula)});
+      printTable(os, rows, markdown, fit);
       if (!report.disconnected.empty())
         os << "\nNote: " << report.disconnected << ".\n";
       renderRoofline(report, markdown);
       renderSweep(report, markdown);
       os << "\n";
     }
+  }
+
+  /// Per op: its values at the bindings and its share of the model's
+  /// FLOPs, then the formula of its FLOPs (with --formulas full, of its
+  /// parameters and activations too, whole).
+  void renderLayers(const ModelReport &report, bool markdown, size_t fit) {
+    bool macs = report.cost.options.countMACs;
+    const char *work = macs ? "MACs" : "FLOPs";
+    bool full = options.formulas == "full";
+    os << "\n" << (markdown ? "### " : "") << "Per-layer costs (one application; count = repeats; "
+       << "share = count × " << work << " / total)\n\n";
+    std::vector<std::string> header{"location", "op",     "count",      work,
+                                    "share",    "params", "activations"};
+    header.push_back(std::string(work) + " formula");
+    if (full) {
+      header.push_back("params formula");
+      header.push_back("activations formula");
+    }
+    std::vector<std::vector<std::string>> rows{header};
+    auto number = [](const std::optional<sym::Rational> &v) {
+      return v ? sym::formatRational(*v) : std::string("-");
+    };
+    for (size_t i = 0; i < report.cost.layers.size(); ++i) {
+      const LayerCost &layer = report.cost.layers[i];
+      const ModelReport::LayerValues &values = report.layerValues[i];
+      std::vector<std::string> row{shortLocation(layer.location),
+                                   layer.opName,
+                                   formulaText(report, layer.multiplicity),
+                                   number(values.flops),
+                                   values.share ? percentText(*values.share) : "-",
+                                   number(values.params),
+                                   number(values.activations),
+                                   formulaText(report, layer.cost.totalWork(report.cost.options))};
+      if (full) {
+        row.push_back(formulaText(report, layer.cost.params));
+        row.push_back(formulaText(report, layer.cost.outputElements));
+      }
+      rows.push_back(std::move(row));
+    }
+    printTable(os, rows, markdown, fit);
   }
 
   void renderRoofline(const ModelReport &report, bool markdown) {
@@ -138,27 +198,33 @@ public:
     return sym::formatRational(*v);
   }
 
+  /// A sweep: each point's exact values with their units; in plain text
+  /// the columns are split into tables that fit the width.
   void renderSweep(const ModelReport &report, bool markdown) {
     if (!report.sweep)
       return;
     const auto &sweep = *report.sweep;
     os << "\n" << (markdown ? "### " : "") << "Sweep over " << sweep.symbol << "\n\n";
     std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> header{sweep.symbol};
-    header.insert(header.end(), sweep.columns.begin(), sweep.columns.end());
+    // Why a point was skipped stays beside it in every group of columns.
     bool anySkipped = llvm::any_of(sweep.notes, [](const std::string &n) { return !n.empty(); });
+    std::vector<std::string> header{sweep.symbol};
     if (anySkipped)
       header.push_back("note");
+    header.insert(header.end(), sweep.columns.begin(), sweep.columns.end());
     rows.push_back(header);
     for (size_t i = 0; i < sweep.xs.size(); ++i) {
       std::vector<std::string> row{sym::formatWithSeparators(sweep.xs[i])};
-      for (const auto &v : sweep.values[i])
-        row.push_back(v ? cell(v) : "-");
       if (anySkipped)
         row.push_back(sweep.notes[i]);
+      for (size_t c = 0; c < sweep.values[i].size(); ++c) {
+        const auto &v = sweep.values[i][c];
+        row.push_back(v ? valueText(Figure{"", Expr(), sweep.units[c], v}, options.memoryUnit)
+                        : "-");
+      }
       rows.push_back(row);
     }
-    printTable(os, rows, markdown);
+    printTableInGroups(os, rows, markdown, kTextWidth, anySkipped ? 2 : 1);
   }
 
   /// CSV: one section per model; the totals, then the sweep if any.
@@ -270,6 +336,13 @@ public:
           terms.push_back(llvm::json::Object{{"rule", t.rule},
                                              {"flops", formulaText(report, t.flops)},
                                              {"matmul", t.matmul}});
+        CostMode mode = report.cost.options.mode;
+        if (mode == CostMode::Backward || mode == CostMode::Train)
+          for (const FlopTerm &t : layer.cost.backwardTerms)
+            terms.push_back(llvm::json::Object{{"rule", t.rule},
+                                               {"flops", formulaText(report, t.flops)},
+                                               {"matmul", t.matmul},
+                                               {"backward_only", true}});
         layers.push_back(llvm::json::Object{
             {"op", layer.opName},
             {"location", layer.location},
@@ -296,6 +369,8 @@ public:
                                {"depth_exact", report.cost.depthExact}};
       if (report.receptiveField)
         model["receptive_field"] = figureJSON(*report.receptiveField);
+      if (report.denseFlops)
+        model["dense_flops"] = figureJSON(*report.denseFlops);
       model["crossovers"] = llvm::json::Array(report.crossovers);
       if (!report.disconnected.empty())
         model["disconnected"] = report.disconnected;

@@ -296,35 +296,145 @@ size_t displayWidth(llvm::StringRef s) {
   return width;
 }
 
-void printTable(llvm::raw_ostream &os, const std::vector<std::vector<std::string>> &rows,
-                bool markdown) {
-  if (rows.empty())
+/// The code points of UTF-8 text, one string each: display columns.
+static std::vector<std::string> codePoints(llvm::StringRef s) {
+  std::vector<std::string> points;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80 || points.empty())
+      points.emplace_back();
+    points.back() += static_cast<char>(c);
+  }
+  return points;
+}
+
+/// Breaks one term longer than `width` after a factor or an argument, or
+/// anywhere when it has none.
+static std::vector<std::string> breakTerm(llvm::StringRef term, size_t width) {
+  std::vector<std::string> lines;
+  std::vector<std::string> points = codePoints(term);
+  size_t start = 0;
+  while (points.size() - start > width) {
+    size_t cut = 0;
+    for (size_t i = start + 1; i < start + width; ++i)
+      if (points[i - 1] == "·" || (points[i - 1] == " " && i >= 2 && points[i - 2] == ","))
+        cut = i;
+    if (!cut)
+      cut = start + width;
+    std::string line;
+    for (size_t i = start; i < cut; ++i)
+      line += points[i];
+    lines.push_back(llvm::StringRef(line).rtrim().str());
+    start = cut;
+  }
+  std::string rest;
+  for (size_t i = start; i < points.size(); ++i)
+    rest += points[i];
+  if (!rest.empty())
+    lines.push_back(rest);
+  return lines;
+}
+
+std::vector<std::string> wrapFormula(llvm::StringRef formula, size_t width) {
+  width = std::max<size_t>(width, 8);
+  if (displayWidth(formula) <= width)
+    return {formula.str()};
+  // Terms at parenthesis depth 0: "a", "+ b", "− c".
+  static const llvm::StringRef minus = " \xE2\x88\x92 "; // " − "
+  std::vector<std::string> terms;
+  int depth = 0;
+  size_t begin = 0;
+  for (size_t i = 0; i < formula.size(); ++i) {
+    char c = formula[i];
+    if (c == '(')
+      ++depth;
+    else if (c == ')')
+      --depth;
+    bool plus = formula.substr(i).starts_with(" + ");
+    if (depth == 0 && i > begin && (plus || formula.substr(i).starts_with(minus))) {
+      terms.push_back(formula.slice(begin, i).str());
+      begin = i + 1; // the sign starts the next term
+    }
+  }
+  terms.push_back(formula.substr(begin).str());
+  std::vector<std::string> lines;
+  std::string line;
+  for (const std::string &term : terms) {
+    if (!line.empty() && displayWidth(line) + 1 + displayWidth(term) <= width) {
+      line += " " + term;
+      continue;
+    }
+    if (!line.empty())
+      lines.push_back(line);
+    line.clear();
+    if (displayWidth(term) <= width) {
+      line = term;
+      continue;
+    }
+    std::vector<std::string> pieces = breakTerm(term, width);
+    lines.insert(lines.end(), pieces.begin(), pieces.end() - 1);
+    line = pieces.back();
+  }
+  if (!line.empty())
+    lines.push_back(line);
+  return lines;
+}
+
+void printTable(llvm::raw_ostream &os, const std::vector<std::vector<std::string>> &table,
+                bool markdown, size_t maxWidth) {
+  if (table.empty())
     return;
   // A '|' inside a Markdown cell (a model named @a|b) would end the cell.
   std::vector<std::vector<std::string>> escaped;
   if (markdown) {
-    escaped = rows;
+    escaped = table;
     for (auto &row : escaped)
       for (std::string &cell : row)
         for (size_t pos = 0; (pos = cell.find('|', pos)) != std::string::npos; pos += 2)
           cell.insert(pos, "\\");
   }
-  const std::vector<std::vector<std::string>> &table = markdown ? escaped : rows;
-  std::vector<size_t> widths(table[0].size(), 0);
-  for (const auto &row : table)
+  const std::vector<std::vector<std::string>> &rows = markdown ? escaped : table;
+  size_t columns = rows[0].size();
+  std::vector<size_t> widths(columns, 0);
+  for (const auto &row : rows)
     for (size_t i = 0; i < row.size(); ++i)
       widths[i] = std::max(widths[i], displayWidth(row[i]));
-  for (size_t r = 0; r < table.size(); ++r) {
+  // The last column's cells as lines: whole, or wrapped to what is left.
+  std::vector<std::vector<std::string>> lastLines;
+  for (const auto &row : rows)
+    lastLines.push_back({row.back()});
+  if (maxWidth && !markdown && columns > 1) {
+    size_t before = 2;
+    for (size_t i = 0; i + 1 < columns; ++i)
+      before += widths[i] + 3;
+    size_t available = maxWidth > before ? maxWidth - before : 0;
+    if (widths.back() > available) {
+      widths.back() = 0;
+      for (size_t r = 0; r < rows.size(); ++r) {
+        lastLines[r] = wrapFormula(rows[r].back(), available);
+        for (const std::string &line : lastLines[r])
+          widths.back() = std::max(widths.back(), displayWidth(line));
+      }
+    }
+  }
+  for (size_t r = 0; r < rows.size(); ++r) {
     os << (markdown ? "| " : "  ");
-    for (size_t i = 0; i < table[r].size(); ++i) {
-      os << table[r][i];
-      bool last = i + 1 == table[r].size();
+    for (size_t i = 0; i < columns; ++i) {
+      bool last = i + 1 == columns;
+      const std::string &text = last ? lastLines[r].front() : rows[r][i];
+      os << text;
       if (!last || markdown)
-        os.indent(widths[i] - displayWidth(table[r][i]));
+        os.indent(widths[i] - displayWidth(text));
       if (!last)
         os << (markdown ? " | " : "   ");
     }
     os << (markdown ? " |" : "") << "\n";
+    size_t indent = 2;
+    for (size_t i = 0; i + 1 < columns; ++i)
+      indent += widths[i] + 3;
+    for (size_t l = 1; l < lastLines[r].size(); ++l) {
+      os.indent(indent);
+      os << lastLines[r][l] << "\n";
+    }
     if (r == 0) {
       os << (markdown ? "|" : "  ");
       for (size_t i = 0; i < widths.size(); ++i) {
@@ -336,6 +446,59 @@ void printTable(llvm::raw_ostream &os, const std::vector<std::vector<std::string
       os << "\n";
     }
   }
+}
+
+void printTableInGroups(llvm::raw_ostream &os, const std::vector<std::vector<std::string>> &rows,
+                        bool markdown, size_t maxWidth, size_t keep) {
+  if (rows.empty() || markdown || !maxWidth) {
+    printTable(os, rows, markdown);
+    return;
+  }
+  size_t columns = rows[0].size();
+  std::vector<size_t> widths(columns, 0);
+  for (const auto &row : rows)
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], displayWidth(row[i]));
+  size_t kept = 2;
+  for (size_t i = 0; i < keep && i < columns; ++i)
+    kept += widths[i] + 3;
+  bool first = true;
+  for (size_t begin = keep; begin < columns || first;) {
+    // At least one column per group, however wide.
+    size_t end = begin, width = kept;
+    while (end < columns && (end == begin || width + widths[end] <= maxWidth))
+      width += widths[end++] + 3;
+    std::vector<std::vector<std::string>> group;
+    for (const auto &row : rows) {
+      std::vector<std::string> cells(row.begin(), row.begin() + std::min(keep, row.size()));
+      cells.insert(cells.end(), row.begin() + begin, row.begin() + end);
+      group.push_back(std::move(cells));
+    }
+    if (!first)
+      os << "\n";
+    printTable(os, group, markdown);
+    first = false;
+    begin = end;
+  }
+}
+
+void printWrappedLine(llvm::raw_ostream &os, llvm::StringRef label,
+                      llvm::ArrayRef<std::string> items, llvm::StringRef separator,
+                      size_t width) {
+  size_t indent = displayWidth(label);
+  std::string line = label.str();
+  bool empty = true;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i] + (i + 1 < items.size() ? separator.rtrim().str() : "");
+    if (!empty && displayWidth(line) + 1 + displayWidth(item) > width) {
+      os << line << "\n";
+      line = std::string(indent, ' ');
+      empty = true;
+    }
+    line += (empty ? "" : " ") + item;
+    empty = false;
+  }
+  os << line << "\n";
 }
 
 std::string formulaText(const ModelReport &report, const Expr &e) {
@@ -352,6 +515,18 @@ std::string valueText(const Figure &f, llvm::StringRef byteUnit) {
   if (f.unit == Unit::Byte)
     exact += " B";
   return human.empty() ? exact : exact + "  (" + human + ")";
+}
+
+std::string percentText(const sym::Rational &share) {
+  if (share.num <= 0)
+    return share.num == 0 ? "0.0%" : "-";
+  // Tenths of a percent, rounded half up.
+  llvm::DynamicAPInt tenths =
+      (share.num * llvm::DynamicAPInt(2000) + share.den) / (llvm::DynamicAPInt(2) * share.den);
+  if (tenths == 0)
+    return "<0.1%";
+  return sym::formatWithSeparators(tenths / llvm::DynamicAPInt(10)) + "." +
+         sym::formatWithSeparators(tenths % llvm::DynamicAPInt(10)) + "%";
 }
 
 

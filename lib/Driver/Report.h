@@ -62,7 +62,18 @@ struct ModelReport {
   sym::Bindings bindings;
   std::vector<std::string> unbound;
   ModelCost cost;
+  /// One per cost.layers entry: its figures at the bindings (empty values
+  /// where a symbol is unbound).
+  struct LayerValues {
+    std::optional<sym::Rational> flops, params, activations;
+    /// count × FLOPs of one application / the model's FLOPs.
+    std::optional<sym::Rational> share;
+  };
+  std::vector<LayerValues> layerValues;
   std::vector<Figure> totals;
+  /// The FLOPs with masked score matrices counted whole (also among the
+  /// totals when it differs from the exact count).
+  std::optional<Figure> denseFlops;
   std::vector<TableRow> table;
   /// "self-attention is cheaper than recurrent iff n < d".
   std::vector<std::string> crossovers;
@@ -84,6 +95,7 @@ struct ModelReport {
   struct Sweep {
     std::string symbol;
     std::vector<std::string> columns;
+    std::vector<Unit> units;
     std::vector<Expr> formulas;
     std::vector<llvm::DynamicAPInt> xs;
     std::vector<std::vector<std::optional<sym::Rational>>> values;
@@ -122,13 +134,34 @@ std::optional<Budget> parseBudget(llvm::StringRef text, std::string &error);
 
 /// Display width of UTF-8 text: one column per code point.
 size_t displayWidth(llvm::StringRef s);
-/// An aligned table (header row first), plain or Markdown.
+/// The width, in display columns, that the text report fits in (unless
+/// --formulas full asks for whole formulas).
+constexpr size_t kTextWidth = 120;
+/// Splits a formula into lines of at most `width` columns between its
+/// top-level terms (a continuation starts with "+ " or "− "); a term longer
+/// than a line is broken after a factor ("·") or an argument (", ").
+std::vector<std::string> wrapFormula(llvm::StringRef formula, size_t width);
+/// An aligned table (header row first), plain or Markdown. With `maxWidth`
+/// (plain text only), the last column's cells are wrapped by wrapFormula so
+/// that every line fits in `maxWidth` columns; continuation lines leave the
+/// other columns blank.
 void printTable(llvm::raw_ostream &os, const std::vector<std::vector<std::string>> &rows,
-                bool markdown);
+                bool markdown, size_t maxWidth = 0);
+/// printTable for tables too wide for `maxWidth` however their cells are
+/// written (a sweep): the columns after the first `keep` are split into
+/// groups that fit, each printed as its own table with the kept columns.
+void printTableInGroups(llvm::raw_ostream &os, const std::vector<std::vector<std::string>> &rows,
+                        bool markdown, size_t maxWidth, size_t keep = 1);
+/// "label" followed by `items` joined by `separator`, wrapped to `width`
+/// columns with continuation lines indented to the end of the label.
+void printWrappedLine(llvm::raw_ostream &os, llvm::StringRef label,
+                      llvm::ArrayRef<std::string> items, llvm::StringRef separator, size_t width);
 /// A formula in the model's symbol order.
 std::string formulaText(const ModelReport &report, const Expr &e);
 /// "19,780,400  (19.78 M)".
 std::string valueText(const Figure &f, llvm::StringRef byteUnit);
+/// A share of a whole as a percentage with one decimal ("79.7%", "<0.1%").
+std::string percentText(const sym::Rational &share);
 
 /// --compare: the first model of the input (A) against the first of the
 /// other file (B), at values both share where they can (Compare.cpp).

@@ -59,11 +59,13 @@ llvm::StringRef costopt::stringifyMixing(Mixing mixing) {
 }
 
 Expr OpCost::totalFlops(CostMode mode) const {
-  Expr forward, backward = backwardExtra;
+  Expr forward, backward;
   for (const FlopTerm &t : terms) {
     forward += t.flops;
     backward += t.matmul ? Expr(2) * t.flops : t.flops;
   }
+  for (const FlopTerm &t : backwardTerms)
+    backward += t.flops;
   return combineForMode(mode, forward, backward);
 }
 
@@ -71,11 +73,25 @@ Expr OpCost::totalWork(const CostOptions &options) const {
   if (!options.countMACs)
     return totalFlops(options.mode);
   // One multiply-accumulate is two FLOPs of a matmul term.
-  Expr forward;
+  Expr forward, backwardOnly;
   for (const FlopTerm &t : terms)
     if (t.matmul)
       forward += cantFail(t.flops.divide(Expr(2)));
-  return combineForMode(options.mode, forward, Expr(2) * forward);
+  for (const FlopTerm &t : backwardTerms)
+    if (t.matmul)
+      backwardOnly += cantFail(t.flops.divide(Expr(2)));
+  return combineForMode(options.mode, forward, Expr(2) * forward + backwardOnly);
+}
+
+OpCost OpCost::withDenseMasks() const {
+  OpCost dense = *this;
+  for (llvm::MutableArrayRef<FlopTerm> list :
+       {llvm::MutableArrayRef<FlopTerm>(dense.terms),
+        llvm::MutableArrayRef<FlopTerm>(dense.backwardTerms)})
+    for (FlopTerm &t : list)
+      if (t.dense)
+        t.flops = *t.dense;
+  return dense;
 }
 
 Expr costopt::combineForMode(CostMode mode, const Expr &forward, const Expr &backward) {
@@ -180,7 +196,9 @@ struct EmbeddingCost : CostModel<EmbeddingCost, EmbeddingOp> {
     // A lookup moves rows; it computes nothing. Its gradient is a
     // scatter-add of the output gradient into the table.
     cost.terms.push_back({"table lookup (no arithmetic)", Expr(), false});
-    cost.backwardExtra = elementsOf(result, options);
+    cost.backwardTerms.push_back(
+        {"gradient scatter-add into the table (backward only)", elementsOf(result, options),
+         false});
     cost.params = op.getTied() ? Expr() : op.getVocab().getExpr() * d;
     cost.outputElements = elementsOf(result, options);
     cost.readElements = positionsOf(result, options);
@@ -326,6 +344,17 @@ Expr scorePairs(AttentionOp op, const CostOptions &options) {
   return n * n;
 }
 
+/// Pairs per head and sequence when the mask is ignored: every query
+/// against every key the kernel is given (n × m; one query against the
+/// cache when decoding).
+Expr denseScorePairs(AttentionOp op, const CostOptions &options) {
+  Expr n = sequenceLengthOf(op.getInput().getType());
+  Expr keys = op.getMemory() ? sequenceLengthOf(op.getMemory().getType()) : n;
+  if (!isDecode(options))
+    return n * keys;
+  return scorePairs(op, options); // the cache holds exactly the keys scored
+}
+
 /// Score entries an implementation materialises per head and sequence:
 /// masked entries of a causal matrix are stored too; a window stores a band.
 Expr materialisedScores(AttentionOp op, const CostOptions &options) {
@@ -394,13 +423,31 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
     } else {
       Expr pairs = scorePairs(op, options);
       Expr scores = product({Expr(2), batch, heads, pairs, dk});
-      cost.terms.push_back({"scores QKᵀ", scores, true});
-      cost.terms.push_back({"scale and softmax (4 per score)",
-                            product({Expr(4), batch, heads, pairs}), false});
-      cost.terms.push_back({"weighted values AV", scores, true});
+      Expr softmax = product({Expr(4), batch, heads, pairs});
+      // A masked (causal or windowed) matrix scored whole, as FLOP counters
+      // that see only the kernels' shapes report it.
+      std::optional<Expr> denseScores, denseSoftmax;
+      if (op.getCausal() || op.getWindowAttr()) {
+        Expr dense = denseScorePairs(op, options);
+        denseScores = product({Expr(2), batch, heads, dense, dk});
+        denseSoftmax = product({Expr(4), batch, heads, dense});
+      }
+      cost.terms.push_back({"scores QKᵀ", scores, true, denseScores});
+      cost.terms.push_back({"scale and softmax (4 per score)", softmax, false, denseSoftmax});
+      cost.terms.push_back({"weighted values AV", scores, true, denseScores});
       cost.core = Expr(2) * scores;
       Expr matrix = batch * heads * materialisedScores(op, options);
-      if (!op.getFlash()) {
+      if (op.getFlash()) {
+        // FlashAttention keeps no score matrix for the backward pass: it
+        // recomputes QKᵀ and the softmax tile by tile from Q, K and the
+        // saved row statistics, so its matmuls there are QKᵀ again, dV,
+        // dP, dQ and dK: 2.5 × the forward's two (PyTorch's FlopCounterMode
+        // counts the same for the SDPA kernels' backward).
+        cost.backwardTerms.push_back(
+            {"flash: recompute scores QKᵀ (backward only)", scores, true, denseScores});
+        cost.backwardTerms.push_back({"flash: recompute scale and softmax (backward only)",
+                                      softmax, false, denseSoftmax});
+      } else {
         cost.workspaceElements = matrix;
         cost.savedElements = matrix;
       }

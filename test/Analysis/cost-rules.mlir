@@ -1,5 +1,6 @@
 // RUN: costopt-opt %s --pass-pipeline='builtin.module(nn.model(costopt-annotate-costs))' | FileCheck %s
 // RUN: costopt-opt %s --pass-pipeline='builtin.module(nn.model(costopt-annotate-costs{mode=train}))' | FileCheck %s --check-prefix=TRAIN
+// RUN: costopt-opt %s --pass-pipeline='builtin.module(nn.model(costopt-annotate-costs{mode=backward}))' | FileCheck %s --check-prefix=BACKWARD
 
 // The exact formula of every op. Conventions: docs/CountingConventions.md.
 
@@ -38,6 +39,38 @@ nn.model @attention(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h, g, r)
   // CHECK-SAME: costopt.kv_cache = "b*d^2/h + b*d"
   %linear = nn.attention %window {heads = h, kind = "linear", feature_map = "relu", no_bias} : !nn.seq<[b, n, d]>
   nn.output %linear : !nn.seq<[b, n, d]>
+}
+
+// FlashAttention recomputes QKᵀ and the softmax in its backward pass. Causal,
+// no biases, S = n(n+1)/2 pairs per head, h·dk = d:
+//   projections 8·b·n·d²; QKᵀ = AV = 2·b·h·S·dk = b·d·n² + b·d·n;
+//   softmax 4·b·h·S = 2·b·h·n² + 2·b·h·n.
+// Forward (both): 8·b·d²·n + 2·b·d·n² + 2·b·h·n² + 2·b·d·n + 2·b·h·n.
+// Backward, plain: matmuls ×2, softmax ×1:
+//   16·b·d²·n + 4·b·d·n² + 2·b·h·n² + 4·b·d·n + 2·b·h·n.
+// Backward, flash: + QKᵀ again (b·d·n² + b·d·n) + softmax again
+//   (2·b·h·n² + 2·b·h·n): 16·b·d²·n + 5·b·d·n² + 4·b·h·n² + 5·b·d·n + 4·b·h·n;
+//   its QKᵀ/AV matmuls are 5·(b·d·n² + b·d·n), 2.5 × the forward's two.
+// Train = forward + backward.
+// CHECK-LABEL: nn.model @flash
+// BACKWARD-LABEL: nn.model @flash
+// TRAIN-LABEL: nn.model @flash
+nn.model @flash(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h) where (d mod h == 0) {
+  // CHECK: nn.attention
+  // CHECK-SAME: costopt.flops = "8*b*d^2*n + 2*b*d*n^2 + 2*b*h*n^2 + 2*b*d*n + 2*b*h*n"
+  // BACKWARD: nn.attention
+  // BACKWARD-SAME: costopt.flops = "16*b*d^2*n + 4*b*d*n^2 + 2*b*h*n^2 + 4*b*d*n + 2*b*h*n"
+  // TRAIN: nn.attention
+  // TRAIN-SAME: costopt.flops = "24*b*d^2*n + 6*b*d*n^2 + 4*b*h*n^2 + 6*b*d*n + 4*b*h*n"
+  %plain = nn.attention %x {heads = h, causal, no_bias} : !nn.seq<[b, n, d]>
+  // CHECK: nn.attention
+  // CHECK-SAME: costopt.flops = "8*b*d^2*n + 2*b*d*n^2 + 2*b*h*n^2 + 2*b*d*n + 2*b*h*n"
+  // BACKWARD: nn.attention
+  // BACKWARD-SAME: costopt.flops = "16*b*d^2*n + 5*b*d*n^2 + 4*b*h*n^2 + 5*b*d*n + 4*b*h*n"
+  // TRAIN: nn.attention
+  // TRAIN-SAME: costopt.flops = "24*b*d^2*n + 7*b*d*n^2 + 6*b*h*n^2 + 7*b*d*n + 6*b*h*n"
+  %flash = nn.attention %plain {heads = h, causal, flash, no_bias} : !nn.seq<[b, n, d]>
+  nn.output %flash : !nn.seq<[b, n, d]>
 }
 
 // CHECK-LABEL: nn.model @cross

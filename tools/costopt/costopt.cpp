@@ -94,6 +94,11 @@ int main(int argc, char **argv) {
                  "Print the IR instead of the report: nn (the verified, imported model)");
   app.add_option("--compare", options.compareFile,
                  "Compare against the first model of another file");
+  app.add_option("--formulas", options.formulas,
+                 "Formulas in the text report: wrap (fit 120 columns) or full (whole, one "
+                 "line each)")
+      ->check(CLI::IsMember({"wrap", "full"}))
+      ->capture_default_str();
   app.add_flag("--explain", options.explain,
                "Trace every FLOP term to its op, source location and rule");
   app.set_version_flag("--version", costopt::getVersionString());

@@ -63,6 +63,9 @@ struct ModelCost {
   std::vector<std::string> symbolOrder;
 
   sym::Expr flops, coreFlops, params;
+  /// `flops` with every masked score matrix counted whole (causal n², a
+  /// window's n·m), as shape-based FLOP counters report.
+  sym::Expr denseFlops;
   /// Activation elements at the busiest moment of a forward/decode pass, or
   /// everything stored for the backward pass in backward/train mode.
   sym::Expr peakActivationElements;

@@ -48,6 +48,9 @@ struct DriverOptions {
   std::string modelName;
   /// Unit for human-readable memory figures: auto, KiB, MiB, GiB or TiB.
   std::string memoryUnit = "auto";
+  /// Formulas in the text report: "wrap" (the report fits in 120 columns,
+  /// long formulas continue on the next lines) or "full" (each on one line).
+  std::string formulas = "wrap";
   /// List every FLOP term of every op with its source location and rule.
   bool explain = false;
   /// Limits such as "flops<=1e15", "memory<=80GB"; exceeding one exits 3.

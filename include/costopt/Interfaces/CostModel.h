@@ -55,6 +55,10 @@ struct FlopTerm {
   std::string rule;
   sym::Expr flops;
   bool matmul = false;
+  /// The FLOPs when masks are ignored and the whole score matrix is
+  /// computed (a causal n(n+1)/2 scored as n²), as FLOP counters that see
+  /// only the kernels' shapes count; unset where that is `flops`.
+  std::optional<sym::Expr> dense;
 };
 
 /// How an op connects positions, for sequential depth and path length.
@@ -72,8 +76,11 @@ llvm::StringRef stringifyMixing(Mixing mixing);
 struct OpCost {
   /// Forward FLOPs in the mode's shape (decode: one position), by rule.
   llvm::SmallVector<FlopTerm, 4> terms;
-  /// Backward FLOPs beyond the rule for `terms` (an embedding's scatter-add).
-  sym::Expr backwardExtra;
+  /// Work only the backward pass does, by rule, beyond the rule for
+  /// `terms`: an embedding's scatter-add, or what FlashAttention recomputes
+  /// (QKᵀ and the softmax) because it kept no score matrix. Each counts
+  /// once; `matmul` ones also count as multiply-accumulates.
+  llvm::SmallVector<FlopTerm, 2> backwardTerms;
   /// The term "Attention Is All You Need" Table 1 counts, forward.
   sym::Expr core;
   /// The row of Table 1 this op belongs to ("" for non-mixing layers).
@@ -105,6 +112,9 @@ struct OpCost {
   sym::Expr totalFlops(CostMode mode) const;
   /// Total work under the options: FLOPs, or MACs with countMACs.
   sym::Expr totalWork(const CostOptions &options) const;
+  /// This cost with every term's dense count (FlopTerm::dense) in place of
+  /// its exact one.
+  OpCost withDenseMasks() const;
 };
 
 /// The batch of an activation type: the product of the dimensions before

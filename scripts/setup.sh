@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
   chromium python3-jsonschema
+  clang-22 libclang-rt-22-dev
 )
 
 missing=()

@@ -1,17 +1,45 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds everything and runs every test (lit regression
-# tests and the GoogleTest unit tests, through lit). Exits non-zero if any
+# tests and the GoogleTest unit tests, through lit); then the same suite again
+# built with clang-22 under AddressSanitizer and UndefinedBehaviorSanitizer
+# (${SANITIZE_BUILD_DIR:-build-sanitize}), and a one-minute smoke run of the
+# libFuzzer targets from that build (scripts/fuzz.sh; docs/Robustness.md).
+# COSTOPT_SKIP_SANITIZE=1 runs only the first suite. Exits non-zero if any
 # test fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
+sanitize=${SANITIZE_BUILD_DIR:-$root/build-sanitize}
+lit=/usr/lib/llvm-22/bin/lit
 
 bash "$root/scripts/build.sh"
 log=$(mktemp)
 status=0
-/usr/lib/llvm-22/bin/lit -sv --order=lexical "$build/test" "$build/test/Unit" | tee "$log" || status=$?
-passed=$(grep -Eo '^ *Passed *: *[0-9]+' "$log" | grep -Eo '[0-9]+' | head -n1 || true)
-failed=$(grep -Eo '^ *Failed *: *[0-9]+' "$log" | grep -Eo '[0-9]+' | head -n1 || true)
+$lit -sv --order=lexical "$build/test" "$build/test/Unit" | tee "$log" || status=$?
+
+if [ "${COSTOPT_SKIP_SANITIZE:-0}" != 1 ]; then
+  # libMLIR.so is not instrumented; allow_user_poisoning=0 stops ASan from
+  # reporting MLIR's own poisoned arena memory (see docs/Robustness.md).
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1:abort_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-22/bin/llvm-symbolizer}
+  if [ ! -f "$sanitize/build.ninja" ]; then
+    cmake -G Ninja -S "$root" -B "$sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+      -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+      -DCMAKE_CXX_COMPILER=clang++-22 -DCMAKE_C_COMPILER=clang-22 \
+      -DCOSTOPT_SANITIZE=address,undefined -DCOSTOPT_ENABLE_FUZZERS=ON >/dev/null
+  fi
+  ninja -C "$sanitize" costopt costopt-opt CostoptUnitTests costopt-doc costopt-fuzzers
+  # Instrumented code runs several times slower: the hostile corpus's
+  # 2-second answer limit (%timeout) is widened for this run only.
+  COSTOPT_TEST_TIMEOUT=${COSTOPT_TEST_TIMEOUT:-20} \
+    $lit -sv --order=lexical "$sanitize/test" "$sanitize/test/Unit" | tee -a "$log" || status=$?
+  FUZZ_BUILD_DIR=$sanitize FUZZ_SEED=1 bash "$root/scripts/fuzz.sh" 20 | tee -a "$log" || status=$?
+fi
+
+passed=$(grep -Eo '^ *Passed *: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}' || true)
+failed=$(grep -Eo '^ *Failed *: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}' || true)
 echo "${passed:-0} passed, ${failed:-0} failed"
 rm -f "$log"
 exit $status

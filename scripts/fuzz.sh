@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds costopt's libFuzzer targets (clang-22, AddressSanitizer +
+# UndefinedBehaviorSanitizer, in ${FUZZ_BUILD_DIR:-build-fuzz}) and fuzzes
+# each for SECONDS (default 60), one after another, one process at a time.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: mlir, import, sym (default: all)
+#
+# Corpora live in $build/fuzz-corpus/<target> (seeded by fuzz/make-corpus.sh,
+# kept between runs); crash, timeout and OOM inputs go to
+# ${FUZZ_FINDINGS:-$build/fuzz-findings}/<target>/, the log beside them.
+# Prints PASS/FAIL per target and lit-style "Passed:"/"Failed:" totals;
+# exits non-zero if any target found something. Environment:
+#   FUZZ_SEED=N         fixed random seed (scripts/test.sh uses 1)
+#   FUZZ_KEEP_GOING=1   campaign mode: -fork=1 and keep fuzzing after a crash,
+#                       timeout or OOM (each is still saved)
+#   FUZZ_TIMEOUT=S      seconds one input may take (default 10)
+#   COSTOPT_FUZZ_IGNORE=tag,...  step over known broken invariants (the tag
+#                       is in each report; see docs/Robustness.md)
+# See docs/Robustness.md.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(mlir import sym)
+
+bash "$root/scripts/setup.sh"
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+    -DCMAKE_CXX_COMPILER=clang++-22 -DCMAKE_C_COMPILER=clang-22 \
+    -DCOSTOPT_SANITIZE=address,undefined -DCOSTOPT_ENABLE_FUZZERS=ON >/dev/null
+fi
+ninja --quiet -C "$build" "${targets[@]/#/costopt-fuzz-}"
+
+# libMLIR.so is not instrumented: see docs/Robustness.md for these options.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-22/bin/llvm-symbolizer}
+
+seeds="$build/fuzz-seeds"
+bash "$root/fuzz/make-corpus.sh" "$seeds" 2>/dev/null
+
+passed=0
+failed=0
+for target in "${targets[@]}"; do
+  case $target in
+    mlir) dict=nn.dict; max_len=4096 ;;
+    import) dict=hf.dict; max_len=2048 ;;
+    sym) dict=sym.dict; max_len=256 ;;
+    *) echo "fuzz: unknown target '$target' (mlir, import, sym)" >&2; exit 2 ;;
+  esac
+  corpus="$build/fuzz-corpus/$target"
+  findings="${FUZZ_FINDINGS:-$build/fuzz-findings}/$target"
+  mkdir -p "$corpus" "$findings"
+  log="$findings.log"
+  keep_going=()
+  [ "${FUZZ_KEEP_GOING:-0}" = 1 ] &&
+    keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  marker=$(mktemp)
+  rc=0
+  "$build/bin/costopt-fuzz-$target" "$corpus" "$seeds/$target" "${keep_going[@]}" \
+    -dict="$root/fuzz/$dict" -max_len="$max_len" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
+    -max_total_time="$seconds" ${FUZZ_SEED:+-seed=$FUZZ_SEED} -artifact_prefix="$findings/" -print_final_stats=1 \
+    >"$log" 2>&1 || rc=$?
+  # Executions: the final stats, or (with -fork) the last progress line.
+  stats=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' ||
+    grep -Eo '^#[0-9]+' "$log" | tail -n1 | tr -d '#' || true)
+  cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n1 || true)
+  found=$(find "$findings" -type f -newer "$marker" \( -name 'crash-*' -o -name 'timeout-*' \
+    -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
+  rm -f "$marker"
+  [ "$found" -gt 0 ] && [ $rc -eq 0 ] && rc=1
+  if [ $rc -eq 0 ]; then
+    echo "PASS: fuzz/$target (${seconds} s, ${stats:-?} runs, $cov)"
+    passed=$((passed + 1))
+  else
+    echo "FAIL: fuzz/$target (exit $rc, $found inputs in $findings/; log $log)"
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|costopt-fuzz.*invariant|.*runtime error)' "$log" | head -n 5 || true
+    failed=$((failed + 1))
+  fi
+done
+echo "  Passed: $passed"
+echo "  Failed: $failed"
+[ $failed -eq 0 ]

@@ -135,8 +135,9 @@ llvm::Error firstError(llvm::Expected<Ts> &...values) {
 /// function without a word).
 llvm::Expected<std::string> activation(llvm::StringRef hf, llvm::StringRef source) {
   static const std::pair<const char *, const char *> known[] = {
-      {"gelu", "gelu"},     {"gelu_new", "gelu"}, {"gelu_pytorch_tanh", "gelu"},
-      {"gelu_fast", "gelu"}, {"gelu_python", "gelu"}, {"quick_gelu", "gelu"},
+      {"gelu", "gelu"},          {"gelu_python", "gelu"},     {"gelu_new", "gelu_tanh"},
+      {"gelu_pytorch_tanh", "gelu_tanh"}, {"gelu_fast", "gelu_tanh"},
+      {"quick_gelu", "quick_gelu"},
       {"silu", "silu"},     {"swish", "silu"},    {"relu", "relu"},
       {"tanh", "tanh"},     {"sigmoid", "sigmoid"}};
   for (auto [name, kind] : known)

@@ -142,12 +142,20 @@ Expr product(std::initializer_list<Expr> factors) {
   return result;
 }
 
-/// Element-wise cost of an activation function, per element.
+/// Element-wise cost of an activation function, per element (the table in
+/// docs/Dialect.md and docs/CountingConventions.md).
 int64_t activationFlops(llvm::StringRef activation) {
-  // relu, tanh, sigmoid: one evaluation. gelu, silu/swish: the evaluation
-  // and the multiply by x (x·Φ(x), x·σ(x)).
+  // gelu, silu/swish: the evaluation and the multiply by x (x·Φ(x), x·σ(x)).
   if (activation == "gelu" || activation == "silu" || activation == "swish")
     return 2;
+  // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), GPT-2's gelu_new, step by
+  // step: x³ (2), ·0.044715, + x, ·√(2/π), tanh, + 1, ·x, ·0.5.
+  if (activation == "gelu_tanh")
+    return 9;
+  // x·σ(1.702·x): the scaling, the sigmoid, the product.
+  if (activation == "quick_gelu")
+    return 3;
+  // relu, tanh, sigmoid: one evaluation.
   return 1;
 }
 

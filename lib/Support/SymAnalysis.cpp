@@ -339,6 +339,19 @@ private:
     // expansion, so it also decides high powers such as d^69 - 1.
     if (Sign monotone = decideMonotone(poly); monotone != Sign::Undecided)
       return monotone;
+    // Shifting x to x + c expands each monomial into the product of its
+    // (exponent + 1)s terms: d^24·a^2·...·k^2 gives 54,675. Past a bound the
+    // answer is Undecided, which is sound, instead of seconds of expansion.
+    constexpr double kMaxShiftedTerms = 4096;
+    double expanded = 0;
+    for (const Term &t : poly.getTerms()) {
+      double terms = 1;
+      for (const Factor &f : t.factors)
+        terms *= double(f.exponent + 1);
+      expanded += terms;
+    }
+    if (expanded > kMaxShiftedTerms)
+      return Sign::Undecided;
     Expr shifted = shift(poly);
     bool anyPositive = false, anyNegative = false, constantPositive = false,
          constantNegative = false;

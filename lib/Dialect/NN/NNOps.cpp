@@ -693,8 +693,8 @@ COSTOPT_NO_EXTRA_RULES(AddOp)
 COSTOPT_NO_EXTRA_RULES(SoftmaxOp)
 #undef COSTOPT_NO_EXTRA_RULES
 
-static const llvm::StringRef kActivations[] = {"relu", "gelu", "silu", "swish", "tanh",
-                                               "sigmoid"};
+static const llvm::StringRef kActivations[] = {"relu",  "gelu",    "gelu_tanh", "quick_gelu",
+                                               "silu",  "swish",   "tanh",      "sigmoid"};
 
 LogicalResult EmbeddingOp::verify() {
   return verifyLeadingDims(*this, getInput().getType(), getResult().getType(), 0, 1);

@@ -137,7 +137,7 @@ nn.model @add_mismatch(%x: !nn.seq<[b, n, d]>, %y: !nn.seq<[b, n, e]>) symbols(b
 // -----
 
 nn.model @activation(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
-  // expected-error @+1 {{unknown activation 'swishy'; expected one of "relu", "gelu", "silu", "swish", "tanh", "sigmoid"}}
+  // expected-error @+1 {{unknown activation 'swishy'; expected one of "relu", "gelu", "gelu_tanh", "quick_gelu", "silu", "swish", "tanh", "sigmoid"}}
   %a = nn.ffn %x {hidden = d, activation = "swishy"} : !nn.seq<[b, n, d]>
   nn.output %a : !nn.seq<[b, n, d]>
 }

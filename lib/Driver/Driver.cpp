@@ -62,8 +62,26 @@ namespace {
 /// renderers print: totals, Table 1, crossovers, roofline and sweep.
 class ReportBuilder {
 public:
-  ReportBuilder(const DriverOptions &options, int64_t bytesPerElement)
-      : options(options), bytesPerElement(bytesPerElement) {}
+  ReportBuilder(const DriverOptions &options, int64_t bytesPerElement, int64_t kvBytesPerElement)
+      : options(options), bytesPerElement(bytesPerElement),
+        kvBytesPerElement(kvBytesPerElement) {}
+
+  /// Bytes one application of `cost` moves: its elements in the activation
+  /// type, except that a decoding step's cache reads are in the KV type.
+  Expr trafficBytes(const OpCost &cost, const CostOptions &options) const {
+    Expr bytes = trafficElementsOf(cost, options) * Expr(bytesPerElement);
+    if (options.mode == CostMode::Decode)
+      bytes += cost.kvCacheElements * Expr(kvBytesPerElement - bytesPerElement);
+    return bytes;
+  }
+
+  /// Bytes moved by the whole model (every op, every repeat).
+  Expr trafficBytes(const ModelCost &cost) const {
+    Expr bytes;
+    for (const LayerCost &layer : cost.layers)
+      bytes += layer.multiplicity * trafficBytes(layer.cost, cost.options);
+    return bytes;
+  }
 
   Figure figure(ModelReport &report, llvm::StringRef name, const Expr &formula, Unit unit) {
     Figure f{name.str(), sym::simplify(formula, report.assumptions), unit, std::nullopt};
@@ -221,9 +239,9 @@ public:
                  memoryNeeded(cost), Unit::Byte));
     } else {
       report.totals.push_back(figure(report, "KV cache / decoding state",
-                                     cost.kvCacheElements * bytes, Unit::Byte));
+                                     cost.kvCacheElements * Expr(kvBytesPerElement), Unit::Byte));
     }
-    report.totals.push_back(figure(report, "Bytes moved", cost.trafficElements * bytes,
+    report.totals.push_back(figure(report, "Bytes moved", trafficBytes(cost),
                                    Unit::Byte));
     report.totals.push_back(figure(report,
                                    cost.depthExact ? "Sequential depth"
@@ -314,7 +332,8 @@ public:
       return cost.params * Expr(bytesPerElement + state.gradientBytes + state.optimizerBytes) +
              cost.peakActivationElements * bytes;
     }
-    return (cost.params + cost.peakActivationElements + cost.kvCacheElements) * bytes;
+    return (cost.params + cost.peakActivationElements) * bytes +
+           cost.kvCacheElements * Expr(kvBytesPerElement);
   }
 
   /// What memoryNeeded counts, for the --hw fit line.
@@ -336,11 +355,11 @@ public:
     if (quantity == "activations")
       return cost.peakActivationElements * bytes;
     if (quantity == "kv_cache")
-      return cost.kvCacheElements * bytes;
+      return cost.kvCacheElements * Expr(kvBytesPerElement);
     if (quantity == "weights")
       return cost.params * bytes;
     if (quantity == "bytes_moved")
-      return cost.trafficElements * bytes;
+      return trafficBytes(cost);
     if (quantity == "depth")
       return cost.sequentialDepth;
     return cost.maxPathLength;
@@ -373,7 +392,7 @@ private:
     bool beyondRange = false;
     for (const LayerCost &layer : cost.layers) {
       Expr flops = layer.multiplicity * layer.cost.totalWork(cost.options);
-      Expr traffic = layer.multiplicity * trafficElementsOf(layer.cost, cost.options) * bytes;
+      Expr traffic = layer.multiplicity * trafficBytes(layer.cost, cost.options);
       auto f = sym::evaluate(sym::simplify(flops, report.assumptions), report.bindings);
       auto b = sym::evaluate(sym::simplify(traffic, report.assumptions), report.bindings);
       if (!f || !b) {
@@ -447,7 +466,7 @@ private:
     column("parameters", cost.params, Unit::Count);
     column("peak activation bytes", cost.peakActivationElements * bytes, Unit::Byte);
     if (!cost.kvCacheElements.isZero())
-      column("KV cache bytes", cost.kvCacheElements * bytes, Unit::Byte);
+      column("KV cache bytes", cost.kvCacheElements * Expr(kvBytesPerElement), Unit::Byte);
     sweep.xs = sweepPoints(*sweepSpec);
     // Progress on a terminal only: pipes and CI logs stay clean.
     bool progress = llvm::sys::Process::StandardErrIsDisplayed() && sweep.xs.size() > 64;
@@ -560,6 +579,8 @@ public:
 private:
   const DriverOptions &options;
   int64_t bytesPerElement;
+  /// Bytes per KV-cache element (--kv-dtype; --dtype when not given).
+  int64_t kvBytesPerElement;
 };
 
 } // namespace
@@ -796,7 +817,13 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   CostOptions costOptions;
   costOptions.mode = *mode;
   costOptions.countMACs = options.count == "macs";
-  ReportBuilder builder(options, bytes);
+  int64_t kvBytes = options.kvDtype.empty() ? bytes : dtypeBytes(options.kvDtype);
+  if (!kvBytes) {
+    errs << "costopt: error: unknown --kv-dtype '" << options.kvDtype
+         << "'; expected f32, bf16, f16 or fp8\n";
+    return ExitUsageError;
+  }
+  ReportBuilder builder(options, bytes, kvBytes);
 
   std::optional<HardwareProfile> hardware;
   if (!options.hardware.empty()) {

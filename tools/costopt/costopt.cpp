@@ -63,6 +63,8 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--dtype", options.dtype, "Element type for bytes: f32, bf16, f16, fp8")
       ->capture_default_str();
+  app.add_option("--kv-dtype", options.kvDtype,
+                 "Element type of the KV cache: f32, bf16, f16, fp8 (default: --dtype)");
   app.add_option("--optimizer", options.optimizer,
                  "Training memory's optimizer state: adam, momentum or sgd")
       ->capture_default_str();

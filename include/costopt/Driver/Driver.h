@@ -40,6 +40,9 @@ struct DriverOptions {
   /// "flops" (1 multiply-add = 2 FLOPs) or "macs".
   std::string count = "flops";
   std::string dtype = "f32";
+  /// Element type of the KV cache ("" = dtype): caches are often stored in
+  /// fp8 while weights and activations are bf16.
+  std::string kvDtype;
   /// The optimizer whose state training memory holds: "adam", "momentum"
   /// (SGD with momentum) or "sgd" (docs/CountingConventions.md).
   std::string optimizer = "adam";

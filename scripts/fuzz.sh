@@ -26,19 +26,9 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(mlir import sym)
 
 bash "$root/scripts/setup.sh"
-if [ ! -f "$build/build.ninja" ]; then
-  cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-    -DCMAKE_CXX_COMPILER=clang++-22 -DCMAKE_C_COMPILER=clang-22 \
-    -DCOSTOPT_SANITIZE=address,undefined -DCOSTOPT_ENABLE_FUZZERS=ON >/dev/null
-fi
+source "$root/scripts/sanitized.sh"
+configure_sanitized "$root" "$build"
 ninja --quiet -C "$build" "${targets[@]/#/costopt-fuzz-}"
-
-# libMLIR.so is not instrumented: see docs/Robustness.md for these options.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-22/bin/llvm-symbolizer}
 
 seeds="$build/fuzz-seeds"
 bash "$root/fuzz/make-corpus.sh" "$seeds" 2>/dev/null

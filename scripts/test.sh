@@ -18,18 +18,8 @@ status=0
 $lit -sv --order=lexical "$build/test" "$build/test/Unit" | tee "$log" || status=$?
 
 if [ "${COSTOPT_SKIP_SANITIZE:-0}" != 1 ]; then
-  # libMLIR.so is not instrumented; allow_user_poisoning=0 stops ASan from
-  # reporting MLIR's own poisoned arena memory (see docs/Robustness.md).
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0:detect_leaks=1:abort_on_error=1}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-22/bin/llvm-symbolizer}
-  if [ ! -f "$sanitize/build.ninja" ]; then
-    cmake -G Ninja -S "$root" -B "$sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-      -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-      -DCMAKE_CXX_COMPILER=clang++-22 -DCMAKE_C_COMPILER=clang-22 \
-      -DCOSTOPT_SANITIZE=address,undefined -DCOSTOPT_ENABLE_FUZZERS=ON >/dev/null
-  fi
+  source "$root/scripts/sanitized.sh"
+  configure_sanitized "$root" "$sanitize"
   ninja -C "$sanitize" costopt costopt-opt CostoptUnitTests costopt-doc costopt-fuzzers
   # Instrumented code runs several times slower: the hostile corpus's
   # 2-second answer limit (%timeout) is widened for this run only.

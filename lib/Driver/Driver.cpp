@@ -667,10 +667,7 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
   if (!path.ends_with(".json")) {
     // MLIR's parser recurses per bracket: refuse what would overflow it.
     if (auto violation = checkTextLimits(file->getBuffer())) {
-      llvm::StringRef before = file->getBuffer().take_front(violation->offset);
-      size_t line = before.count('\n') + 1;
-      size_t column = violation->offset - (before.rfind('\n') + 1) + 1;
-      errs << path << ":" << line << ":" << column << ": error: " << violation->message << "\n";
+      errs << formatTextViolation(path, file->getBuffer(), *violation) << "\n";
       return mlir::failure();
     }
   }

@@ -75,3 +75,13 @@ std::optional<costopt::TextViolation> costopt::checkTextLimits(llvm::StringRef t
   }
   return std::nullopt;
 }
+
+std::string costopt::formatTextViolation(llvm::StringRef path, llvm::StringRef text,
+                                         const TextViolation &violation) {
+  llvm::StringRef before = text.take_front(violation.offset);
+  size_t line = before.count('\n') + 1;
+  size_t column = violation.offset - (before.rfind('\n') + 1) + 1;
+  return (path + ":" + llvm::Twine(line) + ":" + llvm::Twine(column) + ": error: " +
+          violation.message)
+      .str();
+}

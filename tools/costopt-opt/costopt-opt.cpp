@@ -33,10 +33,7 @@ static bool inputsWithinLimits(int argc, char **argv) {
       return false;
     }
     if (auto violation = costopt::checkTextLimits((*buffer)->getBuffer())) {
-      llvm::StringRef before = (*buffer)->getBuffer().take_front(violation->offset);
-      size_t line = before.count('\n') + 1;
-      size_t column = violation->offset - (before.rfind('\n') + 1) + 1;
-      llvm::errs() << arg << ":" << line << ":" << column << ": error: " << violation->message
+      llvm::errs() << costopt::formatTextViolation(arg, (*buffer)->getBuffer(), *violation)
                    << "\n";
       return false;
     }

@@ -48,6 +48,10 @@ struct TextViolation {
 /// than kMaxTextNesting and literals longer than kMaxLiteralDigits.
 std::optional<TextViolation> checkTextLimits(llvm::StringRef text);
 
+/// "path:line:col: error: message" for a violation found in `text`.
+std::string formatTextViolation(llvm::StringRef path, llvm::StringRef text,
+                                const TextViolation &violation);
+
 } // namespace costopt
 
 #endif // COSTOPT_SUPPORT_INPUT_H

@@ -55,6 +55,7 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
     llvm::DynamicAPInt bound = assumptions.lowerBound(name);
     add(model.getLoc(), Kind::AtLeast, sym::Expr::symbol(name), sym::Expr(bound),
         "symbol '" + name + "' must be at least " + sym::formatWithSeparators(bound));
+    rules.back().symbolBound = true;
   }
   for (auto [index, attr] : llvm::enumerate(model.getConstraints())) {
     llvm::StringRef text = llvm::cast<StringAttr>(attr).getValue();
@@ -120,11 +121,9 @@ std::optional<PointViolation> PointChecker::check(const sym::Bindings &point) co
     case Kind::Equal: holds = order == 0; break;
     case Kind::Less: holds = order < 0; break;
     case Kind::Greater: holds = order > 0; break;
-    case Kind::Divides: {
-      sym::Rational quotient = rhs->num == 0 ? sym::Rational(1, 2) : *lhs / *rhs;
-      holds = rhs->num != 0 && lhs->den == 1 && rhs->den == 1 && quotient.den == 1;
+    case Kind::Divides:
+      holds = rhs->num != 0 && lhs->den == 1 && rhs->den == 1 && (*lhs / *rhs).den == 1;
       break;
-    }
     case Kind::PositiveInteger:
       holds = order >= 0 && lhs->den == 1;
       value = " is " + sym::formatRational(*lhs);
@@ -140,7 +139,7 @@ std::optional<PointViolation> PointChecker::check(const sym::Bindings &point) co
     std::string message = rule.description;
     if (rule.kind == Kind::PositiveInteger)
       message += value + " at " + at + "; sizes must be positive integers";
-    else if (rule.symbols.size() == 1 && llvm::StringRef(rule.description).starts_with("symbol"))
+    else if (rule.symbolBound)
       message += "; got " + at;
     else
       message += " does not hold at " + at;

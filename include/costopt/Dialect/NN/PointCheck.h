@@ -55,6 +55,8 @@ public:
     /// 'nn.attention'".
     std::string description;
     std::vector<std::string> symbols;
+    /// A symbol's lower bound (its message names the value, not a rule).
+    bool symbolBound = false;
   };
   /// The rules in the order check() tries them; the HTML report exports
   /// them so its slider refuses the points the command line refuses.

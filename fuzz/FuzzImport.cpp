@@ -45,6 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int code = fuzz::runChecked(options, input);
   if (code == ExitSuccess)
     return 0;
+  // An encoder (BERT: attention that sees later positions) cannot be
+  // decoded one token at a time: --mode decode is then an error by design.
+  if (code == ExitInputError && options.mode == "decode" &&
+      llvm::StringRef(*model).contains("model_type \"bert\""))
+    return 0;
 
   // Say whether the model is broken MLIR or only rejected by the analysis.
   mlir::DialectRegistry registry;

@@ -22,6 +22,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <functional>
 #include <map>
 
@@ -44,6 +45,12 @@ public:
   llvm::Expected<int64_t> integer(std::initializer_list<llvm::StringRef> names) {
     for (llvm::StringRef name : names)
       if (const llvm::json::Value *value = object.get(name)) {
+        // llvm::json converts a double of 2^63 to int64_t (undefined
+        // behaviour, found by UBSan): refuse huge numbers before it.
+        if (auto number = value->getAsNumber(); number && std::fabs(*number) > 1e18)
+          return sym::makeError(source + ": field '" + name +
+                                "' is too large; costopt accepts sizes up to 2^40 "
+                                "(1,099,511,627,776)");
         auto i = value->getAsInteger();
         if (!i || *i < 1)
           return sym::makeError(source + ": field '" + name + "' must be a positive integer");

@@ -352,8 +352,11 @@ private:
         for (auto [res, init] : llvm::zip(repeat.getResults(), repeat.getInits()))
           sizes[res] = sizes.lookup(init);
       } else if (const OpCost *cost = costOf(&op)) {
-        points.push_back(liveSum([](Value) { return true; }) + cost->workspaceElements +
-                         cost->outputElements);
+        Expr live = liveSum([](Value) { return true; });
+        if (cost->internalPeaks.empty())
+          points.push_back(live + cost->workspaceElements + cost->outputElements);
+        for (const Expr &inside : cost->internalPeaks)
+          points.push_back(live + inside);
         for (Value res : op.getResults())
           sizes[res] = cost->outputElements;
       } else {

@@ -159,6 +159,17 @@ int64_t activationFlops(llvm::StringRef activation) {
   return 1;
 }
 
+/// The moments of an FFN over `positions` positions, as the layer written
+/// out (linear, activation, linear; gated: two linears, activation, product,
+/// linear) holds them: the pre-activation and activation together (gated:
+/// the activated gate, the up projection and their product), then the last
+/// hidden value and the output.
+void addFFNPeaks(llvm::SmallVectorImpl<Expr> &peaks, const Expr &extra, const Expr &positions,
+                 const Expr &hidden, const Expr &out, bool gated) {
+  peaks.push_back(extra + Expr(gated ? 3 : 2) * positions * hidden);
+  peaks.push_back(extra + positions * hidden + out);
+}
+
 /// The FFN block's FLOP terms and parameters for `positions` positions.
 void addFFNCost(OpCost &cost, const Expr &positions, const Expr &d, const Expr &hidden,
                 llvm::StringRef activation, bool gated, bool bias, const Expr &times,
@@ -283,6 +294,8 @@ struct FFNCost : CostModel<FFNCost, FFNOp> {
     cost.outputElements = positions * d;
     cost.savedElements = Expr(op.getGated() ? 3 : 2) * positions * hidden;
     cost.readElements = positions * d;
+    addFFNPeaks(cost.internalPeaks, Expr(), positions, hidden, cost.outputElements,
+                op.getGated());
     return cost;
   }
 };
@@ -307,6 +320,13 @@ struct MoECost : CostModel<MoECost, MoEOp> {
     cost.outputElements = positions * d;
     cost.savedElements = Expr(op.getGated() ? 3 : 2) * positions * topK * hidden;
     cost.readElements = positions * d;
+    // Router logits; then the dispatch buffer (each position copied to its
+    // top_k experts) beside the experts' FFN over those copies; then the
+    // expert outputs beside the combined output.
+    Expr routed = positions * topK;
+    cost.internalPeaks.push_back(positions * experts);
+    addFFNPeaks(cost.internalPeaks, routed * d, routed, hidden, routed * d, op.getGated());
+    cost.internalPeaks.push_back(routed * d + cost.outputElements);
     return cost;
   }
 };
@@ -487,6 +507,24 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
       cost.params += heads * dk + Expr(2) * kvHeads * dk + d;
     cost.outputElements = queryPositions * d;
     cost.readElements = queryPositions * d + (cross ? kvPositions * dm : Expr());
+    // The moments of attention written out: Q, K and V; the scores beside
+    // them; the probabilities beside the scores (softmax) and V; the context
+    // beside the probabilities and V; the output beside the context. Flash
+    // never holds the scores. Decoding holds the new position's Q, K, V.
+    if (op.getKind() != "linear") {
+      Expr q = queryPositions * heads * dk, kv = kvPositions * kvHeads * dk;
+      Expr context = queryPositions * heads * dk;
+      Expr scores = op.getFlash() ? Expr() : batch * heads * materialisedScores(op, options);
+      cost.internalPeaks.push_back(q + Expr(2) * kv);
+      if (!op.getFlash()) {
+        cost.internalPeaks.push_back(q + Expr(2) * kv + scores);
+        cost.internalPeaks.push_back(kv + Expr(2) * scores);
+        cost.internalPeaks.push_back(kv + scores + context);
+      } else {
+        cost.internalPeaks.push_back(q + Expr(2) * kv + context);
+      }
+      cost.internalPeaks.push_back(context + cost.outputElements);
+    }
     return cost;
   }
 };

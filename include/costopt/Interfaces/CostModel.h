@@ -92,6 +92,12 @@ struct OpCost {
   sym::Expr workspaceElements;
   /// Intermediates kept for the backward pass besides the output.
   sym::Expr savedElements;
+  /// Elements alive inside one application at each of its busiest moments,
+  /// besides its inputs: a fused layer's intermediates (Q, K, V and the
+  /// scores of attention, the hidden activation of an FFN) and, once it is
+  /// written, its output. Empty means the single moment workspace + output.
+  /// The forward peak takes the largest (docs/CountingConventions.md).
+  llvm::SmallVector<sym::Expr, 5> internalPeaks;
   /// Key/value cache elements needed for decoding.
   sym::Expr kvCacheElements;
   /// Activation elements read (weights are counted through params).

@@ -143,7 +143,6 @@ public:
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.weightCopies * layer.cost.params;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
-      result.trafficElements += layer.multiplicity * trafficElementsOf(layer.cost, options());
       workspaces.push_back(layer.cost.workspaceElements);
     }
     if (!workspaces.empty())
@@ -290,7 +289,7 @@ private:
     Expr inputs;
     for (Value arg : body.getArguments())
       inputs += inputElements(arg, options());
-    if (options().mode == CostMode::Backward || options().mode == CostMode::Train) {
+    if (runsBackward(options().mode)) {
       // Everything the backward pass reads is kept: outputs and saved
       // intermediates of every op application, plus the largest workspace.
       Expr stored = inputs, workspace;

@@ -217,8 +217,7 @@ public:
                                    cost.coreFlops, Unit::Flop));
     report.totals.push_back(figure(report, "Parameters", cost.params, Unit::Count));
     report.totals.push_back(figure(report, "Weight memory", cost.params * bytes, Unit::Byte));
-    bool training = cost.options.mode == CostMode::Train ||
-                    cost.options.mode == CostMode::Backward;
+    bool training = runsBackward(cost.options.mode);
     report.totals.push_back(figure(report,
                                    training ? "Activation memory (stored for backward)"
                                             : "Peak activation memory",
@@ -327,7 +326,7 @@ public:
   /// 'memory' budgets use exactly this total.
   Expr memoryNeeded(const ModelCost &cost) const {
     Expr bytes(bytesPerElement);
-    if (cost.options.mode == CostMode::Train || cost.options.mode == CostMode::Backward) {
+    if (runsBackward(cost.options.mode)) {
       TrainingState state = trainingState();
       return cost.params * Expr(bytesPerElement + state.gradientBytes + state.optimizerBytes) +
              cost.peakActivationElements * bytes;
@@ -338,7 +337,7 @@ public:
 
   /// What memoryNeeded counts, for the --hw fit line.
   static const char *memoryNeededText(CostMode mode) {
-    return mode == CostMode::Train || mode == CostMode::Backward
+    return runsBackward(mode)
                ? "weights + gradients + optimizer state + stored activations"
                : "weights + peak activations + KV cache";
   }

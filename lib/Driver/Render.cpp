@@ -80,7 +80,7 @@ public:
         // Backward-only work (recomputation, scatter-adds) where the mode
         // counts the backward pass.
         CostMode mode = report.cost.options.mode;
-        bool backward = mode == CostMode::Backward || mode == CostMode::Train;
+        bool backward = runsBackward(mode);
         for (const LayerCost &layer : report.cost.layers) {
           auto addRow = [&](const FlopTerm &term) {
             rows.push_back({file.empty() ? layer.location : shortLocation(layer.location),
@@ -337,7 +337,7 @@ public:
                                              {"flops", formulaText(report, t.flops)},
                                              {"matmul", t.matmul}});
         CostMode mode = report.cost.options.mode;
-        if (mode == CostMode::Backward || mode == CostMode::Train)
+        if (runsBackward(mode))
           for (const FlopTerm &t : layer.cost.backwardTerms)
             terms.push_back(llvm::json::Object{{"rule", t.rule},
                                                {"flops", formulaText(report, t.flops)},

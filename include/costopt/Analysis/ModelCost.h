@@ -73,8 +73,6 @@ struct ModelCost {
   /// The largest transient workspace of one op (the biggest attention score
   /// matrix), the figure of the classic memory estimate b·h·n².
   sym::Expr largestWorkspaceElements;
-  /// Elements read and written (activations and weights) in the mode.
-  sym::Expr trafficElements;
 
   /// Steps that must run one after another (see docs/CountingConventions.md).
   sym::Expr sequentialDepth;

@@ -41,6 +41,12 @@ std::optional<CostMode> parseCostMode(llvm::StringRef text);
 /// (decode and forward: forward; train: both).
 sym::Expr combineForMode(CostMode mode, const sym::Expr &forward, const sym::Expr &backward);
 
+/// True for the modes that run a backward pass (backward, train): they store
+/// activations for it and hold gradients and optimizer state, not a KV cache.
+inline bool runsBackward(CostMode mode) {
+  return mode == CostMode::Backward || mode == CostMode::Train;
+}
+
 struct CostOptions {
   CostMode mode = CostMode::Forward;
   /// Count multiply-accumulates instead of FLOPs: matmul terms / 2, and no

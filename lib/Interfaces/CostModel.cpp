@@ -783,4 +783,5 @@ void costopt::registerCostModelInterfaces(mlir::DialectRegistry &registry) {
     ActivationOp::attachInterface<ActivationCost>(*context);
     SoftmaxOp::attachInterface<SoftmaxCost>(*context);
   });
+  registerPrimitiveCostModels(registry);
 }

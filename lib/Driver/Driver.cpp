@@ -15,6 +15,7 @@
 #include "costopt/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "costopt/Analysis/Conventions.h"
 #include "costopt/Analysis/ModelCost.h"
@@ -689,8 +690,14 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
   loaded.module = mlir::parseSourceFile<mlir::ModuleOp>(loaded.sourceMgr, &context);
   if (!loaded.module)
     return mlir::failure();
+  // Models that others call are layers: reported only when chosen.
+  llvm::StringSet<> called;
+  loaded.module->walk([&](nn::CallOp call) { called.insert(call.getCallee()); });
+  if (failed(inlineLayerCalls(*loaded.module)))
+    return mlir::failure();
   loaded.module->walk([&](nn::ModelOp model) {
-    if (modelName.empty() || model.getSymName() == modelName)
+    if (modelName.empty() ? !called.contains(model.getSymName())
+                          : model.getSymName() == modelName)
       loaded.models.push_back(model);
   });
   if (loaded.models.empty()) {

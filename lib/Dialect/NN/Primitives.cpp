@@ -404,12 +404,10 @@ ParseResult BlockOp::parse(OpAsmParser &parser, OperationState &result) {
   llvm::SMLoc inputsLoc = parser.getCurrentLocation();
   if (parser.parseAssignmentList(regionArgs, inputs))
     return failure();
-  llvm::SmallVector<Type> types, resultTypes;
-  if (parser.parseColon() || parser.parseLParen() ||
-      (failed(parser.parseOptionalRParen()) &&
-       (parser.parseTypeList(types) || parser.parseRParen())) ||
-      parser.parseArrowTypeList(resultTypes))
+  FunctionType signature;
+  if (parser.parseColonType(signature))
     return failure();
+  llvm::ArrayRef<Type> types = signature.getInputs(), resultTypes = signature.getResults();
   if (types.size() != inputs.size())
     return parser.emitError(inputsLoc)
            << inputs.size() << " input(s) but " << types.size() << " type(s)";
@@ -431,16 +429,8 @@ void BlockOp::print(OpAsmPrinter &printer) {
                         [&](auto pair) {
                           printer << std::get<0>(pair) << " = " << std::get<1>(pair);
                         });
-  printer << ") : (";
-  llvm::interleaveComma(getInputs().getTypes(), printer);
-  printer << ") -> ";
-  if (getNumResults() == 1)
-    printer << getResult(0).getType();
-  else {
-    printer << "(";
-    llvm::interleaveComma(getResultTypes(), printer);
-    printer << ")";
-  }
+  printer << ") : ";
+  printer.printFunctionalType(*this);
   printer.printOptionalAttrDictWithKeyword((*this)->getAttrs(), {"name"});
   printer << " ";
   printer.printRegion(getBody(), /*printEntryBlockArgs=*/false);
@@ -499,12 +489,10 @@ ParseResult CallOp::parse(OpAsmParser &parser, OperationState &result) {
       return failure();
   }
   result.addAttribute("bindings", DictionaryAttr::get(context, bindings));
-  llvm::SmallVector<Type> types, resultTypes;
-  if (parser.parseColon() || parser.parseLParen() ||
-      (failed(parser.parseOptionalRParen()) &&
-       (parser.parseTypeList(types) || parser.parseRParen())) ||
-      parser.parseArrowTypeList(resultTypes))
+  FunctionType signature;
+  if (parser.parseColonType(signature))
     return failure();
+  llvm::ArrayRef<Type> types = signature.getInputs(), resultTypes = signature.getResults();
   if (types.size() != inputs.size())
     return parser.emitError(inputsLoc)
            << inputs.size() << " operand(s) but " << types.size() << " type(s)";
@@ -529,16 +517,8 @@ void CallOp::print(OpAsmPrinter &printer) {
     });
     printer << "}";
   }
-  printer << " : (";
-  llvm::interleaveComma(getInputs().getTypes(), printer);
-  printer << ") -> ";
-  if (getNumResults() == 1)
-    printer << getResult(0).getType();
-  else {
-    printer << "(";
-    llvm::interleaveComma(getResultTypes(), printer);
-    printer << ")";
-  }
+  printer << " : ";
+  printer.printFunctionalType(*this);
 }
 
 ModelOp CallOp::getCalleeModel() {

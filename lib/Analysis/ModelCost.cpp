@@ -184,7 +184,7 @@ private:
       if (llvm::isa<RepeatOp, OutputOp, YieldOp>(op))
         return mlir::WalkResult::advance();
       if (llvm::isa<BlockOp, ParamOp, ContractOp, MapOp, ReduceOp, TransposeOp, ReshapeOp,
-                    ConcatOp, ExtractOp, GatherOp>(op)) {
+                    ConcatOp, ExtractOp, GatherOp, PrefixScanOp, ConstantOp>(op)) {
         op->emitError() << "--mode decode is not derived at the primitive level yet: "
                         << "analyse the layer-level model for decoding";
         return mlir::WalkResult::interrupt();
@@ -336,7 +336,10 @@ private:
       for (const OperandReach &reach : inner.operandReach) {
         if (!reach.positional || reach.mixing == Mixing::Pointwise)
           continue;
-        if (reach.mixing == Mixing::Full || cost.mixing == Mixing::Pointwise ||
+        if (cost.mixing == Mixing::Recurrent)
+          continue;
+        if (reach.mixing == Mixing::Recurrent || reach.mixing == Mixing::Full ||
+            cost.mixing == Mixing::Pointwise ||
             (reach.mixing == Mixing::Causal && cost.mixing == Mixing::Window)) {
           cost.mixing = reach.mixing;
           cost.reachBack = reach.reachBack;
@@ -632,6 +635,17 @@ private:
           s.path.hops += Expr(1);
           s.path.reach += reach.reachBack + reach.reachAhead;
           break;
+        case Mixing::Recurrent: {
+          // Step t waits for step t - 1: position t is ready t steps after
+          // the latest input (the op's own step is added below).
+          std::optional<Expr> latest;
+          for (const auto &[slope, offset] : s.depth)
+            latest = latest ? Expr::max(*latest, offset) : offset;
+          s.depth = Profile{{1, latest ? *latest : Expr()}};
+          s.path.hops += Expr(1);
+          s.path.recurrent = true;
+          break;
+        }
         default:
           break;
         }

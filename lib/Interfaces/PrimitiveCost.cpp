@@ -72,6 +72,8 @@ OpCost inPlaceCost(Operation *op) {
 void summariseReach(OpCost &cost) {
   auto rank = [](Mixing m) {
     switch (m) {
+    case Mixing::Recurrent:
+      return 4;
     case Mixing::Full:
       return 3;
     case Mixing::Causal:
@@ -101,8 +103,14 @@ struct CostModel : public CostModelOpInterface::ExternalModel<ConcreteModel, OpT
   OpCost getCost(Operation *op, const CostOptions &options) const {
     OpCost cost = ConcreteModel::compute(llvm::cast<OpTy>(op), options);
     summariseReach(cost);
-    if (cost.mixing != Mixing::Pointwise)
+    if (cost.mixing != Mixing::Pointwise) {
       cost.tableRow = op->getName().getStringRef().str();
+      // The work that moves information between positions is what Table 1
+      // counts: all of a mixing primitive's FLOPs unless it said otherwise.
+      if (cost.core.isZero())
+        for (const FlopTerm &term : cost.terms)
+          cost.core += term.flops;
+    }
     return cost;
   }
 };
@@ -176,6 +184,14 @@ OperandReach contractionReach(mlir::AffineExpr index, std::optional<unsigned> re
   return reach;
 }
 
+struct ConstantCost : CostModel<ConstantCost, ConstantOp> {
+  static OpCost compute(ConstantOp op, const CostOptions &) {
+    OpCost cost;
+    cost.terms.push_back({"fixed tensor (no arithmetic)", Expr(), false});
+    return cost;
+  }
+};
+
 struct ContractCost : CostModel<ContractCost, ContractOp> {
   static OpCost compute(ContractOp op, const CostOptions &) {
     OpCost cost;
@@ -207,7 +223,14 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
       mixes |= reach.mixing != Mixing::Pointwise;
       cost.operandReach.push_back(reach);
     }
-    cost.terms.push_back({"contraction (2 per point)", Expr(2) * points, true, dense});
+    // A multiply and an add per point; only the multiply where nothing is
+    // summed (every dimension is the result's).
+    bool sums = mapList[2].getNumResults() < mapList[2].getNumDims();
+    Expr perPoint(sums ? 2 : 1);
+    if (dense)
+      *dense = perPoint * domainPoints(extents, std::nullopt);
+    cost.terms.push_back({sums ? "contraction (2 per point)" : "product (1 per point)",
+                          perPoint * points, true, dense});
     if (Value bias = op.getBias()) {
       cost.terms.push_back({"bias", elementCountOf(op.getResult().getType()), false});
       cost.operandReach.push_back(OperandReach{});
@@ -215,7 +238,7 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
     // The contractions that carry information between positions are the
     // work Table 1 counts.
     if (mixes)
-      cost.core = Expr(2) * points;
+      cost.core = perPoint * points;
     cost.outputElements = elementCountOf(op.getResult().getType());
     cost.readElements = activationsRead(op);
     cost.weightElementsRead = weightsRead(op);
@@ -346,6 +369,23 @@ struct ReshapeCost : CostModel<ReshapeCost, ReshapeOp> {
   }
 };
 
+struct ScanCost : CostModel<ScanCost, PrefixScanOp> {
+  static OpCost compute(PrefixScanOp op, const CostOptions &) {
+    OpCost cost = inPlaceCost(op);
+    bool linear = op.getKind() == "linear";
+    cost.terms.push_back({linear ? "linear recurrence (multiply, add per element)"
+                                 : "prefix sum (1 per element)",
+                          Expr(linear ? 2 : 1) * cost.outputElements, false});
+    cost.operandReach[0].mixing = Mixing::Recurrent;
+    // Decoding keeps the last step's state.
+    Type type = op.getInput().getType();
+    cost.kvCacheElements =
+        cantFail(elementCountOf(type).divide(shapeExprsOf(type)[*positionAxisOf(type)]));
+    // The decay enters each step where it stands.
+    return cost;
+  }
+};
+
 struct GatherCost : CostModel<GatherCost, GatherOp> {
   static OpCost compute(GatherOp op, const CostOptions &) {
     OpCost cost = inPlaceCost(op);
@@ -376,6 +416,7 @@ std::optional<unsigned> costopt::positionAxisOf(Type type) {
 void costopt::registerPrimitiveCostModels(mlir::DialectRegistry &registry) {
   registry.addExtension(+[](mlir::MLIRContext *context, nn::NNDialect *) {
     ParamOp::attachInterface<ParamCost>(*context);
+    ConstantOp::attachInterface<ConstantCost>(*context);
     ContractOp::attachInterface<ContractCost>(*context);
     MapOp::attachInterface<MapCost>(*context);
     ReduceOp::attachInterface<ReduceCost>(*context);
@@ -384,5 +425,6 @@ void costopt::registerPrimitiveCostModels(mlir::DialectRegistry &registry) {
     ConcatOp::attachInterface<ConcatCost>(*context);
     ExtractOp::attachInterface<ExtractCost>(*context);
     GatherOp::attachInterface<GatherCost>(*context);
+    PrefixScanOp::attachInterface<ScanCost>(*context);
   });
 }

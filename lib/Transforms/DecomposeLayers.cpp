@@ -446,7 +446,7 @@ struct DecomposeLayersPass
       if (op->getDialect() == op->getContext()->getLoadedDialect<NNDialect>() &&
           llvm::isa<CostModelOpInterface>(op) && !op->getParentOfType<BlockOp>() &&
           !llvm::isa<ParamOp, ContractOp, MapOp, ReduceOp, TransposeOp, ReshapeOp, ConcatOp,
-                     ExtractOp, GatherOp>(op))
+                     ExtractOp, GatherOp, PrefixScanOp, ConstantOp>(op))
         layers.push_back(op);
     });
     OpBuilder builder(&getContext());

@@ -121,6 +121,7 @@ std::optional<Band> costopt::nn::maskBandOf(Operation *op, llvm::ArrayRef<Expr> 
 //===----------------------------------------------------------------------===//
 
 LogicalResult ParamOp::verifySizes(const sym::Assumptions &) { return success(); }
+LogicalResult ConstantOp::verifySizes(const sym::Assumptions &) { return success(); }
 
 //===----------------------------------------------------------------------===//
 // nn.contract
@@ -389,6 +390,24 @@ LogicalResult GatherOp::verify() {
   return success();
 }
 LogicalResult GatherOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+LogicalResult PrefixScanOp::verify() {
+  if (getKind() != "sum" && getKind() != "linear")
+    return emitOpError() << "unknown kind '" << getKind() << "'; expected \"sum\" or \"linear\"";
+  if ((getKind() == "linear") != static_cast<bool>(getDecay()))
+    return emitOpError() << (getKind() == "linear" ? "a linear scan needs a decay operand"
+                                                    : "a sum takes no decay operand");
+  llvm::SmallVector<Expr> shape = shapeExprsOf(getInput().getType());
+  if (shape.size() < 2)
+    return emitOpError() << "needs a position axis (rank >= 2)";
+  if (getResult().getType() != getInput().getType())
+    return emitOpError() << "result type must be the input's";
+  if (Value decay = getDecay(); decay && !broadcastsTo(shapeExprsOf(decay.getType()), shape))
+    return emitOpError() << "decay of shape " << showShape(shapeExprsOf(decay.getType()))
+                         << " does not broadcast to " << showShape(shape);
+  return success();
+}
+LogicalResult PrefixScanOp::verifySizes(const sym::Assumptions &) { return success(); }
 
 //===----------------------------------------------------------------------===//
 // nn.block

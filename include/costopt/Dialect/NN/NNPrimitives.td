@@ -40,6 +40,22 @@ def NN_ParamOp : Op<NN_Dialect, "param", [
   let assemblyFormat = "attr-dict `:` type($result)";
 }
 
+def NN_ConstantOp : Op<NN_Dialect, "constant", [
+    Pure, DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
+  let summary = "A fixed tensor: not trained, computed before the model runs";
+  let description = [{
+    A table the architecture fixes rather than learns: RetNet's per-head
+    decays, sinusoidal position encodings, a mask. It costs no parameters
+    and no FLOPs; reading it moves bytes like any operand.
+
+    ```mlir
+    %gamma = nn.constant : !nn.tensor<[h, 1, 1, 1]>
+    ```
+  }];
+  let results = (outs NN_AnyTensor:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
 def NN_ContractOp : NN_PrimitiveOp<"contract"> {
   let summary = "A sum of products over an index domain, optionally masked";
   let description = [{
@@ -55,7 +71,8 @@ def NN_ContractOp : NN_PrimitiveOp<"contract"> {
     equal extent: a band `p - B <= k <= p + A` with A, B >= 0 (either may be
     absent); causal is `k <= p` (exactly n(n+1)/2 pairs), a causal window of
     w is `p - w + 1 <= k <= p` (`symbols` gives w). The masked domain is
-    what it costs: 2 FLOPs (a multiply and an add) per point.
+    what it costs: 2 FLOPs (a multiply and an add) per point, or 1 (the
+    multiply) when no dimension is summed (an outer product).
 
     `bias`, a third operand, is added to each result element; it
     broadcasts as in `nn.map` (aligned at the right, dimensions equal or 1).
@@ -186,6 +203,31 @@ def NN_GatherOp : NN_PrimitiveOp<"gather"> {
   }];
   let arguments = (ins NN_AnyTensor:$table, NN_AnyTensor:$indices);
   let results = (outs NN_AnyTensor:$result);
+}
+
+def NN_PrefixScanOp : NN_PrimitiveOp<"scan"> {
+  let summary = "A linear recurrence along the position axis, run step by step";
+  let description = [{
+    `kind = "sum"`: s_t = s_{t-1} + x_t (a prefix sum, as causal linear
+    attention accumulates φ(k)ᵀv); `kind = "linear"`: s_t = a_t ⊙ s_{t-1} +
+    x_t with the decay `a` as a second operand broadcast to x (RetNet's γ,
+    a diagonal SSM's Ā). The scan runs along the position axis
+    (second-to-last), so a per-position matrix state is laid out with the
+    positions before its last dimension: `[b, h, e, n, e]`.
+
+    It is counted as the loop it is: 1 FLOP per element for a sum, 2 for a
+    linear recurrence (multiply, add), and n dependent steps of sequential
+    depth; depth and FLOPs describe the same algorithm. (A parallel prefix
+    scan would trade more work for ⌈log2 n⌉ depth.)
+
+    ```mlir
+    %s = nn.scan %kv {kind = "sum"} : !nn.seq<[b, h, e, n, e]>
+    %r = nn.scan %kv, %gamma {kind = "linear"}
+        : !nn.seq<[b, h, e, n, e]>, !nn.tensor<[h, 1, 1, 1]> -> !nn.seq<[b, h, e, n, e]>
+    ```
+  }];
+  let arguments = (ins NN_SeqType:$input, Optional<NN_AnyTensor>:$decay, StrAttr:$kind);
+  let results = (outs NN_SeqType:$result);
 }
 
 def NN_BlockOp : Op<NN_Dialect, "block", [

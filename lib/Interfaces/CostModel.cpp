@@ -685,6 +685,18 @@ struct ScanCost : CostModel<ScanCost, ScanOp> {
     cost.outputElements = positions * d;
     cost.savedElements = positions * inner * (Expr(4) + state);
     cost.kvCacheElements = batchSizeOf(type) * inner * (state + kernel - Expr(1));
+    // The block written out (Gu & Dao's reference, each tensor freed after
+    // its last use) is busiest in the scan: the expanded x and z (2·E·d per
+    // position; z gates the result), the convolution's output, the x
+    // projection's Δ-rank, B and C, Δ, the scan's running state h (E·d·N
+    // per sequence) and the scan's output y. Everything before it is a
+    // subset of that moment. Afterwards y, gated in place, beside the
+    // output projection. Decoding updates the state and convolution buffer
+    // in the cache (kvCacheElements), so the scan holds no state of its own.
+    Expr scanState = isDecode(options) ? Expr() : batchSizeOf(type) * inner * state;
+    cost.internalPeaks.push_back(Expr(5) * positions * inner +
+                                 positions * (dtRank + Expr(2) * state) + scanState);
+    cost.internalPeaks.push_back(positions * inner + cost.outputElements);
     cost.readElements = positions * d;
     cost.mixing = Mixing::Scan;
     return cost;

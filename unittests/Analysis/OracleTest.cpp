@@ -652,7 +652,8 @@ TEST_F(Oracle, ParallelScanDepth) {
 /// replaying the layer written out as allocations and frees: an FFN as
 /// linear, activation, linear (gated: gate, activation, up, product,
 /// linear); attention as Q, K, V, scores, softmax, AV, output projection
-/// (flash: no scores). Other ops hold only their output.
+/// (flash: no scores); a Mamba block as its projections, convolution and
+/// scan. Other ops hold only their output.
 int64_t insidePeak(mlir::Operation &op, const Bindings &b, int64_t output) {
   int64_t current = 0, best = 0;
   auto alloc = [&](int64_t elements) {
@@ -709,6 +710,30 @@ int64_t insidePeak(mlir::Operation &op, const Bindings &b, int64_t output) {
       alloc(context);
       release(q + 2 * kv);
     }
+    alloc(output);
+    return best;
+  }
+  if (auto ssm = llvm::dyn_cast<ScanOp>(op)) {
+    // Mamba's forward (Gu & Dao's reference), each tensor freed after its
+    // last use: in_proj to x and z, conv1d + SiLU on x, x_proj to (Δ-rank,
+    // B, C), dt_proj to Δ, the scan (state h per sequence, output y with
+    // the D skip), y·silu(z) in place, out_proj.
+    auto in = Oracle::shape(ssm.getInput().getType(), b);
+    int64_t d = in.back(), n = in[in.size() - 2];
+    int64_t p = positions(ssm.getInput()), sequences = p / n;
+    int64_t inner = Oracle::dimAttr(ssm.getExpandAttr(), b, 2) * d;
+    int64_t state = Oracle::eval(ssm.getState().getExpr(), b);
+    int64_t rank = Oracle::dimAttr(ssm.getDtRankAttr(), b, (d + 15) / 16);
+    int64_t xz = 2 * p * inner, conv = p * inner, xdbl = p * (rank + 2 * state);
+    int64_t delta = p * inner, h = sequences * inner * state, y = p * inner;
+    alloc(xz);
+    alloc(conv);
+    alloc(xdbl);
+    alloc(delta);
+    alloc(h);
+    alloc(y);
+    release(h + delta + xdbl + conv); // the scan is done
+    release(xz);                      // z has gated y
     alloc(output);
     return best;
   }
@@ -838,6 +863,58 @@ TEST_F(Oracle, PeakActivationsBySimulatingAllocation) {
                 << cost->peakActivationElements.str() << " at n=" << n << " m=" << m
                 << " V=" << V << " L=" << L << " r=" << r;
           }
+}
+
+/// Checks the analysis's forward peak against the allocation replay at
+/// every binding.
+void expectPeakMatches(ModelOp model, const std::vector<Bindings> &points) {
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  for (const Bindings &b : points) {
+    std::string where;
+    for (auto &[k, v] : b)
+      where += k + "=" + std::to_string(v) + " ";
+    EXPECT_EQ(Oracle::eval(cost->peakActivationElements, b), simulatePeak(model, b))
+        << cost->peakActivationElements.str() << " at " << where;
+  }
+}
+
+TEST_F(Oracle, MambaPeaksInsideItsScan) {
+  // The expanded x and z, the convolution's output, Δ/B/C, Δ, the scan's
+  // state and output are alive at once: 5·E·d per position besides the
+  // state b·E·d·N, far above the block's input and output.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%t: !nn.tokens<[b, n]>) symbols(b, n, d, N, V, L) {
+      %e = nn.embedding %t {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>
+      %y = nn.repeat<L>(%x = %e) : !nn.seq<[b, n, d]> {
+        %r = nn.rms_norm %x : !nn.seq<[b, n, d]>
+        %s = nn.ssm %r {state = N} : !nn.seq<[b, n, d]>
+        %a = nn.add %x, %s : !nn.seq<[b, n, d]>
+        nn.yield %a : !nn.seq<[b, n, d]>
+      }
+      %w = nn.ssm %y {state = 3, expand = 3, dt_rank = 2, conv_kernel = 2} : !nn.seq<[b, n, d]>
+      %u = nn.linear %w : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>
+      nn.output %u : !nn.seq<[b, n, V]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t n : {1, 5, 64})
+    for (int64_t d : {1, 17, 40})
+      for (int64_t N : {1, 16, 300})
+        for (int64_t V : {3, 5000})
+          for (int64_t L : {1, 2})
+            points.push_back({{"b", 2}, {"n", n}, {"d", d}, {"N", N}, {"V", V}, {"L", L}});
+  expectPeakMatches(model, points);
+  // One block, no other candidate: input + xz, conv, Δ, y (5·2·d) + Δ-rank,
+  // B, C per position + the state.
+  ModelOp single = parse(R"mlir(
+    nn.model @one(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+      %s = nn.ssm %x {state = 16, dt_rank = 4} : !nn.seq<[b, n, d]>
+      nn.output %s : !nn.seq<[b, n, d]>
+    })mlir");
+  auto cost = analyzeModel(single, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  EXPECT_EQ(Oracle::eval(cost->peakActivationElements, {{"b", 1}, {"n", 10}, {"d", 8}}),
+            10 * 8 + 5 * 10 * 16 + 10 * (4 + 32) + 16 * 16);
 }
 
 TEST_F(Oracle, FusedFFNPeaksAsItsUnfusedChain) {

@@ -306,11 +306,25 @@ private:
     result.peakActivationElements = Expr::maxOf(peakOfBlock(body, sizes));
   }
 
+  /// How values of enclosing blocks are alive while one iteration of a
+  /// repeat's body runs.
+  struct Enclosing {
+    /// Alive throughout (used after the body, or by a later iteration).
+    llvm::SmallVector<Value> pinned;
+    /// Used inside the body and nowhere later: freed at their last use in
+    /// it (the last iteration).
+    llvm::SmallVector<Value> dying;
+    /// Block argument -> the enclosing value it is (the first iteration
+    /// receives the init itself, not a copy): one buffer, counted once.
+    llvm::DenseMap<Value, Value> aliases;
+  };
+
   /// Peak of live activation elements while `block` runs, as the list of
   /// candidates whose maximum it is (sums are distributed into the list so
   /// the final max is flat); `sizes` holds the sizes of the block's
   /// arguments and of values defined outside it.
-  std::vector<Expr> peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes) {
+  std::vector<Expr> peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes,
+                                const Enclosing &enclosing = {}) {
     // Index of the last op in this block using each value.
     llvm::DenseMap<Value, unsigned> lastUse;
     unsigned index = 0;
@@ -321,37 +335,42 @@ private:
       });
       ++index;
     }
-    llvm::SmallVector<Value> live;
+    llvm::DenseSet<Value> pinned(enclosing.pinned.begin(), enclosing.pinned.end());
+    llvm::SmallVector<Value> live(enclosing.pinned.begin(), enclosing.pinned.end());
+    for (Value v : enclosing.dying)
+      if (lastUse.count(v))
+        live.push_back(v);
     for (Value arg : block.getArguments())
       if (lastUse.count(arg))
         live.push_back(arg);
-    auto liveSum = [&](llvm::function_ref<bool(Value)> keep) {
+    // The buffer a value occupies: an argument aliasing its init shares it.
+    auto bufferOf = [&](Value v) {
+      for (auto it = enclosing.aliases.find(v); it != enclosing.aliases.end();
+           it = enclosing.aliases.find(v))
+        v = it->second;
+      return v;
+    };
+    auto liveSum = [&]() {
       Expr sum;
+      llvm::DenseSet<Value> counted;
       for (Value v : live)
-        if (keep(v))
-          sum += sizes.lookup(v);
+        if (counted.insert(bufferOf(v)).second)
+          sum += sizes.lookup(bufferOf(v));
       return sum;
     };
-    std::vector<Expr> peak{liveSum([](Value) { return true; })};
+    std::vector<Expr> peak{liveSum()};
     index = 0;
     for (Operation &op : block) {
       std::vector<Expr> points;
       if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
-        llvm::DenseMap<Value, Expr> inner = sizes;
-        for (auto [arg, init] : llvm::zip(repeat.getBodyBlock().getArguments(),
-                                          repeat.getInits())) {
-          inner[arg] = sizes.lookup(init);
-        }
-        // Values that outlive the repeat stay alive beside its body.
-        Expr beside = liveSum([&](Value v) {
-          return lastUse.lookup(v) > index || !llvm::is_contained(repeat.getInits(), v);
-        });
-        for (const Expr &candidate : peakOfBlock(repeat.getBodyBlock(), inner))
-          points.push_back(beside + candidate);
+        for (Expr &candidate : peakOfRepeat(repeat, sizes, live, [&](Value v) {
+               return pinned.contains(v) || lastUse.lookup(v) > index;
+             }, enclosing.aliases))
+          points.push_back(std::move(candidate));
         for (auto [res, init] : llvm::zip(repeat.getResults(), repeat.getInits()))
           sizes[res] = sizes.lookup(init);
       } else if (const OpCost *cost = costOf(&op)) {
-        Expr live = liveSum([](Value) { return true; });
+        Expr live = liveSum();
         if (cost->internalPeaks.empty())
           points.push_back(live + cost->workspaceElements + cost->outputElements);
         for (const Expr &inside : cost->internalPeaks)
@@ -359,19 +378,98 @@ private:
         for (Value res : op.getResults())
           sizes[res] = cost->outputElements;
       } else {
-        points.push_back(liveSum([](Value) { return true; }));
+        points.push_back(liveSum());
       }
       // Identical candidates are common (every layer of a stack); keep one.
       for (Expr &p : points)
         if (!llvm::is_contained(peak, p))
           peak.push_back(std::move(p));
-      llvm::erase_if(live, [&](Value v) { return lastUse.lookup(v) <= index; });
+      llvm::erase_if(live,
+                     [&](Value v) { return !pinned.contains(v) && lastUse.lookup(v) <= index; });
       for (Value res : op.getResults())
         if (lastUse.count(res))
           live.push_back(res);
       ++index;
     }
     return peak;
+  }
+
+  /// Candidates for the peak while `repeat` runs, given the values `live`
+  /// before it (`outlives`: still needed after it). A value of the
+  /// enclosing block that the body uses stays alive until the last
+  /// iteration's last use of it; in the first iteration the body's
+  /// arguments are their inits. Iterations differ only in these two
+  /// respects, and having both (a middle one) is never less than either:
+  /// so the peak is the first-and-last iteration's at count 1, the larger
+  /// of the first and the last iteration's at count 2, and a middle one's
+  /// from count 3 on. Each of those enters the max scaled by
+  /// min(count - k, 1), which is 1 where it exists and at most 0 where it
+  /// does not (candidates are never negative, so it is then never chosen).
+  std::vector<Expr> peakOfRepeat(RepeatOp repeat, const llvm::DenseMap<Value, Expr> &sizes,
+                                 llvm::ArrayRef<Value> live,
+                                 llvm::function_ref<bool(Value)> outlives,
+                                 const llvm::DenseMap<Value, Value> &outerAliases) {
+    mlir::Block &body = repeat.getBodyBlock();
+    mlir::Region *bodyRegion = body.getParent();
+    llvm::DenseSet<Value> usedInside;
+    body.walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        if (!bodyRegion->isAncestor(operand.getParentRegion()))
+          usedInside.insert(operand);
+    });
+    llvm::DenseMap<Value, Expr> inner = sizes;
+    for (auto [arg, init] : llvm::zip(body.getArguments(), repeat.getInits()))
+      inner[arg] = sizes.lookup(init);
+
+    Enclosing notLast, last;
+    notLast.aliases = last.aliases = outerAliases;
+    for (Value v : live) {
+      if (outlives(v)) {
+        notLast.pinned.push_back(v);
+        last.pinned.push_back(v);
+      } else if (usedInside.contains(v)) {
+        notLast.pinned.push_back(v);
+        last.dying.push_back(v);
+      }
+      // Otherwise only an init: its buffer lives on as the argument.
+    }
+    bool differsAtLast = !last.dying.empty();
+    // Arguments aliasing a value that is still counted, or sharing an init
+    // with another argument, are counted once in the first iteration.
+    llvm::DenseSet<Value> inits;
+    bool differsAtFirst = false;
+    for (Value init : repeat.getInits())
+      differsAtFirst |= !inits.insert(init).second || outlives(init) || usedInside.contains(init);
+    auto firstOf = [&](Enclosing kind) {
+      for (auto [arg, init] : llvm::zip(body.getArguments(), repeat.getInits()))
+        kind.aliases[arg] = init;
+      return kind;
+    };
+
+    Expr count = repeat.getCount().getExpr();
+    auto existsFrom = [&](int64_t iterations) { // 1 from `iterations` on, else <= 0
+      return Expr::min(count - Expr(iterations - 1), Expr(1));
+    };
+    std::vector<Expr> candidates;
+    auto add = [&](const Enclosing &kind, const Expr &scale) {
+      for (const Expr &candidate : peakOfBlock(body, inner, kind))
+        candidates.push_back(scale * candidate);
+    };
+    if (!differsAtFirst && !differsAtLast) {
+      add(last, Expr(1));
+    } else if (!differsAtFirst) {
+      add(last, Expr(1));
+      add(notLast, existsFrom(2));
+    } else if (!differsAtLast) {
+      add(firstOf(last), Expr(1));
+      add(last, existsFrom(2));
+    } else {
+      add(firstOf(last), Expr(1));
+      add(firstOf(notLast), existsFrom(2));
+      add(last, existsFrom(2));
+      add(notLast, existsFrom(3));
+    }
+    return candidates;
   }
 
   //===--------------------------------------------------------------------===//

@@ -323,8 +323,11 @@ private:
   /// candidates whose maximum it is (sums are distributed into the list so
   /// the final max is flat); `sizes` holds the sizes of the block's
   /// arguments and of values defined outside it.
+  /// With `distinct`, identical candidates are kept once; without, the list
+  /// has one entry per program point, aligned across calls for the same
+  /// block.
   std::vector<Expr> peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes,
-                                const Enclosing &enclosing = {}) {
+                                const Enclosing &enclosing = Enclosing(), bool distinct = true) {
     // Index of the last op in this block using each value.
     llvm::DenseMap<Value, unsigned> lastUse;
     unsigned index = 0;
@@ -363,9 +366,15 @@ private:
     for (Operation &op : block) {
       std::vector<Expr> points;
       if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
-        for (Expr &candidate : peakOfRepeat(repeat, sizes, live, [&](Value v) {
-               return pinned.contains(v) || lastUse.lookup(v) > index;
-             }, enclosing.aliases))
+        auto outlives = [&](Value v) { return pinned.contains(v) || lastUse.lookup(v) > index; };
+        // Whether a value may outlive the repeat in some iteration of this
+        // block: the same in every call for it, so that the candidate lists
+        // of its iterations align point by point.
+        auto mayOutlive = [&](Value v) {
+          return outlives(v) || llvm::is_contained(enclosing.dying, v);
+        };
+        for (Expr &candidate :
+             peakOfRepeat(repeat, sizes, live, outlives, mayOutlive, enclosing.aliases))
           points.push_back(std::move(candidate));
         for (auto [res, init] : llvm::zip(repeat.getResults(), repeat.getInits()))
           sizes[res] = sizes.lookup(init);
@@ -382,7 +391,7 @@ private:
       }
       // Identical candidates are common (every layer of a stack); keep one.
       for (Expr &p : points)
-        if (!llvm::is_contained(peak, p))
+        if (!distinct || !llvm::is_contained(peak, p))
           peak.push_back(std::move(p));
       llvm::erase_if(live,
                      [&](Value v) { return !pinned.contains(v) && lastUse.lookup(v) <= index; });
@@ -408,6 +417,7 @@ private:
   std::vector<Expr> peakOfRepeat(RepeatOp repeat, const llvm::DenseMap<Value, Expr> &sizes,
                                  llvm::ArrayRef<Value> live,
                                  llvm::function_ref<bool(Value)> outlives,
+                                 llvm::function_ref<bool(Value)> mayOutlive,
                                  const llvm::DenseMap<Value, Value> &outerAliases) {
     mlir::Block &body = repeat.getBodyBlock();
     mlir::Region *bodyRegion = body.getParent();
@@ -433,13 +443,18 @@ private:
       }
       // Otherwise only an init: its buffer lives on as the argument.
     }
-    bool differsAtLast = !last.dying.empty();
+    // Which iteration kinds to tell apart. Decided by mayOutlive, not
+    // outlives, so that the decision (and so the shape of the candidate
+    // list) is the same in every iteration kind of an enclosing repeat; an
+    // extra kind identical to another adds nothing to the max.
+    bool differsAtLast = llvm::any_of(live, [&](Value v) { return usedInside.contains(v); });
     // Arguments aliasing a value that is still counted, or sharing an init
     // with another argument, are counted once in the first iteration.
     llvm::DenseSet<Value> inits;
     bool differsAtFirst = false;
     for (Value init : repeat.getInits())
-      differsAtFirst |= !inits.insert(init).second || outlives(init) || usedInside.contains(init);
+      differsAtFirst |=
+          !inits.insert(init).second || mayOutlive(init) || usedInside.contains(init);
     auto firstOf = [&](Enclosing kind) {
       for (auto [arg, init] : llvm::zip(body.getArguments(), repeat.getInits()))
         kind.aliases[arg] = init;
@@ -450,25 +465,41 @@ private:
     auto existsFrom = [&](int64_t iterations) { // 1 from `iterations` on, else <= 0
       return Expr::min(count - Expr(iterations - 1), Expr(1));
     };
-    std::vector<Expr> candidates;
-    auto add = [&](const Enclosing &kind, const Expr &scale) {
-      for (const Expr &candidate : peakOfBlock(body, inner, kind))
-        candidates.push_back(scale * candidate);
+    auto pointsOf = [&](const Enclosing &kind) {
+      return peakOfBlock(body, inner, kind, /*distinct=*/false);
     };
-    if (!differsAtFirst && !differsAtLast) {
-      add(last, Expr(1));
-    } else if (!differsAtFirst) {
-      add(last, Expr(1));
-      add(notLast, existsFrom(2));
-    } else if (!differsAtLast) {
-      add(firstOf(last), Expr(1));
-      add(last, existsFrom(2));
+    // The single iteration at count 1; each other iteration kind enters as
+    // that plus its difference at the same program point, scaled by when it
+    // exists, so the formula names only what differs (the encoder memory
+    // beside a decoder layer's FFN).
+    std::vector<Expr> single = pointsOf(differsAtFirst ? firstOf(last) : last);
+    if (!differsAtFirst && !differsAtLast)
+      return single;
+    llvm::SmallVector<std::pair<Enclosing, Expr>, 3> others;
+    if (differsAtFirst && differsAtLast) {
+      others.push_back({firstOf(notLast), existsFrom(2)});
+      others.push_back({last, existsFrom(2)});
+      others.push_back({notLast, existsFrom(3)});
     } else {
-      add(firstOf(last), Expr(1));
-      add(firstOf(notLast), existsFrom(2));
-      add(last, existsFrom(2));
-      add(notLast, existsFrom(3));
+      others.push_back({differsAtLast ? notLast : last, existsFrom(2)});
     }
+    std::vector<Expr> candidates;
+    bool singleCovered = false;
+    for (auto &[kind, exists] : others) {
+      std::vector<Expr> points = pointsOf(kind);
+      if (points.size() == single.size()) {
+        for (auto [base, point] : llvm::zip(single, points))
+          candidates.push_back(base + exists * (point - base));
+        // At count 1 the count-2 kinds are the single iteration itself.
+        singleCovered |= exists == existsFrom(2);
+      } else {
+        // Nested repeats that differ in shape: each list whole.
+        for (const Expr &point : points)
+          candidates.push_back(exists * point);
+      }
+    }
+    if (!singleCovered)
+      candidates.insert(candidates.end(), single.begin(), single.end());
     return candidates;
   }
 

@@ -134,7 +134,7 @@ public:
     mlir::Block &body = model.getBodyBlock();
     if (options().mode == CostMode::Decode && failed(findDecodeStep(body)))
       return mlir::failure();
-    collectLayers(body, Expr(1), Expr(1));
+    collectLayers(body, Expr(1), Expr(1), /*inLayer=*/false);
     std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
       result.flops += layer.multiplicity * layer.cost.totalWork(result.options);
@@ -232,12 +232,16 @@ private:
     }
   }
 
-  void collectLayers(mlir::Block &block, const Expr &multiplicity, const Expr &weightCopies) {
+  /// `inLayer`: inside a top-level nn.repeat, whose iterations are the
+  /// layers that full recomputation checkpoints.
+  void collectLayers(mlir::Block &block, const Expr &multiplicity, const Expr &weightCopies,
+                     bool inLayer) {
     for (Operation &op : block) {
       if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
         Expr count = repeat.getCount().getExpr();
         collectLayers(repeat.getBodyBlock(), multiplicity * count,
-                      repeat.getSharedWeights() ? weightCopies : weightCopies * count);
+                      repeat.getSharedWeights() ? weightCopies : weightCopies * count,
+                      /*inLayer=*/true);
         continue;
       }
       if (llvm::isa<OutputOp, YieldOp>(op))
@@ -271,9 +275,35 @@ private:
         layer.cost = std::move(once);
         layer.prefill = true;
       }
+      if (inLayer && options().recompute == Recompute::Full && runsBackward(options().mode))
+        addFullRecompute(layer.cost);
       layerIndex[&op] = result.layers.size();
       result.layers.push_back(std::move(layer));
     }
+  }
+
+  /// Full recomputation runs the layer's forward again before its backward
+  /// pass: the op's forward FLOPs become backward terms too (matmuls and
+  /// element-wise work apart, for MAC counts).
+  static void addFullRecompute(OpCost &cost) {
+    Expr matmuls, matmulsDense, elementwise, elementwiseDense;
+    for (const FlopTerm &t : cost.terms) {
+      Expr &exact = t.matmul ? matmuls : elementwise;
+      Expr &dense = t.matmul ? matmulsDense : elementwiseDense;
+      exact += t.flops;
+      dense += t.dense ? *t.dense : t.flops;
+    }
+    auto denseIfDifferent = [](const Expr &exact, const Expr &dense) {
+      return dense == exact ? std::optional<Expr>() : std::optional<Expr>(dense);
+    };
+    if (!matmuls.isZero() || !matmulsDense.isZero())
+      cost.backwardTerms.push_back({"full recompute: the forward's matmuls again (backward only)",
+                                    matmuls, true, denseIfDifferent(matmuls, matmulsDense)});
+    if (!elementwise.isZero() || !elementwiseDense.isZero())
+      cost.backwardTerms.push_back(
+          {"full recompute: the forward's element-wise work again (backward only)", elementwise,
+           false, denseIfDifferent(elementwise, elementwiseDense)});
+    cost.rerunInBackward = true;
   }
 
   const OpCost *costOf(Operation *op) const {
@@ -292,11 +322,16 @@ private:
     if (runsBackward(options().mode)) {
       // Everything the backward pass reads is kept: outputs and saved
       // intermediates of every op application, plus the largest workspace.
-      Expr stored = inputs, workspace;
-      for (const LayerCost &layer : result.layers) {
-        stored += layer.multiplicity * (layer.cost.outputElements + layer.cost.savedElements);
+      Expr workspace;
+      for (const LayerCost &layer : result.layers)
         workspace = Expr::max(workspace, layer.cost.workspaceElements);
+      if (options().recompute == Recompute::Full) {
+        result.peakActivationElements = inputs + checkpointedStore(body) + workspace;
+        return;
       }
+      Expr stored = inputs;
+      for (const LayerCost &layer : result.layers)
+        stored += layer.multiplicity * (layer.cost.outputElements + layer.cost.savedElements);
       result.peakActivationElements = stored + workspace;
       return;
     }
@@ -304,6 +339,50 @@ private:
     for (Value arg : body.getArguments())
       sizes[arg] = inputElements(arg, options());
     result.peakActivationElements = Expr::maxOf(peakOfBlock(body, sizes));
+  }
+
+  /// What one application of `block`'s ops stores for the backward pass,
+  /// nested repeats `count` times over.
+  Expr storedBy(mlir::Block &block) {
+    Expr stored;
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op))
+        stored += repeat.getCount().getExpr() * storedBy(repeat.getBodyBlock());
+      else if (const OpCost *cost = costOf(&op))
+        stored += cost->outputElements + cost->savedElements;
+    }
+    return stored;
+  }
+
+  /// Full recomputation (Korthikanti et al. 2022): each iteration of a
+  /// top-level repeat (a layer) keeps only its input; the ops outside
+  /// repeats store as usual. The backward pass of one layer first reruns its
+  /// forward, so that layer's activations are stored once more, beside all
+  /// the checkpoints: the largest such layer counts.
+  Expr checkpointedStore(mlir::Block &body) {
+    llvm::DenseMap<Value, Expr> sizes;
+    for (Value arg : body.getArguments())
+      sizes[arg] = inputElements(arg, options());
+    Expr stored, rerunLayer;
+    for (Operation &op : body) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        // Iterations 2..count read the previous one's output; the ops after
+        // the repeat read the last one's. The first's input is stored where
+        // it is defined.
+        Expr count = repeat.getCount().getExpr(), carried;
+        for (auto [init, res] : llvm::zip(repeat.getInits(), repeat.getResults())) {
+          carried += sizes.lookup(init);
+          sizes[res] = sizes.lookup(init);
+        }
+        stored += count * carried;
+        rerunLayer = Expr::max(rerunLayer, storedBy(repeat.getBodyBlock()));
+      } else if (const OpCost *cost = costOf(&op)) {
+        stored += cost->outputElements + cost->savedElements;
+        for (Value res : op.getResults())
+          sizes[res] = cost->outputElements;
+      }
+    }
+    return stored + rerunLayer;
   }
 
   /// How values of enclosing blocks are alive while one iteration of a
@@ -792,6 +871,9 @@ Expr costopt::trafficElementsOf(const OpCost &cost, const CostOptions &options) 
   // input gradient; read the weights and write their gradients.
   Expr backward =
       Expr(2) * (cost.readElements + cost.outputElements) + Expr(2) * cost.params;
+  // Full recomputation runs the forward again first.
+  if (cost.rerunInBackward)
+    backward += forward;
   return combineForMode(options.mode, forward, backward);
 }
 

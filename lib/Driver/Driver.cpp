@@ -218,9 +218,11 @@ public:
     report.totals.push_back(figure(report, "Parameters", cost.params, Unit::Count));
     report.totals.push_back(figure(report, "Weight memory", cost.params * bytes, Unit::Byte));
     bool training = runsBackward(cost.options.mode);
-    report.totals.push_back(figure(report,
-                                   training ? "Activation memory (stored for backward)"
-                                            : "Peak activation memory",
+    std::string storedName = "Activation memory (stored for backward)";
+    if (cost.options.recompute != Recompute::None)
+      storedName = "Activation memory (stored for backward, " +
+                   stringifyRecompute(cost.options.recompute).str() + " recomputation)";
+    report.totals.push_back(figure(report, training ? storedName : "Peak activation memory",
                                    cost.peakActivationElements * bytes, Unit::Byte));
     if (!cost.largestWorkspaceElements.isZero())
       report.totals.push_back(figure(report, "Largest attention-score matrix",
@@ -734,6 +736,17 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
          << "'; expected adam, momentum or sgd\n";
     return ExitUsageError;
   }
+  std::optional<Recompute> recompute = parseRecompute(options.recompute);
+  if (!recompute) {
+    errs << "costopt: error: unknown --recompute '" << options.recompute
+         << "'; expected none, selective or full\n";
+    return ExitUsageError;
+  }
+  if (*recompute != Recompute::None && !runsBackward(*mode)) {
+    errs << "costopt: error: --recompute " << options.recompute
+         << " applies to the backward pass; add --mode train or --mode backward\n";
+    return ExitUsageError;
+  }
   if (!llvm::is_contained({"auto", "KiB", "MiB", "GiB", "TiB"},
                           llvm::StringRef(options.memoryUnit))) {
     errs << "costopt: error: unknown --memory-unit '" << options.memoryUnit
@@ -813,6 +826,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   CostOptions costOptions;
   costOptions.mode = *mode;
   costOptions.countMACs = options.count == "macs";
+  costOptions.recompute = *recompute;
   int64_t kvBytes = options.kvDtype.empty() ? bytes : dtypeBytes(options.kvDtype);
   if (!kvBytes) {
     errs << "costopt: error: unknown --kv-dtype '" << options.kvDtype

@@ -404,6 +404,7 @@ public:
         {"input", options.inputFile},
         {"conventions",
          llvm::json::Object{{"mode", options.mode},
+                            {"recompute", options.recompute},
                             {"dtype", options.dtype},
                             {"count", options.count},
                             {"flop", "1 multiply-add = 2 FLOPs"},
@@ -424,7 +425,10 @@ private:
     std::string published;
     if (auto c = parseConvention(options.convention); c && *c != Convention::Exact)
       published = "; also FLOPs in " + describeConvention(*c).str();
-    return options.mode + " pass; " + work + published + "; causal masks score n(n+1)/2 pairs; " +
+    std::string recompute =
+        options.recompute == "none" ? "" : " (" + options.recompute + " recomputation)";
+    return options.mode + " pass" + recompute + "; " + work + published +
+           "; causal masks score n(n+1)/2 pairs; " +
            options.dtype + " (" + std::to_string(dtypeBytes(options.dtype)) +
            " bytes/element); MiB = 2^20 bytes";
   }

@@ -46,6 +46,22 @@ std::optional<CostMode> costopt::parseCostMode(llvm::StringRef text) {
   return std::nullopt;
 }
 
+llvm::StringRef costopt::stringifyRecompute(Recompute recompute) {
+  switch (recompute) {
+  case Recompute::None: return "none";
+  case Recompute::Selective: return "selective";
+  case Recompute::Full: return "full";
+  }
+  llvm_unreachable("unhandled recompute");
+}
+
+std::optional<Recompute> costopt::parseRecompute(llvm::StringRef text) {
+  for (Recompute recompute : {Recompute::None, Recompute::Selective, Recompute::Full})
+    if (stringifyRecompute(recompute) == text)
+      return recompute;
+  return std::nullopt;
+}
+
 llvm::StringRef costopt::stringifyMixing(Mixing mixing) {
   switch (mixing) {
   case Mixing::Pointwise: return "pointwise";
@@ -475,6 +491,16 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
             {"flash: recompute scores QKᵀ (backward only)", scores, true, denseScores});
         cost.backwardTerms.push_back({"flash: recompute scale and softmax (backward only)",
                                       softmax, false, denseSoftmax});
+      } else if (options.recompute == Recompute::Selective) {
+        // Selective recomputation (Korthikanti et al. 2022, section 5) does
+        // not store the score and probability matrices: the backward pass
+        // rebuilds them from the stored Q and K, as flash does.
+        cost.workspaceElements = matrix;
+        cost.backwardTerms.push_back({"selective recompute: scores QKᵀ (backward only)",
+                                      scores, true, denseScores});
+        cost.backwardTerms.push_back(
+            {"selective recompute: scale and softmax (backward only)", softmax, false,
+             denseSoftmax});
       } else {
         cost.workspaceElements = matrix;
         cost.savedElements = matrix;

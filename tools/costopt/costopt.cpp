@@ -68,6 +68,10 @@ int main(int argc, char **argv) {
   app.add_option("--optimizer", options.optimizer,
                  "Training memory's optimizer state: adam, momentum or sgd")
       ->capture_default_str();
+  app.add_option("--recompute", options.recompute,
+                 "Backward/train: none, selective (attention's score matrices recomputed) or "
+                 "full (each layer keeps only its input and runs its forward again)")
+      ->capture_default_str();
   app.add_option("--format", options.format, "text, json, md, csv or html")->capture_default_str();
   app.add_option("-o,--output", options.outputFile, "Output file ('-' = stdout)")
       ->capture_default_str();

@@ -46,6 +46,10 @@ struct DriverOptions {
   /// The optimizer whose state training memory holds: "adam", "momentum"
   /// (SGD with momentum) or "sgd" (docs/CountingConventions.md).
   std::string optimizer = "adam";
+  /// What backward and train recompute instead of storing: "none",
+  /// "selective" (attention's score matrices) or "full" (each layer keeps
+  /// only its input), after Korthikanti et al. 2022.
+  std::string recompute = "none";
   std::string format = "text";
   /// Only this model of the file ("" = all).
   std::string modelName;

@@ -47,8 +47,22 @@ inline bool runsBackward(CostMode mode) {
   return mode == CostMode::Backward || mode == CostMode::Train;
 }
 
+/// What the backward pass recomputes instead of storing (--recompute;
+/// Korthikanti et al. 2022, "Reducing Activation Recomputation in Large
+/// Transformer Models").
+enum class Recompute {
+  None,      ///< every intermediate the backward pass reads is stored
+  Selective, ///< attention's score and probability matrices are recomputed
+  Full,      ///< each layer (top-level nn.repeat iteration) keeps only its input
+};
+
+llvm::StringRef stringifyRecompute(Recompute recompute);
+std::optional<Recompute> parseRecompute(llvm::StringRef text);
+
 struct CostOptions {
   CostMode mode = CostMode::Forward;
+  /// Backward and train: what is recomputed rather than stored.
+  Recompute recompute = Recompute::None;
   /// Count multiply-accumulates instead of FLOPs: matmul terms / 2, and no
   /// element-wise work (the convention of MAC counters such as thop).
   bool countMACs = false;
@@ -111,6 +125,9 @@ struct OpCost {
   /// Weight elements one forward application reads, when that is not all
   /// of params: a table lookup reads only its gathered rows.
   std::optional<sym::Expr> weightElementsRead;
+  /// Full recomputation: the backward pass runs this op's forward again
+  /// (its backwardTerms name the FLOPs; its traffic repeats the forward's).
+  bool rerunInBackward = false;
 
   Mixing mixing = Mixing::Pointwise;
   /// Window: how far back / ahead one application reaches.

@@ -117,6 +117,12 @@ inline void applyOptionWords(llvm::StringRef line, DriverOptions &options) {
       take(options.mode);
     else if (word == "--dtype")
       take(options.dtype);
+    else if (word == "--weight-dtype")
+      take(options.weightDtype);
+    else if (word == "--act-dtype")
+      take(options.actDtype);
+    else if (word == "--recompute")
+      take(options.recompute);
     else if (word == "--count")
       take(options.count);
     else if (word == "--convention")

@@ -860,21 +860,30 @@ private:
 
 } // namespace
 
-Expr costopt::trafficElementsOf(const OpCost &cost, const CostOptions &options) {
+TrafficElements costopt::trafficOf(const OpCost &cost, const CostOptions &options) {
   Expr weightsRead = cost.weightElementsRead ? *cost.weightElementsRead : cost.params;
-  Expr forward = cost.readElements + cost.outputElements + weightsRead;
+  TrafficElements forward{cost.readElements + cost.outputElements, weightsRead, Expr()};
   // One decoding step reads the whole cache or state it attends to, so its
   // traffic grows with the context length.
   if (options.mode == CostMode::Decode)
-    forward += cost.kvCacheElements;
+    forward.cache = cost.kvCacheElements;
   // Backward: read the saved activations and the output gradient, write the
   // input gradient; read the weights and write their gradients.
-  Expr backward =
-      Expr(2) * (cost.readElements + cost.outputElements) + Expr(2) * cost.params;
+  TrafficElements backward{Expr(2) * (cost.readElements + cost.outputElements),
+                           Expr(2) * cost.params, Expr()};
   // Full recomputation runs the forward again first.
-  if (cost.rerunInBackward)
-    backward += forward;
-  return combineForMode(options.mode, forward, backward);
+  if (cost.rerunInBackward) {
+    backward.activations += forward.activations;
+    backward.weights += forward.weights;
+  }
+  return {combineForMode(options.mode, forward.activations, backward.activations),
+          combineForMode(options.mode, forward.weights, backward.weights),
+          combineForMode(options.mode, forward.cache, backward.cache)};
+}
+
+Expr costopt::trafficElementsOf(const OpCost &cost, const CostOptions &options) {
+  TrafficElements traffic = trafficOf(cost, options);
+  return traffic.activations + traffic.weights + traffic.cache;
 }
 
 mlir::FailureOr<ModelCost> costopt::analyzeModel(ModelOp model, const CostOptions &options) {

@@ -62,17 +62,18 @@ namespace {
 /// renderers print: totals, Table 1, crossovers, roofline and sweep.
 class ReportBuilder {
 public:
-  ReportBuilder(const DriverOptions &options, int64_t bytesPerElement, int64_t kvBytesPerElement)
-      : options(options), bytesPerElement(bytesPerElement),
+  ReportBuilder(const DriverOptions &options, int64_t weightBytes, int64_t activationBytes,
+                int64_t kvBytesPerElement)
+      : options(options), weightBytes(weightBytes), activationBytes(activationBytes),
         kvBytesPerElement(kvBytesPerElement) {}
 
-  /// Bytes one application of `cost` moves: its elements in the activation
-  /// type, except that a decoding step's cache reads are in the KV type.
+  /// Bytes one application of `cost` moves: activations in their type,
+  /// weights and their gradients in theirs, a decoding step's cache reads in
+  /// the KV type.
   Expr trafficBytes(const OpCost &cost, const CostOptions &options) const {
-    Expr bytes = trafficElementsOf(cost, options) * Expr(bytesPerElement);
-    if (options.mode == CostMode::Decode)
-      bytes += cost.kvCacheElements * Expr(kvBytesPerElement - bytesPerElement);
-    return bytes;
+    TrafficElements traffic = trafficOf(cost, options);
+    return traffic.activations * Expr(activationBytes) + traffic.weights * Expr(weightBytes) +
+           traffic.cache * Expr(kvBytesPerElement);
   }
 
   /// Bytes moved by the whole model (every op, every repeat).
@@ -196,7 +197,7 @@ public:
         text.replace(pos, 1, "mod");
       report.constraintsText += text;
     }
-    Expr bytes(bytesPerElement);
+    Expr bytes(activationBytes);
     report.totals.push_back(figure(report, cost.options.countMACs ? "MACs" : "FLOPs",
                                    cost.flops, cost.options.countMACs ? Unit::Count : Unit::Flop));
     // What FLOP counters (PyTorch's FlopCounterMode, DeepSpeed's profiler,
@@ -216,7 +217,8 @@ public:
                                        : "Table-1 core FLOPs (forward)",
                                    cost.coreFlops, Unit::Flop));
     report.totals.push_back(figure(report, "Parameters", cost.params, Unit::Count));
-    report.totals.push_back(figure(report, "Weight memory", cost.params * bytes, Unit::Byte));
+    report.totals.push_back(
+        figure(report, "Weight memory", cost.params * Expr(weightBytes), Unit::Byte));
     bool training = runsBackward(cost.options.mode);
     std::string storedName = "Activation memory (stored for backward)";
     if (cost.options.recompute != Recompute::None)
@@ -312,14 +314,14 @@ public:
   /// precision is the 2 + 2 + 12 = 16 bytes per parameter of Rajbhandari et
   /// al. 2020 (ZeRO), section 3.1.
   TrainingState trainingState() const {
-    bool mixed = bytesPerElement < 4;
+    bool mixed = weightBytes < 4;
     int64_t moments = options.optimizer == "adam" ? 8 : options.optimizer == "momentum" ? 4 : 0;
     std::string what = options.optimizer == "adam"       ? "Adam: fp32 m and v"
                        : options.optimizer == "momentum" ? "SGD: fp32 momentum"
                                                          : "SGD: none";
     if (mixed)
       what += options.optimizer == "sgd" ? ", fp32 master weights" : " and fp32 master weights";
-    return {bytesPerElement, moments + (mixed ? 4 : 0), what};
+    return {weightBytes, moments + (mixed ? 4 : 0), what};
   }
 
   /// The memory a run needs, in bytes: training holds weights, gradients,
@@ -327,13 +329,13 @@ public:
   /// weights, the peak activations and the KV cache. --hw fit lines and
   /// 'memory' budgets use exactly this total.
   Expr memoryNeeded(const ModelCost &cost) const {
-    Expr bytes(bytesPerElement);
+    Expr activations = cost.peakActivationElements * Expr(activationBytes);
     if (runsBackward(cost.options.mode)) {
       TrainingState state = trainingState();
-      return cost.params * Expr(bytesPerElement + state.gradientBytes + state.optimizerBytes) +
-             cost.peakActivationElements * bytes;
+      return cost.params * Expr(weightBytes + state.gradientBytes + state.optimizerBytes) +
+             activations;
     }
-    return (cost.params + cost.peakActivationElements) * bytes +
+    return cost.params * Expr(weightBytes) + activations +
            cost.kvCacheElements * Expr(kvBytesPerElement);
   }
 
@@ -346,7 +348,7 @@ public:
 
   /// The expression of a budget quantity, in its unit (bytes for memory).
   Expr budgetQuantity(const ModelCost &cost, llvm::StringRef quantity) const {
-    Expr bytes(bytesPerElement);
+    Expr bytes(activationBytes);
     if (quantity == "flops" || quantity == "macs")
       return cost.flops;
     if (quantity == "params")
@@ -358,7 +360,7 @@ public:
     if (quantity == "kv_cache")
       return cost.kvCacheElements * Expr(kvBytesPerElement);
     if (quantity == "weights")
-      return cost.params * bytes;
+      return cost.params * Expr(weightBytes);
     if (quantity == "bytes_moved")
       return trafficBytes(cost);
     if (quantity == "depth")
@@ -384,12 +386,13 @@ private:
   }
 
   void addRoofline(ModelReport &report, const ModelCost &cost) {
-    auto peak = hardware->peakFlops.find(options.dtype);
+    // Ops compute in the activations' type (fp8 weights are widened).
+    auto peak = hardware->peakFlops.find(options.activationType());
     if (peak == hardware->peakFlops.end()) {
-      report.rooflineNote = hardware->name + " has no " + options.dtype + " peak in its profile";
+      report.rooflineNote =
+          hardware->name + " has no " + options.activationType() + " peak in its profile";
       return;
     }
-    Expr bytes(bytesPerElement);
     bool beyondRange = false;
     for (const LayerCost &layer : cost.layers) {
       Expr flops = layer.multiplicity * layer.cost.totalWork(cost.options);
@@ -449,7 +452,7 @@ private:
                                const nn::PointChecker &checker) {
     ModelReport::Sweep sweep;
     sweep.symbol = sweepSpec->symbol;
-    Expr bytes(bytesPerElement);
+    Expr bytes(activationBytes);
     auto column = [&](std::string name, Expr formula, Unit unit) {
       sweep.columns.push_back(std::move(name));
       sweep.units.push_back(unit);
@@ -579,8 +582,10 @@ public:
 
 private:
   const DriverOptions &options;
-  int64_t bytesPerElement;
-  /// Bytes per KV-cache element (--kv-dtype; --dtype when not given).
+  /// Bytes per element of weights (--weight-dtype) and activations
+  /// (--act-dtype); --dtype sets both.
+  int64_t weightBytes, activationBytes;
+  /// Bytes per KV-cache element (--kv-dtype; the activations' when not given).
   int64_t kvBytesPerElement;
 };
 
@@ -827,13 +832,19 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   costOptions.mode = *mode;
   costOptions.countMACs = options.count == "macs";
   costOptions.recompute = *recompute;
-  int64_t kvBytes = options.kvDtype.empty() ? bytes : dtypeBytes(options.kvDtype);
-  if (!kvBytes) {
-    errs << "costopt: error: unknown --kv-dtype '" << options.kvDtype
-         << "'; expected f32, bf16, f16 or fp8\n";
-    return ExitUsageError;
-  }
-  ReportBuilder builder(options, bytes, kvBytes);
+  int64_t weightBytes = dtypeBytes(options.weightType());
+  int64_t activationBytes = dtypeBytes(options.activationType());
+  int64_t kvBytes = dtypeBytes(options.cacheType());
+  for (auto [flag, given, known] :
+       {std::tuple("--weight-dtype", &options.weightDtype, weightBytes),
+        std::tuple("--act-dtype", &options.actDtype, activationBytes),
+        std::tuple("--kv-dtype", &options.kvDtype, kvBytes)})
+    if (!known) {
+      errs << "costopt: error: unknown " << flag << " '" << *given
+           << "'; expected f32, bf16, f16 or fp8\n";
+      return ExitUsageError;
+    }
+  ReportBuilder builder(options, weightBytes, activationBytes, kvBytes);
 
   std::optional<HardwareProfile> hardware;
   if (!options.hardware.empty()) {

@@ -158,7 +158,7 @@ public:
     if (options.hardware.empty())
       return;
     os << "\n" << (markdown ? "### " : "") << "Roofline on " << options.hardware << " ("
-       << options.dtype << ")\n\n";
+       << options.activationType() << ")\n\n";
     if (!report.roofline.empty()) {
       std::vector<std::vector<std::string>> rows{
           {"location", "op", "FLOPs", "bytes", "compute", "memory", "bound", "time"}};
@@ -406,6 +406,9 @@ public:
          llvm::json::Object{{"mode", options.mode},
                             {"recompute", options.recompute},
                             {"dtype", options.dtype},
+                            {"weight_dtype", options.weightType()},
+                            {"act_dtype", options.activationType()},
+                            {"kv_dtype", options.cacheType()},
                             {"count", options.count},
                             {"flop", "1 multiply-add = 2 FLOPs"},
                             {"causal", "n(n+1)/2 scored pairs per head"},
@@ -429,8 +432,23 @@ private:
         options.recompute == "none" ? "" : " (" + options.recompute + " recomputation)";
     return options.mode + " pass" + recompute + "; " + work + published +
            "; causal masks score n(n+1)/2 pairs; " +
-           options.dtype + " (" + std::to_string(dtypeBytes(options.dtype)) +
-           " bytes/element); MiB = 2^20 bytes";
+           elementTypes() + "; MiB = 2^20 bytes";
+  }
+
+  /// "bf16 (2 bytes/element)", or each kind's type where they differ.
+  std::string elementTypes() const {
+    auto typed = [](const std::string &dtype) {
+      int64_t bytes = dtypeBytes(dtype);
+      return dtype + " (" + std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes") +
+             "/element)";
+    };
+    std::string weights = options.weightType(), activations = options.activationType();
+    std::string text = weights == activations
+                           ? typed(weights)
+                           : "weights " + typed(weights) + ", activations " + typed(activations);
+    if (options.cacheType() != activations)
+      text += ", KV cache " + typed(options.cacheType());
+    return text;
   }
 
   static std::string shortLocation(llvm::StringRef location) {

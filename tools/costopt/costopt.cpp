@@ -61,10 +61,17 @@ int main(int argc, char **argv) {
                  "Also count FLOPs as a paper does: kaplan (Kaplan et al. 2020) or chinchilla "
                  "(Hoffmann et al. 2022, Appendix F)")
       ->capture_default_str();
-  app.add_option("--dtype", options.dtype, "Element type for bytes: f32, bf16, f16, fp8")
+  app.add_option("--dtype", options.dtype,
+                 "Element type of weights and activations: f32, bf16, f16, fp8")
       ->capture_default_str();
+  app.add_option("--weight-dtype", options.weightDtype,
+                 "Element type of weights and their gradients: f32, bf16, f16, fp8 (default: "
+                 "--dtype)");
+  app.add_option("--act-dtype", options.actDtype,
+                 "Element type of activations, in which ops compute: f32, bf16, f16, fp8 "
+                 "(default: --dtype)");
   app.add_option("--kv-dtype", options.kvDtype,
-                 "Element type of the KV cache: f32, bf16, f16, fp8 (default: --dtype)");
+                 "Element type of the KV cache: f32, bf16, f16, fp8 (default: the activations')");
   app.add_option("--optimizer", options.optimizer,
                  "Training memory's optimizer state: adam, momentum or sgd")
       ->capture_default_str();

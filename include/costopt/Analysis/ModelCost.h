@@ -88,8 +88,15 @@ struct ModelCost {
   sym::Expr outputLength{1};
 };
 
-/// Elements one op application reads and writes (activations and weights)
-/// under the options' mode; the "bytes moved" rule of the conventions.
+/// Elements one op application reads and writes under the options' mode,
+/// the "bytes moved" rule of the conventions, by element type: activations
+/// (and their gradients), weights (and their gradients), and the KV cache
+/// or decoding state a decoding step reads.
+struct TrafficElements {
+  sym::Expr activations, weights, cache;
+};
+TrafficElements trafficOf(const OpCost &cost, const CostOptions &options);
+/// The three kinds of trafficOf together.
 sym::Expr trafficElementsOf(const OpCost &cost, const CostOptions &options);
 
 /// Analyses `model`. Ops without cost rules produce a warning at their

@@ -39,10 +39,23 @@ struct DriverOptions {
   std::string convention = "exact";
   /// "flops" (1 multiply-add = 2 FLOPs) or "macs".
   std::string count = "flops";
+  /// Element type of weights and activations; --weight-dtype and
+  /// --act-dtype override it for one of them.
   std::string dtype = "f32";
-  /// Element type of the KV cache ("" = dtype): caches are often stored in
-  /// fp8 while weights and activations are bf16.
+  /// Element type of weights, their gradients and the weights read ("" =
+  /// dtype): weight-only quantisation keeps fp8 weights beside bf16
+  /// activations.
+  std::string weightDtype;
+  /// Element type of activations ("" = dtype); also the type computations
+  /// run in (the roofline's peak).
+  std::string actDtype;
+  /// Element type of the KV cache ("" = the activations'): caches are often
+  /// stored in fp8 while weights and activations are bf16.
   std::string kvDtype;
+
+  std::string weightType() const { return weightDtype.empty() ? dtype : weightDtype; }
+  std::string activationType() const { return actDtype.empty() ? dtype : actDtype; }
+  std::string cacheType() const { return kvDtype.empty() ? activationType() : kvDtype; }
   /// The optimizer whose state training memory holds: "adam", "momentum"
   /// (SGD with momentum) or "sgd" (docs/CountingConventions.md).
   std::string optimizer = "adam";

@@ -142,6 +142,15 @@ public:
           layer.multiplicity * layer.cost.withDenseMasks().totalWork(result.options);
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.weightCopies * layer.cost.params;
+      Expr statistics;
+      for (const WeightTensor &tensor : layer.cost.weights)
+        statistics += tensor.factoredSecondMoments();
+      if (!layer.priced) { // never a silent zero
+        std::string name = layer.opName;
+        std::replace(name.begin(), name.end(), '.', '_');
+        statistics = Expr::unknown(name + "_factored_moments");
+      }
+      result.factoredSecondMoments += layer.weightCopies * statistics;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
       workspaces.push_back(layer.cost.workspaceElements);
     }
@@ -269,6 +278,7 @@ private:
         // computes nor reads anything of it.
         OpCost once;
         once.params = layer.cost.params;
+        once.weights = layer.cost.weights;
         once.weightElementsRead = Expr();
         once.tableRow = layer.cost.tableRow;
         once.mixing = layer.cost.mixing;

@@ -235,7 +235,7 @@ public:
       report.totals.push_back(figure(report, "Gradient memory",
                                      cost.params * Expr(state.gradientBytes), Unit::Byte));
       report.totals.push_back(figure(report, "Optimizer state (" + state.description + ")",
-                                     cost.params * Expr(state.optimizerBytes), Unit::Byte));
+                                     optimizerStateBytes(cost), Unit::Byte));
       report.totals.push_back(
           figure(report,
                  "Training memory (weights + gradients + optimizer state + stored activations)",
@@ -315,10 +315,13 @@ public:
   /// al. 2020 (ZeRO), section 3.1.
   TrainingState trainingState() const {
     bool mixed = weightBytes < 4;
+    // Adafactor's state is not per parameter: optimizerStateBytes adds it.
     int64_t moments = options.optimizer == "adam" ? 8 : options.optimizer == "momentum" ? 4 : 0;
     std::string what = options.optimizer == "adam"       ? "Adam: fp32 m and v"
                        : options.optimizer == "momentum" ? "SGD: fp32 momentum"
-                                                         : "SGD: none";
+                       : options.optimizer == "adafactor"
+                           ? "Adafactor: fp32 row and column second moments"
+                           : "SGD: none";
     if (mixed)
       what += options.optimizer == "sgd" ? ", fp32 master weights" : " and fp32 master weights";
     return {weightBytes, moments + (mixed ? 4 : 0), what};
@@ -328,11 +331,21 @@ public:
   /// optimizer state and the activations stored for backward; inference the
   /// weights, the peak activations and the KV cache. --hw fit lines and
   /// 'memory' budgets use exactly this total.
+  /// The optimizer's state in bytes: per parameter, and for Adafactor
+  /// (Shazeer & Stern 2018, no first moment) fp32 row and column statistics
+  /// per weight matrix, one per element of a vector.
+  Expr optimizerStateBytes(const ModelCost &cost) const {
+    Expr bytes = cost.params * Expr(trainingState().optimizerBytes);
+    if (options.optimizer == "adafactor")
+      bytes += cost.factoredSecondMoments * Expr(4);
+    return bytes;
+  }
+
   Expr memoryNeeded(const ModelCost &cost) const {
     Expr activations = cost.peakActivationElements * Expr(activationBytes);
     if (runsBackward(cost.options.mode)) {
       TrainingState state = trainingState();
-      return cost.params * Expr(weightBytes + state.gradientBytes + state.optimizerBytes) +
+      return cost.params * Expr(weightBytes + state.gradientBytes) + optimizerStateBytes(cost) +
              activations;
     }
     return cost.params * Expr(weightBytes) + activations +
@@ -736,9 +749,10 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
          << "'; expected f32, bf16, f16 or fp8\n";
     return ExitUsageError;
   }
-  if (!llvm::is_contained({"adam", "momentum", "sgd"}, llvm::StringRef(options.optimizer))) {
+  if (!llvm::is_contained({"adam", "momentum", "sgd", "adafactor"},
+                          llvm::StringRef(options.optimizer))) {
     errs << "costopt: error: unknown --optimizer '" << options.optimizer
-         << "'; expected adam, momentum or sgd\n";
+         << "'; expected adam, momentum, sgd or adafactor\n";
     return ExitUsageError;
   }
   std::optional<Recompute> recompute = parseRecompute(options.recompute);

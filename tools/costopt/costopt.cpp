@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
   app.add_option("--kv-dtype", options.kvDtype,
                  "Element type of the KV cache: f32, bf16, f16, fp8 (default: the activations')");
   app.add_option("--optimizer", options.optimizer,
-                 "Training memory's optimizer state: adam, momentum or sgd")
+                 "Training memory's optimizer state: adam, momentum, sgd or adafactor")
       ->capture_default_str();
   app.add_option("--recompute", options.recompute,
                  "Backward/train: none, selective (attention's score matrices recomputed) or "

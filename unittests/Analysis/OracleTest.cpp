@@ -980,6 +980,95 @@ TEST_F(Oracle, RepeatInitsUsedInsideOrAfterTheRepeat) {
   expectPeakMatches(model, points);
 }
 
+//===----------------------------------------------------------------------===//
+// Weight tensors
+//===----------------------------------------------------------------------===//
+
+TEST_F(Oracle, WeightTensorsAddUpToParameters) {
+  // Every op kind (test/Dialect/NN/ops.mlir, with an untied, biased
+  // unembedding): the tensors Adafactor factors are exactly the parameters.
+  ModelOp model = parse(R"mlir(
+nn.model @all_layers(%t: !nn.tokens<[b, n]>)
+    symbols(b, n, d = 512, h = 8, g, V, L, k, r, E)
+    where (d mod h == 0, h mod g == 0, k >= 2, g <= h, E >= 2, n >= 3) {
+  %e = nn.embedding %t {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>
+  %p = nn.positional %e {max_len = 2048} : !nn.seq<[b, n, d]>
+  %s = nn.positional %p {kind = "sinusoidal"} : !nn.seq<[b, n, d]>
+  %y = nn.repeat<L>(%h0 = %s) : !nn.seq<[b, n, d]> {
+    %a = nn.attention %h0 {heads = h, causal} : !nn.seq<[b, n, d]>
+    %w = nn.attention %a {heads = h, kv_heads = g, window = r, flash, rotary} : !nn.seq<[b, n, d]>
+    %l = nn.attention %w {heads = h, kind = "linear", feature_map = "relu", no_bias} : !nn.seq<[b, n, d]>
+    %r = nn.add %h0, %l : !nn.seq<[b, n, d]>
+    %n1 = nn.layer_norm %r : !nn.seq<[b, n, d]>
+    %n2 = nn.rms_norm %n1 : !nn.seq<[b, n, d]>
+    %f = nn.ffn %n2 {hidden = 4 * d, activation = "relu"} : !nn.seq<[b, n, d]>
+    %gf = nn.ffn %f {hidden = 8*d/h, activation = "silu", gated, no_bias} : !nn.seq<[b, n, d]>
+    %m = nn.moe %gf {experts = E, top_k = 2, hidden = 4*d, activation = "silu", gated} : !nn.seq<[b, n, d]>
+    %ss = nn.ssm %m {state = 16, expand = 2} : !nn.seq<[b, n, d]>
+    nn.yield %ss : !nn.seq<[b, n, d]>
+  }
+  %hd = nn.linear %y : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d/h]>
+  %back = nn.linear %hd {no_bias} : !nn.seq<[b, n, d/h]> -> !nn.seq<[b, n, d]>
+  %rnn = nn.recurrent %back {cell = "lstm", hidden = d, layers = 2, bidirectional} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>
+  %gru = nn.recurrent %rnn {cell = "gru", hidden = d} : !nn.seq<[b, n, 2*d]> -> !nn.seq<[b, n, d]>
+  %c1 = nn.conv %gru {kernel = k, causal} : !nn.seq<[b, n, d]>
+  %c2 = nn.conv %c1 {kernel = 2, dilations = [1, 2, 4, 8]} : !nn.seq<[b, n, d]>
+  %c3 = nn.conv %c2 {kernel = k, stride = 2} : !nn.seq<[b, n, d]> -> !nn.seq<[b, ceil(n/2), d]>
+  %c4 = nn.conv %c2 {kernel = k, separable} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>
+  %c5 = nn.conv %c4 {kernel = k, depthwise} : !nn.seq<[b, n, 2*d]>
+  %c6 = nn.conv %c5 {kernel = 3, groups = h, padding = "valid"} : !nn.seq<[b, n, 2*d]> -> !nn.seq<[b, n - 2, d]>
+  %act = nn.activation %c2 {kind = "gelu"} : !nn.seq<[b, n, d]>
+  %sm = nn.softmax %act : !nn.seq<[b, n, d]>
+  %x = nn.attention %sm, %c3 {heads = h} : !nn.seq<[b, n, d]>, !nn.seq<[b, ceil(n/2), d]> -> !nn.seq<[b, n, d]>
+  %logits = nn.unembedding %x {vocab = V, bias} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>
+  nn.output %logits, %c6 : !nn.seq<[b, n, V]>, !nn.seq<[b, n - 2, d]>
+}
+    )mlir");
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  for (int64_t k : {2, 5})
+    for (int64_t L : {1, 3}) {
+      Bindings b{{"b", 1}, {"n", 9}, {"d", 512}, {"h", 8}, {"g", 2}, {"V", 100},
+                 {"L", L}, {"k", k}, {"r", 4}, {"E", 3}};
+      for (const LayerCost &layer : cost->layers) {
+        sym::Expr elements;
+        for (const WeightTensor &tensor : layer.cost.weights)
+          elements += tensor.elements();
+        EXPECT_EQ(Oracle::eval(elements, b), Oracle::eval(layer.cost.params, b))
+            << layer.opName << " at " << layer.location;
+      }
+    }
+}
+
+TEST_F(Oracle, AdafactorFactorsEachMatrix) {
+  // Row and column statistics per matrix (the last two dimensions of a
+  // convolution's [out, in/groups, kernel]), one per element of a vector.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 16, d = 4) {
+      %l = nn.linear %x : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 6]>
+      %c = nn.conv %l {kernel = 3, groups = 2} : !nn.seq<[b, n, 6]> -> !nn.seq<[b, n, 4]>
+      %r = nn.recurrent %c {cell = "gru", hidden = 5, layers = 2, bidirectional}
+          : !nn.seq<[b, n, 4]> -> !nn.seq<[b, n, 10]>
+      %s = nn.ssm %r {state = 3, dt_rank = 2, conv_kernel = 4} : !nn.seq<[b, n, 10]>
+      %e = nn.moe %s {experts = 4, top_k = 2, hidden = 7, no_bias} : !nn.seq<[b, n, 10]>
+      %n = nn.layer_norm %e : !nn.seq<[b, n, 10]>
+      nn.output %n : !nn.seq<[b, n, 10]>
+    })mlir");
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  int64_t linear = (6 + 4) + 6;                  // [6, 4], bias 6
+  int64_t conv = (4 * 3 + 4 * 3) + 4;            // [4, 3, 3]: rows 4·3, columns 4·3
+  int64_t gru = 2 * (15 + 4) + 2 * (15 + 10) +   // W_ih [15, 4], [15, 10] per direction
+                4 * (15 + 5) + 2 * 2 * 2 * 15;   // W_hh [15, 5]; b_ih, b_hh
+  int64_t inner = 20;                            // E·d
+  int64_t ssm = (2 * inner + 10) + (inner * 1 + inner * 4) + (2 + 6 + inner) +
+                (inner + 2) + (inner + 3) + 3 * inner + (10 + inner);
+  int64_t moe = (4 + 10) + 4 * ((7 + 10) + (10 + 7)); // router; up, down per expert
+  int64_t norm = 2 * 10;
+  EXPECT_EQ(Oracle::eval(cost->factoredSecondMoments, {{"b", 1}, {"n", 16}, {"d", 4}}),
+            linear + conv + gru + ssm + moe + norm);
+}
+
 TEST_F(Oracle, FusedFFNPeaksAsItsUnfusedChain) {
   // nn.ffn holds what the same layer written as linear, activation, linear
   // holds: the pre-activation and the activation at once (16x the input

@@ -63,6 +63,9 @@ struct ModelCost {
   std::vector<std::string> symbolOrder;
 
   sym::Expr flops, coreFlops, params;
+  /// Adafactor's factored second-moment statistics over every distinct
+  /// weight tensor (WeightTensor::factoredSecondMoments).
+  sym::Expr factoredSecondMoments;
   /// `flops` with every masked score matrix counted whole (causal n², a
   /// window's n·m), as shape-based FLOP counters report.
   sym::Expr denseFlops;

@@ -56,8 +56,8 @@ struct DriverOptions {
   std::string weightType() const { return weightDtype.empty() ? dtype : weightDtype; }
   std::string activationType() const { return actDtype.empty() ? dtype : actDtype; }
   std::string cacheType() const { return kvDtype.empty() ? activationType() : kvDtype; }
-  /// The optimizer whose state training memory holds: "adam", "momentum"
-  /// (SGD with momentum) or "sgd" (docs/CountingConventions.md).
+  /// The optimizer whose state training memory holds: "adam", "momentum",
+  /// (SGD with momentum), "sgd" or "adafactor" (docs/CountingConventions.md).
   std::string optimizer = "adam";
   /// What backward and train recompute instead of storing: "none",
   /// "selective" (attention's score matrices) or "full" (each layer keeps

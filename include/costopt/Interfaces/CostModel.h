@@ -93,6 +93,26 @@ enum class Mixing {
 
 llvm::StringRef stringifyMixing(Mixing mixing);
 
+/// One weight tensor of an op, shaped as the usual implementations
+/// (PyTorch's) store it: a Linear's weight is [out, in], a Conv1d's [out,
+/// in/groups, kernel]; `copies` such tensors (per direction and layer of a
+/// recurrence, per expert, per stacked convolution).
+struct WeightTensor {
+  std::string name;
+  llvm::SmallVector<sym::Expr, 3> shape;
+  sym::Expr copies{1};
+
+  /// Elements of all copies.
+  sym::Expr elements() const;
+  /// Adafactor's second-moment statistics for all copies (Shazeer & Stern
+  /// 2018, "Adafactor: Adaptive Learning Rates with Sublinear Memory
+  /// Cost"): a tensor of rank 2 or more keeps one per row (the product of
+  /// all dimensions but the last) and one per column (all but the second to
+  /// last), as the reference implementations factor the last two
+  /// dimensions; a vector keeps one per element.
+  sym::Expr factoredSecondMoments() const;
+};
+
 struct OpCost {
   /// Forward FLOPs in the mode's shape (decode: one position), by rule.
   llvm::SmallVector<FlopTerm, 4> terms;
@@ -106,6 +126,9 @@ struct OpCost {
   /// The row of Table 1 this op belongs to ("" for non-mixing layers).
   std::string tableRow;
   sym::Expr params;
+  /// The tensors `params` counts, one entry per kind (their elements sum to
+  /// params), for optimizers whose state depends on shapes.
+  llvm::SmallVector<WeightTensor, 4> weights;
   /// Elements of the results.
   sym::Expr outputElements;
   /// Elements alive only while the op runs (the n×n score matrix).

@@ -609,8 +609,27 @@ private:
       Expr n = stepLength(value);
       depth = Expr::max(depth, maxOver(state.depth, n));
       Expr valuePath = state.path.hops;
-      if (!state.path.unboundedReach && state.path.recurrent)
-        valuePath = valuePath + n - Expr(1);
+      if (!state.path.unboundedReach && state.path.recurrent) {
+        // Every layer on the chain is one application; a recurrence moves
+        // one position per further step, a window or kernel up to its
+        // reach in one. The farthest pair, n - 1 apart, needs the
+        // recurrences for what the windows do not cover: forward always
+        // (a recurrence runs forward), backward with a bidirectional one.
+        if (state.path.stridedRecurrence) {
+          result.pathExact = false; // steps there cover `stride` positions
+          valuePath = valuePath + n - Expr(1);
+        } else {
+          // A dilated kernel can still carry nothing (its centre tap) but
+          // not every distance: without it the count is an upper bound.
+          if (state.path.dilated)
+            result.pathExact = false;
+          Expr forward = Expr::max(n - Expr(1) - state.path.reachForward, Expr());
+          if (state.path.bidirectional)
+            forward = Expr::max(forward,
+                                Expr::max(n - Expr(1) - state.path.reachBackward, Expr()));
+          valuePath = valuePath + forward;
+        }
+      }
       path = Expr::max(path, valuePath);
       if (!state.path.unboundedReach && !state.path.recurrent && !state.path.hops.isZero()) {
         Expr f = state.path.reach + Expr(1);
@@ -666,6 +685,33 @@ private:
     auto s1 = iterate(repeat, states, s0);
     auto s2 = iterate(repeat, states, s1);
     auto s3 = iterate(repeat, states, s2);
+    // A strided body: each iteration's kernels reach further in the input.
+    llvm::SmallVector<PathSummary> stridedPaths;
+    bool strided = false;
+    for (size_t i = 0; i < s0.size(); ++i)
+      strided |= s2[i].path.stride != s1[i].path.stride;
+    if (strided) {
+      auto constant = count.getConstant();
+      if (constant && constant->den == 1 && constant->num <= 64) {
+        llvm::SmallVector<ValueState> si = s0;
+        for (int64_t k = 0; k < static_cast<int64_t>(constant->num); ++k)
+          si = iterate(repeat, states, si);
+        for (const ValueState &state : si)
+          stridedPaths.push_back(state.path);
+      } else {
+        // 2^L has no closed form here: an upper bound, said so.
+        result.pathExact = false;
+        repeat.emitWarning() << "strides compound over " << count.str()
+                             << " iterations: the receptive field is not computed and "
+                                "the path length is an upper bound";
+        for (size_t i = 0; i < s0.size(); ++i) {
+          PathSummary bound = s3[i].path;
+          bound.hops = s1[i].path.hops + (count - Expr(1)) * (s2[i].path.hops - s1[i].path.hops);
+          bound.unboundedReach = true; // no receptive field
+          stridedPaths.push_back(bound);
+        }
+      }
+    }
     llvm::SmallVector<ValueState> finalStates;
     for (size_t i = 0; i < s0.size(); ++i) {
       ValueState out;
@@ -690,14 +736,23 @@ private:
           out.depth.emplace(slope, o3 + (count - Expr(3)) * Expr::max(o3 - s2[i].depth[slope],
                                                                       Expr()));
       }
-      // Paths: hops and reach grow by the body's own per iteration.
-      Expr hopStep = s2[i].path.hops - s1[i].path.hops;
-      Expr reachStep = s2[i].path.reach - s1[i].path.reach;
-      out.path = s1[i].path;
-      out.path.hops = s1[i].path.hops + (count - Expr(1)) * hopStep;
-      out.path.reach = s1[i].path.reach + (count - Expr(1)) * reachStep;
-      out.path.unboundedReach = s3[i].path.unboundedReach;
-      out.path.recurrent = s3[i].path.recurrent;
+      // Paths: hops and reach grow by the body's own per iteration, unless
+      // the body strides: then reach compounds, and a constant count is
+      // followed iteration by iteration.
+      if (s2[i].path.stride != s1[i].path.stride) {
+        out.path = stridedPaths[i];
+        finalStates.push_back(std::move(out));
+        continue;
+      }
+      auto grown = [&](Expr PathSummary::*field) {
+        Expr step = s2[i].path.*field - s1[i].path.*field;
+        return s1[i].path.*field + (count - Expr(1)) * step;
+      };
+      out.path = s3[i].path;
+      out.path.hops = grown(&PathSummary::hops);
+      out.path.reach = grown(&PathSummary::reach);
+      out.path.reachForward = grown(&PathSummary::reachForward);
+      out.path.reachBackward = grown(&PathSummary::reachBackward);
       finalStates.push_back(std::move(out));
     }
     for (auto [res, state] : llvm::zip(repeat.getResults(), finalStates))
@@ -709,8 +764,14 @@ private:
     PathSummary result;
     result.hops = Expr::max(a.hops, b.hops);
     result.reach = Expr::max(a.reach, b.reach);
+    result.reachForward = Expr::max(a.reachForward, b.reachForward);
+    result.reachBackward = Expr::max(a.reachBackward, b.reachBackward);
+    result.stride = Expr::max(a.stride, b.stride);
     result.unboundedReach = a.unboundedReach || b.unboundedReach;
     result.recurrent = a.recurrent || b.recurrent;
+    result.bidirectional = a.bidirectional || b.bidirectional;
+    result.stridedRecurrence = a.stridedRecurrence || b.stridedRecurrence;
+    result.dilated = a.dilated || b.dilated;
     return result;
   }
 
@@ -767,10 +828,20 @@ private:
         Expr back = rescale(cost->reachBack, scale, firstDilation);
         Expr ahead = rescale(cost->reachAhead, scale, firstDilation);
         profile = window(profile, back, ahead);
-        out.path.reach += back + ahead;
+        out.path.reach += (back + ahead) * in.path.stride;
+        if (scale == Expr(1)) {
+          out.path.reachForward += back;
+          out.path.reachBackward += ahead;
+        } else if (!(back + ahead).isZero()) {
+          out.path.dilated = true;
+        }
       }
       out.depth = profile;
       out.path.hops += Expr(static_cast<int64_t>(count));
+      // A stride applies after the op's own kernels: later ones reach
+      // `stride` times as far in the input.
+      if (auto conv = llvm::dyn_cast<ConvOp>(op))
+        out.path.stride = in.path.stride * conv.getStrideExpr();
       break;
     }
     case Mixing::Recurrent: {
@@ -813,6 +884,8 @@ private:
       out.depth = profile;
       out.path.hops += layers;
       out.path.recurrent = true;
+      out.path.bidirectional |= recurrent.getBidirectional();
+      out.path.stridedRecurrence |= in.path.stride != Expr(1);
       break;
     }
     case Mixing::Scan: {

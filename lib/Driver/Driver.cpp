@@ -250,8 +250,10 @@ public:
                                    cost.depthExact ? "Sequential depth"
                                                    : "Sequential depth (upper bound)",
                                    cost.sequentialDepth, Unit::Count));
-    report.totals.push_back(figure(report, "Maximum path length", cost.maxPathLength,
-                                   Unit::Count));
+    report.totals.push_back(figure(report,
+                                   cost.pathExact ? "Maximum path length"
+                                                  : "Maximum path length (upper bound)",
+                                   cost.maxPathLength, Unit::Count));
     if (cost.receptiveField) {
       report.receptiveField = figure(report, "Receptive field", *cost.receptiveField,
                                      Unit::Count);

@@ -36,6 +36,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <random>
 
 using namespace costopt;
 using namespace costopt::nn;
@@ -307,6 +308,26 @@ public:
         sinks.push_back(node);
   }
 
+  /// The most input positions one output position depends on (over all
+  /// outputs, so the widest field is an interior one when n is long enough).
+  int64_t receptiveField() const {
+    constexpr int64_t none = -1;
+    std::vector<int64_t> low(nodes.size(), none), high(nodes.size(), none);
+    for (size_t i = 0; i < sources.size(); ++i)
+      low[sources[i]] = high[sources[i]] = int64_t(i);
+    for (size_t i = 0; i < nodes.size(); ++i)
+      for (int in : nodes[i].inputs)
+        if (low[in] != none) {
+          low[i] = low[i] == none ? low[in] : std::min(low[i], low[in]);
+          high[i] = std::max(high[i], high[in]);
+        }
+    int64_t widest = 0;
+    for (int s : sinks)
+      if (low[s] != none)
+        widest = std::max(widest, high[s] - low[s] + 1);
+    return widest;
+  }
+
   /// Max over connected (input, output) pairs of the fewest mixing
   /// applications on a path between them.
   int64_t maxShortestPath() const {
@@ -404,15 +425,24 @@ private:
           dilations.push_back(Oracle::eval(llvm::cast<DimAttr>(a).getExpr(), bindings));
       else
         dilations.push_back(Oracle::dimAttr(conv.getDilationAttr(), bindings, 1));
+      // Output t of the last stacked layer reads inputs from t·stride on;
+      // "valid" padding starts at the first input, "same" centres the taps
+      // (causal: all before). The result type gives the output length.
+      int64_t stride = Oracle::dimAttr(conv.getStrideAttr(), bindings, 1);
       std::vector<int> current = in;
-      for (int64_t dilation : dilations) {
+      for (auto [i, dilation] : llvm::enumerate(dilations)) {
+        bool last = i + 1 == dilations.size();
+        int64_t step = last ? stride : 1;
+        int64_t outputs = last ? length(conv.getResult()) : int64_t(current.size());
         std::vector<int> next;
-        int64_t before = conv.getCausal() ? dilation * (k - 1) : dilation * ((k - 1) / 2);
-        for (int64_t t = 0; t < n; ++t) {
+        int64_t before = conv.getPadding() == "valid" ? 0
+                         : conv.getCausal()            ? dilation * (k - 1)
+                                                       : dilation * ((k - 1) / 2);
+        for (int64_t t = 0; t < outputs; ++t) {
           std::vector<int> deps;
           for (int64_t j = 0; j < k; ++j) {
-            int64_t s = t - before + j * dilation;
-            if (s >= 0 && s < n)
+            int64_t s = t * step - before + j * dilation;
+            if (s >= 0 && s < int64_t(current.size()))
               deps.push_back(current[s]);
           }
           next.push_back(add(deps, true));
@@ -630,6 +660,126 @@ TEST_F(Oracle, BidirectionalAndMultiLayerRecurrence) {
       nn.output %r : !nn.seq<[n, 2*d]>
     })mlir");
   expectDepthAndPath(model, grid({1, 2, 5, 13}, {1, 2, 4}), false);
+}
+
+/// A random stack of sequence mixers over one input of `length`
+/// positions, width 4: convolutions (causal, centred, "valid"; strided and
+/// dilated when `strides`), windowed attention, linear layers and, when
+/// `recurrences`, unidirectional and bidirectional recurrences (at least
+/// one). Returns the model's text.
+std::string randomStack(std::mt19937 &random, int64_t length, bool strides, bool recurrences) {
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(random);
+  };
+  auto type = [](int64_t n) { return "!nn.seq<[" + std::to_string(n) + ", 4]>"; };
+  std::string body, value = "%x";
+  int layers = pick(1, 5), made = 0;
+  bool recurrent = false;
+  for (int i = 0; i < layers || (recurrences && !recurrent); ++i) {
+    std::string next = "%v" + std::to_string(made++), line;
+    int64_t out = length;
+    int kind = pick(0, recurrences ? 7 : 5);
+    if (recurrences && i + 1 >= layers && !recurrent)
+      kind = 6;
+    switch (kind) {
+    case 0: case 1: { // convolution
+      int64_t k = pick(2, 5), stride = strides ? pick(1, 3) : 1;
+      std::string padding = kind == 1 && strides ? "valid" : pick(0, 1) ? "causal" : "centred";
+      int64_t dilation = pick(1, 2);
+      if (padding == "valid" && length <= dilation * (k - 1))
+        padding = "causal";
+      std::string attrs = "kernel = " + std::to_string(k);
+      if (dilation > 1)
+        attrs += ", dilation = " + std::to_string(dilation);
+      if (stride > 1)
+        attrs += ", stride = " + std::to_string(stride);
+      if (padding == "causal")
+        attrs += ", causal";
+      if (padding == "valid") {
+        attrs += ", padding = \"valid\"";
+        out = (length - dilation * (k - 1) - 1) / stride + 1;
+      } else {
+        out = (length + stride - 1) / stride;
+      }
+      line = "nn.conv " + value + " {" + attrs + "} : " + type(length) + " -> " + type(out);
+      break;
+    }
+    case 2: // a stack of dilated kernels
+      line = "nn.conv " + value + " {kernel = 2, dilations = [1, 2]" +
+             (pick(0, 1) ? ", causal" : "") + "} : " + type(length);
+      break;
+    case 3: case 4: // windowed attention, causal or centred
+      line = "nn.attention " + value + " {heads = 1, window = " + std::to_string(pick(1, 5)) +
+             (kind == 3 ? ", causal" : "") + "} : " + type(length);
+      break;
+    case 5:
+      line = "nn.linear " + value + " : " + type(length) + " -> " + type(length);
+      break;
+    default: { // recurrence
+      bool both = kind == 7;
+      recurrent = true;
+      line = "nn.recurrent " + value + " {cell = \"elman\", hidden = " + (both ? "2" : "4") +
+             (both ? ", bidirectional" : "") + "} : " + type(length) + " -> " + type(length);
+      break;
+    }
+    }
+    body += "      " + next + " = " + line + "\n";
+    value = next;
+    length = out;
+  }
+  return body + "      nn.output " + value + " : " + type(length) + "\n";
+}
+
+TEST_F(Oracle, RandomStacksReceptiveFieldAndPathLength) {
+  // One rule for every stack: a kernel after strides reaches the product of
+  // the strides as far in the input; a window or kernel between recurrences
+  // carries information as far as it reaches in one hop. Checked against
+  // the unrolled graph: the widest field of an output position, and the
+  // fewest mixers between the farthest connected positions.
+  std::mt19937 random(9);
+  for (int trial = 0; trial < 300; ++trial) {
+    bool recurrences = trial % 2;
+    int64_t n = recurrences ? std::vector<int64_t>{1, 2, 3, 6, 11, 20}[trial % 6] : 400;
+    std::string text = "nn.model @m(%x: !nn.seq<[" + std::to_string(n) +
+                       ", 4]>) symbols() {\n" + randomStack(random, n, !recurrences, recurrences) +
+                       "    }";
+    ModelOp model = parse(text);
+    ASSERT_TRUE(model) << text;
+    auto cost = analyzeModel(model, CostOptions{});
+    ASSERT_TRUE(succeeded(cost)) << text;
+    UnrolledGraph graph(model, {});
+    // Dilated kernels between recurrences move only multiples of their
+    // dilation: the analysis then says its count is an upper bound.
+    bool dilatedBetweenRecurrences =
+        recurrences && (text.find("dilation") != std::string::npos);
+    EXPECT_EQ(cost->pathExact, !dilatedBetweenRecurrences) << text;
+    if (cost->pathExact)
+      EXPECT_EQ(Oracle::eval(cost->maxPathLength, {}), graph.maxShortestPath())
+          << cost->maxPathLength.str() << " for\n" << text;
+    else
+      EXPECT_GE(Oracle::eval(cost->maxPathLength, {}), graph.maxShortestPath())
+          << cost->maxPathLength.str() << " for\n" << text;
+    if (!recurrences) {
+      // No field is reported where no mixer is on the chain (each output
+      // sees its own position).
+      int64_t field = cost->receptiveField ? Oracle::eval(*cost->receptiveField, {}) : 1;
+      EXPECT_EQ(field, graph.receptiveField()) << " for\n" << text;
+    }
+  }
+}
+
+TEST_F(Oracle, StridedConvolutionsSeeFurther) {
+  // Kernel 3 twice: 5 positions; after a stride of 2 the second kernel's
+  // taps are 2 input positions apart: 1 + 2 + 2·2 = 7.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n = 64, d = 4) {
+      %a = nn.conv %x {kernel = 3, stride = 2} : !nn.seq<[n, d]> -> !nn.seq<[ceil(n/2), d]>
+      %b = nn.conv %a {kernel = 3} : !nn.seq<[ceil(n/2), d]>
+      nn.output %b : !nn.seq<[ceil(n/2), d]>
+    })mlir");
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost) && cost->receptiveField);
+  EXPECT_EQ(Oracle::eval(*cost->receptiveField, {{"n", 64}, {"d", 4}}), 7);
 }
 
 TEST_F(Oracle, ParallelScanDepth) {

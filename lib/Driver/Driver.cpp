@@ -293,6 +293,8 @@ public:
       }
     }
     addLayerValues(report, cost);
+    if (options.tree)
+      report.tree = buildTree(report, model, cost);
     report.crossovers = crossovers(report);
     if (hardware)
       addRoofline(report, cost);
@@ -398,6 +400,81 @@ private:
         values.share = *count * *values.flops / *total;
       report.layerValues.push_back(values);
     }
+  }
+
+  /// The name a node shows: the source's module name where the op's
+  /// location carries one (NameLoc), else its kind and line:col.
+  static std::string nodeName(mlir::Operation *op, llvm::StringRef kind) {
+    if (auto named = llvm::dyn_cast<mlir::NameLoc>(op->getLoc()))
+      return named.getName().str();
+    std::string where;
+    if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(op->getLoc()))
+      where = " " + std::to_string(file.getLine()) + ":" + std::to_string(file.getColumn());
+    return kind.str() + where;
+  }
+
+  /// The --tree: each block's ops in order, repeats as nodes over their
+  /// bodies. FLOPs and parameters are summed from the layers, so the root's
+  /// are exactly the totals.
+  ModelReport::TreeNode buildTree(ModelReport &report, nn::ModelOp model,
+                                  const ModelCost &cost) {
+    llvm::DenseMap<mlir::Operation *, const LayerCost *> layerOf;
+    for (const LayerCost &layer : cost.layers)
+      layerOf[layer.op] = &layer;
+    std::optional<sym::Rational> total = report.totals.front().value;
+    Unit work = cost.options.countMACs ? Unit::Count : Unit::Flop;
+    auto finish = [&](ModelReport::TreeNode &node, const Expr &flops, const Expr &params) {
+      node.flops = figure(report, "", flops, work);
+      node.params = figure(report, "", params, Unit::Count);
+      if (node.flops.value && total && total->num != 0)
+        node.share = *node.flops.value / *total;
+    };
+    // Returns the block's FLOPs and parameters, appending its nodes.
+    std::function<std::pair<Expr, Expr>(mlir::Block &, std::vector<ModelReport::TreeNode> &)>
+        visit = [&](mlir::Block &block, std::vector<ModelReport::TreeNode> &nodes) {
+          Expr flops, params;
+          for (mlir::Operation &op : block) {
+            ModelReport::TreeNode node;
+            node.location = formatOpLocation(&op);
+            Expr nodeFlops, nodeParams;
+            if (auto repeat = llvm::dyn_cast<nn::RepeatOp>(op)) {
+              node.kind = "repeat";
+              node.count = formulaText(report, repeat.getCount().getExpr());
+              node.name = nodeName(&op, "repeat");
+              std::tie(nodeFlops, nodeParams) = visit(repeat.getBodyBlock(), node.children);
+            } else if (const LayerCost *layer = layerOf.lookup(&op)) {
+              node.kind = layer->opName;
+              node.name = nodeName(&op, layer->opName);
+              nodeFlops = layer->multiplicity * layer->cost.totalWork(cost.options);
+              nodeParams = layer->weightCopies * layer->cost.params;
+            } else {
+              continue; // nn.output, nn.yield
+            }
+            finish(node, nodeFlops, nodeParams);
+            flops += nodeFlops;
+            params += nodeParams;
+            nodes.push_back(std::move(node));
+          }
+          return std::make_pair(flops, params);
+        };
+    ModelReport::TreeNode root;
+    root.kind = "model";
+    root.name = "@" + report.name;
+    root.location = formatOpLocation(model);
+    auto [flops, params] = visit(model.getBodyBlock(), root.children);
+    finish(root, flops, params);
+    return root;
+  }
+
+  static std::string formatOpLocation(mlir::Operation *op) {
+    mlir::Location loc = op->getLoc();
+    if (auto named = llvm::dyn_cast<mlir::NameLoc>(loc))
+      loc = named.getChildLoc();
+    if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
+      return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
+              llvm::Twine(file.getColumn()))
+          .str();
+    return "";
   }
 
   void addRoofline(ModelReport &report, const ModelCost &cost) {
@@ -673,6 +750,25 @@ struct LoadedFile {
   std::vector<nn::ModelOp> models;
 };
 
+/// The importer marks each op that stands for a module of the source with
+/// a trailing "// module: NAME" (h.*.attn); the op's location becomes that
+/// name around its file:line:col, which diagnostics still show.
+void nameImportedOps(mlir::ModuleOp module, llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n');
+  module.walk([&](mlir::Operation *op) {
+    auto file = llvm::dyn_cast<mlir::FileLineColLoc>(op->getLoc());
+    if (!file || file.getLine() == 0 || file.getLine() > lines.size())
+      return;
+    llvm::StringRef line = lines[file.getLine() - 1];
+    size_t marker = line.find("// module: ");
+    if (marker == llvm::StringRef::npos)
+      return;
+    llvm::StringRef name = line.drop_front(marker + strlen("// module: ")).trim();
+    op->setLoc(mlir::NameLoc::get(mlir::StringAttr::get(op->getContext(), name), file));
+  });
+}
+
 mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
                                        mlir::MLIRContext &context, llvm::raw_ostream &errs) {
   auto read = readInputFile(path);
@@ -701,13 +797,17 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
     }
     file = llvm::MemoryBuffer::getMemBufferCopy(*model, (path + " (imported)").str());
   }
+  bool imported = path.ends_with(".json");
   LoadedFile loaded;
   loaded.sourceMgr = std::make_shared<llvm::SourceMgr>();
-  loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  unsigned bufferID = loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   loaded.diagnostics = std::make_unique<DiagnosticPrinter>(*loaded.sourceMgr, &context, errs);
   loaded.module = mlir::parseSourceFile<mlir::ModuleOp>(loaded.sourceMgr, &context);
   if (!loaded.module)
     return mlir::failure();
+  if (imported)
+    nameImportedOps(*loaded.module,
+                    loaded.sourceMgr->getMemoryBuffer(bufferID)->getBuffer());
   loaded.module->walk([&](nn::ModelOp model) {
     if (modelName.empty() || model.getSymName() == modelName)
       loaded.models.push_back(model);

@@ -67,6 +67,8 @@ public:
       }
 
       renderLayers(report, markdown, fit);
+      if (report.tree)
+        renderTree(*report.tree, report, markdown, fit);
 
       if (options.explain) {
         // To fit the width, locations are line:col in the file named once.
@@ -200,6 +202,35 @@ public:
 
   /// A sweep: each point's exact values with their units; in plain text
   /// the columns are split into tables that fit the width.
+  /// --tree: one row per node, indented by depth; every node's FLOPs are
+  /// all its applications', its parameters the distinct ones.
+  void renderTree(const ModelReport::TreeNode &root, const ModelReport &report, bool markdown,
+                  size_t fit) {
+    bool macs = report.cost.options.countMACs;
+    os << "\n" << (markdown ? "### " : "") << "Module tree (" << (macs ? "MACs" : "FLOPs")
+       << " of every application; distinct parameters; share of the total)\n\n";
+    std::vector<std::vector<std::string>> rows{
+        {"module", "kind", macs ? "MACs" : "FLOPs", "params", "share"}};
+    auto number = [](const std::optional<sym::Rational> &v) {
+      return v ? sym::formatRational(*v) : std::string("-");
+    };
+    std::function<void(const ModelReport::TreeNode &, size_t)> add =
+        [&](const ModelReport::TreeNode &node, size_t depth) {
+          // Markdown collapses leading spaces: indent with non-breaking ones.
+          std::string indent;
+          for (size_t i = 0; i < depth; ++i)
+            indent += markdown ? "\u00a0\u00a0" : "  ";
+          std::string kind = node.count.empty() ? node.kind : node.kind + " ×" + node.count;
+          rows.push_back({indent + node.name, kind, number(node.flops.value),
+                          number(node.params.value),
+                          node.share ? percentText(*node.share) : "-"});
+          for (const ModelReport::TreeNode &child : node.children)
+            add(child, depth + 1);
+        };
+    add(root, 0);
+    printTable(os, rows, markdown, fit);
+  }
+
   void renderSweep(const ModelReport &report, bool markdown) {
     if (!report.sweep)
       return;
@@ -369,6 +400,28 @@ public:
                                {"depth_exact", report.cost.depthExact}};
       if (report.receptiveField)
         model["receptive_field"] = figureJSON(*report.receptiveField);
+      if (report.tree) {
+        std::function<llvm::json::Object(const ModelReport::TreeNode &)> treeJSON =
+            [&](const ModelReport::TreeNode &node) {
+              llvm::json::Array children;
+              for (const ModelReport::TreeNode &child : node.children)
+                children.push_back(treeJSON(child));
+              llvm::json::Object o{{"name", node.name},
+                                   {"kind", node.kind},
+                                   {"location", node.location},
+                                   {"count", node.count.empty() ? "1" : node.count},
+                                   {"flops", figureJSON(node.flops)},
+                                   {"params", figureJSON(node.params)},
+                                   {"children", std::move(children)}};
+              if (node.share) {
+                std::string plain = sym::formatRational(*node.share);
+                llvm::erase(plain, ',');
+                o["share"] = plain;
+              }
+              return o;
+            };
+        model["tree"] = treeJSON(*report.tree);
+      }
       if (report.denseFlops)
         model["dense_flops"] = figureJSON(*report.denseFlops);
       model["crossovers"] = llvm::json::Array(report.crossovers);

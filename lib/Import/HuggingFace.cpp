@@ -156,6 +156,13 @@ llvm::Expected<std::string> activation(llvm::StringRef hf, llvm::StringRef sourc
   return sym::makeError(source + ": unknown activation '" + hf + "'; supported: " + list);
 }
 
+/// A trailing comment naming the source's module an op stands for; the
+/// driver reads it back into the op's location (a NameLoc), which --tree
+/// shows. `*` stands for every layer of a repeat.
+std::string moduleComment(llvm::StringRef module) {
+  return module.empty() ? std::string() : ("  // module: " + module).str();
+}
+
 /// Writes the common head of a model: comment, signature, symbols.
 struct ModelWriter {
   std::string text;
@@ -178,14 +185,17 @@ struct ModelWriter {
   }
 
   /// Closes the block stack (yielding `last`), then the final norm, the LM
-  /// head and the output shared by the decoder-only models.
+  /// head and the output shared by the decoder-only models; `normModule`
+  /// and `headModule` name them as the source does (moduleComment).
   void decoderTail(llvm::StringRef last, llvm::StringRef norm, llvm::StringRef normName,
-                   bool tied) {
+                   bool tied, llvm::StringRef normModule = "",
+                   llvm::StringRef headModule = "") {
     os << "    nn.yield " << last << " : !nn.seq<[b, n, d]>\n"
        << "  }\n"
-       << "  " << normName << " = nn." << norm << " %blocks : !nn.seq<[b, n, d]>\n"
+       << "  " << normName << " = nn." << norm << " %blocks : !nn.seq<[b, n, d]>"
+       << moduleComment(normModule) << "\n"
        << "  %logits = nn.unembedding " << normName << " {vocab = V" << (tied ? ", tied" : "")
-       << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
+       << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>" << moduleComment(headModule) << "\n"
        << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
   }
 };
@@ -215,17 +225,22 @@ llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) 
            "// Pre-layer-norm blocks with biases everywhere, learned positions, a final\n"
            "// LayerNorm; the LM head shares the token embedding unless untied.\n");
   auto &os = w.os;
-  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %pos = nn.positional %emb {max_len = P} : !nn.seq<[b, n, d]>\n"
-     << "  %blocks = nn.repeat<L>(%x = %pos) : !nn.seq<[b, n, d]> {\n"
-     << "    %ln1 = nn.layer_norm %x : !nn.seq<[b, n, d]>\n"
-     << "    %attn = nn.attention %ln1 {heads = h, causal} : !nn.seq<[b, n, d]>\n"
+  // Module names as GPT2LMHeadModel's (transformer.*, lm_head).
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("wte") << "\n"
+     << "  %pos = nn.positional %emb {max_len = P} : !nn.seq<[b, n, d]>" << moduleComment("wpe")
+     << "\n"
+     << "  %blocks = nn.repeat<L>(%x = %pos) : !nn.seq<[b, n, d]> {" << moduleComment("h")
+     << "\n"
+     << "    %ln1 = nn.layer_norm %x : !nn.seq<[b, n, d]>" << moduleComment("h.*.ln_1") << "\n"
+     << "    %attn = nn.attention %ln1 {heads = h, causal} : !nn.seq<[b, n, d]>"
+     << moduleComment("h.*.attn") << "\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
-     << "    %ln2 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
+     << "    %ln2 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>" << moduleComment("h.*.ln_2") << "\n"
      << "    %mlp = nn.ffn %ln2 {hidden = dff, activation = \"" << *act
-     << "\"} : !nn.seq<[b, n, d]>\n"
+     << "\"} : !nn.seq<[b, n, d]>" << moduleComment("h.*.mlp") << "\n"
      << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
-  w.decoderTail("%res2", "layer_norm", "%lnf", tied);
+  w.decoderTail("%res2", "layer_norm", "%lnf", tied, "ln_f", "lm_head");
   return w.text;
 }
 
@@ -361,22 +376,29 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
            "// (grouped-query when g < h), a gated SiLU MLP (three matrices) or a\n"
            "// mixture of such experts, a final RMSNorm and the LM head.\n");
   auto &os = w.os;
-  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
-     << "    %norm1 = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
+  // Module names as LlamaForCausalLM's (model.*, lm_head).
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embed_tokens") << "\n"
+     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {" << moduleComment("layers")
+     << "\n"
+     << "    %norm1 = nn.rms_norm %x : !nn.seq<[b, n, d]>"
+     << moduleComment("layers.*.input_layernorm") << "\n"
      << "    %attn = nn.attention %norm1 {heads = h" << (*g != h ? ", kv_heads = g" : "")
      << (window ? ", window = r" : "") << ", causal, rotary" << (attentionBias ? "" : ", no_bias")
-     << "} : !nn.seq<[b, n, d]>\n"
+     << "} : !nn.seq<[b, n, d]>" << moduleComment("layers.*.self_attn") << "\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
-     << "    %norm2 = nn.rms_norm %res1 : !nn.seq<[b, n, d]>\n";
+     << "    %norm2 = nn.rms_norm %res1 : !nn.seq<[b, n, d]>"
+     << moduleComment("layers.*.post_attention_layernorm") << "\n";
   if (experts)
     os << "    %mlp = nn.moe %norm2 {experts = E, top_k = K, hidden = dff, activation = \"" << *act
-       << "\", gated" << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
+       << "\", gated" << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>"
+       << moduleComment("layers.*.block_sparse_moe") << "\n";
   else
     os << "    %mlp = nn.ffn %norm2 {hidden = dff, activation = \"" << *act << "\", gated"
-       << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
+       << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>"
+       << moduleComment("layers.*.mlp") << "\n";
   os << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
-  w.decoderTail("%res2", "rms_norm", "%normf", tied);
+  w.decoderTail("%res2", "rms_norm", "%normf", tied, "norm", "lm_head");
   return w.text;
 }
 

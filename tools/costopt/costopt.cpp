@@ -112,6 +112,9 @@ int main(int argc, char **argv) {
                  "line each)")
       ->check(CLI::IsMember({"wrap", "full"}))
       ->capture_default_str();
+  app.add_flag("--tree", options.tree,
+               "Print the module tree (model, repeat blocks, layers) with each node's FLOPs, "
+               "parameters and share of the FLOPs (JSON: \"tree\")");
   app.add_flag("--explain", options.explain,
                "Trace every FLOP term to its op, source location and rule");
   app.set_version_flag("--version", costopt::getVersionString());

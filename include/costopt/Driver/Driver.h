@@ -73,6 +73,9 @@ struct DriverOptions {
   std::string formulas = "wrap";
   /// List every FLOP term of every op with its source location and rule.
   bool explain = false;
+  /// The module tree: model, repeat blocks, layers, each with its FLOPs,
+  /// parameters and share of the FLOPs.
+  bool tree = false;
   /// Limits such as "flops<=1e15", "memory<=80GB"; exceeding one exits 3.
   std::vector<std::string> budgets;
   /// A sweep such as "n=1k..1M" (doubling), "n=1k..1M:*10", "n=0..4096:+512".

@@ -111,6 +111,8 @@ inline void applyOptionWords(llvm::StringRef line, DriverOptions &options) {
     };
     if (word == "--explain")
       options.explain = true;
+    else if (word == "--tree")
+      options.tree = true;
     else if (word == "--format")
       take(options.format);
     else if (word == "--mode")

@@ -445,13 +445,17 @@ llvm::Expected<std::string> importMamba(ConfigReader &c, llvm::StringRef source)
   w.header(source, "mamba", "mamba", "%tokens: !nn.tokens<[b, n]>",
            {{"b", 1}, {"n", 2048}, {"d", *d}, {"V", V}, {"L", *L}}, "", notes);
   auto &os = w.os;
-  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
-     << "    %norm = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
+  // Module names as MambaForCausalLM's (backbone.*, lm_head).
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings") << "\n"
+     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {" << moduleComment("layers")
+     << "\n"
+     << "    %norm = nn.rms_norm %x : !nn.seq<[b, n, d]>" << moduleComment("layers.*.norm") << "\n"
      << "    %mix = nn.ssm %norm {state = " << *state << ", expand = " << *expand
-     << ", dt_rank = " << dtRank << ", conv_kernel = " << *kernel << "} : !nn.seq<[b, n, d]>\n"
+     << ", dt_rank = " << dtRank << ", conv_kernel = " << *kernel << "} : !nn.seq<[b, n, d]>"
+     << moduleComment("layers.*.mixer") << "\n"
      << "    %res = nn.add %x, %mix : !nn.seq<[b, n, d]>\n";
-  w.decoderTail("%res", "rms_norm", "%normf", tied);
+  w.decoderTail("%res", "rms_norm", "%normf", tied, "norm_f", "lm_head");
   return w.text;
 }
 

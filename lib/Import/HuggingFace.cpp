@@ -289,25 +289,38 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
            "// post-layer-norm encoder blocks with biases, and the [CLS] pooler (a dense\n"
            "// layer with tanh on the first position).\n");
   auto &os = w.os;
-  os << "  %words = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %kinds = nn.embedding %types {vocab = T} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
+  // Module names as BertModel's; the FFN is BertIntermediate's dense and
+  // activation with BertOutput's dense.
+  os << "  %words = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings.word_embeddings") << "\n"
+     << "  %kinds = nn.embedding %types {vocab = T} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings.token_type_embeddings") << "\n"
      << "  %sum = nn.add %words, %kinds : !nn.seq<[b, n, d]>\n"
-     << "  %pos = nn.positional %sum {max_len = P} : !nn.seq<[b, n, d]>\n"
-     << "  %emb = nn.layer_norm %pos : !nn.seq<[b, n, d]>\n"
-     << "  %encoded = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
-     << "    %attn = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>\n"
+     << "  %pos = nn.positional %sum {max_len = P} : !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings.position_embeddings") << "\n"
+     << "  %emb = nn.layer_norm %pos : !nn.seq<[b, n, d]>" << moduleComment("embeddings.LayerNorm")
+     << "\n"
+     << "  %encoded = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {"
+     << moduleComment("encoder.layer") << "\n"
+     << "    %attn = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>"
+     << moduleComment("encoder.layer.*.attention") << "\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
-     << "    %ln1 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
+     << "    %ln1 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>"
+     << moduleComment("encoder.layer.*.attention.output.LayerNorm") << "\n"
      << "    %mlp = nn.ffn %ln1 {hidden = dff, activation = \"" << *act
-     << "\"} : !nn.seq<[b, n, d]>\n"
+     << "\"} : !nn.seq<[b, n, d]>" << moduleComment("encoder.layer.*.intermediate+output.dense")
+     << "\n"
      << "    %res2 = nn.add %ln1, %mlp : !nn.seq<[b, n, d]>\n"
-     << "    %ln2 = nn.layer_norm %res2 : !nn.seq<[b, n, d]>\n"
+     << "    %ln2 = nn.layer_norm %res2 : !nn.seq<[b, n, d]>"
+     << moduleComment("encoder.layer.*.output.LayerNorm") << "\n"
      << "    nn.yield %ln2 : !nn.seq<[b, n, d]>\n"
      << "  }\n";
   if (pooler)
     os << "  %cls = nn.slice %encoded {length = 1} : !nn.seq<[b, n, d]> -> !nn.seq<[b, 1, d]>\n"
-       << "  %dense = nn.linear %cls : !nn.seq<[b, 1, d]> -> !nn.seq<[b, 1, d]>\n"
-       << "  %pooled = nn.activation %dense {kind = \"tanh\"} : !nn.seq<[b, 1, d]>\n"
+       << "  %dense = nn.linear %cls : !nn.seq<[b, 1, d]> -> !nn.seq<[b, 1, d]>"
+       << moduleComment("pooler.dense") << "\n"
+       << "  %pooled = nn.activation %dense {kind = \"tanh\"} : !nn.seq<[b, 1, d]>"
+       << moduleComment("pooler.activation") << "\n"
        << "  nn.output %encoded, %pooled : !nn.seq<[b, n, d]>, !nn.seq<[b, 1, d]>\n}\n";
   else
     os << "  nn.output %encoded : !nn.seq<[b, n, d]>\n}\n";

@@ -138,6 +138,12 @@ public:
     if (options().mode == CostMode::Decode && failed(findDecodeStep(body)))
       return mlir::failure();
     collectLayers(body, Expr(1), Expr(1), /*inLayer=*/false);
+    if (options().recompute == Recompute::Full && runsBackward(options().mode) &&
+        llvm::none_of(body, [](Operation &op) { return llvm::isa<RepeatOp>(op); }))
+      model.emitWarning() << "--recompute full checkpoints the iterations of nn.repeat "
+                             "blocks; @"
+                          << model.getSymName() << " has none, so it stores its activations "
+                          << "as without recomputation";
     std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
       result.flops += layer.multiplicity * layer.cost.totalWork(result.options);

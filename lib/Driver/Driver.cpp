@@ -12,6 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Driver/Driver.h"
+#include "costopt/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
 
 #include "costopt/Analysis/Conventions.h"
 #include "costopt/Analysis/ModelCost.h"
@@ -902,11 +905,18 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   std::string errorMessage;
 
   if (!options.emit.empty()) {
-    if (options.emit != "nn") {
+    if (options.emit != "nn" && options.emit != "primitives") {
       errs << "costopt: error: --emit " << options.emit
            << " is not available: costopt does not lower the nn dialect to linalg, LLVM, "
-              "GPU or PTX yet; --emit nn prints the verified model\n";
+              "GPU or PTX yet; --emit nn prints the verified model, --emit primitives its "
+              "layers decomposed into primitives\n";
       return ExitUsageError;
+    }
+    if (options.emit == "primitives") {
+      mlir::PassManager pm(&context);
+      pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
+      if (failed(pm.run(*loaded->module)))
+        return ExitInputError;
     }
     loaded->module->print(outs);
     outs << "\n";

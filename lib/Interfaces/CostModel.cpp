@@ -903,4 +903,5 @@ void costopt::registerCostModelInterfaces(mlir::DialectRegistry &registry) {
     ActivationOp::attachInterface<ActivationCost>(*context);
     SoftmaxOp::attachInterface<SoftmaxCost>(*context);
   });
+  registerPrimitiveCostModels(registry);
 }

@@ -79,6 +79,8 @@ struct FlopTerm {
   /// computed (a causal n(n+1)/2 scored as n²), as FLOP counters that see
   /// only the kernels' shapes count; unset where that is `flops`.
   std::optional<sym::Expr> dense;
+
+  const sym::Expr &denseOr() const { return dense ? *dense : flops; }
 };
 
 /// How an op connects positions, for sequential depth and path length.
@@ -111,6 +113,20 @@ struct WeightTensor {
   /// last), as the reference implementations factor the last two
   /// dimensions; a vector keeps one per element.
   sym::Expr factoredSecondMoments() const;
+};
+
+/// How the positions of one operand reach the result's positions: the
+/// dependence a primitive's index maps and mask create along the sequence
+/// axis (docs/CountingConventions.md, "Primitives").
+struct OperandReach {
+  /// False for an operand without a position axis (a weight): it reaches
+  /// every position unchanged.
+  bool positional = false;
+  /// Pointwise, Full, Causal or Window.
+  Mixing mixing = Mixing::Pointwise;
+  /// Window: result position t reads operand positions t - reachBack ..
+  /// t + reachAhead.
+  sym::Expr reachBack, reachAhead;
 };
 
 struct OpCost {
@@ -160,6 +176,10 @@ struct OpCost {
   /// Dilations of each stacked application, for convolution stacks.
   llvm::SmallVector<sym::Expr, 4> dilations;
 
+  /// Primitives: the reach of each operand, in operand order. Empty for
+  /// layers, whose `mixing` describes their first operand's.
+  llvm::SmallVector<OperandReach, 3> operandReach;
+
   /// Total FLOPs under the mode.
   sym::Expr totalFlops(CostMode mode) const;
   /// Total work under the options: FLOPs, or MACs with countMACs.
@@ -175,8 +195,14 @@ sym::Expr batchSizeOf(nn::SeqType type);
 /// The sequence length: the second-to-last dimension (1 for rank 1).
 sym::Expr sequenceLengthOf(nn::SeqType type);
 
+/// The position axis of a value's type: the second-to-last dimension of an
+/// `!nn.seq`, the last of `!nn.tokens`; none for `!nn.tensor`.
+std::optional<unsigned> positionAxisOf(mlir::Type type);
+
 /// Attaches CostModelOpInterface to every nn op.
 void registerCostModelInterfaces(mlir::DialectRegistry &registry);
+/// The primitives' part of registerCostModelInterfaces.
+void registerPrimitiveCostModels(mlir::DialectRegistry &registry);
 
 } // namespace costopt
 

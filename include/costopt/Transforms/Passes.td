@@ -35,4 +35,23 @@ def AnnotateCosts : Pass<"costopt-annotate-costs", "::costopt::nn::ModelOp"> {
   let dependentDialects = ["::costopt::nn::NNDialect"];
 }
 
+def DecomposeLayers : Pass<"costopt-decompose-layers", "::costopt::nn::ModelOp"> {
+  let summary = "Rewrites built-in layers into blocks of primitives";
+  let description = [{
+    Replaces each built-in layer by an `nn.block` named after it, holding
+    the primitives (`nn.param`, `nn.contract`, `nn.map`, `nn.reduce`,
+    `nn.gather`) an unfused implementation runs: projections as
+    contractions with biases, attention's scores and weighted values as
+    masked contractions, the softmax as masked exp/sum/divide, activations
+    and norms as `arith`/`math` bodies. The cost analyses of the result are
+    a second derivation of every layer's costs (docs/Dialect.md lists where
+    the layer rules' conventions differ). Layers without a decomposition
+    yet (recurrences, convolutions, SSMs, mixtures of experts, linear,
+    flash and rotary attention, positions, slices, tied tables) stay as
+    they are.
+  }];
+  let dependentDialects = ["::costopt::nn::NNDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // COSTOPT_TRANSFORMS_PASSES_TD

@@ -14,6 +14,9 @@
 #include "costopt/Dialect/NN/NNDialect.h"
 #include "costopt/Dialect/NN/NNOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
@@ -292,4 +295,22 @@ static LogicalResult verifyShape(llvm::function_ref<InFlightDiagnostic()> emitEr
 
 COSTOPT_SHAPED_TYPE_METHODS(SeqType)
 COSTOPT_SHAPED_TYPE_METHODS(TokensType)
+COSTOPT_SHAPED_TYPE_METHODS(NNTensorType)
 #undef COSTOPT_SHAPED_TYPE_METHODS
+
+llvm::SmallVector<sym::Expr> costopt::nn::shapeExprsOf(Type type) {
+  if (auto t = llvm::dyn_cast<SeqType>(type))
+    return t.getShapeExprs();
+  if (auto t = llvm::dyn_cast<NNTensorType>(type))
+    return t.getShapeExprs();
+  if (auto t = llvm::dyn_cast<TokensType>(type))
+    return t.getShapeExprs();
+  return {};
+}
+
+sym::Expr costopt::nn::elementCountOf(Type type) {
+  sym::Expr count(1);
+  for (const sym::Expr &size : shapeExprsOf(type))
+    count *= size;
+  return count;
+}

@@ -39,6 +39,8 @@ static llvm::ArrayRef<DimAttr> shapeOf(Type type) {
     return seq.getShape();
   if (auto tokens = llvm::dyn_cast<TokensType>(type))
     return tokens.getShape();
+  if (auto tensor = llvm::dyn_cast<NNTensorType>(type))
+    return tensor.getShape();
   return {};
 }
 
@@ -144,8 +146,25 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
     llvm::SmallVector<Attribute> dims;
     if (failed(parser.parseOptionalRSquare())) {
       if (parser.parseCommaSeparatedList([&]() -> ParseResult {
+            // An nn.contract's indexing maps.
+            if (succeeded(parser.parseOptionalKeyword("affine_map"))) {
+              AffineMap map;
+              if (parser.parseLess() || parser.parseAffineMap(map) || parser.parseGreater())
+                return failure();
+              dims.push_back(AffineMapAttr::get(map));
+              return success();
+            }
             sym::Expr e;
-            if (parseSizeExpr(parser, e))
+            OptionalParseResult size = parseOptionalSizeExpr(parser, e);
+            if (!size.has_value()) {
+              // Anything else an attribute can be (`#map` aliases).
+              Attribute attr;
+              if (parser.parseAttribute(attr))
+                return failure();
+              dims.push_back(attr);
+              return success();
+            }
+            if (failed(*size))
               return failure();
             dims.push_back(DimAttr::get(context, e));
             return success();
@@ -162,6 +181,14 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
   }
   if (succeeded(parser.parseOptionalKeyword("false"))) {
     value = BoolAttr::get(context, false);
+    return success();
+  }
+  // An nn.contract's mask.
+  if (succeeded(parser.parseOptionalKeyword("affine_set"))) {
+    IntegerSet set;
+    if (parser.parseLess() || parser.parseIntegerSet(set) || parser.parseGreater())
+      return failure();
+    value = IntegerSetAttr::get(set);
     return success();
   }
   sym::Expr size;

@@ -52,6 +52,12 @@ mlir::ParseResult parseDimList(mlir::AsmParser &parser,
                                llvm::SmallVector<DimAttr> &dims);
 void printDimList(mlir::AsmPrinter &printer, llvm::ArrayRef<DimAttr> dims);
 
+/// The sizes of any nn shaped type (`!nn.seq`, `!nn.tensor`, `!nn.tokens`);
+/// empty for other types.
+llvm::SmallVector<sym::Expr> shapeExprsOf(mlir::Type type);
+/// Their product: the element count.
+sym::Expr elementCountOf(mlir::Type type);
+
 } // namespace nn
 } // namespace costopt
 

@@ -26,6 +26,8 @@ def NN_Dialect : Dialect {
     Every op verifies its sizes symbolically, with exact arithmetic, and the
     cost analyses read the same sizes to derive exact formulas.
   }];
+  // nn.map bodies are written with arith and math ops.
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
   // Plain attribute dictionaries: an omitted default stays omitted, so the

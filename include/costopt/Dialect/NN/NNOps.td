@@ -103,7 +103,7 @@ def NN_ModelOp : Op<NN_Dialect, "model", [
 def NN_OutputOp : Op<NN_Dialect, "output", [
     Pure, Terminator, HasParent<"ModelOp">, ReturnLike]> {
   let summary = "Returns the model's outputs";
-  let arguments = (ins Variadic<NN_AnyShaped>:$values);
+  let arguments = (ins Variadic<NN_AnyTensor>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
@@ -134,9 +134,9 @@ def NN_RepeatOp : Op<NN_Dialect, "repeat", [
     (ALBERT, the Universal Transformer): parameters count once, FLOPs and
     bytes moved every iteration.
   }];
-  let arguments = (ins NN_DimAttr:$count, Variadic<NN_AnyShaped>:$inits,
+  let arguments = (ins NN_DimAttr:$count, Variadic<NN_AnyTensor>:$inits,
                    UnitAttr:$shared_weights);
-  let results = (outs Variadic<NN_AnyShaped>:$results);
+  let results = (outs Variadic<NN_AnyTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasRegionVerifier = 1;
@@ -146,9 +146,9 @@ def NN_RepeatOp : Op<NN_Dialect, "repeat", [
 }
 
 def NN_YieldOp : Op<NN_Dialect, "yield", [
-    Pure, Terminator, HasParent<"RepeatOp">, ReturnLike]> {
-  let summary = "Passes values to the next iteration of nn.repeat";
-  let arguments = (ins Variadic<NN_AnyShaped>:$values);
+    Pure, Terminator, ParentOneOf<["RepeatOp", "MapOp", "BlockOp"]>, ReturnLike]> {
+  let summary = "Ends a region: the next iteration's values, a block's or a map's result";
+  let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
 
@@ -441,5 +441,7 @@ def NN_SoftmaxOp : NN_SameShapeLayerOp<"softmax"> {
   let arguments = (ins NN_SeqType:$input);
   let results = (outs NN_SeqType:$result);
 }
+
+include "costopt/Dialect/NN/NNPrimitives.td"
 
 #endif // COSTOPT_DIALECT_NN_NNOPS_TD

@@ -44,6 +44,18 @@ def NN_TokensType : NN_ShapedType<"Tokens", "tokens", "token ids"> {
   }];
 }
 
+def NN_TensorType : NN_ShapedType<"NNTensor", "tensor", "a tensor without positions"> {
+  let summary = "A tensor of real numbers without a sequence axis";
+  let description = [{
+    `!nn.tensor<[d, 4*d]>`: a weight, a bias, or any value that does not
+    run along the sequence (a row statistic's scale, a gate table). Unlike
+    `!nn.seq`, none of its axes is a position axis, so it never carries
+    information from one position to another: the path-length and depth
+    analyses treat it as available at every position.
+  }];
+}
+
 def NN_AnyShaped : AnyTypeOf<[NN_SeqType, NN_TokensType]>;
+def NN_AnyTensor : AnyTypeOf<[NN_SeqType, NN_TensorType, NN_TokensType]>;
 
 #endif // COSTOPT_DIALECT_NN_NNTYPES_TD

@@ -1,0 +1,221 @@
+//===- NNPrimitives.td - nn dialect primitive tensor ops ---*- tablegen -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// The primitive level: a handful of tensor ops below the layers, from which
+// any layer can be written (and into which every built-in layer
+// decomposes). Their costs follow from their shapes, index maps, masks and
+// bodies alone; see docs/Dialect.md ("Two levels") and
+// docs/CountingConventions.md ("Primitives").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_DIALECT_NN_NNPRIMITIVES_TD
+#define COSTOPT_DIALECT_NN_NNPRIMITIVES_TD
+
+include "mlir/IR/CommonAttrConstraints.td"
+
+/// A primitive: written like a layer (`nn.op %a, %b {attrs} : types -> type`).
+/// Dimension numbers (`dims = [2]`, `dim = 1`) are written as constant sizes.
+class NN_PrimitiveOp<string mnemonic, list<Trait> traits = []>
+    : NN_LayerOp<mnemonic, traits>;
+
+def NN_ParamOp : Op<NN_Dialect, "param", [
+    Pure, DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
+  let summary = "A trainable parameter tensor";
+  let description = [{
+    Declares a weight, bias or table with a symbolic shape. Its elements are
+    what "Parameters" counts. A parameter defined inside `nn.repeat` is one
+    tensor per iteration (unless the repeat shares weights); one defined
+    outside and used inside is shared by every iteration, so tying is
+    written by using the same value twice.
+
+    ```mlir
+    %w = nn.param : !nn.tensor<[d, 4*d]>
+    ```
+  }];
+  let results = (outs NN_TensorType:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
+def NN_ContractOp : NN_PrimitiveOp<"contract"> {
+  let summary = "A sum of products over an index domain, optionally masked";
+  let description = [{
+    `result[out] = Σ lhs[l] · rhs[r] (+ bias)` over the iteration domain
+    given by `indexing_maps` (lhs, rhs, result), as in `linalg.generic`:
+    every iteration dimension takes its extent from an operand or the
+    result where a map names it bare. The result map is a projection of the
+    dimensions; operand maps may be affine (`t + j` for a convolution's
+    taps; `symbols` binds the maps' symbols to sizes, e.g. a dilation), and
+    an index outside an operand reads a zero (padding).
+
+    `mask` restricts the domain with an integer set over two dimensions of
+    equal extent: a band `p - B <= k <= p + A` with A, B >= 0 (either may be
+    absent); causal is `k <= p` (exactly n(n+1)/2 pairs), a causal window of
+    w is `p - w + 1 <= k <= p` (`symbols` gives w). The masked domain is
+    what it costs: 2 FLOPs (a multiply and an add) per point.
+
+    `bias`, a third operand, is added to each result element; it
+    broadcasts as in `nn.map` (aligned at the right, dimensions equal or 1).
+
+    ```mlir
+    %s = nn.contract %q, %k {indexing_maps = [
+             affine_map<(b, h, p, k, e) -> (b, h, p, e)>,
+             affine_map<(b, h, p, k, e) -> (b, h, k, e)>,
+             affine_map<(b, h, p, k, e) -> (b, h, p, k)>],
+           mask = affine_set<(b, h, p, k, e) : (p - k >= 0)>}
+        : !nn.seq<[b, h, n, e]>, !nn.seq<[b, h, n, e]> -> !nn.seq<[b, h, n, n]>
+    ```
+  }];
+  let arguments = (ins NN_AnyTensor:$lhs, NN_AnyTensor:$rhs, Optional<NN_AnyTensor>:$bias,
+                   AffineMapArrayAttr:$indexing_maps,
+                   OptionalAttr<IntegerSetAttr>:$mask,
+                   OptionalAttr<NN_DimArrayAttr>:$symbols);
+  let results = (outs NN_AnyTensor:$result);
+  let extraClassDeclaration = [{
+    /// The extent of each iteration dimension (verified to exist).
+    ::llvm::SmallVector<::costopt::sym::Expr> getDomainExtents();
+    /// The maps' symbols as sizes.
+    ::llvm::SmallVector<::costopt::sym::Expr> getSymbolExprs();
+  }];
+}
+
+def NN_MapOp : Op<NN_Dialect, "map", [
+    Pure, SingleBlock, DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
+  let summary = "An element-wise function written with arith and math ops";
+  let description = [{
+    Applies its body to every element of the result. Operands broadcast as
+    in NumPy: aligned at the right, each dimension equal to the result's or
+    1 (a bias of `[d]`, a row statistic of `[b, n, 1]` against `[b, n, d]`). The body receives one `f32` per operand and yields
+    one `f32`; each `arith`/`math` op in it costs one FLOP per element
+    (constants cost nothing), so the FLOPs per element come from the body.
+    `mask` (a band over two result dimensions, as in `nn.contract`, with
+    its `symbols`) computes only the elements inside it: the softmax of a
+    causal score matrix.
+
+    ```mlir
+    %y = nn.map %x, %g : !nn.seq<[b, n, f]>, !nn.seq<[b, n, f]> -> !nn.seq<[b, n, f]> {
+    ^bb0(%a: f32, %c: f32):
+      %p = arith.mulf %a, %c : f32
+      nn.yield %p : f32
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<NN_AnyTensor>:$inputs,
+                   OptionalAttr<IntegerSetAttr>:$mask,
+                   OptionalAttr<NN_DimArrayAttr>:$symbols);
+  let results = (outs NN_AnyTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $inputs (`mask` $mask^)? (`symbols` $symbols^)? attr-dict `:` type($inputs) `->` type($result) $body
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// FLOPs per result element: the body's arith/math ops.
+    int64_t getFlopsPerElement();
+  }];
+}
+
+def NN_ReduceOp : NN_PrimitiveOp<"reduce"> {
+  let summary = "Sums or maximises over some dimensions";
+  let description = [{
+    `kind` is "sum" or "max"; `dims` lists the reduced dimensions, which the
+    result keeps with extent 1 (so the result broadcasts back against the
+    input in `nn.map`, and the position axis stays in place). One FLOP per
+    input element (each is added into, or compared with, an accumulator).
+    Reducing the position axis of an `!nn.seq` mixes every position.
+    `mask` (a band over two input dimensions, with `symbols`) reduces only
+    the elements inside it.
+
+    ```mlir
+    %s = nn.reduce %x {kind = "sum", dims = [2]} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 1]>
+    ```
+  }];
+  let arguments = (ins NN_AnyTensor:$input, StrAttr:$kind, NN_DimArrayAttr:$dims,
+                   OptionalAttr<IntegerSetAttr>:$mask,
+                   OptionalAttr<NN_DimArrayAttr>:$symbols);
+  let results = (outs NN_AnyTensor:$result);
+}
+
+def NN_TransposeOp : NN_PrimitiveOp<"transpose"> {
+  let summary = "Permutes dimensions (no arithmetic)";
+  let description = [{
+    `result[i] = input[permutation[i]]` dimension-wise. No FLOPs; it moves
+    bytes (a copy) unless the next op reads it in place.
+  }];
+  let arguments = (ins NN_AnyTensor:$input, NN_DimArrayAttr:$permutation);
+  let results = (outs NN_AnyTensor:$result);
+}
+
+def NN_ReshapeOp : NN_PrimitiveOp<"reshape"> {
+  let summary = "Regroups dimensions with the same element count (a view)";
+  let description = [{
+    `[b, n, h*e]` to `[b, n, h, e]` and back; the element counts must be
+    equal for every value of the symbols. No FLOPs, no new storage.
+  }];
+  let arguments = (ins NN_AnyTensor:$input);
+  let results = (outs NN_AnyTensor:$result);
+}
+
+def NN_ConcatOp : NN_PrimitiveOp<"concat"> {
+  let summary = "Joins tensors along one dimension (no arithmetic)";
+  let arguments = (ins Variadic<NN_AnyTensor>:$inputs, NN_DimAttr:$dim);
+  let results = (outs NN_AnyTensor:$result);
+}
+
+def NN_ExtractOp : NN_PrimitiveOp<"extract"> {
+  let summary = "A contiguous slice along one dimension (a view)";
+  let description = [{
+    Keeps `size` entries of dimension `dim` starting at `offset`: one of the
+    pieces of a split (Q, K and V out of one fused projection), or the
+    first positions of a sequence. No FLOPs, no new storage.
+  }];
+  let arguments = (ins NN_AnyTensor:$input, NN_DimAttr:$dim, NN_DimAttr:$offset);
+  let results = (outs NN_AnyTensor:$result);
+}
+
+def NN_GatherOp : NN_PrimitiveOp<"gather"> {
+  let summary = "Looks rows of a table up by index";
+  let description = [{
+    `result[..., i, :] = table[ids[..., i], :]`: an embedding lookup, or a
+    mixture of experts' dispatch of positions to experts. No FLOPs; it
+    reads one row per index, not the whole table. Its gradient is a
+    scatter-add into the table (one FLOP per element, backward only).
+  }];
+  let arguments = (ins NN_AnyTensor:$table, NN_AnyTensor:$indices);
+  let results = (outs NN_AnyTensor:$result);
+}
+
+def NN_BlockOp : Op<NN_Dialect, "block", [
+    SingleBlock, IsolatedFromAbove, RecursiveMemoryEffects,
+    DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
+  let summary = "Primitives that form one layer: one step, one report row";
+  let description = [{
+    Groups primitives into a layer named `name`. The cost analyses treat it
+    as one layer application: its FLOPs, parameters and bytes are its
+    primitives' sums, its peak is the busiest moment inside it, and it is
+    one step of sequential depth (only a recurrence or scan inside adds
+    more), whatever its size. The name is a label: the analyses never look
+    at it. Decomposed built-in layers and calls of user-defined layers
+    (`nn.layer`) become blocks.
+
+    ```mlir
+    %y = nn.block "glu" (%a = %x) : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]> {
+      ...
+      nn.yield %r : !nn.seq<[b, n, d]>
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, Variadic<NN_AnyTensor>:$inputs);
+  let results = (outs Variadic<NN_AnyTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+#endif // COSTOPT_DIALECT_NN_NNPRIMITIVES_TD

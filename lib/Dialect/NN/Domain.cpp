@@ -1,0 +1,125 @@
+//===- Domain.cpp - Iteration domains of nn.contract ----------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Dialect/NN/Domain.h"
+
+#include "mlir/IR/AffineExprVisitor.h"
+
+using namespace costopt;
+using namespace costopt::nn;
+using sym::Expr;
+
+std::optional<LinearForm> costopt::nn::flattenAffine(mlir::AffineExpr expr, unsigned numDims,
+                                                     unsigned numSymbols) {
+  LinearForm form;
+  form.dims.assign(numDims, 0);
+  form.syms.assign(numSymbols, 0);
+  // Walks the tree with a running coefficient.
+  std::function<bool(mlir::AffineExpr, int64_t)> add = [&](mlir::AffineExpr e,
+                                                           int64_t scale) -> bool {
+    if (auto dim = llvm::dyn_cast<mlir::AffineDimExpr>(e)) {
+      form.dims[dim.getPosition()] += scale;
+      return true;
+    }
+    if (auto s = llvm::dyn_cast<mlir::AffineSymbolExpr>(e)) {
+      form.syms[s.getPosition()] += scale;
+      return true;
+    }
+    if (auto c = llvm::dyn_cast<mlir::AffineConstantExpr>(e)) {
+      form.constant += scale * c.getValue();
+      return true;
+    }
+    auto bin = llvm::dyn_cast<mlir::AffineBinaryOpExpr>(e);
+    if (!bin)
+      return false;
+    if (e.getKind() == mlir::AffineExprKind::Add)
+      return add(bin.getLHS(), scale) && add(bin.getRHS(), scale);
+    if (e.getKind() == mlir::AffineExprKind::Mul) {
+      if (auto c = llvm::dyn_cast<mlir::AffineConstantExpr>(bin.getRHS()))
+        return add(bin.getLHS(), scale * c.getValue());
+      if (auto c = llvm::dyn_cast<mlir::AffineConstantExpr>(bin.getLHS()))
+        return add(bin.getRHS(), scale * c.getValue());
+    }
+    return false;
+  };
+  if (!add(expr, 1))
+    return std::nullopt;
+  return form;
+}
+
+Expr costopt::nn::offsetOf(const LinearForm &form, llvm::ArrayRef<Expr> symbols) {
+  Expr offset(form.constant);
+  for (auto [coefficient, value] : llvm::zip(form.syms, symbols))
+    if (coefficient)
+      offset += Expr(coefficient) * value;
+  return offset;
+}
+
+std::optional<Band> costopt::nn::parseBand(mlir::IntegerSet mask, llvm::ArrayRef<Expr> symbols,
+                                           std::string &why) {
+  Band band;
+  bool havePair = false;
+  for (unsigned i = 0; i < mask.getNumConstraints(); ++i) {
+    if (mask.isEq(i)) {
+      why = "an equality constraint; masks are bands of inequalities";
+      return std::nullopt;
+    }
+    auto form = flattenAffine(mask.getConstraint(i), mask.getNumDims(), mask.getNumSymbols());
+    if (!form) {
+      why = "a constraint that is not linear in the dimensions";
+      return std::nullopt;
+    }
+    llvm::SmallVector<unsigned> used;
+    for (auto [d, c] : llvm::enumerate(form->dims))
+      if (c)
+        used.push_back(d);
+    if (used.size() != 2 || form->dims[used[0]] != -form->dims[used[1]] ||
+        std::abs(form->dims[used[0]]) != 1) {
+      why = "a constraint that is not of the form d_i - d_j + c >= 0";
+      return std::nullopt;
+    }
+    if (!havePair) {
+      band.first = used[0];
+      band.second = used[1];
+      havePair = true;
+    } else if (band.first != used[0] || band.second != used[1]) {
+      why = "constraints over more than one pair of dimensions";
+      return std::nullopt;
+    }
+    // c·(d_first - d_second) + rest >= 0.
+    Expr rest = offsetOf(*form, symbols);
+    if (form->dims[band.first] == 1) // d_second - d_first <= rest
+      band.above = band.above ? Expr::min(*band.above, rest) : rest;
+    else // d_first - d_second <= rest
+      band.below = band.below ? Expr::min(*band.below, rest) : rest;
+  }
+  if (!havePair) {
+    why = "no constraint";
+    return std::nullopt;
+  }
+  return band;
+}
+
+Expr costopt::nn::bandPoints(const Band &band, const Expr &n) {
+  // Diagonal j - i = δ holds n - |δ| points; the band sums them over
+  // δ = -below..above, which is n + S(above') + S(below') with each reach
+  // clipped to n - 1 (a reach past the square adds nothing).
+  auto side = [&](const std::optional<Expr> &reach) {
+    Expr m = reach ? Expr::min(*reach, n - Expr(1)) : n - Expr(1);
+    return m * n - cantFail((m * (m + Expr(1))).divide(Expr(2)));
+  };
+  return n + side(band.above) + side(band.below);
+}
+
+Expr costopt::nn::domainPoints(llvm::ArrayRef<Expr> extents, const std::optional<Band> &band) {
+  Expr points(1);
+  for (auto [i, extent] : llvm::enumerate(extents))
+    if (!band || (i != band->first && i != band->second))
+      points *= extent;
+  if (band)
+    points *= bandPoints(*band, extents[band->first]);
+  return points;
+}

@@ -1,0 +1,469 @@
+//===- Primitives.cpp - nn dialect primitive tensor ops -------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Verifiers of the primitive level. Shapes must agree symbolically (as
+// canonical expressions), so a primitive model that verifies has one exact
+// cost formula; the model's region verifier adds the checks that need its
+// constraints (verifySizes), such as a mask's reach being non-negative.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Dialect/NN/Domain.h"
+#include "costopt/Dialect/NN/NNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace costopt;
+using namespace costopt::nn;
+using sym::Expr;
+
+static std::string show(const Expr &e) { return formatSizeExpr(e); }
+
+static std::string showShape(llvm::ArrayRef<Expr> shape) {
+  std::string text = "[";
+  for (auto [i, e] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + show(e);
+  return text + "]";
+}
+
+/// `operand` broadcasts to `result`: aligned at the right, each dimension
+/// equal or 1.
+static bool broadcastsTo(llvm::ArrayRef<Expr> operand, llvm::ArrayRef<Expr> result) {
+  if (operand.size() > result.size())
+    return false;
+  for (auto [o, r] : llvm::zip(llvm::reverse(operand), llvm::reverse(result)))
+    if (o != r && o != Expr(1))
+      return false;
+  return true;
+}
+
+/// Dimension numbers written as constant sizes; -1 marks a non-constant.
+static llvm::SmallVector<int64_t> indexList(ArrayAttr attr) {
+  llvm::SmallVector<int64_t> indices;
+  for (Attribute a : attr) {
+    auto c = llvm::cast<DimAttr>(a).getExpr().getConstant();
+    indices.push_back(c && c->den == 1 && c->num < 64 ? int64_t(c->num) : -1);
+  }
+  return indices;
+}
+
+static int64_t indexOf(DimAttr attr) {
+  auto c = attr.getExpr().getConstant();
+  return c && c->den == 1 && c->num < 64 ? int64_t(c->num) : -1;
+}
+
+/// The band `mask` over a domain of `extents`, checked; nullopt (and no
+/// error) without a mask.
+static FailureOr<std::optional<Band>> checkMask(Operation *op, IntegerSetAttr mask,
+                                                 ArrayAttr symbols,
+                                                 llvm::ArrayRef<Expr> extents) {
+  if (!mask)
+    return std::optional<Band>();
+  llvm::SmallVector<Expr> values;
+  if (symbols)
+    for (Attribute a : symbols)
+      values.push_back(llvm::cast<DimAttr>(a).getExpr());
+  IntegerSet set = mask.getValue();
+  if (set.getNumDims() != extents.size() || set.getNumSymbols() != values.size())
+    return op->emitOpError() << "the mask needs " << extents.size() << " dimension(s) and "
+                             << values.size() << " symbol(s) (one per 'symbols' entry)";
+  std::string why;
+  auto band = parseBand(set, values, why);
+  if (!band)
+    return op->emitOpError() << "unsupported mask: " << why;
+  if (extents[band->first] != extents[band->second])
+    return op->emitOpError() << "a band mask needs two dimensions of equal extent; d"
+                             << band->first << " has " << show(extents[band->first])
+                             << " and d" << band->second << " "
+                             << show(extents[band->second]);
+  return std::optional<Band>(*band);
+}
+
+/// The mask's reaches must be >= 0 under the model's assumptions.
+static LogicalResult checkMaskReach(Operation *op, const std::optional<Band> &band,
+                                    const sym::Assumptions &assumptions) {
+  if (!band)
+    return success();
+  for (const std::optional<Expr> *reach : {&band->above, &band->below}) {
+    if (!*reach)
+      continue;
+    sym::Sign sign = sym::decideSign(**reach, assumptions);
+    if (sign != sym::Sign::Positive && sign != sym::Sign::NonNegative &&
+        sign != sym::Sign::Zero)
+      return op->emitOpError() << "the mask's band reaches " << show(**reach)
+                               << ", which is not provably >= 0 (each position must keep "
+                                  "its own diagonal)";
+  }
+  return success();
+}
+
+std::optional<Band> costopt::nn::maskBandOf(Operation *op, llvm::ArrayRef<Expr> extents) {
+  auto mask = op->getAttrOfType<IntegerSetAttr>("mask");
+  if (!mask)
+    return std::nullopt;
+  llvm::SmallVector<Expr> values;
+  if (auto symbols = op->getAttrOfType<ArrayAttr>("symbols"))
+    for (Attribute a : symbols)
+      values.push_back(llvm::cast<DimAttr>(a).getExpr());
+  std::string why;
+  return parseBand(mask.getValue(), values, why);
+}
+
+//===----------------------------------------------------------------------===//
+// nn.param
+//===----------------------------------------------------------------------===//
+
+LogicalResult ParamOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+//===----------------------------------------------------------------------===//
+// nn.contract
+//===----------------------------------------------------------------------===//
+
+llvm::SmallVector<Expr> ContractOp::getSymbolExprs() {
+  llvm::SmallVector<Expr> exprs;
+  if (auto symbols = getSymbolsAttr())
+    for (Attribute a : symbols)
+      exprs.push_back(llvm::cast<DimAttr>(a).getExpr());
+  return exprs;
+}
+
+/// Extents of the iteration dimensions, from the maps' bare dimensions;
+/// the first inconsistency or missing extent is reported through `error`.
+static std::optional<llvm::SmallVector<Expr>>
+domainExtents(ContractOp op, llvm::function_ref<InFlightDiagnostic()> error) {
+  auto maps = op.getIndexingMaps().getAsValueRange<AffineMapAttr>();
+  llvm::SmallVector<AffineMap> mapList(maps.begin(), maps.end());
+  unsigned numDims = mapList.front().getNumDims();
+  llvm::SmallVector<std::optional<Expr>> extents(numDims);
+  Type types[] = {op.getLhs().getType(), op.getRhs().getType(), op.getResult().getType()};
+  const char *names[] = {"lhs", "rhs", "result"};
+  for (unsigned m = 0; m < 3; ++m) {
+    llvm::SmallVector<Expr> shape = shapeExprsOf(types[m]);
+    for (auto [i, result] : llvm::enumerate(mapList[m].getResults())) {
+      auto dim = llvm::dyn_cast<AffineDimExpr>(result);
+      if (!dim)
+        continue;
+      auto &extent = extents[dim.getPosition()];
+      if (!extent)
+        extent = shape[i];
+      else if (*extent != shape[i]) {
+        error() << "iteration dimension d" << dim.getPosition() << " has extent "
+                << show(*extent) << " in one operand but " << show(shape[i])
+                << " in the " << names[m] << " (dimension " << i << ")";
+        return std::nullopt;
+      }
+    }
+  }
+  llvm::SmallVector<Expr> result;
+  for (auto [i, extent] : llvm::enumerate(extents)) {
+    if (!extent) {
+      error() << "iteration dimension d" << i
+              << " has no extent: no map names it as a bare index";
+      return std::nullopt;
+    }
+    result.push_back(*extent);
+  }
+  return result;
+}
+
+llvm::SmallVector<Expr> ContractOp::getDomainExtents() {
+  return *domainExtents(*this, [&] { return emitOpError(); });
+}
+
+LogicalResult ContractOp::verify() {
+  auto maps = getIndexingMaps().getAsValueRange<AffineMapAttr>();
+  llvm::SmallVector<AffineMap> mapList(maps.begin(), maps.end());
+  if (mapList.size() != 3)
+    return emitOpError() << "needs 3 indexing maps (lhs, rhs, result), got " << mapList.size();
+  unsigned numDims = mapList[0].getNumDims(), numSymbols = mapList[0].getNumSymbols();
+  size_t given = getSymbolsAttr() ? getSymbolsAttr().size() : 0;
+  Type types[] = {getLhs().getType(), getRhs().getType(), getResult().getType()};
+  const char *names[] = {"lhs", "rhs", "result"};
+  for (unsigned m = 0; m < 3; ++m) {
+    if (mapList[m].getNumDims() != numDims || mapList[m].getNumSymbols() != numSymbols)
+      return emitOpError() << "indexing maps must share their dimensions and symbols";
+    if (mapList[m].getNumResults() != shapeExprsOf(types[m]).size())
+      return emitOpError() << "the " << names[m] << " map has " << mapList[m].getNumResults()
+                           << " result(s) for a rank-" << shapeExprsOf(types[m]).size() << " "
+                           << names[m];
+    for (auto [i, e] : llvm::enumerate(mapList[m].getResults()))
+      if (!flattenAffine(e, numDims, numSymbols))
+        return emitOpError() << "the " << names[m] << " map's index " << i
+                             << " is not a sum of dimensions and symbols times constants";
+  }
+  llvm::SmallVector<unsigned> resultDims;
+  for (AffineExpr e : mapList[2].getResults())
+    if (auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+        dim && !llvm::is_contained(resultDims, dim.getPosition()))
+      resultDims.push_back(dim.getPosition());
+  if (resultDims.size() != mapList[2].getNumResults())
+    return emitOpError() << "the result map must name distinct dimensions bare";
+  if (given != numSymbols)
+    return emitOpError() << "the maps have " << numSymbols << " symbol(s) but 'symbols' gives "
+                         << given;
+  auto extents = domainExtents(*this, [&] { return emitOpError(); });
+  if (!extents)
+    return failure();
+  if (Value bias = getBias()) {
+    llvm::SmallVector<Expr> b = shapeExprsOf(bias.getType()), r = shapeExprsOf(getResult().getType());
+    if (!broadcastsTo(b, r))
+      return emitOpError() << "bias shape " << showShape(b) << " does not broadcast to the result "
+                           << showShape(r);
+  }
+  if (getMaskAttr() &&
+      failed(checkMask(*this, getMaskAttr(), getSymbolsAttr(), *extents)))
+    return failure();
+  return success();
+}
+
+LogicalResult ContractOp::verifySizes(const sym::Assumptions &assumptions) {
+  return checkMaskReach(*this, maskBandOf(*this, getDomainExtents()), assumptions);
+}
+
+//===----------------------------------------------------------------------===//
+// nn.map
+//===----------------------------------------------------------------------===//
+
+int64_t MapOp::getFlopsPerElement() {
+  int64_t flops = 0;
+  for (Operation &op : getBody().front().without_terminator())
+    if (!llvm::isa<arith::ConstantOp>(op))
+      ++flops;
+  return flops;
+}
+
+LogicalResult MapOp::verify() {
+  llvm::SmallVector<Expr> result = shapeExprsOf(getResult().getType());
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    llvm::SmallVector<Expr> shape = shapeExprsOf(input.getType());
+    if (!broadcastsTo(shape, result))
+      return emitOpError() << "operand " << i << " of shape " << showShape(shape)
+                           << " does not broadcast to the result " << showShape(result)
+                           << " (aligned at the right, each dimension must be equal or 1)";
+  }
+  if (failed(checkMask(*this, getMaskAttr(), getSymbolsAttr(), result)))
+    return failure();
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError() << "body takes " << body.getNumArguments() << " argument(s) for "
+                         << getInputs().size() << " operand(s)";
+  for (BlockArgument arg : body.getArguments())
+    if (!arg.getType().isF32())
+      return emitOpError() << "body arguments are f32 scalars, got " << arg.getType();
+  auto yield = llvm::dyn_cast<YieldOp>(body.back());
+  if (!yield || yield.getValues().size() != 1 || !yield.getValues()[0].getType().isF32())
+    return emitOpError() << "body must end with 'nn.yield' of one f32";
+  for (Operation &op : body.without_terminator()) {
+    if (!llvm::isa<arith::ArithDialect, math::MathDialect>(op.getDialect()))
+      return op.emitOpError() << "is not an arith or math op; an nn.map body computes one "
+                                 "element from scalars";
+    if (op.getNumRegions())
+      return op.emitOpError() << "has regions; an nn.map body is straight-line code";
+  }
+  return success();
+}
+
+LogicalResult MapOp::verifySizes(const sym::Assumptions &assumptions) {
+  return checkMaskReach(*this, maskBandOf(*this, shapeExprsOf(getResult().getType())), assumptions);
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceOp::verify() {
+  if (getKind() != "sum" && getKind() != "max")
+    return emitOpError() << "unknown kind '" << getKind() << "'; expected \"sum\" or \"max\"";
+  llvm::SmallVector<Expr> in = shapeExprsOf(getInput().getType()), expected;
+  llvm::SmallVector<int64_t> dims = indexList(getDims());
+  for (auto [i, d] : llvm::enumerate(dims))
+    if (d < 0 || d >= static_cast<int64_t>(in.size()) || (i && dims[i - 1] >= d))
+      return emitOpError() << "dims must be increasing dimensions of the rank-" << in.size()
+                           << " input";
+  if (dims.empty())
+    return emitOpError() << "must reduce some dimension";
+  // Reduced dimensions are kept with extent 1, so the other axes (the
+  // position axis above all) keep their places and the result broadcasts
+  // back against the input.
+  for (auto [i, e] : llvm::enumerate(in))
+    expected.push_back(llvm::is_contained(dims, static_cast<int64_t>(i)) ? Expr(1) : e);
+  if (shapeExprsOf(getResult().getType()) != expected)
+    return emitOpError() << "result shape must be " << showShape(expected);
+  if (failed(checkMask(*this, getMaskAttr(), getSymbolsAttr(), in)))
+    return failure();
+  return success();
+}
+LogicalResult ReduceOp::verifySizes(const sym::Assumptions &assumptions) {
+  return checkMaskReach(*this, maskBandOf(*this, shapeExprsOf(getInput().getType())), assumptions);
+}
+
+LogicalResult TransposeOp::verify() {
+  llvm::SmallVector<Expr> in = shapeExprsOf(getInput().getType()), expected;
+  llvm::SmallVector<int64_t> perm = indexList(getPermutation());
+  llvm::SmallVector<bool> seen(in.size(), false);
+  if (perm.size() != in.size())
+    return emitOpError() << "permutation must list all " << in.size() << " dimensions";
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(in.size()) || seen[p])
+      return emitOpError() << "permutation must list each dimension once";
+    seen[p] = true;
+    expected.push_back(in[p]);
+  }
+  if (shapeExprsOf(getResult().getType()) != expected)
+    return emitOpError() << "result shape must be " << showShape(expected);
+  return success();
+}
+LogicalResult TransposeOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+LogicalResult ReshapeOp::verify() {
+  Expr in = elementCountOf(getInput().getType());
+  Expr out = elementCountOf(getResult().getType());
+  if (in != out)
+    return emitOpError() << "changes the element count from " << show(in) << " to "
+                         << show(out);
+  return success();
+}
+LogicalResult ReshapeOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "needs operands";
+  llvm::SmallVector<Expr> expected = shapeExprsOf(getInputs().front().getType());
+  int64_t dim = indexOf(getDim());
+  if (dim < 0 || dim >= static_cast<int64_t>(expected.size()))
+    return emitOpError() << "dim " << dim << " is out of range";
+  for (Value v : getInputs().drop_front()) {
+    llvm::SmallVector<Expr> shape = shapeExprsOf(v.getType());
+    if (shape.size() != expected.size())
+      return emitOpError() << "operands must have one rank";
+    for (size_t i = 0; i < shape.size(); ++i)
+      if (static_cast<int64_t>(i) != dim && shape[i] != expected[i])
+        return emitOpError() << "operands differ in dimension " << i;
+    expected[dim] += shape[dim];
+  }
+  if (shapeExprsOf(getResult().getType()) != expected)
+    return emitOpError() << "result shape must be " << showShape(expected);
+  return success();
+}
+LogicalResult ConcatOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+LogicalResult ExtractOp::verify() {
+  llvm::SmallVector<Expr> in = shapeExprsOf(getInput().getType());
+  llvm::SmallVector<Expr> out = shapeExprsOf(getResult().getType());
+  int64_t dim = indexOf(getDim());
+  if (dim < 0 || dim >= static_cast<int64_t>(in.size()) || in.size() != out.size())
+    return emitOpError() << "dim must be a dimension of the input, and ranks equal";
+  for (size_t i = 0; i < in.size(); ++i)
+    if (static_cast<int64_t>(i) != dim && in[i] != out[i])
+      return emitOpError() << "only dimension " << dim << " may change";
+  return success();
+}
+LogicalResult ExtractOp::verifySizes(const sym::Assumptions &assumptions) {
+  int64_t dim = indexOf(getDim());
+  Expr end = getOffset().getExpr() + shapeExprsOf(getResult().getType())[dim];
+  Expr size = shapeExprsOf(getInput().getType())[dim];
+  sym::Sign sign = sym::decideSign(size - end, assumptions);
+  if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero)
+    return success();
+  if (auto offset = getOffset().getExpr().getConstant(); offset && offset->num < 0)
+    return emitOpError() << "offset must be >= 0";
+  return emitOpError() << "cannot prove the slice ends (" << show(end)
+                       << ") within the dimension (" << show(size) << ")";
+}
+
+LogicalResult GatherOp::verify() {
+  llvm::SmallVector<Expr> table = shapeExprsOf(getTable().getType());
+  llvm::SmallVector<Expr> ids = shapeExprsOf(getIndices().getType());
+  if (table.size() != 2)
+    return emitOpError() << "the table must be [rows, width]";
+  ids.push_back(table[1]);
+  if (shapeExprsOf(getResult().getType()) != ids)
+    return emitOpError() << "result shape must be " << showShape(ids);
+  return success();
+}
+LogicalResult GatherOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+//===----------------------------------------------------------------------===//
+// nn.block
+//===----------------------------------------------------------------------===//
+
+ParseResult BlockOp::parse(OpAsmParser &parser, OperationState &result) {
+  std::string name;
+  if (parser.parseString(&name))
+    return failure();
+  result.addAttribute("name", parser.getBuilder().getStringAttr(name));
+  llvm::SmallVector<OpAsmParser::Argument> regionArgs;
+  llvm::SmallVector<OpAsmParser::UnresolvedOperand> inputs;
+  llvm::SMLoc inputsLoc = parser.getCurrentLocation();
+  if (parser.parseAssignmentList(regionArgs, inputs))
+    return failure();
+  llvm::SmallVector<Type> types, resultTypes;
+  if (parser.parseColon() || parser.parseLParen() ||
+      (failed(parser.parseOptionalRParen()) &&
+       (parser.parseTypeList(types) || parser.parseRParen())) ||
+      parser.parseArrowTypeList(resultTypes))
+    return failure();
+  if (types.size() != inputs.size())
+    return parser.emitError(inputsLoc)
+           << inputs.size() << " input(s) but " << types.size() << " type(s)";
+  for (auto [arg, type] : llvm::zip(regionArgs, types))
+    arg.type = type;
+  if (parser.resolveOperands(inputs, types, inputsLoc, result.operands))
+    return failure();
+  result.addTypes(resultTypes);
+  if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  return parser.parseRegion(*result.addRegion(), regionArgs);
+}
+
+void BlockOp::print(OpAsmPrinter &printer) {
+  printer << " ";
+  printer.printString(getName());
+  printer << " (";
+  llvm::interleaveComma(llvm::zip(getBodyBlock().getArguments(), getInputs()), printer,
+                        [&](auto pair) {
+                          printer << std::get<0>(pair) << " = " << std::get<1>(pair);
+                        });
+  printer << ") : (";
+  llvm::interleaveComma(getInputs().getTypes(), printer);
+  printer << ") -> ";
+  if (getNumResults() == 1)
+    printer << getResult(0).getType();
+  else {
+    printer << "(";
+    llvm::interleaveComma(getResultTypes(), printer);
+    printer << ")";
+  }
+  printer.printOptionalAttrDictWithKeyword((*this)->getAttrs(), {"name"});
+  printer << " ";
+  printer.printRegion(getBody(), /*printEntryBlockArgs=*/false);
+}
+
+LogicalResult BlockOp::verifyRegions() {
+  Block &block = getBodyBlock();
+  if (block.getNumArguments() != getInputs().size())
+    return emitOpError() << "body has " << block.getNumArguments() << " argument(s) for "
+                         << getInputs().size() << " input(s)";
+  for (auto [arg, input] : llvm::zip(block.getArguments(), getInputs()))
+    if (arg.getType() != input.getType())
+      return emitOpError() << "body argument type " << arg.getType()
+                           << " differs from the input's " << input.getType();
+  auto yield = llvm::dyn_cast<YieldOp>(block.empty() ? nullptr : &block.back());
+  if (!yield)
+    return emitOpError() << "body must end with 'nn.yield'";
+  if (yield.getValues().getTypes() != getResultTypes())
+    return yield.emitOpError() << "must yield the block's result types " << getResultTypes();
+  for (Operation &op : block.without_terminator())
+    if (llvm::isa<RepeatOp, BlockOp>(op))
+      return op.emitOpError() << "cannot be nested in an nn.block: a block is one layer";
+  return success();
+}
+
+LogicalResult BlockOp::verifySizes(const sym::Assumptions &) { return success(); }

@@ -1,0 +1,390 @@
+//===- PrimitiveCost.cpp - Cost rules of the nn primitives ----------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Costs of the primitive level, derived from shapes, index maps, masks and
+// map bodies alone: nothing here knows which layer a primitive came from.
+// A contraction costs 2 FLOPs per point of its (masked) domain, a map its
+// body's arith/math ops per element, a reduction one per input element,
+// data movement none. The reach of each operand along the sequence axis
+// comes from the index maps (docs/CountingConventions.md, "Primitives").
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Interfaces/CostModel.h"
+
+#include "costopt/Dialect/NN/Domain.h"
+#include "costopt/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+using namespace costopt;
+using namespace costopt::nn;
+using sym::Expr;
+using mlir::Operation;
+using mlir::Type;
+using mlir::Value;
+
+namespace {
+
+bool isWeight(Value value) { return value.getDefiningOp<ParamOp>() != nullptr; }
+
+/// Activation elements an op reads: its operands, less the weights (which
+/// count through the parameters).
+Expr activationsRead(Operation *op) {
+  Expr read;
+  for (Value operand : op->getOperands())
+    if (!isWeight(operand))
+      read += elementCountOf(operand.getType());
+  return read;
+}
+
+/// Weight elements an op reads: its parameter operands, whole.
+std::optional<Expr> weightsRead(Operation *op) {
+  Expr read;
+  for (Value operand : op->getOperands())
+    if (isWeight(operand))
+      read += elementCountOf(operand.getType());
+  return read;
+}
+
+/// The common part: output, reads and reach of an op that keeps each
+/// operand's positions in place (element-wise ops, data movement along
+/// other axes).
+OpCost inPlaceCost(Operation *op) {
+  OpCost cost;
+  cost.outputElements = elementCountOf(op->getResult(0).getType());
+  cost.readElements = activationsRead(op);
+  cost.weightElementsRead = weightsRead(op);
+  bool resultPositional = positionAxisOf(op->getResult(0).getType()).has_value();
+  for (Value operand : op->getOperands()) {
+    OperandReach reach;
+    reach.positional = resultPositional && positionAxisOf(operand.getType()).has_value();
+    cost.operandReach.push_back(reach);
+  }
+  return cost;
+}
+
+/// The op's own mixing for Table 1 and top-level use: the widest reach of
+/// any operand (Full > Causal > Window > Pointwise).
+void summariseReach(OpCost &cost) {
+  auto rank = [](Mixing m) {
+    switch (m) {
+    case Mixing::Full:
+      return 3;
+    case Mixing::Causal:
+      return 2;
+    case Mixing::Window:
+      return 1;
+    default:
+      return 0;
+    }
+  };
+  for (const OperandReach &reach : cost.operandReach) {
+    if (!reach.positional || rank(reach.mixing) < rank(cost.mixing))
+      continue;
+    if (reach.mixing == Mixing::Window && cost.mixing == Mixing::Window) {
+      cost.reachBack = Expr::max(cost.reachBack, reach.reachBack);
+      cost.reachAhead = Expr::max(cost.reachAhead, reach.reachAhead);
+      continue;
+    }
+    cost.mixing = reach.mixing;
+    cost.reachBack = reach.reachBack;
+    cost.reachAhead = reach.reachAhead;
+  }
+}
+
+template <typename ConcreteModel, typename OpTy>
+struct CostModel : public CostModelOpInterface::ExternalModel<ConcreteModel, OpTy> {
+  OpCost getCost(Operation *op, const CostOptions &options) const {
+    OpCost cost = ConcreteModel::compute(llvm::cast<OpTy>(op), options);
+    summariseReach(cost);
+    if (cost.mixing != Mixing::Pointwise)
+      cost.tableRow = op->getName().getStringRef().str();
+    return cost;
+  }
+};
+
+struct ParamCost : CostModel<ParamCost, ParamOp> {
+  static OpCost compute(ParamOp op, const CostOptions &) {
+    OpCost cost;
+    cost.terms.push_back({"parameter (no arithmetic)", Expr(), false});
+    cost.params = elementCountOf(op.getType());
+    auto shape = shapeExprsOf(op.getType());
+    cost.weights.push_back({"parameter", {shape.begin(), shape.end()}});
+    // Its readers count the reads (a lookup reads only its rows).
+    cost.weightElementsRead = Expr();
+    return cost;
+  }
+};
+
+/// The reach of a contraction operand whose position index is `index`,
+/// for the result position dimension `resultDim` over `extents`.
+OperandReach contractionReach(mlir::AffineExpr index, std::optional<unsigned> resultDim,
+                              ContractOp op, llvm::ArrayRef<Expr> extents) {
+  OperandReach reach;
+  reach.positional = true;
+  llvm::SmallVector<Expr> symbols = op.getSymbolExprs();
+  auto maps = op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>();
+  mlir::AffineMap first = *maps.begin();
+  LinearForm form = *flattenAffine(index, first.getNumDims(), first.getNumSymbols());
+  if (!resultDim || form.dims[*resultDim] != 1) {
+    // The operand's positions run along a dimension the result's position
+    // does not follow: a band mask relates them, or every position meets
+    // every other.
+    std::string why;
+    std::optional<Band> band;
+    if (auto mask = op.getMaskAttr())
+      band = parseBand(mask.getValue(), symbols, why);
+    llvm::SmallVector<unsigned> used;
+    for (auto [d, c] : llvm::enumerate(form.dims))
+      if (c)
+        used.push_back(d);
+    if (resultDim && band && used.size() == 1 && form.dims[used[0]] == 1 &&
+        ((band->first == *resultDim && band->second == used[0]) ||
+         (band->second == *resultDim && band->first == used[0]))) {
+      // Operand position k against result position p.
+      std::optional<Expr> ahead = band->first == *resultDim ? band->above : band->below;
+      std::optional<Expr> behind = band->first == *resultDim ? band->below : band->above;
+      if (!behind && ahead && ahead->isZero()) {
+        reach.mixing = Mixing::Causal;
+      } else if (behind && ahead) {
+        reach.mixing = Mixing::Window;
+        reach.reachBack = *behind;
+        reach.reachAhead = *ahead;
+      } else {
+        reach.mixing = Mixing::Full;
+      }
+      return reach;
+    }
+    reach.mixing = Mixing::Full;
+    return reach;
+  }
+  // index = p + Σ c_j·d_j + offset: a window of the other terms' range.
+  Expr low = offsetOf(form, symbols), high = low;
+  for (auto [d, c] : llvm::enumerate(form.dims)) {
+    if (!c || d == *resultDim)
+      continue;
+    Expr span = Expr(c) * (extents[d] - Expr(1));
+    (c > 0 ? high : low) += span;
+  }
+  if (low.isZero() && high.isZero())
+    return reach; // pointwise
+  reach.mixing = Mixing::Window;
+  reach.reachBack = Expr::max(Expr(), Expr(0) - low);
+  reach.reachAhead = Expr::max(Expr(), high);
+  return reach;
+}
+
+struct ContractCost : CostModel<ContractCost, ContractOp> {
+  static OpCost compute(ContractOp op, const CostOptions &) {
+    OpCost cost;
+    llvm::SmallVector<Expr> extents = op.getDomainExtents();
+    std::optional<Band> band;
+    std::string why;
+    if (auto mask = op.getMaskAttr())
+      band = parseBand(mask.getValue(), op.getSymbolExprs(), why);
+    Expr points = domainPoints(extents, band);
+    std::optional<Expr> dense;
+    if (band)
+      dense = Expr(2) * domainPoints(extents, std::nullopt);
+    auto maps = op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>();
+    llvm::SmallVector<mlir::AffineMap> mapList(maps.begin(), maps.end());
+
+    // Position dimension of the result, if it has one.
+    std::optional<unsigned> resultDim;
+    if (auto axis = positionAxisOf(op.getResult().getType()))
+      resultDim = llvm::cast<mlir::AffineDimExpr>(mapList[2].getResult(*axis)).getPosition();
+    bool mixes = false;
+    Value operands[] = {op.getLhs(), op.getRhs()};
+    for (unsigned i = 0; i < 2; ++i) {
+      auto axis = positionAxisOf(operands[i].getType());
+      if (!axis) {
+        cost.operandReach.push_back(OperandReach{});
+        continue;
+      }
+      OperandReach reach = contractionReach(mapList[i].getResult(*axis), resultDim, op, extents);
+      mixes |= reach.mixing != Mixing::Pointwise;
+      cost.operandReach.push_back(reach);
+    }
+    cost.terms.push_back({"contraction (2 per point)", Expr(2) * points, true, dense});
+    if (Value bias = op.getBias()) {
+      cost.terms.push_back({"bias", elementCountOf(op.getResult().getType()), false});
+      cost.operandReach.push_back(OperandReach{});
+    }
+    // The contractions that carry information between positions are the
+    // work Table 1 counts.
+    if (mixes)
+      cost.core = Expr(2) * points;
+    cost.outputElements = elementCountOf(op.getResult().getType());
+    cost.readElements = activationsRead(op);
+    cost.weightElementsRead = weightsRead(op);
+    // Decoding state: an operand whose positions other result positions
+    // read (attention's keys and values) must be kept for later steps, all
+    // of it, or the last reachBack + 1 positions of a window.
+    for (auto [i, reach] : llvm::enumerate(cost.operandReach)) {
+      if (!reach.positional || reach.mixing == Mixing::Pointwise || i > 1)
+        continue;
+      Type type = operands[i].getType();
+      Expr length = shapeExprsOf(type)[*positionAxisOf(type)];
+      Expr kept = length;
+      if (reach.mixing == Mixing::Window)
+        kept = Expr::min(reach.reachBack + reach.reachAhead + Expr(1), length);
+      cost.kvCacheElements += cantFail(elementCountOf(type).divide(length)) * kept;
+    }
+    return cost;
+  }
+};
+
+struct MapCost : CostModel<MapCost, MapOp> {
+  static OpCost compute(MapOp op, const CostOptions &) {
+    OpCost cost = inPlaceCost(op);
+    int64_t perElement = op.getFlopsPerElement();
+    llvm::SmallVector<Expr> shape = shapeExprsOf(op.getResult().getType());
+    std::optional<Band> band = maskBandOf(op, shape);
+    std::optional<Expr> dense;
+    if (band)
+      dense = Expr(perElement) * cost.outputElements;
+    cost.terms.push_back({"element-wise body (" + std::to_string(perElement) +
+                              " per element)",
+                          Expr(perElement) * domainPoints(shape, band), false, dense});
+    return cost;
+  }
+};
+
+struct ReduceCost : CostModel<ReduceCost, ReduceOp> {
+  static OpCost compute(ReduceOp op, const CostOptions &) {
+    OpCost cost = inPlaceCost(op);
+    llvm::SmallVector<Expr> shape = shapeExprsOf(op.getInput().getType());
+    std::optional<Band> band = maskBandOf(op, shape);
+    std::optional<Expr> dense;
+    if (band)
+      dense = elementCountOf(op.getInput().getType());
+    cost.terms.push_back({("reduce " + op.getKind() + " (1 per input element)").str(),
+                          domainPoints(shape, band), false, dense});
+    // Reducing the position axis gathers every position into one.
+    if (auto axis = positionAxisOf(op.getInput().getType());
+        axis && llvm::any_of(op.getDims(), [&](mlir::Attribute a) {
+          return llvm::cast<DimAttr>(a).getExpr() == Expr(static_cast<int64_t>(*axis));
+        })) {
+      cost.operandReach[0].positional = true;
+      cost.operandReach[0].mixing = Mixing::Full;
+    }
+    return cost;
+  }
+};
+
+/// Data movement: no arithmetic; the result is written.
+template <typename OpTy>
+struct MoveCost : CostModel<MoveCost<OpTy>, OpTy> {
+  static OpCost compute(OpTy op, const CostOptions &) {
+    OpCost cost = inPlaceCost(op);
+    cost.terms.push_back({"data movement (no arithmetic)", Expr(), false});
+    return cost;
+  }
+};
+
+struct TransposeCost : CostModel<TransposeCost, TransposeOp> {
+  static OpCost compute(TransposeOp op, const CostOptions &options) {
+    OpCost cost = MoveCost<TransposeOp>::compute(op, options);
+    // Moving the position axis elsewhere: every result position may hold
+    // any input position.
+    auto in = positionAxisOf(op.getInput().getType());
+    auto out = positionAxisOf(op.getResult().getType());
+    if (in && out &&
+        llvm::cast<DimAttr>(op.getPermutation()[*out]).getExpr() != Expr(int64_t(*in)))
+      cost.operandReach[0].mixing = Mixing::Full;
+    return cost;
+  }
+};
+
+struct ConcatCost : CostModel<ConcatCost, ConcatOp> {
+  static OpCost compute(ConcatOp op, const CostOptions &options) {
+    OpCost cost = MoveCost<ConcatOp>::compute(op, options);
+    auto axis = positionAxisOf(op.getResult().getType());
+    if (axis && op.getDim().getExpr() == Expr(int64_t(*axis)))
+      for (OperandReach &reach : cost.operandReach)
+        if (reach.positional)
+          reach.mixing = Mixing::Full; // positions are renumbered
+    return cost;
+  }
+};
+
+struct ExtractCost : CostModel<ExtractCost, ExtractOp> {
+  static OpCost compute(ExtractOp op, const CostOptions &options) {
+    OpCost cost = MoveCost<ExtractOp>::compute(op, options);
+    auto axis = positionAxisOf(op.getResult().getType());
+    if (axis && op.getDim().getExpr() == Expr(int64_t(*axis)) &&
+        !op.getOffset().getExpr().isZero() && cost.operandReach[0].positional) {
+      // Result position t is input position t + offset.
+      cost.operandReach[0].mixing = Mixing::Window;
+      cost.operandReach[0].reachAhead = op.getOffset().getExpr();
+    }
+    return cost;
+  }
+};
+
+struct ReshapeCost : CostModel<ReshapeCost, ReshapeOp> {
+  static OpCost compute(ReshapeOp op, const CostOptions &options) {
+    OpCost cost = MoveCost<ReshapeOp>::compute(op, options);
+    // The position axis survives when it and everything before it keep
+    // their extents; otherwise positions are regrouped.
+    llvm::SmallVector<Expr> in = shapeExprsOf(op.getInput().getType());
+    llvm::SmallVector<Expr> out = shapeExprsOf(op.getResult().getType());
+    auto inAxis = positionAxisOf(op.getInput().getType());
+    auto outAxis = positionAxisOf(op.getResult().getType());
+    if (inAxis && outAxis) {
+      Expr before(1), after(1);
+      for (unsigned i = 0; i < *inAxis; ++i)
+        before *= in[i];
+      for (unsigned i = 0; i < *outAxis; ++i)
+        after *= out[i];
+      if (before != after || in[*inAxis] != out[*outAxis])
+        cost.operandReach[0].mixing = Mixing::Full;
+    }
+    return cost;
+  }
+};
+
+struct GatherCost : CostModel<GatherCost, GatherOp> {
+  static OpCost compute(GatherOp op, const CostOptions &) {
+    OpCost cost = inPlaceCost(op);
+    Expr out = cost.outputElements;
+    cost.terms.push_back({"row lookup (no arithmetic)", Expr(), false});
+    cost.backwardTerms.push_back(
+        {"gradient scatter-add into the table (backward only)", out, false});
+    // One row per index, however large the table; the ids are read.
+    cost.readElements = elementCountOf(op.getIndices().getType());
+    if (isWeight(op.getTable()))
+      cost.weightElementsRead = out;
+    else
+      cost.readElements += out;
+    return cost;
+  }
+};
+
+} // namespace
+
+std::optional<unsigned> costopt::positionAxisOf(Type type) {
+  if (auto seq = llvm::dyn_cast<SeqType>(type); seq && seq.getRank() >= 2)
+    return seq.getRank() - 2;
+  if (auto tokens = llvm::dyn_cast<TokensType>(type))
+    return tokens.getRank() - 1;
+  return std::nullopt;
+}
+
+void costopt::registerPrimitiveCostModels(mlir::DialectRegistry &registry) {
+  registry.addExtension(+[](mlir::MLIRContext *context, nn::NNDialect *) {
+    ParamOp::attachInterface<ParamCost>(*context);
+    ContractOp::attachInterface<ContractCost>(*context);
+    MapOp::attachInterface<MapCost>(*context);
+    ReduceOp::attachInterface<ReduceCost>(*context);
+    TransposeOp::attachInterface<TransposeCost>(*context);
+    ReshapeOp::attachInterface<ReshapeCost>(*context);
+    ConcatOp::attachInterface<ConcatCost>(*context);
+    ExtractOp::attachInterface<ExtractCost>(*context);
+    GatherOp::attachInterface<GatherCost>(*context);
+  });
+}

@@ -1,0 +1,459 @@
+//===- DecomposeLayers.cpp - Built-in layers as primitives ----------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Rewrites built-in layers into nn.block regions of primitives, written as
+// an unfused implementation computes them, so the generic analysis of the
+// primitives gives a second, independent derivation of every cost. Where
+// the two differ by convention (a layer rule that ignores per-row
+// statistics, or counts σ(x) as one evaluation), docs/Dialect.md names the
+// difference. Layers without a decomposition yet stay as they are: the
+// analyses take models that mix both levels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/Interfaces/CostModel.h"
+#include "costopt/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+
+namespace costopt {
+#define GEN_PASS_DEF_DECOMPOSELAYERS
+#include "costopt/Transforms/Passes.h.inc"
+} // namespace costopt
+
+using namespace costopt;
+using namespace costopt::nn;
+using namespace mlir;
+using sym::Expr;
+
+namespace {
+
+using BodyFn = llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// Builds primitives inside one nn.block.
+class PrimitiveBuilder {
+public:
+  PrimitiveBuilder(OpBuilder &builder, Location loc) : b(builder), loc(loc) {}
+
+  Type seq(llvm::ArrayRef<Expr> shape) { return SeqType::get(b.getContext(), shape); }
+  Type tensor(llvm::ArrayRef<Expr> shape) { return NNTensorType::get(b.getContext(), shape); }
+
+  Value param(llvm::ArrayRef<Expr> shape) {
+    return b.create<ParamOp>(loc, tensor(shape)).getResult();
+  }
+
+  ArrayAttr dims(llvm::ArrayRef<Expr> exprs) {
+    llvm::SmallVector<Attribute> attrs;
+    for (const Expr &e : exprs)
+      attrs.push_back(DimAttr::get(b.getContext(), e));
+    return b.getArrayAttr(attrs);
+  }
+
+  AffineMap projection(unsigned numDims, unsigned numSymbols, llvm::ArrayRef<unsigned> d) {
+    llvm::SmallVector<AffineExpr> exprs;
+    for (unsigned i : d)
+      exprs.push_back(b.getAffineDimExpr(i));
+    return AffineMap::get(numDims, numSymbols, exprs, b.getContext());
+  }
+
+  /// A band mask over dims (p, k): -below <= k - p <= above, given as
+  /// symbols s0 (above) and s1 (below) where present.
+  struct Mask {
+    IntegerSetAttr set;
+    ArrayAttr symbols;
+  };
+  std::optional<Mask> band(unsigned numDims, unsigned p, unsigned k,
+                           std::optional<Expr> above, std::optional<Expr> below) {
+    if (!above && !below)
+      return std::nullopt;
+    llvm::SmallVector<AffineExpr> constraints;
+    llvm::SmallVector<Expr> symbols;
+    AffineExpr dp = b.getAffineDimExpr(p), dk = b.getAffineDimExpr(k);
+    auto bound = [&](const Expr &reach) -> AffineExpr {
+      if (auto c = reach.getConstant(); c && c->den == 1)
+        return b.getAffineConstantExpr(int64_t(c->num));
+      symbols.push_back(reach);
+      return b.getAffineSymbolExpr(symbols.size() - 1);
+    };
+    if (above)
+      constraints.push_back(dp - dk + bound(*above)); // k - p <= above
+    if (below)
+      constraints.push_back(dk - dp + bound(*below)); // p - k <= below
+    llvm::SmallVector<bool> eq(constraints.size(), false);
+    auto set = IntegerSet::get(numDims, symbols.size(), constraints, eq);
+    return Mask{IntegerSetAttr::get(set), symbols.empty() ? ArrayAttr() : dims(symbols)};
+  }
+
+  Value contract(Value lhs, Value rhs, Value bias, unsigned numDims,
+                 llvm::ArrayRef<unsigned> l, llvm::ArrayRef<unsigned> r,
+                 llvm::ArrayRef<unsigned> out, Type resultType,
+                 const std::optional<Mask> &mask = std::nullopt) {
+    unsigned numSymbols = mask && mask->symbols ? mask->symbols.size() : 0;
+    ArrayAttr maps = b.getArrayAttr({AffineMapAttr::get(projection(numDims, numSymbols, l)),
+                                     AffineMapAttr::get(projection(numDims, numSymbols, r)),
+                                     AffineMapAttr::get(projection(numDims, numSymbols, out))});
+    // Masks built for another op's domain are rebuilt for this one by the
+    // callers; here they must already match numDims.
+    auto op = b.create<ContractOp>(loc, resultType, lhs, rhs, bias, maps,
+                                   mask ? mask->set : IntegerSetAttr(),
+                                   mask ? mask->symbols : ArrayAttr());
+    return op.getResult();
+  }
+
+  Value map(ValueRange inputs, Type resultType, BodyFn body,
+            const std::optional<Mask> &mask = std::nullopt) {
+    auto op = b.create<MapOp>(loc, resultType, inputs, mask ? mask->set : IntegerSetAttr(),
+                              mask ? mask->symbols : ArrayAttr());
+    Block *block = b.createBlock(&op.getBody());
+    for (size_t i = 0; i < inputs.size(); ++i)
+      block->addArgument(b.getF32Type(), loc);
+    OpBuilder inner = OpBuilder::atBlockEnd(block);
+    Value result = body(inner, loc, block->getArguments());
+    inner.create<YieldOp>(loc, ValueRange{result});
+    b.setInsertionPointAfter(op);
+    return op.getResult();
+  }
+
+  Value reduce(Value input, llvm::StringRef kind, unsigned dim, Type resultType,
+               const std::optional<Mask> &mask = std::nullopt) {
+    return b
+        .create<ReduceOp>(loc, resultType, input, b.getStringAttr(kind),
+                          dims({Expr(static_cast<int64_t>(dim))}),
+                          mask ? mask->set : IntegerSetAttr(), mask ? mask->symbols : ArrayAttr())
+        .getResult();
+  }
+
+  OpBuilder &b;
+  Location loc;
+};
+
+Value constant(OpBuilder &b, Location loc, double value) {
+  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(static_cast<float>(value)));
+}
+
+/// An activation's formula, written with arith and math ops.
+std::optional<Value> activation(OpBuilder &b, Location loc, llvm::StringRef kind, Value x) {
+  auto sigmoidTimes = [&](Value scaled, Value numerator) -> Value {
+    // numerator / (1 + exp(-scaled)): x·σ(x) without a separate product.
+    Value neg = b.create<arith::NegFOp>(loc, scaled);
+    Value e = b.create<math::ExpOp>(loc, neg);
+    Value den = b.create<arith::AddFOp>(loc, e, constant(b, loc, 1.0));
+    return b.create<arith::DivFOp>(loc, numerator, den);
+  };
+  if (kind == "relu")
+    return b.create<arith::MaximumFOp>(loc, x, constant(b, loc, 0.0)).getResult();
+  if (kind == "tanh")
+    return b.create<math::TanhOp>(loc, x).getResult();
+  if (kind == "sigmoid")
+    return sigmoidTimes(x, constant(b, loc, 1.0));
+  if (kind == "silu" || kind == "swish")
+    return sigmoidTimes(x, x);
+  if (kind == "quick_gelu")
+    return sigmoidTimes(b.create<arith::MulFOp>(loc, x, constant(b, loc, 1.702)), x);
+  if (kind == "gelu") {
+    // x · ½(1 + erf(x/√2)).
+    Value t = b.create<arith::MulFOp>(loc, x, constant(b, loc, M_SQRT1_2));
+    Value erf = b.create<math::ErfOp>(loc, t);
+    Value one = b.create<arith::AddFOp>(loc, erf, constant(b, loc, 1.0));
+    Value half = b.create<arith::MulFOp>(loc, one, constant(b, loc, 0.5));
+    return b.create<arith::MulFOp>(loc, half, x).getResult();
+  }
+  if (kind == "gelu_tanh") {
+    // ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+    Value x2 = b.create<arith::MulFOp>(loc, x, x);
+    Value x3 = b.create<arith::MulFOp>(loc, x2, x);
+    Value c = b.create<arith::MulFOp>(loc, x3, constant(b, loc, 0.044715));
+    Value inner = b.create<arith::AddFOp>(loc, c, x);
+    Value scaled = b.create<arith::MulFOp>(loc, inner, constant(b, loc, 0.7978845608028654));
+    Value t = b.create<math::TanhOp>(loc, scaled);
+    Value one = b.create<arith::AddFOp>(loc, t, constant(b, loc, 1.0));
+    Value hx = b.create<arith::MulFOp>(loc, one, x);
+    return b.create<arith::MulFOp>(loc, hx, constant(b, loc, 0.5)).getResult();
+  }
+  return std::nullopt;
+}
+
+/// A size's value where a body needs it as a number (1/d, 1/√e): at the
+/// model's defaults when it is symbolic. No count depends on it; lowering
+/// binds the sizes before it runs anything.
+double valueAtDefaults(Operation *op, const Expr &size) {
+  sym::Bindings defaults;
+  if (auto model = op->getParentOfType<ModelOp>())
+    defaults = model.getDefaultBindings();
+  if (auto value = sym::evaluateApprox(size, defaults))
+    return *value;
+  else
+    llvm::consumeError(value.takeError());
+  return 1.0;
+}
+
+llvm::SmallVector<unsigned> range(unsigned begin, unsigned end) {
+  llvm::SmallVector<unsigned> r;
+  for (unsigned i = begin; i < end; ++i)
+    r.push_back(i);
+  return r;
+}
+
+llvm::SmallVector<unsigned> concat(llvm::ArrayRef<unsigned> a, llvm::ArrayRef<unsigned> c) {
+  llvm::SmallVector<unsigned> r(a.begin(), a.end());
+  r.append(c.begin(), c.end());
+  return r;
+}
+
+llvm::SmallVector<Expr> withLast(llvm::ArrayRef<Expr> shape, const Expr &last) {
+  llvm::SmallVector<Expr> r(shape.begin(), shape.end());
+  r.back() = last;
+  return r;
+}
+
+class Decomposer {
+public:
+  explicit Decomposer(OpBuilder &builder) : builder(builder) {}
+
+  /// Replaces `op` by a block; false when it has no decomposition.
+  bool run(Operation *op) {
+    if (!canDecompose(op))
+      return false;
+    builder.setInsertionPoint(op);
+    Location loc = op->getLoc();
+    llvm::SmallVector<Type> inputTypes(op->getOperandTypes());
+    auto block = builder.create<BlockOp>(loc, op->getResultTypes(),
+                                         builder.getStringAttr(op->getName().getStringRef()),
+                                         op->getOperands());
+    Block *body = builder.createBlock(&block.getBody());
+    for (Type t : inputTypes)
+      body->addArgument(t, loc);
+    OpBuilder inner = OpBuilder::atBlockEnd(body);
+    PrimitiveBuilder p(inner, loc);
+    Value result = build(op, p, body->getArguments());
+    inner.create<YieldOp>(loc, ValueRange{result});
+    op->getResult(0).replaceAllUsesWith(block.getResult(0));
+    op->erase();
+    return true;
+  }
+
+private:
+  static bool canDecompose(Operation *op) {
+    if (auto attention = llvm::dyn_cast<AttentionOp>(op))
+      return attention.getKind() == "softmax" && !attention.getFlash() &&
+             !attention.getRotary() && attention.getInput().getType().getRank() == 3;
+    if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
+      return !e.getTied();
+    if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
+      return !u.getTied();
+    return llvm::isa<LinearOp, FFNOp, AddOp, ActivationOp, SoftmaxOp, LayerNormOp, RMSNormOp>(
+        op);
+  }
+
+  Value build(Operation *op, PrimitiveBuilder &p, ValueRange in) {
+    if (auto linear = llvm::dyn_cast<LinearOp>(op))
+      return project(p, in[0], linear.getResult().getType().getDimExpr(-1),
+                     !linear.getNoBias());
+    if (auto ffn = llvm::dyn_cast<FFNOp>(op))
+      return buildFFN(ffn, p, in[0]);
+    if (llvm::isa<AddOp>(op))
+      return p.map(in, op->getResult(0).getType(), [](OpBuilder &b, Location loc, ValueRange a) {
+        return b.create<arith::AddFOp>(loc, a[0], a[1]).getResult();
+      });
+    if (auto act = llvm::dyn_cast<ActivationOp>(op)) {
+      std::string kind = act.getKind().str();
+      return p.map(in, op->getResult(0).getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
+        return *activation(b, loc, kind, a[0]);
+      });
+    }
+    if (llvm::isa<SoftmaxOp>(op))
+      return softmax(p, in[0], std::nullopt);
+    if (auto norm = llvm::dyn_cast<LayerNormOp>(op))
+      return buildNorm(p, in[0], /*centre=*/true, !norm.getNoBias());
+    if (llvm::isa<RMSNormOp>(op))
+      return buildNorm(p, in[0], /*centre=*/false, /*bias=*/false);
+    if (auto e = llvm::dyn_cast<EmbeddingOp>(op)) {
+      Expr d = e.getResult().getType().getDimExpr(-1);
+      Value table = p.param({e.getVocab().getExpr(), d});
+      return p.b.create<GatherOp>(p.loc, e.getResult().getType(), table, in[0]).getResult();
+    }
+    if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
+      return project(p, in[0], u.getVocab().getExpr(), u.getBias());
+    return buildAttention(llvm::cast<AttentionOp>(op), p, in);
+  }
+
+  /// x·W (+ b) over the last dimension.
+  Value project(PrimitiveBuilder &p, Value x, const Expr &out, bool bias) {
+    auto type = llvm::cast<SeqType>(x.getType());
+    llvm::SmallVector<Expr> shape = type.getShapeExprs();
+    unsigned rank = shape.size();
+    Value w = p.param({shape.back(), out});
+    Value b = bias ? p.param({out}) : Value();
+    // Dimensions: the input's, then the output feature.
+    return p.contract(x, w, b, rank + 1, range(0, rank), {rank - 1, rank},
+                      concat(range(0, rank - 1), {rank}), p.seq(withLast(shape, out)));
+  }
+
+  Value buildFFN(FFNOp ffn, PrimitiveBuilder &p, Value x) {
+    Expr hidden = ffn.getHidden().getExpr();
+    bool bias = !ffn.getNoBias();
+    std::string kind = ffn.getActivation().str();
+    Type out = x.getType();
+    Value up = project(p, x, hidden, bias);
+    Value act;
+    if (ffn.getGated()) {
+      Value gate = project(p, x, hidden, /*bias=*/false);
+      // act(gate) ⊙ up in one pass, as the layer holds them.
+      act = p.map({up, gate}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
+        Value g = *activation(b, loc, kind, a[1]);
+        return b.create<arith::MulFOp>(loc, g, a[0]).getResult();
+      });
+    } else {
+      act = p.map({up}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
+        return *activation(b, loc, kind, a[0]);
+      });
+    }
+    auto type = llvm::cast<SeqType>(out);
+    return project(p, act, type.getDimExpr(-1), bias);
+  }
+
+  /// exp, sum, divide over the last dimension (masked when given).
+  Value softmax(PrimitiveBuilder &p, Value x, const std::optional<PrimitiveBuilder::Mask> &mask,
+                std::optional<double> scale = std::nullopt) {
+    auto type = llvm::cast<SeqType>(x.getType());
+    llvm::SmallVector<Expr> rows = withLast(type.getShapeExprs(), Expr(1));
+    Value e = p.map({x}, type, [&](OpBuilder &b, Location loc, ValueRange a) {
+      Value v = a[0];
+      if (scale)
+        v = b.create<arith::MulFOp>(loc, v, constant(b, loc, *scale));
+      return b.create<math::ExpOp>(loc, v).getResult();
+    }, mask);
+    Value sum = p.reduce(e, "sum", type.getRank() - 1, p.seq(rows), mask);
+    return p.map({e, sum}, type, [](OpBuilder &b, Location loc, ValueRange a) {
+      return b.create<arith::DivFOp>(loc, a[0], a[1]).getResult();
+    }, mask);
+  }
+
+  /// Layer norm (centre, bias) or RMS norm over the last dimension.
+  Value buildNorm(PrimitiveBuilder &p, Value x, bool centre, bool bias) {
+    auto type = llvm::cast<SeqType>(x.getType());
+    Expr d = type.getDimExpr(-1);
+    Type rows = p.seq(withLast(type.getShapeExprs(), Expr(1)));
+    unsigned last = type.getRank() - 1;
+    double invD = 1.0 / valueAtDefaults(x.getParentBlock()->getParentOp(), d);
+    Value c = x;
+    if (centre) {
+      Value sum = p.reduce(x, "sum", last, rows);
+      Value mean = p.map({sum}, rows, [&](OpBuilder &b, Location loc, ValueRange a) {
+        return b.create<arith::MulFOp>(loc, a[0], constant(b, loc, invD)).getResult();
+      });
+      c = p.map({x, mean}, type, [](OpBuilder &b, Location loc, ValueRange a) {
+        return b.create<arith::SubFOp>(loc, a[0], a[1]).getResult();
+      });
+    }
+    Value sq = p.map({c}, type, [](OpBuilder &b, Location loc, ValueRange a) {
+      return b.create<arith::MulFOp>(loc, a[0], a[0]).getResult();
+    });
+    Value ss = p.reduce(sq, "sum", last, rows);
+    Value rstd = p.map({ss}, rows, [&](OpBuilder &b, Location loc, ValueRange a) {
+      Value var = b.create<arith::MulFOp>(loc, a[0], constant(b, loc, invD));
+      Value eps = b.create<arith::AddFOp>(loc, var, constant(b, loc, 1e-5));
+      return b.create<math::RsqrtOp>(loc, eps).getResult();
+    });
+    Value gamma = p.param({d});
+    llvm::SmallVector<Value> operands{c, rstd, gamma};
+    if (bias)
+      operands.push_back(p.param({d}));
+    return p.map(operands, type, [&](OpBuilder &b, Location loc, ValueRange a) {
+      Value v = b.create<arith::MulFOp>(loc, a[0], a[1]);
+      v = b.create<arith::MulFOp>(loc, v, a[2]);
+      if (bias)
+        v = b.create<arith::AddFOp>(loc, v, a[3]);
+      return v;
+    });
+  }
+
+  Value buildAttention(AttentionOp op, PrimitiveBuilder &p, ValueRange in) {
+    Value x = in[0];
+    Value mem = op.isCrossAttention() ? in[1] : in[0];
+    auto xType = llvm::cast<SeqType>(x.getType());
+    auto mType = llvm::cast<SeqType>(mem.getType());
+    Expr batch = xType.getDimExpr(0), n = xType.getDimExpr(1), d = xType.getDimExpr(2);
+    Expr m = mType.getDimExpr(1), dm = mType.getDimExpr(2);
+    Expr h = op.getHeads().getExpr(), g = op.getKVHeadsExpr(), e = op.getHeadDimExpr();
+    Expr r = cantFail(h.divide(g));
+    bool bias = !op.getNoBias();
+    double scale = 1.0 / std::sqrt(valueAtDefaults(op, e));
+
+    // Q: (b, g, r, q, e, c) <- x(b, q, c) · Wq(c, g, r, e).
+    Value wq = p.param({d, g, r, e});
+    Value bq = bias ? p.param({g, r, Expr(1), e}) : Value();
+    Value q = p.contract(x, wq, bq, 6, {0, 3, 5}, {5, 1, 2, 4}, {0, 1, 2, 3, 4},
+                         p.seq({batch, g, r, n, e}));
+    // K, V: (b, g, k, e, c) <- mem(b, k, c) · W(c, g, e).
+    auto kv = [&]() {
+      Value w = p.param({dm, g, e});
+      Value bb = bias ? p.param({g, Expr(1), e}) : Value();
+      return p.contract(mem, w, bb, 5, {0, 2, 4}, {4, 1, 3}, {0, 1, 2, 3},
+                        p.seq({batch, g, m, e}));
+    };
+    Value k = kv();
+    Value v = kv();
+    // Scores over (b, g, r, q, k, e), masked by causality or the window.
+    std::optional<Expr> above, below;
+    if (!op.isCrossAttention()) {
+      if (auto window = op.getWindowAttr()) {
+        Expr span = window.getExpr() - Expr(1);
+        if (op.getCausal()) {
+          above = Expr(0);
+          below = span;
+        } else {
+          below = Expr::floorDiv(span, Expr(2));
+          above = Expr::ceilDiv(span, Expr(2));
+        }
+      } else if (op.getCausal()) {
+        above = Expr(0);
+      }
+    }
+    auto contractMask = p.band(6, 3, 4, above, below);
+    auto scoreMask = p.band(5, 3, 4, above, below);
+    Type scoresType = p.seq({batch, g, r, n, m});
+    Value s = p.contract(q, k, Value(), 6, {0, 1, 2, 3, 5}, {0, 1, 4, 5}, {0, 1, 2, 3, 4},
+                         scoresType, contractMask);
+    Value probs = softmax(p, s, scoreMask, scale);
+    Value context = p.contract(probs, v, Value(), 6, {0, 1, 2, 3, 4}, {0, 1, 4, 5},
+                               {0, 1, 2, 3, 5}, p.seq({batch, g, r, n, e}), contractMask);
+    // Output: (b, q, d, g, r, e) <- context(b, g, r, q, e) · Wo(g, r, e, d).
+    Value wo = p.param({g, r, e, d});
+    Value bo = bias ? p.param({d}) : Value();
+    return p.contract(context, wo, bo, 6, {0, 3, 4, 1, 5}, {3, 4, 5, 2}, {0, 1, 2},
+                      p.seq({batch, n, d}));
+  }
+
+  OpBuilder &builder;
+};
+
+struct DecomposeLayersPass
+    : public costopt::impl::DecomposeLayersBase<DecomposeLayersPass> {
+  using DecomposeLayersBase::DecomposeLayersBase;
+
+  void runOnOperation() override {
+    llvm::SmallVector<Operation *> layers;
+    getOperation().walk([&](Operation *op) {
+      if (op->getDialect() == op->getContext()->getLoadedDialect<NNDialect>() &&
+          llvm::isa<CostModelOpInterface>(op) && !op->getParentOfType<BlockOp>() &&
+          !llvm::isa<ParamOp, ContractOp, MapOp, ReduceOp, TransposeOp, ReshapeOp, ConcatOp,
+                     ExtractOp, GatherOp>(op))
+        layers.push_back(op);
+    });
+    OpBuilder builder(&getContext());
+    Decomposer decomposer(builder);
+    for (Operation *op : layers)
+      decomposer.run(op);
+  }
+};
+
+} // namespace

@@ -15,6 +15,7 @@
 #include "costopt/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "costopt/Analysis/Conventions.h"
 #include "costopt/Analysis/ModelCost.h"
@@ -811,8 +812,14 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
   if (imported)
     nameImportedOps(*loaded.module,
                     loaded.sourceMgr->getMemoryBuffer(bufferID)->getBuffer());
+  // Models that others call are layers: reported only when chosen.
+  llvm::StringSet<> called;
+  loaded.module->walk([&](nn::CallOp call) { called.insert(call.getCallee()); });
+  if (failed(inlineLayerCalls(*loaded.module)))
+    return mlir::failure();
   loaded.module->walk([&](nn::ModelOp model) {
-    if (modelName.empty() || model.getSymName() == modelName)
+    if (modelName.empty() ? !called.contains(model.getSymName())
+                          : model.getSymName() == modelName)
       loaded.models.push_back(model);
   });
   if (loaded.models.empty()) {

@@ -9,6 +9,7 @@
 
 #include "costopt/Dialect/NN/NNOps.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 #include <memory>
@@ -17,6 +18,9 @@ namespace costopt {
 
 #define GEN_PASS_DECL
 #include "costopt/Transforms/Passes.h.inc"
+
+/// Inlines every nn.call of `module` as an nn.block (costopt-inline-layers).
+mlir::LogicalResult inlineLayerCalls(mlir::ModuleOp module);
 
 #define GEN_PASS_REGISTRATION
 #include "costopt/Transforms/Passes.h.inc"

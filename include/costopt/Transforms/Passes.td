@@ -54,4 +54,16 @@ def DecomposeLayers : Pass<"costopt-decompose-layers", "::costopt::nn::ModelOp">
                            "::mlir::math::MathDialect"];
 }
 
+def InlineLayers : Pass<"costopt-inline-layers", "::mlir::ModuleOp"> {
+  let summary = "Replaces calls of user-defined layers by blocks";
+  let description = [{
+    Each `nn.call @layer(...)` becomes an `nn.block "layer"` holding the
+    called model's body with the caller's sizes substituted into every type
+    and attribute; calls inside it are inlined into the same block. The
+    cost analyses then see one layer application per call. costopt runs it
+    on every file it reads.
+  }];
+  let dependentDialects = ["::costopt::nn::NNDialect"];
+}
+
 #endif // COSTOPT_TRANSFORMS_PASSES_TD

@@ -542,6 +542,15 @@ static LogicalResult verifyPositive(Operation *op, const sym::Expr &expr,
                            << " >= 1; constrain the symbols in the model's where clause";
 }
 
+LogicalResult costopt::nn::verifySize(Operation *op, const sym::Expr &expr, llvm::StringRef what,
+                                     const sym::Assumptions &assumptions) {
+  if (!isKnownIntegral(expr, assumptions))
+    return op->emitOpError() << what << " = " << show(expr)
+                             << " is not provably an integer; add a divisibility constraint "
+                                "(e.g. 'd mod h == 0') or use ceil(...)";
+  return verifyPositive(op, expr, what, assumptions);
+}
+
 /// Checks the sizes in one op's attributes and types against the model.
 static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &declared,
                                    const sym::Assumptions &assumptions) {

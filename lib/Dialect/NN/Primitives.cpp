@@ -467,3 +467,208 @@ LogicalResult BlockOp::verifyRegions() {
 }
 
 LogicalResult BlockOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+//===----------------------------------------------------------------------===//
+// nn.call
+//===----------------------------------------------------------------------===//
+
+ParseResult CallOp::parse(OpAsmParser &parser, OperationState &result) {
+  MLIRContext *context = parser.getContext();
+  FlatSymbolRefAttr callee;
+  if (parser.parseAttribute(callee, "callee", result.attributes))
+    return failure();
+  llvm::SmallVector<OpAsmParser::UnresolvedOperand> inputs;
+  llvm::SMLoc inputsLoc = parser.getCurrentLocation();
+  if (parser.parseOperandList(inputs, OpAsmParser::Delimiter::Paren))
+    return failure();
+  llvm::SmallVector<NamedAttribute> bindings;
+  if (succeeded(parser.parseOptionalLBrace()) && failed(parser.parseOptionalRBrace())) {
+    if (parser.parseCommaSeparatedList([&]() -> ParseResult {
+          llvm::SMLoc keyLoc = parser.getCurrentLocation();
+          std::string key;
+          sym::Expr size;
+          if (parser.parseKeywordOrString(&key) || parser.parseEqual() ||
+              parseSizeExpr(parser, size))
+            return failure();
+          if (llvm::any_of(bindings, [&](NamedAttribute a) { return a.getName() == key; }))
+            return parser.emitError(keyLoc, "symbol '") << key << "' is bound twice";
+          bindings.emplace_back(StringAttr::get(context, key), DimAttr::get(context, size));
+          return success();
+        }) ||
+        parser.parseRBrace())
+      return failure();
+  }
+  result.addAttribute("bindings", DictionaryAttr::get(context, bindings));
+  llvm::SmallVector<Type> types, resultTypes;
+  if (parser.parseColon() || parser.parseLParen() ||
+      (failed(parser.parseOptionalRParen()) &&
+       (parser.parseTypeList(types) || parser.parseRParen())) ||
+      parser.parseArrowTypeList(resultTypes))
+    return failure();
+  if (types.size() != inputs.size())
+    return parser.emitError(inputsLoc)
+           << inputs.size() << " operand(s) but " << types.size() << " type(s)";
+  if (parser.resolveOperands(inputs, types, inputsLoc, result.operands))
+    return failure();
+  result.addTypes(resultTypes);
+  return success();
+}
+
+void CallOp::print(OpAsmPrinter &printer) {
+  printer << " ";
+  printer.printAttributeWithoutType(getCalleeAttr());
+  printer << "(";
+  printer.printOperands(getInputs());
+  printer << ")";
+  if (!getBindings().empty()) {
+    printer << " {";
+    llvm::interleaveComma(getBindings(), printer, [&](NamedAttribute a) {
+      printer.printKeywordOrString(a.getName().getValue());
+      printer << " = ";
+      printSizeExpr(printer, llvm::cast<DimAttr>(a.getValue()).getExpr());
+    });
+    printer << "}";
+  }
+  printer << " : (";
+  llvm::interleaveComma(getInputs().getTypes(), printer);
+  printer << ") -> ";
+  if (getNumResults() == 1)
+    printer << getResult(0).getType();
+  else {
+    printer << "(";
+    llvm::interleaveComma(getResultTypes(), printer);
+    printer << ")";
+  }
+}
+
+ModelOp CallOp::getCalleeModel() {
+  return SymbolTable::lookupNearestSymbolFrom<ModelOp>(*this, getCalleeAttr());
+}
+
+static Type substituteType(Type type, const llvm::StringMap<Expr> &values) {
+  llvm::SmallVector<Expr> shape = shapeExprsOf(type);
+  for (Expr &e : shape)
+    e = e.substitute(values);
+  MLIRContext *context = type.getContext();
+  if (llvm::isa<SeqType>(type))
+    return SeqType::get(context, shape);
+  if (llvm::isa<NNTensorType>(type))
+    return NNTensorType::get(context, shape);
+  if (llvm::isa<TokensType>(type))
+    return TokensType::get(context, shape);
+  return type;
+}
+
+Type costopt::nn::substituteSizes(Type type, const llvm::StringMap<Expr> &values) {
+  return substituteType(type, values);
+}
+
+FailureOr<llvm::StringMap<Expr>> CallOp::bindCalleeSymbols(ModelOp callee) {
+  llvm::StringMap<Expr> values;
+  std::vector<std::string> names = callee.getSymbolNames();
+  for (NamedAttribute binding : getBindings()) {
+    if (!llvm::is_contained(names, binding.getName().getValue().str()))
+      return emitOpError() << "@" << callee.getSymName() << " has no symbol '"
+                           << binding.getName().getValue() << "'";
+    values[binding.getName().getValue()] = llvm::cast<DimAttr>(binding.getValue()).getExpr();
+  }
+  Block &body = callee.getBodyBlock();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError() << "@" << callee.getSymName() << " takes " << body.getNumArguments()
+                         << " input(s), not " << getInputs().size();
+  // A dimension written as a bare symbol takes the operand's size.
+  for (auto [arg, input] : llvm::zip(body.getArguments(), getInputs())) {
+    llvm::SmallVector<Expr> formal = shapeExprsOf(arg.getType());
+    llvm::SmallVector<Expr> actual = shapeExprsOf(input.getType());
+    if (formal.size() != actual.size() || arg.getType().getTypeID() != input.getType().getTypeID())
+      return emitOpError() << "operand of type " << input.getType() << " does not fit @"
+                           << callee.getSymName() << "'s input " << arg.getType();
+    for (auto [f, a] : llvm::zip(formal, actual))
+      if (auto name = f.getSymbolName(); name && !values.count(*name))
+        values[*name] = a;
+  }
+  for (const std::string &name : names)
+    if (!values.count(name))
+      return emitOpError() << "symbol '" << name << "' of @" << callee.getSymName()
+                           << " is not bound: give it as {" << name << " = ...}";
+  for (auto [arg, input] : llvm::zip(body.getArguments(), getInputs()))
+    if (substituteType(arg.getType(), values) != input.getType())
+      return emitOpError() << "operand of type " << input.getType() << " does not match @"
+                           << callee.getSymName() << "'s input " << arg.getType() << ", which is "
+                           << substituteType(arg.getType(), values) << " with these sizes";
+  auto output = callee.getOutputOp();
+  if (output.getValues().size() != getNumResults())
+    return emitOpError() << "@" << callee.getSymName() << " returns "
+                         << output.getValues().size() << " value(s), not " << getNumResults();
+  for (auto [value, result] : llvm::zip(output.getValues(), getResults()))
+    if (substituteType(value.getType(), values) != result.getType())
+      return emitOpError() << "result type " << result.getType() << " does not match @"
+                           << callee.getSymName() << "'s output, "
+                           << substituteType(value.getType(), values);
+  return values;
+}
+
+LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &) {
+  ModelOp callee = getCalleeModel();
+  if (!callee)
+    return emitOpError() << "calls @" << getCallee() << ", which is not an nn.model of this file";
+  if (callee == (*this)->getParentOfType<ModelOp>())
+    return emitOpError() << "calls the model it is in";
+  return bindCalleeSymbols(callee);
+}
+
+LogicalResult CallOp::verifySizes(const sym::Assumptions &assumptions) {
+  ModelOp callee = getCalleeModel();
+  if (!callee)
+    return success(); // verifySymbolUses reports it
+  auto values = bindCalleeSymbols(callee);
+  if (failed(values))
+    return failure();
+  // Every callee symbol is a size >= its lower bound, and its constraints
+  // hold, for every value of the caller's symbols.
+  FailureOr<sym::Assumptions> calleeAssumptions = callee.getAssumptions();
+  if (failed(calleeAssumptions))
+    return failure();
+  for (const std::string &name : callee.getSymbolNames()) {
+    if (failed(verifySize(*this, (*values)[name],
+                          "'" + name + "' of @" + callee.getSymName().str(), assumptions)))
+      return failure();
+    if (calleeAssumptions->lowerBound(name) <= 1)
+      continue;
+    Expr slack = (*values)[name] - Expr(calleeAssumptions->lowerBound(name));
+    sym::Sign sign = sym::decideSign(slack, assumptions);
+    if (sign != sym::Sign::Positive && sign != sym::Sign::NonNegative && sign != sym::Sign::Zero)
+      return emitOpError() << "cannot prove that '" << name << "' = " << show((*values)[name])
+                           << " is at least " << show(Expr(calleeAssumptions->lowerBound(name)))
+                           << ", as @" << callee.getSymName() << " requires";
+  }
+  auto constraints = sym::parseConstraints(callee.getConstraintText());
+  if (!constraints)
+    return emitOpError() << llvm::toString(constraints.takeError());
+  for (auto [i, c] : llvm::enumerate(*constraints)) {
+    Expr lhs = c.lhs.substitute(*values), rhs = c.rhs.substitute(*values);
+    bool holds = false;
+    if (c.kind == sym::Constraint::Kind::Divisible) {
+      holds = assumptions.knowsDivides(lhs, rhs);
+    } else if (c.kind == sym::Constraint::Kind::Equal) {
+      holds = lhs == rhs;
+    } else {
+      Expr difference = c.kind == sym::Constraint::Kind::GreaterEqual ||
+                                c.kind == sym::Constraint::Kind::Greater
+                            ? lhs - rhs
+                            : rhs - lhs;
+      sym::Sign sign = sym::decideSign(difference, assumptions);
+      bool strict = c.kind == sym::Constraint::Kind::Greater || c.kind == sym::Constraint::Kind::Less;
+      holds = sign == sym::Sign::Positive ||
+              (!strict && (sign == sym::Sign::NonNegative || sign == sym::Sign::Zero));
+    }
+    if (!holds) {
+      auto diag = emitOpError() << "cannot prove @" << callee.getSymName() << "'s constraint '"
+                                << llvm::cast<StringAttr>(callee.getConstraints()[i]).getValue()
+                                << "' for these sizes; add it to the caller's where clause";
+      diag.attachNote(callee.getConstraintLoc(i)) << "the constraint is here";
+      return diag;
+    }
+  }
+  return success();
+}

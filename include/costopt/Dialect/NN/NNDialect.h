@@ -57,6 +57,8 @@ void printDimList(mlir::AsmPrinter &printer, llvm::ArrayRef<DimAttr> dims);
 llvm::SmallVector<sym::Expr> shapeExprsOf(mlir::Type type);
 /// Their product: the element count.
 sym::Expr elementCountOf(mlir::Type type);
+/// The same shaped type with `values` substituted into its sizes.
+mlir::Type substituteSizes(mlir::Type type, const llvm::StringMap<sym::Expr> &values);
 
 } // namespace nn
 } // namespace costopt

@@ -28,6 +28,11 @@ namespace nn {
 mlir::ParseResult parseLayerOp(mlir::OpAsmParser &parser, mlir::OperationState &result);
 void printLayerOp(mlir::Operation *op, mlir::OpAsmPrinter &printer);
 
+/// Requires `expr` to be an integer >= 1 for every admissible value of the
+/// symbols, naming it `what` otherwise.
+mlir::LogicalResult verifySize(mlir::Operation *op, const sym::Expr &expr, llvm::StringRef what,
+                               const sym::Assumptions &assumptions);
+
 } // namespace nn
 } // namespace costopt
 

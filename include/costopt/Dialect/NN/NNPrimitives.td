@@ -218,4 +218,36 @@ def NN_BlockOp : Op<NN_Dialect, "block", [
   }];
 }
 
+def NN_CallOp : Op<NN_Dialect, "call", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
+  let summary = "Uses another nn.model as a layer";
+  let description = [{
+    A user-defined layer is an `nn.model` with its own symbols and
+    constraints; `nn.call` applies it. The callee's symbols are bound by the
+    operand types (a dimension written as a bare symbol takes the operand's
+    size) and by the `{name = size}` list; every callee symbol must be
+    bound, the operand types must then match, and the callee's constraints
+    must follow from the caller's. Before analysis each call becomes an
+    `nn.block` named after the callee (`costopt-inline-layers`), so reports
+    name it like a built-in layer and derive its Table 1 row from its
+    primitives. A model that another model calls is reported only when
+    chosen with `--model`.
+
+    ```mlir
+    %y = nn.call @glu(%x) {f = 4*d} : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<NN_AnyTensor>:$inputs,
+                   DictionaryAttr:$bindings);
+  let results = (outs Variadic<NN_AnyTensor>:$results);
+  let hasCustomAssemblyFormat = 1;
+  let extraClassDeclaration = [{
+    /// The callee's symbols as sizes of the caller, or a diagnostic.
+    ::mlir::FailureOr<::llvm::StringMap<::costopt::sym::Expr>>
+    bindCalleeSymbols(ModelOp callee);
+    ModelOp getCalleeModel();
+  }];
+}
+
 #endif // COSTOPT_DIALECT_NN_NNPRIMITIVES_TD

@@ -1,0 +1,147 @@
+// RUN: costopt-opt %s -split-input-file -verify-diagnostics
+
+// Every verifier error of the primitive level and of nn.call.
+
+nn.model @no_extent(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  %w = nn.param : !nn.tensor<[d, d]>
+  // expected-error @+1 {{iteration dimension d4 has no extent: no map names it as a bare index}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(i, j, k, l, m) -> (i, j, k)>, affine_map<(i, j, k, l, m) -> (k, l)>, affine_map<(i, j, k, l, m) -> (i, j, l)>]} : !nn.seq<[b, n, d]>, !nn.tensor<[d, d]> -> !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @extent_mismatch(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, e) {
+  %w = nn.param : !nn.tensor<[e, d]>
+  // expected-error @+1 {{iteration dimension d2 has extent d in one operand but e in the rhs (dimension 0)}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(i, j, k, l) -> (i, j, k)>, affine_map<(i, j, k, l) -> (k, l)>, affine_map<(i, j, k, l) -> (i, j, l)>]} : !nn.seq<[b, n, d]>, !nn.tensor<[e, d]> -> !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @bad_mask(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{unsupported mask: a constraint that is not of the form d_i - d_j + c >= 0}}
+  %s = nn.contract %x, %x {indexing_maps = [affine_map<(b, q, k, e) -> (b, q, e)>, affine_map<(b, q, k, e) -> (b, k, e)>, affine_map<(b, q, k, e) -> (b, q, k)>], mask = affine_set<(b, q, k, e) : (q - 2 * k >= 0)>} : !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> -> !nn.seq<[b, n, n]>
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @mask_unequal(%x: !nn.seq<[b, n, d]>, %m: !nn.seq<[b, m, d]>) symbols(b, n, m, d) {
+  // expected-error @+1 {{a band mask needs two dimensions of equal extent; d1 has n and d2 m}}
+  %s = nn.contract %x, %m {indexing_maps = [affine_map<(b, q, k, e) -> (b, q, e)>, affine_map<(b, q, k, e) -> (b, k, e)>, affine_map<(b, q, k, e) -> (b, q, k)>], mask = affine_set<(b, q, k, e) : (q - k >= 0)>} : !nn.seq<[b, n, d]>, !nn.seq<[b, m, d]> -> !nn.seq<[b, n, m]>
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @negative_reach(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, w) {
+  // expected-error @+1 {{the mask's band reaches w - 2, which is not provably >= 0}}
+  %s = nn.contract %x, %x {indexing_maps = [affine_map<(b, q, k, e)[s] -> (b, q, e)>, affine_map<(b, q, k, e)[s] -> (b, k, e)>, affine_map<(b, q, k, e)[s] -> (b, q, k)>], mask = affine_set<(b, q, k, e)[s] : (q - k >= 0, k - q + s - 2 >= 0)>, symbols = [w]} : !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> -> !nn.seq<[b, n, n]>
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @map_broadcast(%x: !nn.seq<[b, n, d]>, %y: !nn.seq<[b, n, e]>) symbols(b, n, d, e) {
+  // expected-error @+1 {{operand 1 of shape [b, n, e] does not broadcast to the result [b, n, d]}}
+  %z = nn.map %x, %y : !nn.seq<[b, n, d]>, !nn.seq<[b, n, e]> -> !nn.seq<[b, n, d]> {
+  ^bb0(%p: f32, %q: f32):
+    %s = arith.addf %p, %q : f32
+    nn.yield %s : f32
+  }
+  nn.output %z : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @map_body(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{body must end with 'nn.yield' of one f32}}
+  %z = nn.map %x : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d]> {
+  ^bb0(%p: f32):
+    nn.yield %p, %p : f32, f32
+  }
+  nn.output %z : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @reduce_shape(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{result shape must be [b, n, 1]}}
+  %r = nn.reduce %x {kind = "sum", dims = [2]} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n]>
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @reshape_count(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h) {
+  // expected-error @+1 {{changes the element count from b*d*n to b*h*n}}
+  %r = nn.reshape %x : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, h]>
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @extract_past_end(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{cannot prove the slice ends (n + 1) within the dimension (n)}}
+  %r = nn.extract %x {dim = 1, offset = 1} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d]>
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @layer(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, f) where (f mod 2 == 0) {
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+nn.model @unbound(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{symbol 'f' of @layer is not bound: give it as {f = ...}}}
+  %y = nn.call @layer(%x) : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+// expected-note @+1 {{the constraint is here}}
+nn.model @layer(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, f) where (f mod 2 == 0) {
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+nn.model @odd(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, g) {
+  // expected-error @+1 {{cannot prove @layer's constraint 'f % 2 == 0' for these sizes; add it to the caller's where clause}}
+  %y = nn.call @layer(%x) {f = g} : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @layer(%x: !nn.seq<[b, n, 2*d]>) symbols(b, n, d) {
+  nn.output %x : !nn.seq<[b, n, 2*d]>
+}
+
+nn.model @mismatch(%x: !nn.seq<[b, n, e]>) symbols(b, n, e) {
+  // expected-error @+1 {{symbol 'd' of @layer is not bound}}
+  %y = nn.call @layer(%x) : (!nn.seq<[b, n, e]>) -> !nn.seq<[b, n, e]>
+  nn.output %y : !nn.seq<[b, n, e]>
+}
+
+// -----
+
+nn.model @layer(%x: !nn.seq<[b, n, 2*d]>) symbols(b, n, d) {
+  nn.output %x : !nn.seq<[b, n, 2*d]>
+}
+
+nn.model @mismatch2(%x: !nn.seq<[b, n, e]>) symbols(b, n, e) {
+  // expected-error @+1 {{does not match @layer's input '!nn.seq<[b, n, 2*d]>', which is '!nn.seq<[b, n, 2*e]>' with these sizes}}
+  %y = nn.call @layer(%x) {d = e} : (!nn.seq<[b, n, e]>) -> !nn.seq<[b, n, e]>
+  nn.output %y : !nn.seq<[b, n, e]>
+}
+
+// -----
+
+nn.model @nowhere(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{calls @missing, which is not an nn.model of this file}}
+  %y = nn.call @missing(%x) : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

@@ -111,12 +111,20 @@ inline void applyOptionWords(llvm::StringRef line, DriverOptions &options) {
     };
     if (word == "--explain")
       options.explain = true;
+    else if (word == "--tree")
+      options.tree = true;
     else if (word == "--format")
       take(options.format);
     else if (word == "--mode")
       take(options.mode);
     else if (word == "--dtype")
       take(options.dtype);
+    else if (word == "--weight-dtype")
+      take(options.weightDtype);
+    else if (word == "--act-dtype")
+      take(options.actDtype);
+    else if (word == "--recompute")
+      take(options.recompute);
     else if (word == "--count")
       take(options.count);
     else if (word == "--convention")

@@ -35,6 +35,9 @@ using mlir::Value;
 namespace {
 
 std::string formatLocation(mlir::Location loc) {
+  // An imported op's module name (NameLoc) wraps its file:line:col.
+  if (auto named = llvm::dyn_cast<mlir::NameLoc>(loc))
+    loc = named.getChildLoc();
   if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
     return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
             llvm::Twine(file.getColumn()))
@@ -134,7 +137,24 @@ public:
     mlir::Block &body = model.getBodyBlock();
     if (options().mode == CostMode::Decode && failed(findDecodeStep(body)))
       return mlir::failure();
-    collectLayers(body, Expr(1), Expr(1));
+    // Which primitives of a block are attention's score matrices is not
+    // known to the analysis: never the "none" figures under another name.
+    if (options().recompute == Recompute::Selective && runsBackward(options().mode)) {
+      mlir::WalkResult walk = body.walk([](BlockOp block) {
+        block.emitError() << "--recompute selective is not derived at the primitive level "
+                          << "yet: analyse the layer-level model";
+        return mlir::WalkResult::interrupt();
+      });
+      if (walk.wasInterrupted())
+        return mlir::failure();
+    }
+    collectLayers(body, Expr(1), Expr(1), /*inLayer=*/false);
+    if (options().recompute == Recompute::Full && runsBackward(options().mode) &&
+        llvm::none_of(body, [](Operation &op) { return llvm::isa<RepeatOp>(op); }))
+      model.emitWarning() << "--recompute full checkpoints the iterations of nn.repeat "
+                             "blocks; @"
+                          << model.getSymName() << " has none, so it stores its activations "
+                          << "as without recomputation";
     std::vector<Expr> workspaces;
     for (const LayerCost &layer : result.layers) {
       result.flops += layer.multiplicity * layer.cost.totalWork(result.options);
@@ -142,6 +162,15 @@ public:
           layer.multiplicity * layer.cost.withDenseMasks().totalWork(result.options);
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.weightCopies * layer.cost.params;
+      Expr statistics;
+      for (const WeightTensor &tensor : layer.cost.weights)
+        statistics += tensor.factoredSecondMoments();
+      if (!layer.priced) { // never a silent zero
+        std::string name = layer.opName;
+        std::replace(name.begin(), name.end(), '.', '_');
+        statistics = Expr::unknown(name + "_factored_moments");
+      }
+      result.factoredSecondMoments += layer.weightCopies * statistics;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
       workspaces.push_back(layer.cost.workspaceElements);
     }
@@ -238,12 +267,16 @@ private:
     }
   }
 
-  void collectLayers(mlir::Block &block, const Expr &multiplicity, const Expr &weightCopies) {
+  /// `inLayer`: inside a top-level nn.repeat, whose iterations are the
+  /// layers that full recomputation checkpoints.
+  void collectLayers(mlir::Block &block, const Expr &multiplicity, const Expr &weightCopies,
+                     bool inLayer) {
     for (Operation &op : block) {
       if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
         Expr count = repeat.getCount().getExpr();
         collectLayers(repeat.getBodyBlock(), multiplicity * count,
-                      repeat.getSharedWeights() ? weightCopies : weightCopies * count);
+                      repeat.getSharedWeights() ? weightCopies : weightCopies * count,
+                      /*inLayer=*/true);
         continue;
       }
       if (llvm::isa<OutputOp, YieldOp>(op))
@@ -256,6 +289,8 @@ private:
         layer.multiplicity = multiplicity;
         layer.weightCopies = weightCopies;
         layer.cost = blockCost(block);
+        if (inLayer && options().recompute == Recompute::Full && runsBackward(options().mode))
+          addFullRecompute(layer.cost);
         layerIndex[&op] = result.layers.size();
         result.layers.push_back(std::move(layer));
         continue;
@@ -281,15 +316,42 @@ private:
         // computes nor reads anything of it.
         OpCost once;
         once.params = layer.cost.params;
+        once.weights = layer.cost.weights;
         once.weightElementsRead = Expr();
         once.tableRow = layer.cost.tableRow;
         once.mixing = layer.cost.mixing;
         layer.cost = std::move(once);
         layer.prefill = true;
       }
+      if (inLayer && options().recompute == Recompute::Full && runsBackward(options().mode))
+        addFullRecompute(layer.cost);
       layerIndex[&op] = result.layers.size();
       result.layers.push_back(std::move(layer));
     }
+  }
+
+  /// Full recomputation runs the layer's forward again before its backward
+  /// pass: the op's forward FLOPs become backward terms too (matmuls and
+  /// element-wise work apart, for MAC counts).
+  static void addFullRecompute(OpCost &cost) {
+    Expr matmuls, matmulsDense, elementwise, elementwiseDense;
+    for (const FlopTerm &t : cost.terms) {
+      Expr &exact = t.matmul ? matmuls : elementwise;
+      Expr &dense = t.matmul ? matmulsDense : elementwiseDense;
+      exact += t.flops;
+      dense += t.dense ? *t.dense : t.flops;
+    }
+    auto denseIfDifferent = [](const Expr &exact, const Expr &dense) {
+      return dense == exact ? std::optional<Expr>() : std::optional<Expr>(dense);
+    };
+    if (!matmuls.isZero() || !matmulsDense.isZero())
+      cost.backwardTerms.push_back({"full recompute: the forward's matmuls again (backward only)",
+                                    matmuls, true, denseIfDifferent(matmuls, matmulsDense)});
+    if (!elementwise.isZero() || !elementwiseDense.isZero())
+      cost.backwardTerms.push_back(
+          {"full recompute: the forward's element-wise work again (backward only)", elementwise,
+           false, denseIfDifferent(elementwise, elementwiseDense)});
+    cost.rerunInBackward = true;
   }
 
   const OpCost *costOf(Operation *op) const {
@@ -329,6 +391,7 @@ private:
       llvm::append_range(cost.backwardTerms, inner.backwardTerms);
       cost.core += inner.core;
       cost.params += inner.params;
+      llvm::append_range(cost.weights, inner.weights);
       cost.kvCacheElements += inner.kvCacheElements;
       innerStored += inner.outputElements + inner.savedElements;
       weightsRead += inner.weightElementsRead ? *inner.weightElementsRead : inner.params;
@@ -381,11 +444,16 @@ private:
     if (runsBackward(options().mode)) {
       // Everything the backward pass reads is kept: outputs and saved
       // intermediates of every op application, plus the largest workspace.
-      Expr stored = inputs, workspace;
-      for (const LayerCost &layer : result.layers) {
-        stored += layer.multiplicity * (layer.cost.outputElements + layer.cost.savedElements);
+      Expr workspace;
+      for (const LayerCost &layer : result.layers)
         workspace = Expr::max(workspace, layer.cost.workspaceElements);
+      if (options().recompute == Recompute::Full) {
+        result.peakActivationElements = inputs + checkpointedStore(body) + workspace;
+        return;
       }
+      Expr stored = inputs;
+      for (const LayerCost &layer : result.layers)
+        stored += layer.multiplicity * (layer.cost.outputElements + layer.cost.savedElements);
       result.peakActivationElements = stored + workspace;
       return;
     }
@@ -395,11 +463,72 @@ private:
     result.peakActivationElements = Expr::maxOf(peakOfBlock(body, sizes));
   }
 
+  /// What one application of `block`'s ops stores for the backward pass,
+  /// nested repeats `count` times over.
+  Expr storedBy(mlir::Block &block) {
+    Expr stored;
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op))
+        stored += repeat.getCount().getExpr() * storedBy(repeat.getBodyBlock());
+      else if (const OpCost *cost = costOf(&op))
+        stored += cost->outputElements + cost->savedElements;
+    }
+    return stored;
+  }
+
+  /// Full recomputation (Korthikanti et al. 2022): each iteration of a
+  /// top-level repeat (a layer) keeps only its input; the ops outside
+  /// repeats store as usual. The backward pass of one layer first reruns its
+  /// forward, so that layer's activations are stored once more, beside all
+  /// the checkpoints: the largest such layer counts.
+  Expr checkpointedStore(mlir::Block &body) {
+    llvm::DenseMap<Value, Expr> sizes;
+    for (Value arg : body.getArguments())
+      sizes[arg] = inputElements(arg, options());
+    Expr stored, rerunLayer;
+    for (Operation &op : body) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
+        // Iterations 2..count read the previous one's output; the ops after
+        // the repeat read the last one's. The first's input is stored where
+        // it is defined.
+        Expr count = repeat.getCount().getExpr(), carried;
+        for (auto [init, res] : llvm::zip(repeat.getInits(), repeat.getResults())) {
+          carried += sizes.lookup(init);
+          sizes[res] = sizes.lookup(init);
+        }
+        stored += count * carried;
+        rerunLayer = Expr::max(rerunLayer, storedBy(repeat.getBodyBlock()));
+      } else if (const OpCost *cost = costOf(&op)) {
+        stored += cost->outputElements + cost->savedElements;
+        for (Value res : op.getResults())
+          sizes[res] = cost->outputElements;
+      }
+    }
+    return stored + rerunLayer;
+  }
+
+  /// How values of enclosing blocks are alive while one iteration of a
+  /// repeat's body runs.
+  struct Enclosing {
+    /// Alive throughout (used after the body, or by a later iteration).
+    llvm::SmallVector<Value> pinned;
+    /// Used inside the body and nowhere later: freed at their last use in
+    /// it (the last iteration).
+    llvm::SmallVector<Value> dying;
+    /// Block argument -> the enclosing value it is (the first iteration
+    /// receives the init itself, not a copy): one buffer, counted once.
+    llvm::DenseMap<Value, Value> aliases;
+  };
+
   /// Peak of live activation elements while `block` runs, as the list of
   /// candidates whose maximum it is (sums are distributed into the list so
   /// the final max is flat); `sizes` holds the sizes of the block's
   /// arguments and of values defined outside it.
-  std::vector<Expr> peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes) {
+  /// With `distinct`, identical candidates are kept once; without, the list
+  /// has one entry per program point, aligned across calls for the same
+  /// block.
+  std::vector<Expr> peakOfBlock(mlir::Block &block, llvm::DenseMap<Value, Expr> sizes,
+                                const Enclosing &enclosing = Enclosing(), bool distinct = true) {
     // Index of the last op in this block using each value.
     llvm::DenseMap<Value, unsigned> lastUse;
     unsigned index = 0;
@@ -410,37 +539,48 @@ private:
       });
       ++index;
     }
-    llvm::SmallVector<Value> live;
+    llvm::DenseSet<Value> pinned(enclosing.pinned.begin(), enclosing.pinned.end());
+    llvm::SmallVector<Value> live(enclosing.pinned.begin(), enclosing.pinned.end());
+    for (Value v : enclosing.dying)
+      if (lastUse.count(v))
+        live.push_back(v);
     for (Value arg : block.getArguments())
       if (lastUse.count(arg))
         live.push_back(arg);
-    auto liveSum = [&](llvm::function_ref<bool(Value)> keep) {
+    // The buffer a value occupies: an argument aliasing its init shares it.
+    auto bufferOf = [&](Value v) {
+      for (auto it = enclosing.aliases.find(v); it != enclosing.aliases.end();
+           it = enclosing.aliases.find(v))
+        v = it->second;
+      return v;
+    };
+    auto liveSum = [&]() {
       Expr sum;
+      llvm::DenseSet<Value> counted;
       for (Value v : live)
-        if (keep(v))
-          sum += sizes.lookup(v);
+        if (counted.insert(bufferOf(v)).second)
+          sum += sizes.lookup(bufferOf(v));
       return sum;
     };
-    std::vector<Expr> peak{liveSum([](Value) { return true; })};
+    std::vector<Expr> peak{liveSum()};
     index = 0;
     for (Operation &op : block) {
       std::vector<Expr> points;
       if (auto repeat = llvm::dyn_cast<RepeatOp>(op)) {
-        llvm::DenseMap<Value, Expr> inner = sizes;
-        for (auto [arg, init] : llvm::zip(repeat.getBodyBlock().getArguments(),
-                                          repeat.getInits())) {
-          inner[arg] = sizes.lookup(init);
-        }
-        // Values that outlive the repeat stay alive beside its body.
-        Expr beside = liveSum([&](Value v) {
-          return lastUse.lookup(v) > index || !llvm::is_contained(repeat.getInits(), v);
-        });
-        for (const Expr &candidate : peakOfBlock(repeat.getBodyBlock(), inner))
-          points.push_back(beside + candidate);
+        auto outlives = [&](Value v) { return pinned.contains(v) || lastUse.lookup(v) > index; };
+        // Whether a value may outlive the repeat in some iteration of this
+        // block: the same in every call for it, so that the candidate lists
+        // of its iterations align point by point.
+        auto mayOutlive = [&](Value v) {
+          return outlives(v) || llvm::is_contained(enclosing.dying, v);
+        };
+        for (Expr &candidate :
+             peakOfRepeat(repeat, sizes, live, outlives, mayOutlive, enclosing.aliases))
+          points.push_back(std::move(candidate));
         for (auto [res, init] : llvm::zip(repeat.getResults(), repeat.getInits()))
           sizes[res] = sizes.lookup(init);
       } else if (const OpCost *cost = costOf(&op)) {
-        Expr live = liveSum([](Value) { return true; });
+        Expr live = liveSum();
         if (cost->internalPeaks.empty())
           points.push_back(live + cost->workspaceElements + cost->outputElements);
         for (const Expr &inside : cost->internalPeaks)
@@ -448,19 +588,120 @@ private:
         for (Value res : op.getResults())
           sizes[res] = cost->outputElements;
       } else {
-        points.push_back(liveSum([](Value) { return true; }));
+        points.push_back(liveSum());
       }
       // Identical candidates are common (every layer of a stack); keep one.
       for (Expr &p : points)
-        if (!llvm::is_contained(peak, p))
+        if (!distinct || !llvm::is_contained(peak, p))
           peak.push_back(std::move(p));
-      llvm::erase_if(live, [&](Value v) { return lastUse.lookup(v) <= index; });
+      llvm::erase_if(live,
+                     [&](Value v) { return !pinned.contains(v) && lastUse.lookup(v) <= index; });
       for (Value res : op.getResults())
         if (lastUse.count(res))
           live.push_back(res);
       ++index;
     }
     return peak;
+  }
+
+  /// Candidates for the peak while `repeat` runs, given the values `live`
+  /// before it (`outlives`: still needed after it). A value of the
+  /// enclosing block that the body uses stays alive until the last
+  /// iteration's last use of it; in the first iteration the body's
+  /// arguments are their inits. Iterations differ only in these two
+  /// respects, and having both (a middle one) is never less than either:
+  /// so the peak is the first-and-last iteration's at count 1, the larger
+  /// of the first and the last iteration's at count 2, and a middle one's
+  /// from count 3 on. Each of those enters the max scaled by
+  /// min(count - k, 1), which is 1 where it exists and at most 0 where it
+  /// does not (candidates are never negative, so it is then never chosen).
+  std::vector<Expr> peakOfRepeat(RepeatOp repeat, const llvm::DenseMap<Value, Expr> &sizes,
+                                 llvm::ArrayRef<Value> live,
+                                 llvm::function_ref<bool(Value)> outlives,
+                                 llvm::function_ref<bool(Value)> mayOutlive,
+                                 const llvm::DenseMap<Value, Value> &outerAliases) {
+    mlir::Block &body = repeat.getBodyBlock();
+    mlir::Region *bodyRegion = body.getParent();
+    llvm::DenseSet<Value> usedInside;
+    body.walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        if (!bodyRegion->isAncestor(operand.getParentRegion()))
+          usedInside.insert(operand);
+    });
+    llvm::DenseMap<Value, Expr> inner = sizes;
+    for (auto [arg, init] : llvm::zip(body.getArguments(), repeat.getInits()))
+      inner[arg] = sizes.lookup(init);
+
+    Enclosing notLast, last;
+    notLast.aliases = last.aliases = outerAliases;
+    for (Value v : live) {
+      if (outlives(v)) {
+        notLast.pinned.push_back(v);
+        last.pinned.push_back(v);
+      } else if (usedInside.contains(v)) {
+        notLast.pinned.push_back(v);
+        last.dying.push_back(v);
+      }
+      // Otherwise only an init: its buffer lives on as the argument.
+    }
+    // Which iteration kinds to tell apart. Decided by mayOutlive, not
+    // outlives, so that the decision (and so the shape of the candidate
+    // list) is the same in every iteration kind of an enclosing repeat; an
+    // extra kind identical to another adds nothing to the max.
+    bool differsAtLast = llvm::any_of(live, [&](Value v) { return usedInside.contains(v); });
+    // Arguments aliasing a value that is still counted, or sharing an init
+    // with another argument, are counted once in the first iteration.
+    llvm::DenseSet<Value> inits;
+    bool differsAtFirst = false;
+    for (Value init : repeat.getInits())
+      differsAtFirst |=
+          !inits.insert(init).second || mayOutlive(init) || usedInside.contains(init);
+    auto firstOf = [&](Enclosing kind) {
+      for (auto [arg, init] : llvm::zip(body.getArguments(), repeat.getInits()))
+        kind.aliases[arg] = init;
+      return kind;
+    };
+
+    Expr count = repeat.getCount().getExpr();
+    auto existsFrom = [&](int64_t iterations) { // 1 from `iterations` on, else <= 0
+      return Expr::min(count - Expr(iterations - 1), Expr(1));
+    };
+    auto pointsOf = [&](const Enclosing &kind) {
+      return peakOfBlock(body, inner, kind, /*distinct=*/false);
+    };
+    // The single iteration at count 1; each other iteration kind enters as
+    // that plus its difference at the same program point, scaled by when it
+    // exists, so the formula names only what differs (the encoder memory
+    // beside a decoder layer's FFN).
+    std::vector<Expr> single = pointsOf(differsAtFirst ? firstOf(last) : last);
+    if (!differsAtFirst && !differsAtLast)
+      return single;
+    llvm::SmallVector<std::pair<Enclosing, Expr>, 3> others;
+    if (differsAtFirst && differsAtLast) {
+      others.push_back({firstOf(notLast), existsFrom(2)});
+      others.push_back({last, existsFrom(2)});
+      others.push_back({notLast, existsFrom(3)});
+    } else {
+      others.push_back({differsAtLast ? notLast : last, existsFrom(2)});
+    }
+    std::vector<Expr> candidates;
+    bool singleCovered = false;
+    for (auto &[kind, exists] : others) {
+      std::vector<Expr> points = pointsOf(kind);
+      if (points.size() == single.size()) {
+        for (auto [base, point] : llvm::zip(single, points))
+          candidates.push_back(base + exists * (point - base));
+        // At count 1 the count-2 kinds are the single iteration itself.
+        singleCovered |= exists == existsFrom(2);
+      } else {
+        // Nested repeats that differ in shape: each list whole.
+        for (const Expr &point : points)
+          candidates.push_back(exists * point);
+      }
+    }
+    if (!singleCovered)
+      candidates.insert(candidates.end(), single.begin(), single.end());
+    return candidates;
   }
 
   //===--------------------------------------------------------------------===//
@@ -480,8 +721,27 @@ private:
       Expr n = stepLength(value);
       depth = Expr::max(depth, maxOver(state.depth, n));
       Expr valuePath = state.path.hops;
-      if (!state.path.unboundedReach && state.path.recurrent)
-        valuePath = valuePath + n - Expr(1);
+      if (!state.path.unboundedReach && state.path.recurrent) {
+        // Every layer on the chain is one application; a recurrence moves
+        // one position per further step, a window or kernel up to its
+        // reach in one. The farthest pair, n - 1 apart, needs the
+        // recurrences for what the windows do not cover: forward always
+        // (a recurrence runs forward), backward with a bidirectional one.
+        if (state.path.stridedRecurrence) {
+          result.pathExact = false; // steps there cover `stride` positions
+          valuePath = valuePath + n - Expr(1);
+        } else {
+          // A dilated kernel can still carry nothing (its centre tap) but
+          // not every distance: without it the count is an upper bound.
+          if (state.path.dilated)
+            result.pathExact = false;
+          Expr forward = Expr::max(n - Expr(1) - state.path.reachForward, Expr());
+          if (state.path.bidirectional)
+            forward = Expr::max(forward,
+                                Expr::max(n - Expr(1) - state.path.reachBackward, Expr()));
+          valuePath = valuePath + forward;
+        }
+      }
       path = Expr::max(path, valuePath);
       if (!state.path.unboundedReach && !state.path.recurrent && !state.path.hops.isZero()) {
         Expr f = state.path.reach + Expr(1);
@@ -561,6 +821,33 @@ private:
     auto s1 = iterate(repeat, states, s0);
     auto s2 = iterate(repeat, states, s1);
     auto s3 = iterate(repeat, states, s2);
+    // A strided body: each iteration's kernels reach further in the input.
+    llvm::SmallVector<PathSummary> stridedPaths;
+    bool strided = false;
+    for (size_t i = 0; i < s0.size(); ++i)
+      strided |= s2[i].path.stride != s1[i].path.stride;
+    if (strided) {
+      auto constant = count.getConstant();
+      if (constant && constant->den == 1 && constant->num <= 64) {
+        llvm::SmallVector<ValueState> si = s0;
+        for (int64_t k = 0; k < static_cast<int64_t>(constant->num); ++k)
+          si = iterate(repeat, states, si);
+        for (const ValueState &state : si)
+          stridedPaths.push_back(state.path);
+      } else {
+        // 2^L has no closed form here: an upper bound, said so.
+        result.pathExact = false;
+        repeat.emitWarning() << "strides compound over " << count.str()
+                             << " iterations: the receptive field is not computed and "
+                                "the path length is an upper bound";
+        for (size_t i = 0; i < s0.size(); ++i) {
+          PathSummary bound = s3[i].path;
+          bound.hops = s1[i].path.hops + (count - Expr(1)) * (s2[i].path.hops - s1[i].path.hops);
+          bound.unboundedReach = true; // no receptive field
+          stridedPaths.push_back(bound);
+        }
+      }
+    }
     llvm::SmallVector<ValueState> finalStates;
     for (size_t i = 0; i < s0.size(); ++i) {
       ValueState out;
@@ -585,14 +872,23 @@ private:
           out.depth.emplace(slope, o3 + (count - Expr(3)) * Expr::max(o3 - s2[i].depth[slope],
                                                                       Expr()));
       }
-      // Paths: hops and reach grow by the body's own per iteration.
-      Expr hopStep = s2[i].path.hops - s1[i].path.hops;
-      Expr reachStep = s2[i].path.reach - s1[i].path.reach;
-      out.path = s1[i].path;
-      out.path.hops = s1[i].path.hops + (count - Expr(1)) * hopStep;
-      out.path.reach = s1[i].path.reach + (count - Expr(1)) * reachStep;
-      out.path.unboundedReach = s3[i].path.unboundedReach;
-      out.path.recurrent = s3[i].path.recurrent;
+      // Paths: hops and reach grow by the body's own per iteration, unless
+      // the body strides: then reach compounds, and a constant count is
+      // followed iteration by iteration.
+      if (s2[i].path.stride != s1[i].path.stride) {
+        out.path = stridedPaths[i];
+        finalStates.push_back(std::move(out));
+        continue;
+      }
+      auto grown = [&](Expr PathSummary::*field) {
+        Expr step = s2[i].path.*field - s1[i].path.*field;
+        return s1[i].path.*field + (count - Expr(1)) * step;
+      };
+      out.path = s3[i].path;
+      out.path.hops = grown(&PathSummary::hops);
+      out.path.reach = grown(&PathSummary::reach);
+      out.path.reachForward = grown(&PathSummary::reachForward);
+      out.path.reachBackward = grown(&PathSummary::reachBackward);
       finalStates.push_back(std::move(out));
     }
     for (auto [res, state] : llvm::zip(repeat.getResults(), finalStates))
@@ -604,8 +900,14 @@ private:
     PathSummary result;
     result.hops = Expr::max(a.hops, b.hops);
     result.reach = Expr::max(a.reach, b.reach);
+    result.reachForward = Expr::max(a.reachForward, b.reachForward);
+    result.reachBackward = Expr::max(a.reachBackward, b.reachBackward);
+    result.stride = Expr::max(a.stride, b.stride);
     result.unboundedReach = a.unboundedReach || b.unboundedReach;
     result.recurrent = a.recurrent || b.recurrent;
+    result.bidirectional = a.bidirectional || b.bidirectional;
+    result.stridedRecurrence = a.stridedRecurrence || b.stridedRecurrence;
+    result.dilated = a.dilated || b.dilated;
     return result;
   }
 
@@ -723,10 +1025,20 @@ private:
         Expr back = rescale(cost->reachBack, scale, firstDilation);
         Expr ahead = rescale(cost->reachAhead, scale, firstDilation);
         profile = window(profile, back, ahead);
-        out.path.reach += back + ahead;
+        out.path.reach += (back + ahead) * in.path.stride;
+        if (scale == Expr(1)) {
+          out.path.reachForward += back;
+          out.path.reachBackward += ahead;
+        } else if (!(back + ahead).isZero()) {
+          out.path.dilated = true;
+        }
       }
       out.depth = profile;
       out.path.hops += Expr(static_cast<int64_t>(count));
+      // A stride applies after the op's own kernels: later ones reach
+      // `stride` times as far in the input.
+      if (auto conv = llvm::dyn_cast<ConvOp>(op))
+        out.path.stride = in.path.stride * conv.getStrideExpr();
       break;
     }
     case Mixing::Recurrent: {
@@ -769,6 +1081,8 @@ private:
       out.depth = profile;
       out.path.hops += layers;
       out.path.recurrent = true;
+      out.path.bidirectional |= recurrent.getBidirectional();
+      out.path.stridedRecurrence |= in.path.stride != Expr(1);
       break;
     }
     case Mixing::Scan: {
@@ -828,18 +1142,30 @@ private:
 
 } // namespace
 
-Expr costopt::trafficElementsOf(const OpCost &cost, const CostOptions &options) {
+TrafficElements costopt::trafficOf(const OpCost &cost, const CostOptions &options) {
   Expr weightsRead = cost.weightElementsRead ? *cost.weightElementsRead : cost.params;
-  Expr forward = cost.readElements + cost.outputElements + weightsRead;
+  TrafficElements forward{cost.readElements + cost.outputElements, weightsRead, Expr()};
   // One decoding step reads the whole cache or state it attends to, so its
   // traffic grows with the context length.
   if (options.mode == CostMode::Decode)
-    forward += cost.kvCacheElements;
+    forward.cache = cost.kvCacheElements;
   // Backward: read the saved activations and the output gradient, write the
   // input gradient; read the weights and write their gradients.
-  Expr backward =
-      Expr(2) * (cost.readElements + cost.outputElements) + Expr(2) * cost.params;
-  return combineForMode(options.mode, forward, backward);
+  TrafficElements backward{Expr(2) * (cost.readElements + cost.outputElements),
+                           Expr(2) * cost.params, Expr()};
+  // Full recomputation runs the forward again first.
+  if (cost.rerunInBackward) {
+    backward.activations += forward.activations;
+    backward.weights += forward.weights;
+  }
+  return {combineForMode(options.mode, forward.activations, backward.activations),
+          combineForMode(options.mode, forward.weights, backward.weights),
+          combineForMode(options.mode, forward.cache, backward.cache)};
+}
+
+Expr costopt::trafficElementsOf(const OpCost &cost, const CostOptions &options) {
+  TrafficElements traffic = trafficOf(cost, options);
+  return traffic.activations + traffic.weights + traffic.cache;
 }
 
 mlir::FailureOr<ModelCost> costopt::analyzeModel(ModelOp model, const CostOptions &options) {

@@ -66,17 +66,18 @@ namespace {
 /// renderers print: totals, Table 1, crossovers, roofline and sweep.
 class ReportBuilder {
 public:
-  ReportBuilder(const DriverOptions &options, int64_t bytesPerElement, int64_t kvBytesPerElement)
-      : options(options), bytesPerElement(bytesPerElement),
+  ReportBuilder(const DriverOptions &options, int64_t weightBytes, int64_t activationBytes,
+                int64_t kvBytesPerElement)
+      : options(options), weightBytes(weightBytes), activationBytes(activationBytes),
         kvBytesPerElement(kvBytesPerElement) {}
 
-  /// Bytes one application of `cost` moves: its elements in the activation
-  /// type, except that a decoding step's cache reads are in the KV type.
+  /// Bytes one application of `cost` moves: activations in their type,
+  /// weights and their gradients in theirs, a decoding step's cache reads in
+  /// the KV type.
   Expr trafficBytes(const OpCost &cost, const CostOptions &options) const {
-    Expr bytes = trafficElementsOf(cost, options) * Expr(bytesPerElement);
-    if (options.mode == CostMode::Decode)
-      bytes += cost.kvCacheElements * Expr(kvBytesPerElement - bytesPerElement);
-    return bytes;
+    TrafficElements traffic = trafficOf(cost, options);
+    return traffic.activations * Expr(activationBytes) + traffic.weights * Expr(weightBytes) +
+           traffic.cache * Expr(kvBytesPerElement);
   }
 
   /// Bytes moved by the whole model (every op, every repeat).
@@ -200,7 +201,7 @@ public:
         text.replace(pos, 1, "mod");
       report.constraintsText += text;
     }
-    Expr bytes(bytesPerElement);
+    Expr bytes(activationBytes);
     report.totals.push_back(figure(report, cost.options.countMACs ? "MACs" : "FLOPs",
                                    cost.flops, cost.options.countMACs ? Unit::Count : Unit::Flop));
     // What FLOP counters (PyTorch's FlopCounterMode, DeepSpeed's profiler,
@@ -220,11 +221,14 @@ public:
                                        : "Table-1 core FLOPs (forward)",
                                    cost.coreFlops, Unit::Flop));
     report.totals.push_back(figure(report, "Parameters", cost.params, Unit::Count));
-    report.totals.push_back(figure(report, "Weight memory", cost.params * bytes, Unit::Byte));
+    report.totals.push_back(
+        figure(report, "Weight memory", cost.params * Expr(weightBytes), Unit::Byte));
     bool training = runsBackward(cost.options.mode);
-    report.totals.push_back(figure(report,
-                                   training ? "Activation memory (stored for backward)"
-                                            : "Peak activation memory",
+    std::string storedName = "Activation memory (stored for backward)";
+    if (cost.options.recompute != Recompute::None)
+      storedName = "Activation memory (stored for backward, " +
+                   stringifyRecompute(cost.options.recompute).str() + " recomputation)";
+    report.totals.push_back(figure(report, training ? storedName : "Peak activation memory",
                                    cost.peakActivationElements * bytes, Unit::Byte));
     if (!cost.largestWorkspaceElements.isZero())
       report.totals.push_back(figure(report, "Largest attention-score matrix",
@@ -235,7 +239,7 @@ public:
       report.totals.push_back(figure(report, "Gradient memory",
                                      cost.params * Expr(state.gradientBytes), Unit::Byte));
       report.totals.push_back(figure(report, "Optimizer state (" + state.description + ")",
-                                     cost.params * Expr(state.optimizerBytes), Unit::Byte));
+                                     optimizerStateBytes(cost), Unit::Byte));
       report.totals.push_back(
           figure(report,
                  "Training memory (weights + gradients + optimizer state + stored activations)",
@@ -250,8 +254,10 @@ public:
                                    cost.depthExact ? "Sequential depth"
                                                    : "Sequential depth (upper bound)",
                                    cost.sequentialDepth, Unit::Count));
-    report.totals.push_back(figure(report, "Maximum path length", cost.maxPathLength,
-                                   Unit::Count));
+    report.totals.push_back(figure(report,
+                                   cost.pathExact ? "Maximum path length"
+                                                  : "Maximum path length (upper bound)",
+                                   cost.maxPathLength, Unit::Count));
     if (cost.receptiveField) {
       report.receptiveField = figure(report, "Receptive field", *cost.receptiveField,
                                      Unit::Count);
@@ -291,6 +297,8 @@ public:
       }
     }
     addLayerValues(report, cost);
+    if (options.tree)
+      report.tree = buildTree(report, model, cost);
     report.crossovers = crossovers(report);
     if (hardware)
       addRoofline(report, cost);
@@ -314,28 +322,41 @@ public:
   /// precision is the 2 + 2 + 12 = 16 bytes per parameter of Rajbhandari et
   /// al. 2020 (ZeRO), section 3.1.
   TrainingState trainingState() const {
-    bool mixed = bytesPerElement < 4;
+    bool mixed = weightBytes < 4;
+    // Adafactor's state is not per parameter: optimizerStateBytes adds it.
     int64_t moments = options.optimizer == "adam" ? 8 : options.optimizer == "momentum" ? 4 : 0;
     std::string what = options.optimizer == "adam"       ? "Adam: fp32 m and v"
                        : options.optimizer == "momentum" ? "SGD: fp32 momentum"
-                                                         : "SGD: none";
+                       : options.optimizer == "adafactor"
+                           ? "Adafactor: fp32 row and column second moments"
+                           : "SGD: none";
     if (mixed)
       what += options.optimizer == "sgd" ? ", fp32 master weights" : " and fp32 master weights";
-    return {bytesPerElement, moments + (mixed ? 4 : 0), what};
+    return {weightBytes, moments + (mixed ? 4 : 0), what};
   }
 
   /// The memory a run needs, in bytes: training holds weights, gradients,
   /// optimizer state and the activations stored for backward; inference the
   /// weights, the peak activations and the KV cache. --hw fit lines and
   /// 'memory' budgets use exactly this total.
+  /// The optimizer's state in bytes: per parameter, and for Adafactor
+  /// (Shazeer & Stern 2018, no first moment) fp32 row and column statistics
+  /// per weight matrix, one per element of a vector.
+  Expr optimizerStateBytes(const ModelCost &cost) const {
+    Expr bytes = cost.params * Expr(trainingState().optimizerBytes);
+    if (options.optimizer == "adafactor")
+      bytes += cost.factoredSecondMoments * Expr(4);
+    return bytes;
+  }
+
   Expr memoryNeeded(const ModelCost &cost) const {
-    Expr bytes(bytesPerElement);
+    Expr activations = cost.peakActivationElements * Expr(activationBytes);
     if (runsBackward(cost.options.mode)) {
       TrainingState state = trainingState();
-      return cost.params * Expr(bytesPerElement + state.gradientBytes + state.optimizerBytes) +
-             cost.peakActivationElements * bytes;
+      return cost.params * Expr(weightBytes + state.gradientBytes) + optimizerStateBytes(cost) +
+             activations;
     }
-    return (cost.params + cost.peakActivationElements) * bytes +
+    return cost.params * Expr(weightBytes) + activations +
            cost.kvCacheElements * Expr(kvBytesPerElement);
   }
 
@@ -348,7 +369,7 @@ public:
 
   /// The expression of a budget quantity, in its unit (bytes for memory).
   Expr budgetQuantity(const ModelCost &cost, llvm::StringRef quantity) const {
-    Expr bytes(bytesPerElement);
+    Expr bytes(activationBytes);
     if (quantity == "flops" || quantity == "macs")
       return cost.flops;
     if (quantity == "params")
@@ -360,7 +381,7 @@ public:
     if (quantity == "kv_cache")
       return cost.kvCacheElements * Expr(kvBytesPerElement);
     if (quantity == "weights")
-      return cost.params * bytes;
+      return cost.params * Expr(weightBytes);
     if (quantity == "bytes_moved")
       return trafficBytes(cost);
     if (quantity == "depth")
@@ -385,13 +406,89 @@ private:
     }
   }
 
+  /// The name a node shows: the source's module name where the op's
+  /// location carries one (NameLoc), else its kind and line:col.
+  static std::string nodeName(mlir::Operation *op, llvm::StringRef kind) {
+    if (auto named = llvm::dyn_cast<mlir::NameLoc>(op->getLoc()))
+      return named.getName().str();
+    std::string where;
+    if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(op->getLoc()))
+      where = " " + std::to_string(file.getLine()) + ":" + std::to_string(file.getColumn());
+    return kind.str() + where;
+  }
+
+  /// The --tree: each block's ops in order, repeats as nodes over their
+  /// bodies. FLOPs and parameters are summed from the layers, so the root's
+  /// are exactly the totals.
+  ModelReport::TreeNode buildTree(ModelReport &report, nn::ModelOp model,
+                                  const ModelCost &cost) {
+    llvm::DenseMap<mlir::Operation *, const LayerCost *> layerOf;
+    for (const LayerCost &layer : cost.layers)
+      layerOf[layer.op] = &layer;
+    std::optional<sym::Rational> total = report.totals.front().value;
+    Unit work = cost.options.countMACs ? Unit::Count : Unit::Flop;
+    auto finish = [&](ModelReport::TreeNode &node, const Expr &flops, const Expr &params) {
+      node.flops = figure(report, "", flops, work);
+      node.params = figure(report, "", params, Unit::Count);
+      if (node.flops.value && total && total->num != 0)
+        node.share = *node.flops.value / *total;
+    };
+    // Returns the block's FLOPs and parameters, appending its nodes.
+    std::function<std::pair<Expr, Expr>(mlir::Block &, std::vector<ModelReport::TreeNode> &)>
+        visit = [&](mlir::Block &block, std::vector<ModelReport::TreeNode> &nodes) {
+          Expr flops, params;
+          for (mlir::Operation &op : block) {
+            ModelReport::TreeNode node;
+            node.location = formatOpLocation(&op);
+            Expr nodeFlops, nodeParams;
+            if (auto repeat = llvm::dyn_cast<nn::RepeatOp>(op)) {
+              node.kind = "repeat";
+              node.count = formulaText(report, repeat.getCount().getExpr());
+              node.name = nodeName(&op, "repeat");
+              std::tie(nodeFlops, nodeParams) = visit(repeat.getBodyBlock(), node.children);
+            } else if (const LayerCost *layer = layerOf.lookup(&op)) {
+              node.kind = layer->opName;
+              node.name = nodeName(&op, layer->opName);
+              nodeFlops = layer->multiplicity * layer->cost.totalWork(cost.options);
+              nodeParams = layer->weightCopies * layer->cost.params;
+            } else {
+              continue; // nn.output, nn.yield
+            }
+            finish(node, nodeFlops, nodeParams);
+            flops += nodeFlops;
+            params += nodeParams;
+            nodes.push_back(std::move(node));
+          }
+          return std::make_pair(flops, params);
+        };
+    ModelReport::TreeNode root;
+    root.kind = "model";
+    root.name = "@" + report.name;
+    root.location = formatOpLocation(model);
+    auto [flops, params] = visit(model.getBodyBlock(), root.children);
+    finish(root, flops, params);
+    return root;
+  }
+
+  static std::string formatOpLocation(mlir::Operation *op) {
+    mlir::Location loc = op->getLoc();
+    if (auto named = llvm::dyn_cast<mlir::NameLoc>(loc))
+      loc = named.getChildLoc();
+    if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
+      return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
+              llvm::Twine(file.getColumn()))
+          .str();
+    return "";
+  }
+
   void addRoofline(ModelReport &report, const ModelCost &cost) {
-    auto peak = hardware->peakFlops.find(options.dtype);
+    // Ops compute in the activations' type (fp8 weights are widened).
+    auto peak = hardware->peakFlops.find(options.activationType());
     if (peak == hardware->peakFlops.end()) {
-      report.rooflineNote = hardware->name + " has no " + options.dtype + " peak in its profile";
+      report.rooflineNote =
+          hardware->name + " has no " + options.activationType() + " peak in its profile";
       return;
     }
-    Expr bytes(bytesPerElement);
     bool beyondRange = false;
     for (const LayerCost &layer : cost.layers) {
       Expr flops = layer.multiplicity * layer.cost.totalWork(cost.options);
@@ -451,7 +548,7 @@ private:
                                const nn::PointChecker &checker) {
     ModelReport::Sweep sweep;
     sweep.symbol = sweepSpec->symbol;
-    Expr bytes(bytesPerElement);
+    Expr bytes(activationBytes);
     auto column = [&](std::string name, Expr formula, Unit unit) {
       sweep.columns.push_back(std::move(name));
       sweep.units.push_back(unit);
@@ -581,8 +678,10 @@ public:
 
 private:
   const DriverOptions &options;
-  int64_t bytesPerElement;
-  /// Bytes per KV-cache element (--kv-dtype; --dtype when not given).
+  /// Bytes per element of weights (--weight-dtype) and activations
+  /// (--act-dtype); --dtype sets both.
+  int64_t weightBytes, activationBytes;
+  /// Bytes per KV-cache element (--kv-dtype; the activations' when not given).
   int64_t kvBytesPerElement;
 };
 
@@ -655,6 +754,25 @@ struct LoadedFile {
   std::vector<nn::ModelOp> models;
 };
 
+/// The importer marks each op that stands for a module of the source with
+/// a trailing "// module: NAME" (h.*.attn); the op's location becomes that
+/// name around its file:line:col, which diagnostics still show.
+void nameImportedOps(mlir::ModuleOp module, llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n');
+  module.walk([&](mlir::Operation *op) {
+    auto file = llvm::dyn_cast<mlir::FileLineColLoc>(op->getLoc());
+    if (!file || file.getLine() == 0 || file.getLine() > lines.size())
+      return;
+    llvm::StringRef line = lines[file.getLine() - 1];
+    size_t marker = line.find("// module: ");
+    if (marker == llvm::StringRef::npos)
+      return;
+    llvm::StringRef name = line.drop_front(marker + strlen("// module: ")).trim();
+    op->setLoc(mlir::NameLoc::get(mlir::StringAttr::get(op->getContext(), name), file));
+  });
+}
+
 mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
                                        mlir::MLIRContext &context, llvm::raw_ostream &errs) {
   auto read = readInputFile(path);
@@ -683,13 +801,17 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
     }
     file = llvm::MemoryBuffer::getMemBufferCopy(*model, (path + " (imported)").str());
   }
+  bool imported = path.ends_with(".json");
   LoadedFile loaded;
   loaded.sourceMgr = std::make_shared<llvm::SourceMgr>();
-  loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  unsigned bufferID = loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   loaded.diagnostics = std::make_unique<DiagnosticPrinter>(*loaded.sourceMgr, &context, errs);
   loaded.module = mlir::parseSourceFile<mlir::ModuleOp>(loaded.sourceMgr, &context);
   if (!loaded.module)
     return mlir::failure();
+  if (imported)
+    nameImportedOps(*loaded.module,
+                    loaded.sourceMgr->getMemoryBuffer(bufferID)->getBuffer());
   // Models that others call are layers: reported only when chosen.
   llvm::StringSet<> called;
   loaded.module->walk([&](nn::CallOp call) { called.insert(call.getCallee()); });
@@ -739,9 +861,21 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
          << "'; expected f32, bf16, f16 or fp8\n";
     return ExitUsageError;
   }
-  if (!llvm::is_contained({"adam", "momentum", "sgd"}, llvm::StringRef(options.optimizer))) {
+  if (!llvm::is_contained({"adam", "momentum", "sgd", "adafactor"},
+                          llvm::StringRef(options.optimizer))) {
     errs << "costopt: error: unknown --optimizer '" << options.optimizer
-         << "'; expected adam, momentum or sgd\n";
+         << "'; expected adam, momentum, sgd or adafactor\n";
+    return ExitUsageError;
+  }
+  std::optional<Recompute> recompute = parseRecompute(options.recompute);
+  if (!recompute) {
+    errs << "costopt: error: unknown --recompute '" << options.recompute
+         << "'; expected none, selective or full\n";
+    return ExitUsageError;
+  }
+  if (*recompute != Recompute::None && !runsBackward(*mode)) {
+    errs << "costopt: error: --recompute " << options.recompute
+         << " applies to the backward pass; add --mode train or --mode backward\n";
     return ExitUsageError;
   }
   if (!llvm::is_contained({"auto", "KiB", "MiB", "GiB", "TiB"},
@@ -830,13 +964,20 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   CostOptions costOptions;
   costOptions.mode = *mode;
   costOptions.countMACs = options.count == "macs";
-  int64_t kvBytes = options.kvDtype.empty() ? bytes : dtypeBytes(options.kvDtype);
-  if (!kvBytes) {
-    errs << "costopt: error: unknown --kv-dtype '" << options.kvDtype
-         << "'; expected f32, bf16, f16 or fp8\n";
-    return ExitUsageError;
-  }
-  ReportBuilder builder(options, bytes, kvBytes);
+  costOptions.recompute = *recompute;
+  int64_t weightBytes = dtypeBytes(options.weightType());
+  int64_t activationBytes = dtypeBytes(options.activationType());
+  int64_t kvBytes = dtypeBytes(options.cacheType());
+  for (auto [flag, given, known] :
+       {std::tuple("--weight-dtype", &options.weightDtype, weightBytes),
+        std::tuple("--act-dtype", &options.actDtype, activationBytes),
+        std::tuple("--kv-dtype", &options.kvDtype, kvBytes)})
+    if (!known) {
+      errs << "costopt: error: unknown " << flag << " '" << *given
+           << "'; expected f32, bf16, f16 or fp8\n";
+      return ExitUsageError;
+    }
+  ReportBuilder builder(options, weightBytes, activationBytes, kvBytes);
 
   std::optional<HardwareProfile> hardware;
   if (!options.hardware.empty()) {

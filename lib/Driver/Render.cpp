@@ -67,6 +67,8 @@ public:
       }
 
       renderLayers(report, markdown, fit);
+      if (report.tree)
+        renderTree(*report.tree, report, markdown, fit);
 
       if (options.explain) {
         // To fit the width, locations are line:col in the file named once.
@@ -158,7 +160,7 @@ public:
     if (options.hardware.empty())
       return;
     os << "\n" << (markdown ? "### " : "") << "Roofline on " << options.hardware << " ("
-       << options.dtype << ")\n\n";
+       << options.activationType() << ")\n\n";
     if (!report.roofline.empty()) {
       std::vector<std::vector<std::string>> rows{
           {"location", "op", "FLOPs", "bytes", "compute", "memory", "bound", "time"}};
@@ -200,6 +202,35 @@ public:
 
   /// A sweep: each point's exact values with their units; in plain text
   /// the columns are split into tables that fit the width.
+  /// --tree: one row per node, indented by depth; every node's FLOPs are
+  /// all its applications', its parameters the distinct ones.
+  void renderTree(const ModelReport::TreeNode &root, const ModelReport &report, bool markdown,
+                  size_t fit) {
+    bool macs = report.cost.options.countMACs;
+    os << "\n" << (markdown ? "### " : "") << "Module tree (" << (macs ? "MACs" : "FLOPs")
+       << " of every application; distinct parameters; share of the total)\n\n";
+    std::vector<std::vector<std::string>> rows{
+        {"module", "kind", macs ? "MACs" : "FLOPs", "params", "share"}};
+    auto number = [](const std::optional<sym::Rational> &v) {
+      return v ? sym::formatRational(*v) : std::string("-");
+    };
+    std::function<void(const ModelReport::TreeNode &, size_t)> add =
+        [&](const ModelReport::TreeNode &node, size_t depth) {
+          // Markdown collapses leading spaces: indent with non-breaking ones.
+          std::string indent;
+          for (size_t i = 0; i < depth; ++i)
+            indent += markdown ? "\u00a0\u00a0" : "  ";
+          std::string kind = node.count.empty() ? node.kind : node.kind + " ×" + node.count;
+          rows.push_back({indent + node.name, kind, number(node.flops.value),
+                          number(node.params.value),
+                          node.share ? percentText(*node.share) : "-"});
+          for (const ModelReport::TreeNode &child : node.children)
+            add(child, depth + 1);
+        };
+    add(root, 0);
+    printTable(os, rows, markdown, fit);
+  }
+
   void renderSweep(const ModelReport &report, bool markdown) {
     if (!report.sweep)
       return;
@@ -369,6 +400,28 @@ public:
                                {"depth_exact", report.cost.depthExact}};
       if (report.receptiveField)
         model["receptive_field"] = figureJSON(*report.receptiveField);
+      if (report.tree) {
+        std::function<llvm::json::Object(const ModelReport::TreeNode &)> treeJSON =
+            [&](const ModelReport::TreeNode &node) {
+              llvm::json::Array children;
+              for (const ModelReport::TreeNode &child : node.children)
+                children.push_back(treeJSON(child));
+              llvm::json::Object o{{"name", node.name},
+                                   {"kind", node.kind},
+                                   {"location", node.location},
+                                   {"count", node.count.empty() ? "1" : node.count},
+                                   {"flops", figureJSON(node.flops)},
+                                   {"params", figureJSON(node.params)},
+                                   {"children", std::move(children)}};
+              if (node.share) {
+                std::string plain = sym::formatRational(*node.share);
+                llvm::erase(plain, ',');
+                o["share"] = plain;
+              }
+              return o;
+            };
+        model["tree"] = treeJSON(*report.tree);
+      }
       if (report.denseFlops)
         model["dense_flops"] = figureJSON(*report.denseFlops);
       model["crossovers"] = llvm::json::Array(report.crossovers);
@@ -404,7 +457,11 @@ public:
         {"input", options.inputFile},
         {"conventions",
          llvm::json::Object{{"mode", options.mode},
+                            {"recompute", options.recompute},
                             {"dtype", options.dtype},
+                            {"weight_dtype", options.weightType()},
+                            {"act_dtype", options.activationType()},
+                            {"kv_dtype", options.cacheType()},
                             {"count", options.count},
                             {"flop", "1 multiply-add = 2 FLOPs"},
                             {"causal", "n(n+1)/2 scored pairs per head"},
@@ -424,9 +481,27 @@ private:
     std::string published;
     if (auto c = parseConvention(options.convention); c && *c != Convention::Exact)
       published = "; also FLOPs in " + describeConvention(*c).str();
-    return options.mode + " pass; " + work + published + "; causal masks score n(n+1)/2 pairs; " +
-           options.dtype + " (" + std::to_string(dtypeBytes(options.dtype)) +
-           " bytes/element); MiB = 2^20 bytes";
+    std::string recompute =
+        options.recompute == "none" ? "" : " (" + options.recompute + " recomputation)";
+    return options.mode + " pass" + recompute + "; " + work + published +
+           "; causal masks score n(n+1)/2 pairs; " +
+           elementTypes() + "; MiB = 2^20 bytes";
+  }
+
+  /// "bf16 (2 bytes/element)", or each kind's type where they differ.
+  std::string elementTypes() const {
+    auto typed = [](const std::string &dtype) {
+      int64_t bytes = dtypeBytes(dtype);
+      return dtype + " (" + std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes") +
+             "/element)";
+    };
+    std::string weights = options.weightType(), activations = options.activationType();
+    std::string text = weights == activations
+                           ? typed(weights)
+                           : "weights " + typed(weights) + ", activations " + typed(activations);
+    if (options.cacheType() != activations)
+      text += ", KV cache " + typed(options.cacheType());
+    return text;
   }
 
   static std::string shortLocation(llvm::StringRef location) {

@@ -104,6 +104,22 @@ struct ModelReport {
   };
   std::optional<Sweep> sweep;
 
+  /// --tree: the model, its repeat blocks and its layers. A node's FLOPs
+  /// are all its applications' (repeats multiplied out), its parameters
+  /// the distinct ones (shared weights once).
+  struct TreeNode {
+    /// The source's module name where the op carries one (a NameLoc, as
+    /// imported configs give: "h.attn"), else the op and its location.
+    std::string name;
+    std::string kind; ///< "model", "repeat" or the op name
+    std::string count; ///< a repeat's count, as written ("L")
+    std::string location;
+    Figure flops, params;
+    std::optional<sym::Rational> share; ///< of the model's FLOPs
+    std::vector<TreeNode> children;
+  };
+  std::optional<TreeNode> tree;
+
   /// The model's rules, for renderers that evaluate at other points (the
   /// HTML slider); null when the report was not built from a model.
   std::shared_ptr<const nn::PointChecker> checker;

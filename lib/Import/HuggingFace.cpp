@@ -156,6 +156,13 @@ llvm::Expected<std::string> activation(llvm::StringRef hf, llvm::StringRef sourc
   return sym::makeError(source + ": unknown activation '" + hf + "'; supported: " + list);
 }
 
+/// A trailing comment naming the source's module an op stands for; the
+/// driver reads it back into the op's location (a NameLoc), which --tree
+/// shows. `*` stands for every layer of a repeat.
+std::string moduleComment(llvm::StringRef module) {
+  return module.empty() ? std::string() : ("  // module: " + module).str();
+}
+
 /// Writes the common head of a model: comment, signature, symbols.
 struct ModelWriter {
   std::string text;
@@ -178,14 +185,17 @@ struct ModelWriter {
   }
 
   /// Closes the block stack (yielding `last`), then the final norm, the LM
-  /// head and the output shared by the decoder-only models.
+  /// head and the output shared by the decoder-only models; `normModule`
+  /// and `headModule` name them as the source does (moduleComment).
   void decoderTail(llvm::StringRef last, llvm::StringRef norm, llvm::StringRef normName,
-                   bool tied) {
+                   bool tied, llvm::StringRef normModule = "",
+                   llvm::StringRef headModule = "") {
     os << "    nn.yield " << last << " : !nn.seq<[b, n, d]>\n"
        << "  }\n"
-       << "  " << normName << " = nn." << norm << " %blocks : !nn.seq<[b, n, d]>\n"
+       << "  " << normName << " = nn." << norm << " %blocks : !nn.seq<[b, n, d]>"
+       << moduleComment(normModule) << "\n"
        << "  %logits = nn.unembedding " << normName << " {vocab = V" << (tied ? ", tied" : "")
-       << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>\n"
+       << "} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>" << moduleComment(headModule) << "\n"
        << "  nn.output %logits : !nn.seq<[b, n, V]>\n}\n";
   }
 };
@@ -215,17 +225,22 @@ llvm::Expected<std::string> importGPT2(ConfigReader &c, llvm::StringRef source) 
            "// Pre-layer-norm blocks with biases everywhere, learned positions, a final\n"
            "// LayerNorm; the LM head shares the token embedding unless untied.\n");
   auto &os = w.os;
-  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %pos = nn.positional %emb {max_len = P} : !nn.seq<[b, n, d]>\n"
-     << "  %blocks = nn.repeat<L>(%x = %pos) : !nn.seq<[b, n, d]> {\n"
-     << "    %ln1 = nn.layer_norm %x : !nn.seq<[b, n, d]>\n"
-     << "    %attn = nn.attention %ln1 {heads = h, causal} : !nn.seq<[b, n, d]>\n"
+  // Module names as GPT2LMHeadModel's (transformer.*, lm_head).
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("wte") << "\n"
+     << "  %pos = nn.positional %emb {max_len = P} : !nn.seq<[b, n, d]>" << moduleComment("wpe")
+     << "\n"
+     << "  %blocks = nn.repeat<L>(%x = %pos) : !nn.seq<[b, n, d]> {" << moduleComment("h")
+     << "\n"
+     << "    %ln1 = nn.layer_norm %x : !nn.seq<[b, n, d]>" << moduleComment("h.*.ln_1") << "\n"
+     << "    %attn = nn.attention %ln1 {heads = h, causal} : !nn.seq<[b, n, d]>"
+     << moduleComment("h.*.attn") << "\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
-     << "    %ln2 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
+     << "    %ln2 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>" << moduleComment("h.*.ln_2") << "\n"
      << "    %mlp = nn.ffn %ln2 {hidden = dff, activation = \"" << *act
-     << "\"} : !nn.seq<[b, n, d]>\n"
+     << "\"} : !nn.seq<[b, n, d]>" << moduleComment("h.*.mlp") << "\n"
      << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
-  w.decoderTail("%res2", "layer_norm", "%lnf", tied);
+  w.decoderTail("%res2", "layer_norm", "%lnf", tied, "ln_f", "lm_head");
   return w.text;
 }
 
@@ -274,25 +289,38 @@ llvm::Expected<std::string> importBERT(ConfigReader &c, llvm::StringRef source) 
            "// post-layer-norm encoder blocks with biases, and the [CLS] pooler (a dense\n"
            "// layer with tanh on the first position).\n");
   auto &os = w.os;
-  os << "  %words = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %kinds = nn.embedding %types {vocab = T} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
+  // Module names as BertModel's; the FFN is BertIntermediate's dense and
+  // activation with BertOutput's dense.
+  os << "  %words = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings.word_embeddings") << "\n"
+     << "  %kinds = nn.embedding %types {vocab = T} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings.token_type_embeddings") << "\n"
      << "  %sum = nn.add %words, %kinds : !nn.seq<[b, n, d]>\n"
-     << "  %pos = nn.positional %sum {max_len = P} : !nn.seq<[b, n, d]>\n"
-     << "  %emb = nn.layer_norm %pos : !nn.seq<[b, n, d]>\n"
-     << "  %encoded = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
-     << "    %attn = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>\n"
+     << "  %pos = nn.positional %sum {max_len = P} : !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings.position_embeddings") << "\n"
+     << "  %emb = nn.layer_norm %pos : !nn.seq<[b, n, d]>" << moduleComment("embeddings.LayerNorm")
+     << "\n"
+     << "  %encoded = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {"
+     << moduleComment("encoder.layer") << "\n"
+     << "    %attn = nn.attention %x {heads = h} : !nn.seq<[b, n, d]>"
+     << moduleComment("encoder.layer.*.attention") << "\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
-     << "    %ln1 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>\n"
+     << "    %ln1 = nn.layer_norm %res1 : !nn.seq<[b, n, d]>"
+     << moduleComment("encoder.layer.*.attention.output.LayerNorm") << "\n"
      << "    %mlp = nn.ffn %ln1 {hidden = dff, activation = \"" << *act
-     << "\"} : !nn.seq<[b, n, d]>\n"
+     << "\"} : !nn.seq<[b, n, d]>" << moduleComment("encoder.layer.*.intermediate+output.dense")
+     << "\n"
      << "    %res2 = nn.add %ln1, %mlp : !nn.seq<[b, n, d]>\n"
-     << "    %ln2 = nn.layer_norm %res2 : !nn.seq<[b, n, d]>\n"
+     << "    %ln2 = nn.layer_norm %res2 : !nn.seq<[b, n, d]>"
+     << moduleComment("encoder.layer.*.output.LayerNorm") << "\n"
      << "    nn.yield %ln2 : !nn.seq<[b, n, d]>\n"
      << "  }\n";
   if (pooler)
     os << "  %cls = nn.slice %encoded {length = 1} : !nn.seq<[b, n, d]> -> !nn.seq<[b, 1, d]>\n"
-       << "  %dense = nn.linear %cls : !nn.seq<[b, 1, d]> -> !nn.seq<[b, 1, d]>\n"
-       << "  %pooled = nn.activation %dense {kind = \"tanh\"} : !nn.seq<[b, 1, d]>\n"
+       << "  %dense = nn.linear %cls : !nn.seq<[b, 1, d]> -> !nn.seq<[b, 1, d]>"
+       << moduleComment("pooler.dense") << "\n"
+       << "  %pooled = nn.activation %dense {kind = \"tanh\"} : !nn.seq<[b, 1, d]>"
+       << moduleComment("pooler.activation") << "\n"
        << "  nn.output %encoded, %pooled : !nn.seq<[b, n, d]>, !nn.seq<[b, 1, d]>\n}\n";
   else
     os << "  nn.output %encoded : !nn.seq<[b, n, d]>\n}\n";
@@ -361,22 +389,29 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
            "// (grouped-query when g < h), a gated SiLU MLP (three matrices) or a\n"
            "// mixture of such experts, a final RMSNorm and the LM head.\n");
   auto &os = w.os;
-  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
-     << "    %norm1 = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
+  // Module names as LlamaForCausalLM's (model.*, lm_head).
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embed_tokens") << "\n"
+     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {" << moduleComment("layers")
+     << "\n"
+     << "    %norm1 = nn.rms_norm %x : !nn.seq<[b, n, d]>"
+     << moduleComment("layers.*.input_layernorm") << "\n"
      << "    %attn = nn.attention %norm1 {heads = h" << (*g != h ? ", kv_heads = g" : "")
      << (window ? ", window = r" : "") << ", causal, rotary" << (attentionBias ? "" : ", no_bias")
-     << "} : !nn.seq<[b, n, d]>\n"
+     << "} : !nn.seq<[b, n, d]>" << moduleComment("layers.*.self_attn") << "\n"
      << "    %res1 = nn.add %x, %attn : !nn.seq<[b, n, d]>\n"
-     << "    %norm2 = nn.rms_norm %res1 : !nn.seq<[b, n, d]>\n";
+     << "    %norm2 = nn.rms_norm %res1 : !nn.seq<[b, n, d]>"
+     << moduleComment("layers.*.post_attention_layernorm") << "\n";
   if (experts)
     os << "    %mlp = nn.moe %norm2 {experts = E, top_k = K, hidden = dff, activation = \"" << *act
-       << "\", gated" << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
+       << "\", gated" << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>"
+       << moduleComment("layers.*.block_sparse_moe") << "\n";
   else
     os << "    %mlp = nn.ffn %norm2 {hidden = dff, activation = \"" << *act << "\", gated"
-       << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>\n";
+       << (mlpBias ? "" : ", no_bias") << "} : !nn.seq<[b, n, d]>"
+       << moduleComment("layers.*.mlp") << "\n";
   os << "    %res2 = nn.add %res1, %mlp : !nn.seq<[b, n, d]>\n";
-  w.decoderTail("%res2", "rms_norm", "%normf", tied);
+  w.decoderTail("%res2", "rms_norm", "%normf", tied, "norm", "lm_head");
   return w.text;
 }
 
@@ -423,13 +458,17 @@ llvm::Expected<std::string> importMamba(ConfigReader &c, llvm::StringRef source)
   w.header(source, "mamba", "mamba", "%tokens: !nn.tokens<[b, n]>",
            {{"b", 1}, {"n", 2048}, {"d", *d}, {"V", V}, {"L", *L}}, "", notes);
   auto &os = w.os;
-  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>\n"
-     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {\n"
-     << "    %norm = nn.rms_norm %x : !nn.seq<[b, n, d]>\n"
+  // Module names as MambaForCausalLM's (backbone.*, lm_head).
+  os << "  %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>"
+     << moduleComment("embeddings") << "\n"
+     << "  %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {" << moduleComment("layers")
+     << "\n"
+     << "    %norm = nn.rms_norm %x : !nn.seq<[b, n, d]>" << moduleComment("layers.*.norm") << "\n"
      << "    %mix = nn.ssm %norm {state = " << *state << ", expand = " << *expand
-     << ", dt_rank = " << dtRank << ", conv_kernel = " << *kernel << "} : !nn.seq<[b, n, d]>\n"
+     << ", dt_rank = " << dtRank << ", conv_kernel = " << *kernel << "} : !nn.seq<[b, n, d]>"
+     << moduleComment("layers.*.mixer") << "\n"
      << "    %res = nn.add %x, %mix : !nn.seq<[b, n, d]>\n";
-  w.decoderTail("%res", "rms_norm", "%normf", tied);
+  w.decoderTail("%res", "rms_norm", "%normf", tied, "norm_f", "lm_head");
   return w.text;
 }
 

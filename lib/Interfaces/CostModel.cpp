@@ -46,6 +46,22 @@ std::optional<CostMode> costopt::parseCostMode(llvm::StringRef text) {
   return std::nullopt;
 }
 
+llvm::StringRef costopt::stringifyRecompute(Recompute recompute) {
+  switch (recompute) {
+  case Recompute::None: return "none";
+  case Recompute::Selective: return "selective";
+  case Recompute::Full: return "full";
+  }
+  llvm_unreachable("unhandled recompute");
+}
+
+std::optional<Recompute> costopt::parseRecompute(llvm::StringRef text) {
+  for (Recompute recompute : {Recompute::None, Recompute::Selective, Recompute::Full})
+    if (stringifyRecompute(recompute) == text)
+      return recompute;
+  return std::nullopt;
+}
+
 llvm::StringRef costopt::stringifyMixing(Mixing mixing) {
   switch (mixing) {
   case Mixing::Pointwise: return "pointwise";
@@ -81,6 +97,24 @@ Expr OpCost::totalWork(const CostOptions &options) const {
     if (t.matmul)
       backwardOnly += cantFail(t.flops.divide(Expr(2)));
   return combineForMode(options.mode, forward, Expr(2) * forward + backwardOnly);
+}
+
+Expr WeightTensor::elements() const {
+  Expr product = copies;
+  for (const Expr &dim : shape)
+    product *= dim;
+  return product;
+}
+
+Expr WeightTensor::factoredSecondMoments() const {
+  if (shape.size() < 2)
+    return elements();
+  Expr rows(1), columns = shape.back();
+  for (size_t i = 0; i + 1 < shape.size(); ++i)
+    rows *= shape[i];
+  for (size_t i = 0; i + 2 < shape.size(); ++i)
+    columns *= shape[i];
+  return copies * (rows + columns);
 }
 
 OpCost OpCost::withDenseMasks() const {
@@ -187,6 +221,19 @@ void addFFNCost(OpCost &cost, const Expr &positions, const Expr &d, const Expr &
                           times * positions * (Expr(matrices - 1) * hidden + d), false});
 }
 
+/// The FFN's tensors, `copies` times (experts): the up (and gate)
+/// projections [hidden, d], the down projection [d, hidden], their biases.
+void addFFNWeights(OpCost &cost, const Expr &d, const Expr &hidden, bool gated, bool bias,
+                   const Expr &copies) {
+  cost.weights.push_back({gated ? "gate and up projections" : "up projection", {hidden, d},
+                          Expr(gated ? 2 : 1) * copies});
+  cost.weights.push_back({"down projection", {d, hidden}, copies});
+  if (bias) {
+    cost.weights.push_back({"hidden biases", {hidden}, Expr(gated ? 2 : 1) * copies});
+    cost.weights.push_back({"output bias", {d}, copies});
+  }
+}
+
 Expr ffnParams(const Expr &d, const Expr &hidden, bool gated, bool bias) {
   int64_t matrices = gated ? 3 : 2;
   Expr params = Expr(matrices) * d * hidden;
@@ -219,6 +266,8 @@ struct EmbeddingCost : CostModel<EmbeddingCost, EmbeddingOp> {
         {"gradient scatter-add into the table (backward only)", elementsOf(result, options),
          false});
     cost.params = op.getTied() ? Expr() : op.getVocab().getExpr() * d;
+    if (!op.getTied())
+      cost.weights.push_back({"table", {op.getVocab().getExpr(), d}});
     cost.outputElements = elementsOf(result, options);
     cost.readElements = positionsOf(result, options);
     // One row per looked-up token, however large the vocabulary.
@@ -235,6 +284,7 @@ struct PositionalCost : CostModel<PositionalCost, PositionalOp> {
     cost.terms.push_back({"add position encodings", elements, false});
     if (op.getKind() == "learned") {
       cost.params = op.getMaxLenAttr().getExpr() * widthOf(type);
+      cost.weights.push_back({"position table", {op.getMaxLenAttr().getExpr(), widthOf(type)}});
       // The rows of the positions present (one per sequence when decoding).
       cost.weightElementsRead = elements;
     }
@@ -255,6 +305,10 @@ struct UnembeddingCost : CostModel<UnembeddingCost, UnembeddingOp> {
     if (op.getBias())
       cost.terms.push_back({"bias", positions * vocab, false});
     cost.params = (op.getTied() ? Expr() : d * vocab) + (op.getBias() ? vocab : Expr());
+    if (!op.getTied())
+      cost.weights.push_back({"unembedding", {vocab, d}});
+    if (op.getBias())
+      cost.weights.push_back({"bias", {vocab}});
     cost.outputElements = positions * vocab;
     cost.readElements = positions * d;
     return cost;
@@ -276,6 +330,9 @@ struct LinearCost : CostModel<LinearCost, LinearOp> {
     if (bias)
       cost.terms.push_back({"bias", positions * dout, false});
     cost.params = din * dout + (bias ? dout : Expr());
+    cost.weights.push_back({"weight", {dout, din}});
+    if (bias)
+      cost.weights.push_back({"bias", {dout}});
     cost.outputElements = positions * dout;
     cost.readElements = positions * din;
     return cost;
@@ -291,6 +348,7 @@ struct FFNCost : CostModel<FFNCost, FFNOp> {
     bool bias = !op.getNoBias();
     addFFNCost(cost, positions, d, hidden, op.getActivation(), op.getGated(), bias, Expr(1), "");
     cost.params = ffnParams(d, hidden, op.getGated(), bias);
+    addFFNWeights(cost, d, hidden, op.getGated(), bias, Expr(1));
     cost.outputElements = positions * d;
     cost.savedElements = Expr(op.getGated() ? 3 : 2) * positions * hidden;
     cost.readElements = positions * d;
@@ -317,6 +375,8 @@ struct MoECost : CostModel<MoECost, MoEOp> {
     cost.terms.push_back({"combine expert outputs", product({Expr(2), positions, topK, d}),
                           false});
     cost.params = experts * ffnParams(d, hidden, op.getGated(), bias) + d * experts;
+    cost.weights.push_back({"router", {experts, d}});
+    addFFNWeights(cost, d, hidden, op.getGated(), bias, experts);
     cost.outputElements = positions * d;
     cost.savedElements = Expr(op.getGated() ? 3 : 2) * positions * topK * hidden;
     cost.readElements = positions * d;
@@ -475,6 +535,16 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
             {"flash: recompute scores QKᵀ (backward only)", scores, true, denseScores});
         cost.backwardTerms.push_back({"flash: recompute scale and softmax (backward only)",
                                       softmax, false, denseSoftmax});
+      } else if (options.recompute == Recompute::Selective) {
+        // Selective recomputation (Korthikanti et al. 2022, section 5) does
+        // not store the score and probability matrices: the backward pass
+        // rebuilds them from the stored Q and K, as flash does.
+        cost.workspaceElements = matrix;
+        cost.backwardTerms.push_back({"selective recompute: scores QKᵀ (backward only)",
+                                      scores, true, denseScores});
+        cost.backwardTerms.push_back(
+            {"selective recompute: scale and softmax (backward only)", softmax, false,
+             denseSoftmax});
       } else {
         cost.workspaceElements = matrix;
         cost.savedElements = matrix;
@@ -505,6 +575,17 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
     cost.params = d * heads * dk + Expr(2) * dm * kvHeads * dk + heads * dk * d;
     if (bias)
       cost.params += heads * dk + Expr(2) * kvHeads * dk + d;
+    // Q, K, V and output projections as separate matrices (fused QKV
+    // layouts such as GPT-2's c_attn are one matrix; see
+    // docs/CountingConventions.md).
+    cost.weights.push_back({"Q projection", {heads * dk, d}});
+    cost.weights.push_back({"K and V projections", {kvHeads * dk, dm}, Expr(2)});
+    cost.weights.push_back({"output projection", {d, heads * dk}});
+    if (bias) {
+      cost.weights.push_back({"Q bias", {heads * dk}});
+      cost.weights.push_back({"K and V biases", {kvHeads * dk}, Expr(2)});
+      cost.weights.push_back({"output bias", {d}});
+    }
     cost.outputElements = queryPositions * d;
     cost.readElements = queryPositions * d + (cross ? kvPositions * dm : Expr());
     // The moments of attention written out: Q, K and V; the scores beside
@@ -566,6 +647,13 @@ struct RecurrentCost : CostModel<RecurrentCost, RecurrentOp> {
     cost.params = directions * gateUnits * (inputWidths + layers * hidden);
     if (bias)
       cost.params += Expr(2) * directions * layers * gateUnits;
+    // Per layer and direction: W_ih [G·H, input], W_hh [G·H, H], b_ih, b_hh.
+    cost.weights.push_back({"first layer's input weights", {gateUnits, din}, directions});
+    cost.weights.push_back({"later layers' input weights", {gateUnits, directions * hidden},
+                            directions * (layers - Expr(1))});
+    cost.weights.push_back({"recurrent weights", {gateUnits, hidden}, directions * layers});
+    if (bias)
+      cost.weights.push_back({"biases", {gateUnits}, Expr(2) * directions * layers});
     cost.outputElements = steps * directions * hidden;
     cost.savedElements = product({steps, directions, layers, gateUnits + hidden});
     int64_t states = cell == "lstm" ? 2 : 1;
@@ -603,6 +691,12 @@ struct ConvCost : CostModel<ConvCost, ConvOp> {
       cost.core = depthwise + pointwise;
       cost.tableRow = "convolution (separable)";
       cost.params = layers * (k * cin + cin * cout + (bias ? cin + cout : Expr()));
+      cost.weights.push_back({"depthwise kernels", {cin, Expr(1), k}, layers});
+      cost.weights.push_back({"pointwise kernels", {cout, cin, Expr(1)}, layers});
+      if (bias) {
+        cost.weights.push_back({"depthwise biases", {cin}, layers});
+        cost.weights.push_back({"pointwise biases", {cout}, layers});
+      }
       cost.savedElements = layers * outPositions * cin;
     } else {
       // The verifier has proved that groups divides c_in.
@@ -623,6 +717,9 @@ struct ConvCost : CostModel<ConvCost, ConvOp> {
                           ? "convolution (dilated)"
                           : "convolution";
       cost.params = layers * (k * perGroupIn * cout + (bias ? cout : Expr()));
+      cost.weights.push_back({"kernels", {cout, perGroupIn, k}, layers});
+      if (bias)
+        cost.weights.push_back({"bias", {cout}, layers});
       cost.savedElements = (layers - Expr(1)) * outPositions * cout;
     }
     cost.outputElements = outPositions * cout;
@@ -682,9 +779,30 @@ struct ScanCost : CostModel<ScanCost, ScanOp> {
     cost.params = Expr(2) * d * inner + inner * kernel + inner +
                   inner * (dtRank + Expr(2) * state) + dtRank * inner + inner +
                   inner * state + inner + inner * d;
+    // As the reference implementation stores them: in_proj, conv1d (weight
+    // and bias), x_proj, dt_proj (weight and bias), A_log, D, out_proj.
+    cost.weights.push_back({"input projection", {Expr(2) * inner, d}});
+    cost.weights.push_back({"convolution kernels", {inner, Expr(1), kernel}});
+    cost.weights.push_back({"x projection", {dtRank + Expr(2) * state, inner}});
+    cost.weights.push_back({"Δ projection", {inner, dtRank}});
+    cost.weights.push_back({"A (log)", {inner, state}});
+    cost.weights.push_back({"convolution and Δ biases, D", {inner}, Expr(3)});
+    cost.weights.push_back({"output projection", {d, inner}});
     cost.outputElements = positions * d;
     cost.savedElements = positions * inner * (Expr(4) + state);
     cost.kvCacheElements = batchSizeOf(type) * inner * (state + kernel - Expr(1));
+    // The block written out (Gu & Dao's reference, each tensor freed after
+    // its last use) is busiest in the scan: the expanded x and z (2·E·d per
+    // position; z gates the result), the convolution's output, the x
+    // projection's Δ-rank, B and C, Δ, the scan's running state h (E·d·N
+    // per sequence) and the scan's output y. Everything before it is a
+    // subset of that moment. Afterwards y, gated in place, beside the
+    // output projection. Decoding updates the state and convolution buffer
+    // in the cache (kvCacheElements), so the scan holds no state of its own.
+    Expr scanState = isDecode(options) ? Expr() : batchSizeOf(type) * inner * state;
+    cost.internalPeaks.push_back(Expr(5) * positions * inner +
+                                 positions * (dtRank + Expr(2) * state) + scanState);
+    cost.internalPeaks.push_back(positions * inner + cost.outputElements);
     cost.readElements = positions * d;
     cost.mixing = Mixing::Scan;
     return cost;
@@ -730,6 +848,7 @@ struct LayerNormCost : CostModel<LayerNormCost, LayerNormOp> {
                                   bias ? 7 : 6);
     Expr d = widthOf(op.getInput().getType());
     cost.params = bias ? Expr(2) * d : d;
+    cost.weights.push_back({bias ? "scale and shift" : "scale", {d}, Expr(bias ? 2 : 1)});
     return cost;
   }
 };
@@ -739,6 +858,7 @@ struct RMSNormCost : CostModel<RMSNormCost, RMSNormOp> {
     // square 1, sum 1, normalise 1, scale 1.
     OpCost cost = elementwiseCost(op, options, "normalise, scale (4 per element)", 4);
     cost.params = widthOf(op.getInput().getType());
+    cost.weights.push_back({"scale", {cost.params}});
     return cost;
   }
 };

@@ -120,6 +120,8 @@ struct ParamCost : CostModel<ParamCost, ParamOp> {
     OpCost cost;
     cost.terms.push_back({"parameter (no arithmetic)", Expr(), false});
     cost.params = elementCountOf(op.getType());
+    auto shape = shapeExprsOf(op.getType());
+    cost.weights.push_back({"parameter", {shape.begin(), shape.end()}});
     // Its readers count the reads (a lookup reads only its rows).
     cost.weightElementsRead = Expr();
     return cost;

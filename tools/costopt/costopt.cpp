@@ -61,12 +61,23 @@ int main(int argc, char **argv) {
                  "Also count FLOPs as a paper does: kaplan (Kaplan et al. 2020) or chinchilla "
                  "(Hoffmann et al. 2022, Appendix F)")
       ->capture_default_str();
-  app.add_option("--dtype", options.dtype, "Element type for bytes: f32, bf16, f16, fp8")
+  app.add_option("--dtype", options.dtype,
+                 "Element type of weights and activations: f32, bf16, f16, fp8")
       ->capture_default_str();
+  app.add_option("--weight-dtype", options.weightDtype,
+                 "Element type of weights and their gradients: f32, bf16, f16, fp8 (default: "
+                 "--dtype)");
+  app.add_option("--act-dtype", options.actDtype,
+                 "Element type of activations, in which ops compute: f32, bf16, f16, fp8 "
+                 "(default: --dtype)");
   app.add_option("--kv-dtype", options.kvDtype,
-                 "Element type of the KV cache: f32, bf16, f16, fp8 (default: --dtype)");
+                 "Element type of the KV cache: f32, bf16, f16, fp8 (default: the activations')");
   app.add_option("--optimizer", options.optimizer,
-                 "Training memory's optimizer state: adam, momentum or sgd")
+                 "Training memory's optimizer state: adam, momentum, sgd or adafactor")
+      ->capture_default_str();
+  app.add_option("--recompute", options.recompute,
+                 "Backward/train: none, selective (attention's score matrices recomputed) or "
+                 "full (each layer keeps only its input and runs its forward again)")
       ->capture_default_str();
   app.add_option("--format", options.format, "text, json, md, csv or html")->capture_default_str();
   app.add_option("-o,--output", options.outputFile, "Output file ('-' = stdout)")
@@ -101,6 +112,9 @@ int main(int argc, char **argv) {
                  "line each)")
       ->check(CLI::IsMember({"wrap", "full"}))
       ->capture_default_str();
+  app.add_flag("--tree", options.tree,
+               "Print the module tree (model, repeat blocks, layers) with each node's FLOPs, "
+               "parameters and share of the FLOPs (JSON: \"tree\")");
   app.add_flag("--explain", options.explain,
                "Trace every FLOP term to its op, source location and rule");
   app.set_version_flag("--version", costopt::getVersionString());

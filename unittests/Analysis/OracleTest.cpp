@@ -36,6 +36,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <random>
 
 using namespace costopt;
 using namespace costopt::nn;
@@ -307,6 +308,26 @@ public:
         sinks.push_back(node);
   }
 
+  /// The most input positions one output position depends on (over all
+  /// outputs, so the widest field is an interior one when n is long enough).
+  int64_t receptiveField() const {
+    constexpr int64_t none = -1;
+    std::vector<int64_t> low(nodes.size(), none), high(nodes.size(), none);
+    for (size_t i = 0; i < sources.size(); ++i)
+      low[sources[i]] = high[sources[i]] = int64_t(i);
+    for (size_t i = 0; i < nodes.size(); ++i)
+      for (int in : nodes[i].inputs)
+        if (low[in] != none) {
+          low[i] = low[i] == none ? low[in] : std::min(low[i], low[in]);
+          high[i] = std::max(high[i], high[in]);
+        }
+    int64_t widest = 0;
+    for (int s : sinks)
+      if (low[s] != none)
+        widest = std::max(widest, high[s] - low[s] + 1);
+    return widest;
+  }
+
   /// Max over connected (input, output) pairs of the fewest mixing
   /// applications on a path between them.
   int64_t maxShortestPath() const {
@@ -404,15 +425,24 @@ private:
           dilations.push_back(Oracle::eval(llvm::cast<DimAttr>(a).getExpr(), bindings));
       else
         dilations.push_back(Oracle::dimAttr(conv.getDilationAttr(), bindings, 1));
+      // Output t of the last stacked layer reads inputs from t·stride on;
+      // "valid" padding starts at the first input, "same" centres the taps
+      // (causal: all before). The result type gives the output length.
+      int64_t stride = Oracle::dimAttr(conv.getStrideAttr(), bindings, 1);
       std::vector<int> current = in;
-      for (int64_t dilation : dilations) {
+      for (auto [i, dilation] : llvm::enumerate(dilations)) {
+        bool last = i + 1 == dilations.size();
+        int64_t step = last ? stride : 1;
+        int64_t outputs = last ? length(conv.getResult()) : int64_t(current.size());
         std::vector<int> next;
-        int64_t before = conv.getCausal() ? dilation * (k - 1) : dilation * ((k - 1) / 2);
-        for (int64_t t = 0; t < n; ++t) {
+        int64_t before = conv.getPadding() == "valid" ? 0
+                         : conv.getCausal()            ? dilation * (k - 1)
+                                                       : dilation * ((k - 1) / 2);
+        for (int64_t t = 0; t < outputs; ++t) {
           std::vector<int> deps;
           for (int64_t j = 0; j < k; ++j) {
-            int64_t s = t - before + j * dilation;
-            if (s >= 0 && s < n)
+            int64_t s = t * step - before + j * dilation;
+            if (s >= 0 && s < int64_t(current.size()))
               deps.push_back(current[s]);
           }
           next.push_back(add(deps, true));
@@ -632,6 +662,126 @@ TEST_F(Oracle, BidirectionalAndMultiLayerRecurrence) {
   expectDepthAndPath(model, grid({1, 2, 5, 13}, {1, 2, 4}), false);
 }
 
+/// A random stack of sequence mixers over one input of `length`
+/// positions, width 4: convolutions (causal, centred, "valid"; strided and
+/// dilated when `strides`), windowed attention, linear layers and, when
+/// `recurrences`, unidirectional and bidirectional recurrences (at least
+/// one). Returns the model's text.
+std::string randomStack(std::mt19937 &random, int64_t length, bool strides, bool recurrences) {
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(random);
+  };
+  auto type = [](int64_t n) { return "!nn.seq<[" + std::to_string(n) + ", 4]>"; };
+  std::string body, value = "%x";
+  int layers = pick(1, 5), made = 0;
+  bool recurrent = false;
+  for (int i = 0; i < layers || (recurrences && !recurrent); ++i) {
+    std::string next = "%v" + std::to_string(made++), line;
+    int64_t out = length;
+    int kind = pick(0, recurrences ? 7 : 5);
+    if (recurrences && i + 1 >= layers && !recurrent)
+      kind = 6;
+    switch (kind) {
+    case 0: case 1: { // convolution
+      int64_t k = pick(2, 5), stride = strides ? pick(1, 3) : 1;
+      std::string padding = kind == 1 && strides ? "valid" : pick(0, 1) ? "causal" : "centred";
+      int64_t dilation = pick(1, 2);
+      if (padding == "valid" && length <= dilation * (k - 1))
+        padding = "causal";
+      std::string attrs = "kernel = " + std::to_string(k);
+      if (dilation > 1)
+        attrs += ", dilation = " + std::to_string(dilation);
+      if (stride > 1)
+        attrs += ", stride = " + std::to_string(stride);
+      if (padding == "causal")
+        attrs += ", causal";
+      if (padding == "valid") {
+        attrs += ", padding = \"valid\"";
+        out = (length - dilation * (k - 1) - 1) / stride + 1;
+      } else {
+        out = (length + stride - 1) / stride;
+      }
+      line = "nn.conv " + value + " {" + attrs + "} : " + type(length) + " -> " + type(out);
+      break;
+    }
+    case 2: // a stack of dilated kernels
+      line = "nn.conv " + value + " {kernel = 2, dilations = [1, 2]" +
+             (pick(0, 1) ? ", causal" : "") + "} : " + type(length);
+      break;
+    case 3: case 4: // windowed attention, causal or centred
+      line = "nn.attention " + value + " {heads = 1, window = " + std::to_string(pick(1, 5)) +
+             (kind == 3 ? ", causal" : "") + "} : " + type(length);
+      break;
+    case 5:
+      line = "nn.linear " + value + " : " + type(length) + " -> " + type(length);
+      break;
+    default: { // recurrence
+      bool both = kind == 7;
+      recurrent = true;
+      line = "nn.recurrent " + value + " {cell = \"elman\", hidden = " + (both ? "2" : "4") +
+             (both ? ", bidirectional" : "") + "} : " + type(length) + " -> " + type(length);
+      break;
+    }
+    }
+    body += "      " + next + " = " + line + "\n";
+    value = next;
+    length = out;
+  }
+  return body + "      nn.output " + value + " : " + type(length) + "\n";
+}
+
+TEST_F(Oracle, RandomStacksReceptiveFieldAndPathLength) {
+  // One rule for every stack: a kernel after strides reaches the product of
+  // the strides as far in the input; a window or kernel between recurrences
+  // carries information as far as it reaches in one hop. Checked against
+  // the unrolled graph: the widest field of an output position, and the
+  // fewest mixers between the farthest connected positions.
+  std::mt19937 random(9);
+  for (int trial = 0; trial < 300; ++trial) {
+    bool recurrences = trial % 2;
+    int64_t n = recurrences ? std::vector<int64_t>{1, 2, 3, 6, 11, 20}[trial % 6] : 400;
+    std::string text = "nn.model @m(%x: !nn.seq<[" + std::to_string(n) +
+                       ", 4]>) symbols() {\n" + randomStack(random, n, !recurrences, recurrences) +
+                       "    }";
+    ModelOp model = parse(text);
+    ASSERT_TRUE(model) << text;
+    auto cost = analyzeModel(model, CostOptions{});
+    ASSERT_TRUE(succeeded(cost)) << text;
+    UnrolledGraph graph(model, {});
+    // Dilated kernels between recurrences move only multiples of their
+    // dilation: the analysis then says its count is an upper bound.
+    bool dilatedBetweenRecurrences =
+        recurrences && (text.find("dilation") != std::string::npos);
+    EXPECT_EQ(cost->pathExact, !dilatedBetweenRecurrences) << text;
+    if (cost->pathExact)
+      EXPECT_EQ(Oracle::eval(cost->maxPathLength, {}), graph.maxShortestPath())
+          << cost->maxPathLength.str() << " for\n" << text;
+    else
+      EXPECT_GE(Oracle::eval(cost->maxPathLength, {}), graph.maxShortestPath())
+          << cost->maxPathLength.str() << " for\n" << text;
+    if (!recurrences) {
+      // No field is reported where no mixer is on the chain (each output
+      // sees its own position).
+      int64_t field = cost->receptiveField ? Oracle::eval(*cost->receptiveField, {}) : 1;
+      EXPECT_EQ(field, graph.receptiveField()) << " for\n" << text;
+    }
+  }
+}
+
+TEST_F(Oracle, StridedConvolutionsSeeFurther) {
+  // Kernel 3 twice: 5 positions; after a stride of 2 the second kernel's
+  // taps are 2 input positions apart: 1 + 2 + 2·2 = 7.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n = 64, d = 4) {
+      %a = nn.conv %x {kernel = 3, stride = 2} : !nn.seq<[n, d]> -> !nn.seq<[ceil(n/2), d]>
+      %b = nn.conv %a {kernel = 3} : !nn.seq<[ceil(n/2), d]>
+      nn.output %b : !nn.seq<[ceil(n/2), d]>
+    })mlir");
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost) && cost->receptiveField);
+  EXPECT_EQ(Oracle::eval(*cost->receptiveField, {{"n", 64}, {"d", 4}}), 7);
+}
+
 TEST_F(Oracle, ParallelScanDepth) {
   ModelOp model = parse(R"mlir(
     nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
@@ -652,7 +802,8 @@ TEST_F(Oracle, ParallelScanDepth) {
 /// replaying the layer written out as allocations and frees: an FFN as
 /// linear, activation, linear (gated: gate, activation, up, product,
 /// linear); attention as Q, K, V, scores, softmax, AV, output projection
-/// (flash: no scores). Other ops hold only their output.
+/// (flash: no scores); a Mamba block as its projections, convolution and
+/// scan. Other ops hold only their output.
 int64_t insidePeak(mlir::Operation &op, const Bindings &b, int64_t output) {
   int64_t current = 0, best = 0;
   auto alloc = [&](int64_t elements) {
@@ -709,6 +860,30 @@ int64_t insidePeak(mlir::Operation &op, const Bindings &b, int64_t output) {
       alloc(context);
       release(q + 2 * kv);
     }
+    alloc(output);
+    return best;
+  }
+  if (auto ssm = llvm::dyn_cast<ScanOp>(op)) {
+    // Mamba's forward (Gu & Dao's reference), each tensor freed after its
+    // last use: in_proj to x and z, conv1d + SiLU on x, x_proj to (Δ-rank,
+    // B, C), dt_proj to Δ, the scan (state h per sequence, output y with
+    // the D skip), y·silu(z) in place, out_proj.
+    auto in = Oracle::shape(ssm.getInput().getType(), b);
+    int64_t d = in.back(), n = in[in.size() - 2];
+    int64_t p = positions(ssm.getInput()), sequences = p / n;
+    int64_t inner = Oracle::dimAttr(ssm.getExpandAttr(), b, 2) * d;
+    int64_t state = Oracle::eval(ssm.getState().getExpr(), b);
+    int64_t rank = Oracle::dimAttr(ssm.getDtRankAttr(), b, (d + 15) / 16);
+    int64_t xz = 2 * p * inner, conv = p * inner, xdbl = p * (rank + 2 * state);
+    int64_t delta = p * inner, h = sequences * inner * state, y = p * inner;
+    alloc(xz);
+    alloc(conv);
+    alloc(xdbl);
+    alloc(delta);
+    alloc(h);
+    alloc(y);
+    release(h + delta + xdbl + conv); // the scan is done
+    release(xz);                      // z has gated y
     alloc(output);
     return best;
   }
@@ -838,6 +1013,210 @@ TEST_F(Oracle, PeakActivationsBySimulatingAllocation) {
                 << cost->peakActivationElements.str() << " at n=" << n << " m=" << m
                 << " V=" << V << " L=" << L << " r=" << r;
           }
+}
+
+/// Checks the analysis's forward peak against the allocation replay at
+/// every binding.
+void expectPeakMatches(ModelOp model, const std::vector<Bindings> &points) {
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  for (const Bindings &b : points) {
+    std::string where;
+    for (auto &[k, v] : b)
+      where += k + "=" + std::to_string(v) + " ";
+    EXPECT_EQ(Oracle::eval(cost->peakActivationElements, b), simulatePeak(model, b))
+        << cost->peakActivationElements.str() << " at " << where;
+  }
+}
+
+TEST_F(Oracle, MambaPeaksInsideItsScan) {
+  // The expanded x and z, the convolution's output, Δ/B/C, Δ, the scan's
+  // state and output are alive at once: 5·E·d per position besides the
+  // state b·E·d·N, far above the block's input and output.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%t: !nn.tokens<[b, n]>) symbols(b, n, d, N, V, L) {
+      %e = nn.embedding %t {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>
+      %y = nn.repeat<L>(%x = %e) : !nn.seq<[b, n, d]> {
+        %r = nn.rms_norm %x : !nn.seq<[b, n, d]>
+        %s = nn.ssm %r {state = N} : !nn.seq<[b, n, d]>
+        %a = nn.add %x, %s : !nn.seq<[b, n, d]>
+        nn.yield %a : !nn.seq<[b, n, d]>
+      }
+      %w = nn.ssm %y {state = 3, expand = 3, dt_rank = 2, conv_kernel = 2} : !nn.seq<[b, n, d]>
+      %u = nn.linear %w : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>
+      nn.output %u : !nn.seq<[b, n, V]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t n : {1, 5, 64})
+    for (int64_t d : {1, 17, 40})
+      for (int64_t N : {1, 16, 300})
+        for (int64_t V : {3, 5000})
+          for (int64_t L : {1, 2})
+            points.push_back({{"b", 2}, {"n", n}, {"d", d}, {"N", N}, {"V", V}, {"L", L}});
+  expectPeakMatches(model, points);
+  // One block, no other candidate: input + xz, conv, Δ, y (5·2·d) + Δ-rank,
+  // B, C per position + the state.
+  ModelOp single = parse(R"mlir(
+    nn.model @one(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+      %s = nn.ssm %x {state = 16, dt_rank = 4} : !nn.seq<[b, n, d]>
+      nn.output %s : !nn.seq<[b, n, d]>
+    })mlir");
+  auto cost = analyzeModel(single, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  EXPECT_EQ(Oracle::eval(cost->peakActivationElements, {{"b", 1}, {"n", 10}, {"d", 8}}),
+            10 * 8 + 5 * 10 * 16 + 10 * (4 + 32) + 16 * 16);
+}
+
+TEST_F(Oracle, EncoderMemoryLivesUntilTheLastLayerUsesIt) {
+  // The encoder's output is read by every decoder layer's cross-attention:
+  // alive through every iteration but the last one's end, where it is freed
+  // after its last use (so a single layer's FFN does not see it).
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%src: !nn.seq<[b, m, d]>, %x0: !nn.seq<[b, n, d]>)
+        symbols(b, n, m, d, h, L, F) where (d mod h == 0) {
+      %enc = nn.ffn %src {hidden = F} : !nn.seq<[b, m, d]>
+      %y = nn.repeat<L>(%x = %x0) : !nn.seq<[b, n, d]> {
+        %s = nn.attention %x {heads = h, causal} : !nn.seq<[b, n, d]>
+        %c = nn.attention %s, %enc {heads = h} : !nn.seq<[b, n, d]>, !nn.seq<[b, m, d]>
+        %f = nn.ffn %c {hidden = F} : !nn.seq<[b, n, d]>
+        %r = nn.add %x, %f : !nn.seq<[b, n, d]>
+        nn.yield %r : !nn.seq<[b, n, d]>
+      }
+      nn.output %y : !nn.seq<[b, n, d]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t n : {1, 8, 33})
+    for (int64_t m : {1, 5, 40})
+      for (int64_t F : {1, 64})
+        for (int64_t L : {1, 2, 3})
+          points.push_back({{"b", 2}, {"n", n}, {"m", m}, {"d", 4}, {"h", 2}, {"L", L},
+                            {"F", F}});
+  expectPeakMatches(model, points);
+}
+
+TEST_F(Oracle, RepeatInitsUsedInsideOrAfterTheRepeat) {
+  // %x0 is the first iteration's %x (one buffer) and is also read by every
+  // iteration: from the second on it lives beside %x. %z initialises two
+  // arguments (one buffer in the first iteration) and is read after the
+  // repeat. Nested repeats read values of both enclosing blocks.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x0: !nn.seq<[b, n, d]>, %z: !nn.seq<[b, n, d]>)
+        symbols(b, n, d, F, L, K) {
+      %y, %w, %v = nn.repeat<L>(%x = %x0, %p = %z, %q = %z)
+          : !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> {
+        %f = nn.ffn %x {hidden = F} : !nn.seq<[b, n, d]>
+        %a = nn.add %f, %x0 : !nn.seq<[b, n, d]>
+        %k = nn.repeat<K>(%i = %a) : !nn.seq<[b, n, d]> {
+          %g = nn.ffn %i {hidden = F} : !nn.seq<[b, n, d]>
+          %s = nn.add %g, %p : !nn.seq<[b, n, d]>
+          %t = nn.add %s, %x0 : !nn.seq<[b, n, d]>
+          nn.yield %t : !nn.seq<[b, n, d]>
+        }
+        %pq = nn.add %p, %q : !nn.seq<[b, n, d]>
+        %qa = nn.add %q, %a : !nn.seq<[b, n, d]>
+        nn.yield %k, %pq, %qa : !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]>
+      }
+      %o = nn.add %y, %z : !nn.seq<[b, n, d]>
+      %o2 = nn.add %o, %w : !nn.seq<[b, n, d]>
+      %o3 = nn.add %o2, %v : !nn.seq<[b, n, d]>
+      nn.output %o3 : !nn.seq<[b, n, d]>
+    })mlir");
+  std::vector<Bindings> points;
+  for (int64_t n : {1, 3})
+    for (int64_t F : {1, 2, 50})
+      for (int64_t L : {1, 2, 3, 4})
+        for (int64_t K : {1, 2, 3})
+          points.push_back({{"b", 1}, {"n", n}, {"d", 2}, {"F", F}, {"L", L}, {"K", K}});
+  expectPeakMatches(model, points);
+}
+
+//===----------------------------------------------------------------------===//
+// Weight tensors
+//===----------------------------------------------------------------------===//
+
+TEST_F(Oracle, WeightTensorsAddUpToParameters) {
+  // Every op kind (test/Dialect/NN/ops.mlir, with an untied, biased
+  // unembedding): the tensors Adafactor factors are exactly the parameters.
+  ModelOp model = parse(R"mlir(
+nn.model @all_layers(%t: !nn.tokens<[b, n]>)
+    symbols(b, n, d = 512, h = 8, g, V, L, k, r, E)
+    where (d mod h == 0, h mod g == 0, k >= 2, g <= h, E >= 2, n >= 3) {
+  %e = nn.embedding %t {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>
+  %p = nn.positional %e {max_len = 2048} : !nn.seq<[b, n, d]>
+  %s = nn.positional %p {kind = "sinusoidal"} : !nn.seq<[b, n, d]>
+  %y = nn.repeat<L>(%h0 = %s) : !nn.seq<[b, n, d]> {
+    %a = nn.attention %h0 {heads = h, causal} : !nn.seq<[b, n, d]>
+    %w = nn.attention %a {heads = h, kv_heads = g, window = r, flash, rotary} : !nn.seq<[b, n, d]>
+    %l = nn.attention %w {heads = h, kind = "linear", feature_map = "relu", no_bias} : !nn.seq<[b, n, d]>
+    %r = nn.add %h0, %l : !nn.seq<[b, n, d]>
+    %n1 = nn.layer_norm %r : !nn.seq<[b, n, d]>
+    %n2 = nn.rms_norm %n1 : !nn.seq<[b, n, d]>
+    %f = nn.ffn %n2 {hidden = 4 * d, activation = "relu"} : !nn.seq<[b, n, d]>
+    %gf = nn.ffn %f {hidden = 8*d/h, activation = "silu", gated, no_bias} : !nn.seq<[b, n, d]>
+    %m = nn.moe %gf {experts = E, top_k = 2, hidden = 4*d, activation = "silu", gated} : !nn.seq<[b, n, d]>
+    %ss = nn.ssm %m {state = 16, expand = 2} : !nn.seq<[b, n, d]>
+    nn.yield %ss : !nn.seq<[b, n, d]>
+  }
+  %hd = nn.linear %y : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d/h]>
+  %back = nn.linear %hd {no_bias} : !nn.seq<[b, n, d/h]> -> !nn.seq<[b, n, d]>
+  %rnn = nn.recurrent %back {cell = "lstm", hidden = d, layers = 2, bidirectional} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>
+  %gru = nn.recurrent %rnn {cell = "gru", hidden = d} : !nn.seq<[b, n, 2*d]> -> !nn.seq<[b, n, d]>
+  %c1 = nn.conv %gru {kernel = k, causal} : !nn.seq<[b, n, d]>
+  %c2 = nn.conv %c1 {kernel = 2, dilations = [1, 2, 4, 8]} : !nn.seq<[b, n, d]>
+  %c3 = nn.conv %c2 {kernel = k, stride = 2} : !nn.seq<[b, n, d]> -> !nn.seq<[b, ceil(n/2), d]>
+  %c4 = nn.conv %c2 {kernel = k, separable} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>
+  %c5 = nn.conv %c4 {kernel = k, depthwise} : !nn.seq<[b, n, 2*d]>
+  %c6 = nn.conv %c5 {kernel = 3, groups = h, padding = "valid"} : !nn.seq<[b, n, 2*d]> -> !nn.seq<[b, n - 2, d]>
+  %act = nn.activation %c2 {kind = "gelu"} : !nn.seq<[b, n, d]>
+  %sm = nn.softmax %act : !nn.seq<[b, n, d]>
+  %x = nn.attention %sm, %c3 {heads = h} : !nn.seq<[b, n, d]>, !nn.seq<[b, ceil(n/2), d]> -> !nn.seq<[b, n, d]>
+  %logits = nn.unembedding %x {vocab = V, bias} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, V]>
+  nn.output %logits, %c6 : !nn.seq<[b, n, V]>, !nn.seq<[b, n - 2, d]>
+}
+    )mlir");
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  for (int64_t k : {2, 5})
+    for (int64_t L : {1, 3}) {
+      Bindings b{{"b", 1}, {"n", 9}, {"d", 512}, {"h", 8}, {"g", 2}, {"V", 100},
+                 {"L", L}, {"k", k}, {"r", 4}, {"E", 3}};
+      for (const LayerCost &layer : cost->layers) {
+        sym::Expr elements;
+        for (const WeightTensor &tensor : layer.cost.weights)
+          elements += tensor.elements();
+        EXPECT_EQ(Oracle::eval(elements, b), Oracle::eval(layer.cost.params, b))
+            << layer.opName << " at " << layer.location;
+      }
+    }
+}
+
+TEST_F(Oracle, AdafactorFactorsEachMatrix) {
+  // Row and column statistics per matrix (the last two dimensions of a
+  // convolution's [out, in/groups, kernel]), one per element of a vector.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 16, d = 4) {
+      %l = nn.linear %x : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 6]>
+      %c = nn.conv %l {kernel = 3, groups = 2} : !nn.seq<[b, n, 6]> -> !nn.seq<[b, n, 4]>
+      %r = nn.recurrent %c {cell = "gru", hidden = 5, layers = 2, bidirectional}
+          : !nn.seq<[b, n, 4]> -> !nn.seq<[b, n, 10]>
+      %s = nn.ssm %r {state = 3, dt_rank = 2, conv_kernel = 4} : !nn.seq<[b, n, 10]>
+      %e = nn.moe %s {experts = 4, top_k = 2, hidden = 7, no_bias} : !nn.seq<[b, n, 10]>
+      %n = nn.layer_norm %e : !nn.seq<[b, n, 10]>
+      nn.output %n : !nn.seq<[b, n, 10]>
+    })mlir");
+  auto cost = analyzeModel(model, CostOptions{});
+  ASSERT_TRUE(succeeded(cost));
+  int64_t linear = (6 + 4) + 6;                  // [6, 4], bias 6
+  int64_t conv = (4 * 3 + 4 * 3) + 4;            // [4, 3, 3]: rows 4·3, columns 4·3
+  int64_t gru = 2 * (15 + 4) + 2 * (15 + 10) +   // W_ih [15, 4], [15, 10] per direction
+                4 * (15 + 5) + 2 * 2 * 2 * 15;   // W_hh [15, 5]; b_ih, b_hh
+  int64_t inner = 20;                            // E·d
+  int64_t ssm = (2 * inner + 10) + (inner * 1 + inner * 4) + (2 + 6 + inner) +
+                (inner + 2) + (inner + 3) + 3 * inner + (10 + inner);
+  int64_t moe = (4 + 10) + 4 * ((7 + 10) + (10 + 7)); // router; up, down per expert
+  int64_t norm = 2 * 10;
+  EXPECT_EQ(Oracle::eval(cost->factoredSecondMoments, {{"b", 1}, {"n", 16}, {"d", 4}}),
+            linear + conv + gru + ssm + moe + norm);
 }
 
 TEST_F(Oracle, FusedFFNPeaksAsItsUnfusedChain) {

@@ -52,9 +52,27 @@ struct DepthPiece {
 /// The longest chain of mixing ops leading to a value (for path length).
 struct PathSummary {
   sym::Expr hops;          ///< mixing-op applications on the chain
-  sym::Expr reach;         ///< positions one chain can move information
+  /// Model-input positions the chain's windows and kernels span: each
+  /// one's reach times the strides before it (a kernel after a stride-2
+  /// convolution reaches twice as far in the input).
+  sym::Expr reach;
+  /// Positions the contiguous windows and kernels can carry information
+  /// forward (their reach back) and backward (their reach ahead), any
+  /// number up to it in one hop, in the positions of the value (no stride
+  /// on the chain: those of the input).
+  sym::Expr reachForward, reachBackward;
+  /// Input positions per position of the value: the product of the strides.
+  sym::Expr stride{1};
   bool unboundedReach = false; ///< a full/causal mixer is on the chain
   bool recurrent = false;      ///< a recurrence is on the chain
+  bool bidirectional = false;  ///< a recurrence runs backward too
+  /// A recurrence after a stride: the path length is then an upper bound.
+  bool stridedRecurrence = false;
+  /// A dilated kernel (taps d > 1 apart) is on the chain: it moves
+  /// information only by multiples of d, so it is left out of
+  /// reachForward/reachBackward and, between recurrences, the path length
+  /// is an upper bound.
+  bool dilated = false;
 };
 
 struct ModelCost {
@@ -63,6 +81,9 @@ struct ModelCost {
   std::vector<std::string> symbolOrder;
 
   sym::Expr flops, coreFlops, params;
+  /// Adafactor's factored second-moment statistics over every distinct
+  /// weight tensor (WeightTensor::factoredSecondMoments).
+  sym::Expr factoredSecondMoments;
   /// `flops` with every masked score matrix counted whole (causal n², a
   /// window's n·m), as shape-based FLOP counters report.
   sym::Expr denseFlops;
@@ -81,6 +102,9 @@ struct ModelCost {
   /// Mixing-op applications between the farthest connected positions along
   /// the model's longest chain of mixers.
   sym::Expr maxPathLength;
+  /// False where maxPathLength is an upper bound (a recurrence after a
+  /// strided convolution, or strides compounding over a symbolic repeat).
+  bool pathExact = true;
   /// Receptive field when it is finite (positions farther apart never
   /// connect when it is below n).
   std::optional<sym::Expr> receptiveField;
@@ -88,8 +112,15 @@ struct ModelCost {
   sym::Expr outputLength{1};
 };
 
-/// Elements one op application reads and writes (activations and weights)
-/// under the options' mode; the "bytes moved" rule of the conventions.
+/// Elements one op application reads and writes under the options' mode,
+/// the "bytes moved" rule of the conventions, by element type: activations
+/// (and their gradients), weights (and their gradients), and the KV cache
+/// or decoding state a decoding step reads.
+struct TrafficElements {
+  sym::Expr activations, weights, cache;
+};
+TrafficElements trafficOf(const OpCost &cost, const CostOptions &options);
+/// The three kinds of trafficOf together.
 sym::Expr trafficElementsOf(const OpCost &cost, const CostOptions &options);
 
 /// Analyses `model`. Ops without cost rules produce a warning at their

@@ -39,13 +39,30 @@ struct DriverOptions {
   std::string convention = "exact";
   /// "flops" (1 multiply-add = 2 FLOPs) or "macs".
   std::string count = "flops";
+  /// Element type of weights and activations; --weight-dtype and
+  /// --act-dtype override it for one of them.
   std::string dtype = "f32";
-  /// Element type of the KV cache ("" = dtype): caches are often stored in
-  /// fp8 while weights and activations are bf16.
+  /// Element type of weights, their gradients and the weights read ("" =
+  /// dtype): weight-only quantisation keeps fp8 weights beside bf16
+  /// activations.
+  std::string weightDtype;
+  /// Element type of activations ("" = dtype); also the type computations
+  /// run in (the roofline's peak).
+  std::string actDtype;
+  /// Element type of the KV cache ("" = the activations'): caches are often
+  /// stored in fp8 while weights and activations are bf16.
   std::string kvDtype;
-  /// The optimizer whose state training memory holds: "adam", "momentum"
-  /// (SGD with momentum) or "sgd" (docs/CountingConventions.md).
+
+  std::string weightType() const { return weightDtype.empty() ? dtype : weightDtype; }
+  std::string activationType() const { return actDtype.empty() ? dtype : actDtype; }
+  std::string cacheType() const { return kvDtype.empty() ? activationType() : kvDtype; }
+  /// The optimizer whose state training memory holds: "adam", "momentum",
+  /// (SGD with momentum), "sgd" or "adafactor" (docs/CountingConventions.md).
   std::string optimizer = "adam";
+  /// What backward and train recompute instead of storing: "none",
+  /// "selective" (attention's score matrices) or "full" (each layer keeps
+  /// only its input), after Korthikanti et al. 2022.
+  std::string recompute = "none";
   std::string format = "text";
   /// Only this model of the file ("" = all).
   std::string modelName;
@@ -56,6 +73,9 @@ struct DriverOptions {
   std::string formulas = "wrap";
   /// List every FLOP term of every op with its source location and rule.
   bool explain = false;
+  /// The module tree: model, repeat blocks, layers, each with its FLOPs,
+  /// parameters and share of the FLOPs.
+  bool tree = false;
   /// Limits such as "flops<=1e15", "memory<=80GB"; exceeding one exits 3.
   std::vector<std::string> budgets;
   /// A sweep such as "n=1k..1M" (doubling), "n=1k..1M:*10", "n=0..4096:+512".

@@ -47,8 +47,22 @@ inline bool runsBackward(CostMode mode) {
   return mode == CostMode::Backward || mode == CostMode::Train;
 }
 
+/// What the backward pass recomputes instead of storing (--recompute;
+/// Korthikanti et al. 2022, "Reducing Activation Recomputation in Large
+/// Transformer Models").
+enum class Recompute {
+  None,      ///< every intermediate the backward pass reads is stored
+  Selective, ///< attention's score and probability matrices are recomputed
+  Full,      ///< each layer (top-level nn.repeat iteration) keeps only its input
+};
+
+llvm::StringRef stringifyRecompute(Recompute recompute);
+std::optional<Recompute> parseRecompute(llvm::StringRef text);
+
 struct CostOptions {
   CostMode mode = CostMode::Forward;
+  /// Backward and train: what is recomputed rather than stored.
+  Recompute recompute = Recompute::None;
   /// Count multiply-accumulates instead of FLOPs: matmul terms / 2, and no
   /// element-wise work (the convention of MAC counters such as thop).
   bool countMACs = false;
@@ -81,6 +95,26 @@ enum class Mixing {
 
 llvm::StringRef stringifyMixing(Mixing mixing);
 
+/// One weight tensor of an op, shaped as the usual implementations
+/// (PyTorch's) store it: a Linear's weight is [out, in], a Conv1d's [out,
+/// in/groups, kernel]; `copies` such tensors (per direction and layer of a
+/// recurrence, per expert, per stacked convolution).
+struct WeightTensor {
+  std::string name;
+  llvm::SmallVector<sym::Expr, 3> shape;
+  sym::Expr copies{1};
+
+  /// Elements of all copies.
+  sym::Expr elements() const;
+  /// Adafactor's second-moment statistics for all copies (Shazeer & Stern
+  /// 2018, "Adafactor: Adaptive Learning Rates with Sublinear Memory
+  /// Cost"): a tensor of rank 2 or more keeps one per row (the product of
+  /// all dimensions but the last) and one per column (all but the second to
+  /// last), as the reference implementations factor the last two
+  /// dimensions; a vector keeps one per element.
+  sym::Expr factoredSecondMoments() const;
+};
+
 /// How the positions of one operand reach the result's positions: the
 /// dependence a primitive's index maps and mask create along the sequence
 /// axis (docs/CountingConventions.md, "Primitives").
@@ -108,6 +142,9 @@ struct OpCost {
   /// The row of Table 1 this op belongs to ("" for non-mixing layers).
   std::string tableRow;
   sym::Expr params;
+  /// The tensors `params` counts, one entry per kind (their elements sum to
+  /// params), for optimizers whose state depends on shapes.
+  llvm::SmallVector<WeightTensor, 4> weights;
   /// Elements of the results.
   sym::Expr outputElements;
   /// Elements alive only while the op runs (the n×n score matrix).
@@ -127,6 +164,9 @@ struct OpCost {
   /// Weight elements one forward application reads, when that is not all
   /// of params: a table lookup reads only its gathered rows.
   std::optional<sym::Expr> weightElementsRead;
+  /// Full recomputation: the backward pass runs this op's forward again
+  /// (its backwardTerms name the FLOPs; its traffic repeats the forward's).
+  bool rerunInBackward = false;
 
   Mixing mixing = Mixing::Pointwise;
   /// Window: how far back / ahead one application reaches.

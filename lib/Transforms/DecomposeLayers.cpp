@@ -47,7 +47,7 @@ public:
   Type tensor(llvm::ArrayRef<Expr> shape) { return NNTensorType::get(b.getContext(), shape); }
 
   Value param(llvm::ArrayRef<Expr> shape) {
-    return b.create<ParamOp>(loc, tensor(shape)).getResult();
+    return ParamOp::create(b, loc, tensor(shape)).getResult();
   }
 
   ArrayAttr dims(llvm::ArrayRef<Expr> exprs) {
@@ -102,7 +102,7 @@ public:
                                      AffineMapAttr::get(projection(numDims, numSymbols, out))});
     // Masks built for another op's domain are rebuilt for this one by the
     // callers; here they must already match numDims.
-    auto op = b.create<ContractOp>(loc, resultType, lhs, rhs, bias, maps,
+    auto op = ContractOp::create(b, loc, resultType, lhs, rhs, bias, maps,
                                    mask ? mask->set : IntegerSetAttr(),
                                    mask ? mask->symbols : ArrayAttr());
     return op.getResult();
@@ -110,24 +110,24 @@ public:
 
   Value map(ValueRange inputs, Type resultType, BodyFn body,
             const std::optional<Mask> &mask = std::nullopt) {
-    auto op = b.create<MapOp>(loc, resultType, inputs, mask ? mask->set : IntegerSetAttr(),
+    auto op = MapOp::create(b, loc, resultType, inputs, mask ? mask->set : IntegerSetAttr(),
                               mask ? mask->symbols : ArrayAttr());
     Block *block = b.createBlock(&op.getBody());
     for (size_t i = 0; i < inputs.size(); ++i)
       block->addArgument(b.getF32Type(), loc);
     OpBuilder inner = OpBuilder::atBlockEnd(block);
     Value result = body(inner, loc, block->getArguments());
-    inner.create<YieldOp>(loc, ValueRange{result});
+    YieldOp::create(inner, loc, ValueRange{result});
     b.setInsertionPointAfter(op);
     return op.getResult();
   }
 
   Value reduce(Value input, llvm::StringRef kind, unsigned dim, Type resultType,
                const std::optional<Mask> &mask = std::nullopt) {
-    return b
-        .create<ReduceOp>(loc, resultType, input, b.getStringAttr(kind),
-                          dims({Expr(static_cast<int64_t>(dim))}),
-                          mask ? mask->set : IntegerSetAttr(), mask ? mask->symbols : ArrayAttr())
+    return ReduceOp::create(b, loc, resultType, input, b.getStringAttr(kind),
+                            dims({Expr(static_cast<int64_t>(dim))}),
+                            mask ? mask->set : IntegerSetAttr(),
+                            mask ? mask->symbols : ArrayAttr())
         .getResult();
   }
 
@@ -136,47 +136,47 @@ public:
 };
 
 Value constant(OpBuilder &b, Location loc, double value) {
-  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(static_cast<float>(value)));
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(static_cast<float>(value)));
 }
 
 /// An activation's formula, written with arith and math ops.
 std::optional<Value> activation(OpBuilder &b, Location loc, llvm::StringRef kind, Value x) {
   auto sigmoidTimes = [&](Value scaled, Value numerator) -> Value {
     // numerator / (1 + exp(-scaled)): x·σ(x) without a separate product.
-    Value neg = b.create<arith::NegFOp>(loc, scaled);
-    Value e = b.create<math::ExpOp>(loc, neg);
-    Value den = b.create<arith::AddFOp>(loc, e, constant(b, loc, 1.0));
-    return b.create<arith::DivFOp>(loc, numerator, den);
+    Value neg = arith::NegFOp::create(b, loc, scaled);
+    Value e = math::ExpOp::create(b, loc, neg);
+    Value den = arith::AddFOp::create(b, loc, e, constant(b, loc, 1.0));
+    return arith::DivFOp::create(b, loc, numerator, den);
   };
   if (kind == "relu")
-    return b.create<arith::MaximumFOp>(loc, x, constant(b, loc, 0.0)).getResult();
+    return arith::MaximumFOp::create(b, loc, x, constant(b, loc, 0.0)).getResult();
   if (kind == "tanh")
-    return b.create<math::TanhOp>(loc, x).getResult();
+    return math::TanhOp::create(b, loc, x).getResult();
   if (kind == "sigmoid")
     return sigmoidTimes(x, constant(b, loc, 1.0));
   if (kind == "silu" || kind == "swish")
     return sigmoidTimes(x, x);
   if (kind == "quick_gelu")
-    return sigmoidTimes(b.create<arith::MulFOp>(loc, x, constant(b, loc, 1.702)), x);
+    return sigmoidTimes(arith::MulFOp::create(b, loc, x, constant(b, loc, 1.702)), x);
   if (kind == "gelu") {
     // x · ½(1 + erf(x/√2)).
-    Value t = b.create<arith::MulFOp>(loc, x, constant(b, loc, M_SQRT1_2));
-    Value erf = b.create<math::ErfOp>(loc, t);
-    Value one = b.create<arith::AddFOp>(loc, erf, constant(b, loc, 1.0));
-    Value half = b.create<arith::MulFOp>(loc, one, constant(b, loc, 0.5));
-    return b.create<arith::MulFOp>(loc, half, x).getResult();
+    Value t = arith::MulFOp::create(b, loc, x, constant(b, loc, M_SQRT1_2));
+    Value erf = math::ErfOp::create(b, loc, t);
+    Value one = arith::AddFOp::create(b, loc, erf, constant(b, loc, 1.0));
+    Value half = arith::MulFOp::create(b, loc, one, constant(b, loc, 0.5));
+    return arith::MulFOp::create(b, loc, half, x).getResult();
   }
   if (kind == "gelu_tanh") {
     // ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
-    Value x2 = b.create<arith::MulFOp>(loc, x, x);
-    Value x3 = b.create<arith::MulFOp>(loc, x2, x);
-    Value c = b.create<arith::MulFOp>(loc, x3, constant(b, loc, 0.044715));
-    Value inner = b.create<arith::AddFOp>(loc, c, x);
-    Value scaled = b.create<arith::MulFOp>(loc, inner, constant(b, loc, 0.7978845608028654));
-    Value t = b.create<math::TanhOp>(loc, scaled);
-    Value one = b.create<arith::AddFOp>(loc, t, constant(b, loc, 1.0));
-    Value hx = b.create<arith::MulFOp>(loc, one, x);
-    return b.create<arith::MulFOp>(loc, hx, constant(b, loc, 0.5)).getResult();
+    Value x2 = arith::MulFOp::create(b, loc, x, x);
+    Value x3 = arith::MulFOp::create(b, loc, x2, x);
+    Value c = arith::MulFOp::create(b, loc, x3, constant(b, loc, 0.044715));
+    Value inner = arith::AddFOp::create(b, loc, c, x);
+    Value scaled = arith::MulFOp::create(b, loc, inner, constant(b, loc, 0.7978845608028654));
+    Value t = math::TanhOp::create(b, loc, scaled);
+    Value one = arith::AddFOp::create(b, loc, t, constant(b, loc, 1.0));
+    Value hx = arith::MulFOp::create(b, loc, one, x);
+    return arith::MulFOp::create(b, loc, hx, constant(b, loc, 0.5)).getResult();
   }
   return std::nullopt;
 }
@@ -225,7 +225,7 @@ public:
     builder.setInsertionPoint(op);
     Location loc = op->getLoc();
     llvm::SmallVector<Type> inputTypes(op->getOperandTypes());
-    auto block = builder.create<BlockOp>(loc, op->getResultTypes(),
+    auto block = BlockOp::create(builder, loc, op->getResultTypes(),
                                          builder.getStringAttr(op->getName().getStringRef()),
                                          op->getOperands());
     Block *body = builder.createBlock(&block.getBody());
@@ -234,7 +234,7 @@ public:
     OpBuilder inner = OpBuilder::atBlockEnd(body);
     PrimitiveBuilder p(inner, loc);
     Value result = build(op, p, body->getArguments());
-    inner.create<YieldOp>(loc, ValueRange{result});
+    YieldOp::create(inner, loc, ValueRange{result});
     op->getResult(0).replaceAllUsesWith(block.getResult(0));
     op->erase();
     return true;
@@ -261,7 +261,7 @@ private:
       return buildFFN(ffn, p, in[0]);
     if (llvm::isa<AddOp>(op))
       return p.map(in, op->getResult(0).getType(), [](OpBuilder &b, Location loc, ValueRange a) {
-        return b.create<arith::AddFOp>(loc, a[0], a[1]).getResult();
+        return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
       });
     if (auto act = llvm::dyn_cast<ActivationOp>(op)) {
       std::string kind = act.getKind().str();
@@ -278,7 +278,7 @@ private:
     if (auto e = llvm::dyn_cast<EmbeddingOp>(op)) {
       Expr d = e.getResult().getType().getDimExpr(-1);
       Value table = p.param({e.getVocab().getExpr(), d});
-      return p.b.create<GatherOp>(p.loc, e.getResult().getType(), table, in[0]).getResult();
+      return GatherOp::create(p.b, p.loc, e.getResult().getType(), table, in[0]).getResult();
     }
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
       return project(p, in[0], u.getVocab().getExpr(), u.getBias());
@@ -309,7 +309,7 @@ private:
       // act(gate) ⊙ up in one pass, as the layer holds them.
       act = p.map({up, gate}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
         Value g = *activation(b, loc, kind, a[1]);
-        return b.create<arith::MulFOp>(loc, g, a[0]).getResult();
+        return arith::MulFOp::create(b, loc, g, a[0]).getResult();
       });
     } else {
       act = p.map({up}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
@@ -328,12 +328,12 @@ private:
     Value e = p.map({x}, type, [&](OpBuilder &b, Location loc, ValueRange a) {
       Value v = a[0];
       if (scale)
-        v = b.create<arith::MulFOp>(loc, v, constant(b, loc, *scale));
-      return b.create<math::ExpOp>(loc, v).getResult();
+        v = arith::MulFOp::create(b, loc, v, constant(b, loc, *scale));
+      return math::ExpOp::create(b, loc, v).getResult();
     }, mask);
     Value sum = p.reduce(e, "sum", type.getRank() - 1, p.seq(rows), mask);
     return p.map({e, sum}, type, [](OpBuilder &b, Location loc, ValueRange a) {
-      return b.create<arith::DivFOp>(loc, a[0], a[1]).getResult();
+      return arith::DivFOp::create(b, loc, a[0], a[1]).getResult();
     }, mask);
   }
 
@@ -348,30 +348,30 @@ private:
     if (centre) {
       Value sum = p.reduce(x, "sum", last, rows);
       Value mean = p.map({sum}, rows, [&](OpBuilder &b, Location loc, ValueRange a) {
-        return b.create<arith::MulFOp>(loc, a[0], constant(b, loc, invD)).getResult();
+        return arith::MulFOp::create(b, loc, a[0], constant(b, loc, invD)).getResult();
       });
       c = p.map({x, mean}, type, [](OpBuilder &b, Location loc, ValueRange a) {
-        return b.create<arith::SubFOp>(loc, a[0], a[1]).getResult();
+        return arith::SubFOp::create(b, loc, a[0], a[1]).getResult();
       });
     }
     Value sq = p.map({c}, type, [](OpBuilder &b, Location loc, ValueRange a) {
-      return b.create<arith::MulFOp>(loc, a[0], a[0]).getResult();
+      return arith::MulFOp::create(b, loc, a[0], a[0]).getResult();
     });
     Value ss = p.reduce(sq, "sum", last, rows);
     Value rstd = p.map({ss}, rows, [&](OpBuilder &b, Location loc, ValueRange a) {
-      Value var = b.create<arith::MulFOp>(loc, a[0], constant(b, loc, invD));
-      Value eps = b.create<arith::AddFOp>(loc, var, constant(b, loc, 1e-5));
-      return b.create<math::RsqrtOp>(loc, eps).getResult();
+      Value var = arith::MulFOp::create(b, loc, a[0], constant(b, loc, invD));
+      Value eps = arith::AddFOp::create(b, loc, var, constant(b, loc, 1e-5));
+      return math::RsqrtOp::create(b, loc, eps).getResult();
     });
     Value gamma = p.param({d});
     llvm::SmallVector<Value> operands{c, rstd, gamma};
     if (bias)
       operands.push_back(p.param({d}));
     return p.map(operands, type, [&](OpBuilder &b, Location loc, ValueRange a) {
-      Value v = b.create<arith::MulFOp>(loc, a[0], a[1]);
-      v = b.create<arith::MulFOp>(loc, v, a[2]);
+      Value v = arith::MulFOp::create(b, loc, a[0], a[1]);
+      v = arith::MulFOp::create(b, loc, v, a[2]);
       if (bias)
-        v = b.create<arith::AddFOp>(loc, v, a[3]);
+        v = arith::AddFOp::create(b, loc, v, a[3]);
       return v;
     });
   }

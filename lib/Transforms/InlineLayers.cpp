@@ -162,7 +162,7 @@ LogicalResult costopt::inlineLayerCalls(ModuleOp module) {
   });
   for (CallOp call : calls) {
     OpBuilder builder(call);
-    auto block = builder.create<BlockOp>(call.getLoc(), call.getResultTypes(),
+    auto block = BlockOp::create(builder, call.getLoc(), call.getResultTypes(),
                                          builder.getStringAttr(call.getCallee()),
                                          call.getInputs());
     Block *body = builder.createBlock(&block.getBody());
@@ -172,7 +172,7 @@ LogicalResult costopt::inlineLayerCalls(ModuleOp module) {
     auto outputs = cloneBody(call, body->getArguments(), inner, 1);
     if (failed(outputs))
       return failure();
-    inner.create<YieldOp>(call.getLoc(), *outputs);
+    YieldOp::create(inner, call.getLoc(), *outputs);
     call.replaceAllUsesWith(block.getResults());
     call.erase();
   }

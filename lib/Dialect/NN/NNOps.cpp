@@ -119,12 +119,6 @@ static LogicalResult verifyAtMost(Operation *op, const sym::Assumptions &assumpt
                            << "; add it to the model's where clause";
 }
 
-static std::optional<sym::Expr> optionalExpr(DimAttr attr) {
-  if (!attr)
-    return std::nullopt;
-  return attr.getExpr();
-}
-
 static sym::Expr exprOr(DimAttr attr, const sym::Expr &fallback) {
   return attr ? attr.getExpr() : fallback;
 }

@@ -58,16 +58,15 @@ Expr lengthOfValue(Value value) {
 
 /// Elements of a model input under the mode (decode: one position).
 Expr inputElements(Value value, const CostOptions &options) {
-  llvm::SmallVector<Expr> shape;
-  if (auto seq = llvm::dyn_cast<SeqType>(value.getType()))
-    shape = seq.getShapeExprs();
-  else if (auto tokens = llvm::dyn_cast<TokensType>(value.getType()))
-    shape = tokens.getShapeExprs();
+  llvm::SmallVector<Expr> shape = shapeExprsOf(value.getType());
+  // Decoding feeds one position; an input without a position axis (an
+  // image, a table) is whole.
+  std::optional<unsigned> lengthIndex = positionAxisOf(value.getType());
+  bool isTokens = llvm::isa<TokensType>(value.getType());
   Expr elements(1);
-  bool tokens = llvm::isa<TokensType>(value.getType());
-  size_t lengthIndex = tokens ? shape.size() - 1 : shape.size() - 2;
   for (size_t i = 0; i < shape.size(); ++i)
-    if (!(options.mode == CostMode::Decode && i == lengthIndex && shape.size() >= 2))
+    if (!(options.mode == CostMode::Decode && lengthIndex && i == *lengthIndex &&
+          (isTokens ? shape.size() >= 2 : true)))
       elements *= shape[i];
   return elements;
 }

@@ -783,8 +783,11 @@ private:
   /// recurrence or scan inside adds; the block then adds one.
   void transferLayerBlock(BlockOp block, llvm::DenseMap<Value, ValueState> &states) {
     mlir::Block &body = block.getBodyBlock();
-    for (auto [arg, input] : llvm::zip(body.getArguments(), block.getInputs()))
-      states[arg] = states[input];
+    for (auto [arg, input] : llvm::zip(body.getArguments(), block.getInputs())) {
+      // Copied first: inserting `arg` may rehash the map under a reference.
+      ValueState state = states[input];
+      states[arg] = std::move(state);
+    }
     for (Operation &op : body.without_terminator()) {
       ValueState out = transferOp(op, states, Expr());
       for (Value res : op.getResults())

@@ -305,7 +305,9 @@ private:
     Value up = project(p, x, hidden, bias);
     Value act;
     if (ffn.getGated()) {
-      Value gate = project(p, x, hidden, /*bias=*/false);
+      // Both the gate and the up projection carry biases (Shazeer 2020:
+      // act(xW + b) ⊙ (xV + c)).
+      Value gate = project(p, x, hidden, bias);
       // act(gate) ⊙ up in one pass, as the layer holds them.
       act = p.map({up, gate}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
         Value g = *activation(b, loc, kind, a[1]);

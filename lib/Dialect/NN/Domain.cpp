@@ -107,9 +107,14 @@ Expr costopt::nn::bandPoints(const Band &band, const Expr &n) {
   // Diagonal j - i = δ holds n - |δ| points; the band sums them over
   // δ = -below..above, which is n + S(above') + S(below') with each reach
   // clipped to n - 1 (a reach past the square adds nothing).
+  // Written with M = min(reach + 1, n), the number of diagonals of the
+  // side counting the main one, so that a causal window of w reads
+  // M·n − M(M − 1)/2 with M = min(w, n), the form the layer rules use.
   auto side = [&](const std::optional<Expr> &reach) {
-    Expr m = reach ? Expr::min(*reach, n - Expr(1)) : n - Expr(1);
-    return m * n - cantFail((m * (m + Expr(1))).divide(Expr(2)));
+    if (reach && reach->isZero())
+      return Expr();
+    Expr m = reach ? Expr::min(*reach + Expr(1), n) : n;
+    return (m - Expr(1)) * n - cantFail((m * (m - Expr(1))).divide(Expr(2)));
   };
   return n + side(band.above) + side(band.below);
 }

@@ -549,6 +549,12 @@ LogicalResult costopt::nn::verifySize(Operation *op, const sym::Expr &expr, llvm
 static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &declared,
                                    const sym::Assumptions &assumptions) {
   for (NamedAttribute attr : op->getAttrs()) {
+    // Dimension numbers and offsets of the primitives may be 0; their ops
+    // check them (a mask's offsets need only be >= 0 where they bound it).
+    if (llvm::isa<ContractOp, MapOp, ReduceOp, TransposeOp, ConcatOp, ExtractOp>(op) &&
+        llvm::is_contained({"symbols", "offset", "dims", "permutation", "dim"},
+                           attr.getName().getValue()))
+      continue;
     llvm::SmallVector<DimAttr> dims;
     if (auto dim = llvm::dyn_cast<DimAttr>(attr.getValue()))
       dims.push_back(dim);

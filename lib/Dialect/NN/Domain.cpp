@@ -7,6 +7,7 @@
 #include "costopt/Dialect/NN/Domain.h"
 
 #include "mlir/IR/AffineExprVisitor.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace costopt;
 using namespace costopt::nn;
@@ -20,17 +21,21 @@ std::optional<LinearForm> costopt::nn::flattenAffine(mlir::AffineExpr expr, unsi
   // Walks the tree with a running coefficient.
   std::function<bool(mlir::AffineExpr, int64_t)> add = [&](mlir::AffineExpr e,
                                                            int64_t scale) -> bool {
-    if (auto dim = llvm::dyn_cast<mlir::AffineDimExpr>(e)) {
-      form.dims[dim.getPosition()] += scale;
+    // Coefficients past 2^62 are refused rather than overflowed.
+    auto accumulate = [](int64_t &into, int64_t by) {
+      int64_t sum;
+      if (llvm::AddOverflow(into, by, sum) || std::abs(sum) > (int64_t(1) << 62))
+        return false;
+      into = sum;
       return true;
-    }
-    if (auto s = llvm::dyn_cast<mlir::AffineSymbolExpr>(e)) {
-      form.syms[s.getPosition()] += scale;
-      return true;
-    }
+    };
+    if (auto dim = llvm::dyn_cast<mlir::AffineDimExpr>(e))
+      return accumulate(form.dims[dim.getPosition()], scale);
+    if (auto s = llvm::dyn_cast<mlir::AffineSymbolExpr>(e))
+      return accumulate(form.syms[s.getPosition()], scale);
     if (auto c = llvm::dyn_cast<mlir::AffineConstantExpr>(e)) {
-      form.constant += scale * c.getValue();
-      return true;
+      int64_t term;
+      return !llvm::MulOverflow(scale, c.getValue(), term) && accumulate(form.constant, term);
     }
     auto bin = llvm::dyn_cast<mlir::AffineBinaryOpExpr>(e);
     if (!bin)
@@ -38,10 +43,14 @@ std::optional<LinearForm> costopt::nn::flattenAffine(mlir::AffineExpr expr, unsi
     if (e.getKind() == mlir::AffineExprKind::Add)
       return add(bin.getLHS(), scale) && add(bin.getRHS(), scale);
     if (e.getKind() == mlir::AffineExprKind::Mul) {
-      if (auto c = llvm::dyn_cast<mlir::AffineConstantExpr>(bin.getRHS()))
-        return add(bin.getLHS(), scale * c.getValue());
-      if (auto c = llvm::dyn_cast<mlir::AffineConstantExpr>(bin.getLHS()))
-        return add(bin.getRHS(), scale * c.getValue());
+      auto lhsConstant = llvm::dyn_cast<mlir::AffineConstantExpr>(bin.getLHS());
+      auto rhsConstant = llvm::dyn_cast<mlir::AffineConstantExpr>(bin.getRHS());
+      if (!lhsConstant && !rhsConstant)
+        return false;
+      int64_t product;
+      if (llvm::MulOverflow(scale, (rhsConstant ? rhsConstant : lhsConstant).getValue(), product))
+        return false;
+      return add(rhsConstant ? bin.getLHS() : bin.getRHS(), product);
     }
     return false;
   };

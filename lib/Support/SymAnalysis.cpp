@@ -61,6 +61,15 @@ llvm::Error costopt::sym::addConstraint(Assumptions &assumptions,
     if (c.rhs.isZero())
       return makeError("'% 0' is a division by zero", c.offset);
     assumptions.divisibility.emplace_back(c.lhs, c.rhs);
+    // Sizes are at least 1, so a size that is a multiple of another is at
+    // least as large: h mod g == 0 gives g <= h, d mod 16 == 0 gives d >= 16.
+    if (auto divisor = c.rhs.getConstant()) {
+      if (auto name = c.lhs.getSymbolName(); name && *divisor > 0)
+        assumptions.lowerBounds[*name] =
+            std::max(mlir::presburger::ceil(*divisor), assumptions.lowerBound(*name));
+    } else if (!c.lhs.getConstant()) {
+      assumptions.lessEqual.emplace_back(c.rhs, c.lhs);
+    }
     return llvm::Error::success();
   }
   if (c.kind == Kind::Equal)

@@ -118,7 +118,7 @@ RandomModel buildModel(std::mt19937 &rng) {
   }
   std::ostringstream text;
   text << "nn.model @random(%x: " << ty << ") symbols(b = 2, n = 64, d = 48, h = 4, g = 2, "
-       << "f = 40, w = 9, L = 3) where (d mod h == 0, h mod g == 0, g <= h) {\n"
+       << "f = 40, w = 9, L = 3) where (d mod h == 0, h mod g == 0) {\n"
        << body.str() << "    nn.output " << current << " : " << ty << "\n}\n";
   m.text = text.str();
   return m;

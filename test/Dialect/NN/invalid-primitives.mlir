@@ -103,13 +103,13 @@ nn.model @unbound(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
 
 // -----
 
-// expected-note @+1 {{the constraint is here}}
+// f mod 2 == 0 makes f >= 2, a bound g = 1 breaks.
 nn.model @layer(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, f) where (f mod 2 == 0) {
   nn.output %x : !nn.seq<[b, n, d]>
 }
 
 nn.model @odd(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, g) {
-  // expected-error @+1 {{cannot prove @layer's constraint 'f % 2 == 0' for these sizes; add it to the caller's where clause}}
+  // expected-error @+1 {{cannot prove that 'f' = g is at least 2, as @layer requires}}
   %y = nn.call @layer(%x) {f = g} : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>
 }
@@ -143,5 +143,18 @@ nn.model @mismatch2(%x: !nn.seq<[b, n, e]>) symbols(b, n, e) {
 nn.model @nowhere(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
   // expected-error @+1 {{calls @missing, which is not an nn.model of this file}}
   %y = nn.call @missing(%x) : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+// expected-note @+1 {{the constraint is here}}
+nn.model @layer(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, f) where (f mod 3 == 0) {
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+nn.model @not_multiple(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, g) where (g >= 3) {
+  // expected-error @+1 {{cannot prove @layer's constraint 'f % 3 == 0' for these sizes; add it to the caller's where clause}}
+  %y = nn.call @layer(%x) {f = g} : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>
 }

@@ -1044,18 +1044,21 @@ private:
       break;
     }
     case Mixing::Recurrent: {
-      auto recurrent = llvm::cast<RecurrentOp>(op);
+      // An RNN layer, or another op computed as a loop over positions
+      // (causal linear attention's running sums).
+      auto recurrent = llvm::dyn_cast<RecurrentOp>(op);
+      bool bidirectional = recurrent && recurrent.getBidirectional();
       // Each layer: forward h_t = f(h_{t-1}, x_t) gives t + 1 + max offset;
       // the backward direction (n - 1 - t) + 1 + max over s >= t.
       Profile profile = in.depth;
-      Expr layers = recurrent.getLayersExpr();
+      Expr layers = recurrent ? recurrent.getLayersExpr() : Expr(1);
       auto layerOnce = [&](const Profile &p) {
         Profile next;
         std::optional<Expr> forward;
         for (const auto &[slope, offset] : p)
           forward = forward ? Expr::max(*forward, offset) : offset;
         addPiece(next, 1, *forward + Expr(1));
-        if (recurrent.getBidirectional()) {
+        if (bidirectional) {
           std::optional<Expr> backward;
           for (const auto &[slope, offset] : p) {
             Expr v = Expr(slope + 1) * (n - Expr(1)) + offset;
@@ -1083,7 +1086,7 @@ private:
       out.depth = profile;
       out.path.hops += layers;
       out.path.recurrent = true;
-      out.path.bidirectional |= recurrent.getBidirectional();
+      out.path.bidirectional |= bidirectional;
       out.path.stridedRecurrence |= in.path.stride != Expr(1);
       break;
     }

@@ -504,10 +504,19 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
       cost.terms.push_back({"normaliser φ(Q)·z and division",
                             Expr(3) * queryPositions * heads * dk, false});
       cost.core = summary + readout;
-      cost.tableRow = "linear attention";
       cost.kvCacheElements = batch * kvHeads * (dk * dk + dk);
       cost.savedElements = queryPositions * heads * dk + Expr(2) * statePositions * kvHeads * dk;
-      cost.mixing = op.getCausal() ? Mixing::Causal : Mixing::Full;
+      if (op.getCausal()) {
+        // Causal: the summary and z are running sums, S_t = S_{t-1} +
+        // φ(k_t)ᵀv_t, and the FLOPs above are those of that loop (one
+        // d_k×d_k update per position): n dependent steps, as the
+        // recurrent form (Katharopoulos et al. 2020, §3.4) computes it.
+        cost.tableRow = "linear attention (causal: running sums, a loop)";
+        cost.mixing = Mixing::Recurrent;
+      } else {
+        cost.tableRow = "linear attention";
+        cost.mixing = Mixing::Full;
+      }
     } else {
       Expr pairs = scorePairs(op, options);
       Expr scores = product({Expr(2), batch, heads, pairs, dk});

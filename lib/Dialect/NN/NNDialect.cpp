@@ -28,6 +28,32 @@ using namespace costopt::nn;
 
 #include "costopt/Dialect/NN/NNDialect.cpp.inc"
 
+namespace costopt::nn::detail {
+/// A size's storage: its canonical text, which is the key, and the
+/// expression parsed from it once, when the attribute is first made.
+/// Analyses call DimAttr::getExpr() for every dimension of every op, so
+/// parsing the text there each time dominated the analysis of big models.
+struct DimAttrStorage : public mlir::AttributeStorage {
+  using KeyTy = std::tuple<llvm::StringRef>;
+  DimAttrStorage(llvm::StringRef text, sym::Expr expr) : text(text), expr(std::move(expr)) {}
+
+  KeyTy getAsKey() const { return KeyTy(text); }
+  bool operator==(const KeyTy &key) const { return text == std::get<0>(key); }
+  static llvm::hash_code hashKey(const KeyTy &key) {
+    return llvm::hash_combine(std::get<0>(key));
+  }
+  static DimAttrStorage *construct(mlir::AttributeStorageAllocator &allocator, KeyTy &&key) {
+    llvm::StringRef text = allocator.copyInto(std::get<0>(key));
+    // The text was produced by the algebra's printer, so it always parses.
+    sym::Expr expr = llvm::cantFail(sym::parse(text));
+    return new (allocator.allocate<DimAttrStorage>()) DimAttrStorage(text, std::move(expr));
+  }
+
+  llvm::StringRef text;
+  sym::Expr expr;
+};
+} // namespace costopt::nn::detail
+
 #define GET_ATTRDEF_CLASSES
 #include "costopt/Dialect/NN/NNAttributes.cpp.inc"
 
@@ -214,10 +240,7 @@ ParseResult costopt::nn::parseConstraintList(AsmParser &parser,
 // DimAttr
 //===----------------------------------------------------------------------===//
 
-sym::Expr DimAttr::getExpr() const {
-  // The text was produced by the algebra's printer, so it always parses.
-  return cantFail(sym::parse(getText()));
-}
+const sym::Expr &DimAttr::getExpr() const { return getImpl()->expr; }
 
 Attribute DimAttr::parse(AsmParser &parser, Type) {
   sym::Expr expr;

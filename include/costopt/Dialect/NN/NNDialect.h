@@ -19,6 +19,12 @@
 
 #include "costopt/Dialect/NN/NNDialect.h.inc"
 
+namespace costopt::nn::detail {
+/// DimAttr's storage, written by hand (NNDialect.cpp): it keeps the parsed
+/// expression beside the canonical text.
+struct DimAttrStorage;
+} // namespace costopt::nn::detail
+
 #define GET_ATTRDEF_CLASSES
 #include "costopt/Dialect/NN/NNAttributes.h.inc"
 

@@ -25,6 +25,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <unordered_map>
 
 using namespace costopt;
 using namespace costopt::nn;
@@ -418,7 +419,21 @@ private:
           sum += sizes.lookup(v);
       return sum;
     };
-    std::vector<Expr> peak{liveSum([](Value) { return true; })};
+    std::vector<Expr> peak;
+    // Identical candidates are common (every layer of a stack); keep the
+    // first of each. Looked up by hash: a linear search of the list made
+    // long blocks quadratic.
+    std::unordered_multimap<size_t, size_t> seen; // hash -> index in peak
+    auto addCandidate = [&](Expr p) {
+      size_t hash = sym::hash_value(p);
+      auto [first, last] = seen.equal_range(hash);
+      for (auto it = first; it != last; ++it)
+        if (peak[it->second] == p)
+          return;
+      seen.emplace(hash, peak.size());
+      peak.push_back(std::move(p));
+    };
+    addCandidate(liveSum([](Value) { return true; }));
     index = 0;
     for (Operation &op : block) {
       std::vector<Expr> points;
@@ -447,10 +462,8 @@ private:
       } else {
         points.push_back(liveSum([](Value) { return true; }));
       }
-      // Identical candidates are common (every layer of a stack); keep one.
       for (Expr &p : points)
-        if (!llvm::is_contained(peak, p))
-          peak.push_back(std::move(p));
+        addCandidate(std::move(p));
       llvm::erase_if(live, [&](Value v) { return lastUse.lookup(v) <= index; });
       for (Value res : op.getResults())
         if (lastUse.count(res))

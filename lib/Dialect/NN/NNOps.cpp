@@ -17,6 +17,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -543,8 +544,15 @@ static LogicalResult verifyPositive(Operation *op, const sym::Expr &expr,
 }
 
 /// Checks the sizes in one op's attributes and types against the model.
+/// `proven` holds the sizes and types that passed already (the checks
+/// depend only on them, the declared symbols and the assumptions, fixed for
+/// one model): a model repeats a few shapes over and over, and proving the
+/// same size again for every op dominated the verification of big models.
+/// Only successes are remembered, so every error is found and reported
+/// exactly as without it.
 static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &declared,
-                                   const sym::Assumptions &assumptions) {
+                                   const sym::Assumptions &assumptions,
+                                   llvm::DenseSet<const void *> &proven) {
   for (NamedAttribute attr : op->getAttrs()) {
     llvm::SmallVector<DimAttr> dims;
     if (auto dim = llvm::dyn_cast<DimAttr>(attr.getValue()))
@@ -554,7 +562,9 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
         if (auto dim = llvm::dyn_cast<DimAttr>(a))
           dims.push_back(dim);
     for (DimAttr dim : dims) {
-      sym::Expr expr = dim.getExpr();
+      if (proven.contains(dim.getAsOpaquePointer()))
+        continue;
+      const sym::Expr &expr = dim.getExpr();
       if (failed(verifyDeclared(op, expr, declared)))
         return failure();
       if (!isKnownIntegral(expr, assumptions))
@@ -564,11 +574,16 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
                   "(e.g. 'd mod h == 0') or use ceil(...)";
       if (failed(verifyPositive(op, expr, "'" + attr.getName().str() + "'", assumptions)))
         return failure();
+      proven.insert(dim.getAsOpaquePointer());
     }
   }
   auto checkType = [&](Type type) -> LogicalResult {
+    if (proven.contains(type.getAsOpaquePointer()))
+      return success();
     for (DimAttr dim : shapeOf(type)) {
-      sym::Expr expr = dim.getExpr();
+      if (proven.contains(dim.getAsOpaquePointer()))
+        continue;
+      const sym::Expr &expr = dim.getExpr();
       if (failed(verifyDeclared(op, expr, declared)))
         return failure();
       if (!isKnownIntegral(expr, assumptions))
@@ -578,7 +593,9 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
                   "(e.g. 'd mod h == 0') or use ceil(...)";
       if (failed(verifyPositive(op, expr, "dimension", assumptions)))
         return failure();
+      proven.insert(dim.getAsOpaquePointer());
     }
+    proven.insert(type.getAsOpaquePointer());
     return success();
   };
   for (Type t : op->getOperandTypes())
@@ -612,8 +629,9 @@ LogicalResult ModelOp::verifyRegions() {
       if (failed(verifyDeclared(*this, *side, declared)))
         return failure();
 
+  llvm::DenseSet<const void *> proven;
   WalkResult walk = getBody().walk([&](Operation *op) {
-    if (failed(verifySizesOf(op, declared, *assumptions)))
+    if (failed(verifySizesOf(op, declared, *assumptions, proven)))
       return WalkResult::interrupt();
     if (auto checked = llvm::dyn_cast<SizeCheckedOpInterface>(op))
       if (failed(checked.verifySizes(*assumptions)))

@@ -155,8 +155,8 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
               dims.push_back(AffineMapAttr::get(map));
               return success();
             }
-            sym::Expr e;
-            OptionalParseResult size = parseOptionalSizeExpr(parser, e);
+            DimAttr dim;
+            OptionalParseResult size = parseOptionalDimAttr(parser, dim);
             if (!size.has_value()) {
               // Anything else an attribute can be (`#map` aliases).
               Attribute attr;
@@ -167,7 +167,7 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
             }
             if (failed(*size))
               return failure();
-            dims.push_back(DimAttr::get(context, e));
+            dims.push_back(dim);
             return success();
           }) ||
           parser.parseRSquare())
@@ -192,12 +192,12 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
     value = IntegerSetAttr::get(set);
     return success();
   }
-  sym::Expr size;
-  OptionalParseResult parsedSize = parseOptionalSizeExpr(parser, size);
+  DimAttr size;
+  OptionalParseResult parsedSize = parseOptionalDimAttr(parser, size);
   if (parsedSize.has_value()) {
     if (failed(*parsedSize))
       return failure();
-    value = DimAttr::get(context, size);
+    value = size;
     return success();
   }
   return parser.parseAttribute(value);
@@ -652,11 +652,10 @@ LogicalResult ModelOp::verifyRegions() {
 //===----------------------------------------------------------------------===//
 
 ParseResult RepeatOp::parse(OpAsmParser &parser, OperationState &result) {
-  sym::Expr count;
-  if (parser.parseLess() || parseSizeExpr(parser, count) || parser.parseGreater())
+  DimAttr count;
+  if (parser.parseLess() || parseDimAttr(parser, count) || parser.parseGreater())
     return failure();
-  result.addAttribute(getCountAttrName(result.name),
-                      DimAttr::get(parser.getContext(), count));
+  result.addAttribute(getCountAttrName(result.name), count);
 
   llvm::SmallVector<OpAsmParser::Argument> regionArgs;
   llvm::SmallVector<OpAsmParser::UnresolvedOperand> inits;

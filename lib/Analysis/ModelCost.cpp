@@ -24,6 +24,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -31,6 +32,7 @@ using namespace costopt;
 using namespace costopt::nn;
 using sym::Expr;
 using mlir::Operation;
+using mlir::Type;
 using mlir::Value;
 
 namespace {
@@ -137,10 +139,15 @@ public:
       return mlir::failure();
     collectLayers(body, Expr(1), Expr(1));
     std::vector<Expr> workspaces;
-    for (const LayerCost &layer : result.layers) {
-      result.flops += layer.multiplicity * layer.cost.totalWork(result.options);
-      result.denseFlops +=
-          layer.multiplicity * layer.cost.withDenseMasks().totalWork(result.options);
+    // Work of each distinct cost, computed once.
+    std::vector<std::optional<std::pair<Expr, Expr>>> work(result.layers.size());
+    for (auto [index, layer] : llvm::enumerate(result.layers)) {
+      std::optional<std::pair<Expr, Expr>> &w = work[costClass[index]];
+      if (!w)
+        w = {layer.cost.totalWork(result.options),
+             layer.cost.withDenseMasks().totalWork(result.options)};
+      result.flops += layer.multiplicity * w->first;
+      result.denseFlops += layer.multiplicity * w->second;
       result.coreFlops += layer.multiplicity * layer.cost.core;
       result.params += layer.weightCopies * layer.cost.params;
       result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
@@ -256,8 +263,21 @@ private:
         layer.location = formatLocation(op.getLoc());
         layer.multiplicity = multiplicity;
         layer.weightCopies = weightCopies;
-        layer.cost = blockCost(block);
-        layerIndex[&op] = result.layers.size();
+        size_t index = result.layers.size();
+        if (std::optional<size_t> same = findSameBlock(block)) {
+          // Priced before: the same cost, inner op by inner op.
+          layer.cost = result.layers[*same].cost;
+          auto earlier = llvm::cast<BlockOp>(result.layers[*same].op);
+          for (auto [mine, theirs] : llvm::zip(block.getBodyBlock().without_terminator(),
+                                               earlier.getBodyBlock().without_terminator()))
+            innerCosts[&mine] = innerCosts.lookup(&theirs);
+          costClass.push_back(costClass[*same]);
+        } else {
+          layer.cost = blockCost(block);
+          pricedBlocks[static_cast<size_t>(structureHash(block))].push_back(index);
+          costClass.push_back(index);
+        }
+        layerIndex[&op] = index;
         result.layers.push_back(std::move(layer));
         continue;
       }
@@ -289,16 +309,76 @@ private:
         layer.prefill = true;
       }
       layerIndex[&op] = result.layers.size();
+      costClass.push_back(result.layers.size());
       result.layers.push_back(std::move(layer));
     }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Identical blocks
+  //===--------------------------------------------------------------------===//
+
+  static bool isParameter(Value value) { return value.getDefiningOp<ParamOp>() != nullptr; }
+
+  /// True if `value` is defined inside `root` (by a nested op or as an
+  /// argument of one of its blocks).
+  static bool isDefinedInside(Value value, Operation *root) {
+    Operation *owner = value.getDefiningOp();
+    if (!owner)
+      owner = value.getParentBlock()->getParentOp();
+    return owner && root->isAncestor(owner);
+  }
+
+  /// A hash of what a block's cost is derived from: the ops, attributes and
+  /// types inside, and which of its operands are parameters.
+  static llvm::hash_code structureHash(BlockOp block) {
+    llvm::hash_code hash = llvm::hash_value(block->getNumOperands());
+    block->walk([&](Operation *op) {
+      hash = llvm::hash_combine(hash, op->getName().getAsOpaquePointer(),
+                                op->getRawDictionaryAttrs().getAsOpaquePointer(),
+                                op->getNumOperands(), op->getNumResults());
+      for (Type type : op->getResultTypes())
+        hash = llvm::hash_combine(hash, type.getAsOpaquePointer());
+    });
+    for (Value input : block.getInputs())
+      hash = llvm::hash_combine(hash, input.getType().getAsOpaquePointer(), isParameter(input));
+    return hash;
+  }
+
+  /// The layer index of an earlier block with the same structure as
+  /// `block` (MLIR's OperationEquivalence, locations ignored; values from
+  /// outside match when their types match and both or neither are
+  /// parameters), whose cost is then the same: a primitive's cost depends
+  /// only on these. Every layer of an unrolled stack decomposes into the
+  /// same few blocks, and pricing each again dominated the analysis.
+  std::optional<size_t> findSameBlock(BlockOp block) {
+    auto it = pricedBlocks.find(static_cast<size_t>(structureHash(block)));
+    if (it == pricedBlocks.end())
+      return std::nullopt;
+    for (size_t index : it->second) {
+      Operation *earlier = result.layers[index].op;
+      llvm::DenseMap<Value, Value> same;
+      auto check = [&](Value lhs, Value rhs) -> mlir::LogicalResult {
+        if (lhs == rhs || same.lookup(lhs) == rhs)
+          return mlir::success();
+        if (isDefinedInside(lhs, block) || isDefinedInside(rhs, earlier))
+          return mlir::failure();
+        return mlir::success(lhs.getType() == rhs.getType() &&
+                             isParameter(lhs) == isParameter(rhs));
+      };
+      auto mark = [&](Value lhs, Value rhs) { same[lhs] = rhs; };
+      if (mlir::OperationEquivalence::isEquivalentTo(
+              block, earlier, check, mark, mlir::OperationEquivalence::IgnoreLocations))
+        return index;
+    }
+    return std::nullopt;
   }
 
   const OpCost *costOf(Operation *op) const {
     auto it = layerIndex.find(op);
     if (it != layerIndex.end())
       return &result.layers[it->second].cost;
-    auto inner = innerCosts.find(op);
-    return inner == innerCosts.end() ? nullptr : &inner->second;
+    return innerCosts.lookup(op);
   }
 
   //===--------------------------------------------------------------------===//
@@ -347,7 +427,7 @@ private:
           cost.reachAhead = Expr::max(cost.reachAhead, reach.reachAhead);
         }
       }
-      innerCosts[&op] = std::move(inner);
+      innerCosts[&op] = &innerCostStore.emplace_back(std::move(inner));
     }
     if (cost.mixing != Mixing::Pointwise)
       cost.tableRow = block.getName().str();
@@ -819,8 +899,15 @@ private:
   ModelOp model;
   ModelCost result;
   llvm::DenseMap<Operation *, size_t> layerIndex;
-  /// Costs of the primitives inside blocks.
-  llvm::DenseMap<Operation *, OpCost> innerCosts;
+  /// Costs of the primitives inside blocks (shared by identical blocks),
+  /// held in innerCostStore.
+  llvm::DenseMap<Operation *, const OpCost *> innerCosts;
+  std::deque<OpCost> innerCostStore;
+  /// Blocks priced by blockCost, by structureHash: their layer indices.
+  llvm::DenseMap<size_t, llvm::SmallVector<size_t, 1>> pricedBlocks;
+  /// For each layer, the first layer with its very cost (itself unless it
+  /// is a block identical to an earlier one).
+  std::vector<size_t> costClass;
   /// Decode mode: ops that run once before decoding, not at each step.
   llvm::DenseSet<Operation *> prefill;
 };

@@ -137,6 +137,9 @@ public:
     mlir::Block &body = model.getBodyBlock();
     if (options().mode == CostMode::Decode && failed(findDecodeStep(body)))
       return mlir::failure();
+    size_t layers = countLayers(body);
+    result.layers.reserve(layers);
+    costClass.reserve(layers);
     collectLayers(body, Expr(1), Expr(1));
     std::vector<Expr> workspaces;
     // Work of each distinct cost, computed once.
@@ -244,6 +247,19 @@ private:
         for (Value res : op.getResults())
           stepped.insert(res);
     }
+  }
+
+  /// The number of layers collectLayers makes (a LayerCost is large:
+  /// growing the vector by copying them was a tenth of the analysis).
+  static size_t countLayers(mlir::Block &block) {
+    size_t count = 0;
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op))
+        count += countLayers(repeat.getBodyBlock());
+      else if (!llvm::isa<OutputOp, YieldOp>(op))
+        ++count;
+    }
+    return count;
   }
 
   void collectLayers(mlir::Block &block, const Expr &multiplicity, const Expr &weightCopies) {

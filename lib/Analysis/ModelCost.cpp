@@ -723,11 +723,10 @@ private:
     bool first = true;
     for (auto [operand, reach] : llvm::zip(op.getOperands(), cost.operandReach)) {
       ValueState s = states[operand];
-      Expr n = stepLength(operand);
       if (reach.positional) {
         switch (reach.mixing) {
         case Mixing::Full:
-          s.depth = Profile{{0, maxOver(s.depth, n)}};
+          s.depth = Profile{{0, maxOver(s.depth, stepLength(operand))}};
           s.path.hops += Expr(1);
           s.path.unboundedReach = true;
           break;

@@ -142,18 +142,42 @@ public:
     costClass.reserve(layers);
     collectLayers(body, Expr(1), Expr(1));
     std::vector<Expr> workspaces;
-    // Work of each distinct cost, computed once.
-    std::vector<std::optional<std::pair<Expr, Expr>>> work(result.layers.size());
+    // Layers with the same cost, multiplicity and weight copies (every
+    // layer of an unrolled stack) are summed as a count times one of them:
+    // the algebra's sums are canonical, so the totals are the same, without
+    // a symbolic multiplication and addition per layer.
+    struct Group {
+      size_t layer;
+      int64_t count;
+    };
+    std::vector<Group> groups;
+    std::unordered_multimap<size_t, size_t> groupOf; // hash -> index in groups
     for (auto [index, layer] : llvm::enumerate(result.layers)) {
-      std::optional<std::pair<Expr, Expr>> &w = work[costClass[index]];
-      if (!w)
-        w = {layer.cost.totalWork(result.options),
-             layer.cost.withDenseMasks().totalWork(result.options)};
-      result.flops += layer.multiplicity * w->first;
-      result.denseFlops += layer.multiplicity * w->second;
-      result.coreFlops += layer.multiplicity * layer.cost.core;
-      result.params += layer.weightCopies * layer.cost.params;
-      result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
+      size_t hash = llvm::hash_combine(costClass[index], sym::hash_value(layer.multiplicity),
+                                       sym::hash_value(layer.weightCopies));
+      auto [first, last] = groupOf.equal_range(hash);
+      auto same = std::find_if(first, last, [&](const auto &entry) {
+        const LayerCost &other = result.layers[groups[entry.second].layer];
+        return costClass[groups[entry.second].layer] == costClass[index] &&
+               other.multiplicity == layer.multiplicity &&
+               other.weightCopies == layer.weightCopies;
+      });
+      if (same != last) {
+        ++groups[same->second].count;
+        continue;
+      }
+      groupOf.emplace(hash, groups.size());
+      groups.push_back({index, 1});
+    }
+    for (const Group &group : groups) {
+      const LayerCost &layer = result.layers[group.layer];
+      Expr count(group.count);
+      Expr multiplicity = count * layer.multiplicity;
+      result.flops += multiplicity * layer.cost.totalWork(result.options);
+      result.denseFlops += multiplicity * layer.cost.withDenseMasks().totalWork(result.options);
+      result.coreFlops += multiplicity * layer.cost.core;
+      result.params += count * layer.weightCopies * layer.cost.params;
+      result.kvCacheElements += multiplicity * layer.cost.kvCacheElements;
       workspaces.push_back(layer.cost.workspaceElements);
     }
     if (!workspaces.empty())

@@ -653,17 +653,20 @@ private:
   /// positions as their reaches say but add no depth, except what a
   /// recurrence or scan inside adds; the block then adds one.
   void transferLayerBlock(BlockOp block, llvm::DenseMap<Value, ValueState> &states) {
+    // The block is isolated from above: its values live in a map of their
+    // own, which keeps the model's map small.
     mlir::Block &body = block.getBodyBlock();
+    llvm::DenseMap<Value, ValueState> inner;
     for (auto [arg, input] : llvm::zip(body.getArguments(), block.getInputs()))
-      states[arg] = states[input];
+      inner[arg] = states[input];
     for (Operation &op : body.without_terminator()) {
-      ValueState out = transferOp(op, states, Expr());
+      ValueState out = transferOp(op, inner, Expr());
       for (Value res : op.getResults())
-        states[res] = out;
+        inner[res] = out;
     }
     auto yield = llvm::cast<YieldOp>(body.getTerminator());
     for (auto [res, value] : llvm::zip(block.getResults(), yield.getValues())) {
-      ValueState out = states[value];
+      ValueState out = inner[value];
       out.depth = shifted(out.depth, Expr(1));
       states[res] = out;
     }

@@ -24,12 +24,15 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <deque>
 #include <map>
+#include <unordered_map>
 
 using namespace costopt;
 using namespace costopt::nn;
 using sym::Expr;
 using mlir::Operation;
+using mlir::Type;
 using mlir::Value;
 
 namespace {
@@ -147,6 +150,9 @@ public:
       if (walk.wasInterrupted())
         return mlir::failure();
     }
+    size_t layers = countLayers(body);
+    result.layers.reserve(layers);
+    costClass.reserve(layers);
     collectLayers(body, Expr(1), Expr(1), /*inLayer=*/false);
     if (options().recompute == Recompute::Full && runsBackward(options().mode) &&
         llvm::none_of(body, [](Operation &op) { return llvm::isa<RepeatOp>(op); }))
@@ -155,12 +161,42 @@ public:
                           << model.getSymName() << " has none, so it stores its activations "
                           << "as without recomputation";
     std::vector<Expr> workspaces;
-    for (const LayerCost &layer : result.layers) {
-      result.flops += layer.multiplicity * layer.cost.totalWork(result.options);
-      result.denseFlops +=
-          layer.multiplicity * layer.cost.withDenseMasks().totalWork(result.options);
-      result.coreFlops += layer.multiplicity * layer.cost.core;
-      result.params += layer.weightCopies * layer.cost.params;
+    // Layers with the same cost, multiplicity and weight copies (every
+    // layer of an unrolled stack) are summed as a count times one of them:
+    // the algebra's sums are canonical, so the totals are the same, without
+    // a symbolic multiplication and addition per layer.
+    struct Group {
+      size_t layer;
+      int64_t count;
+    };
+    std::vector<Group> groups;
+    std::unordered_multimap<size_t, size_t> groupOf; // hash -> index in groups
+    for (auto [index, layer] : llvm::enumerate(result.layers)) {
+      size_t hash = llvm::hash_combine(costClass[index], sym::hash_value(layer.multiplicity),
+                                       sym::hash_value(layer.weightCopies));
+      auto [first, last] = groupOf.equal_range(hash);
+      auto same = std::find_if(first, last, [&](const auto &entry) {
+        const LayerCost &other = result.layers[groups[entry.second].layer];
+        return costClass[groups[entry.second].layer] == costClass[index] &&
+               other.multiplicity == layer.multiplicity &&
+               other.weightCopies == layer.weightCopies && other.priced == layer.priced &&
+               other.opName == layer.opName;
+      });
+      if (same != last) {
+        ++groups[same->second].count;
+        continue;
+      }
+      groupOf.emplace(hash, groups.size());
+      groups.push_back({index, 1});
+    }
+    for (const Group &group : groups) {
+      const LayerCost &layer = result.layers[group.layer];
+      Expr count(group.count);
+      Expr multiplicity = count * layer.multiplicity;
+      result.flops += multiplicity * layer.cost.totalWork(result.options);
+      result.denseFlops += multiplicity * layer.cost.withDenseMasks().totalWork(result.options);
+      result.coreFlops += multiplicity * layer.cost.core;
+      result.params += count * layer.weightCopies * layer.cost.params;
       Expr statistics;
       for (const WeightTensor &tensor : layer.cost.weights)
         statistics += tensor.factoredSecondMoments();
@@ -169,8 +205,8 @@ public:
         std::replace(name.begin(), name.end(), '.', '_');
         statistics = Expr::unknown(name + "_factored_moments");
       }
-      result.factoredSecondMoments += layer.weightCopies * statistics;
-      result.kvCacheElements += layer.multiplicity * layer.cost.kvCacheElements;
+      result.factoredSecondMoments += count * layer.weightCopies * statistics;
+      result.kvCacheElements += multiplicity * layer.cost.kvCacheElements;
       workspaces.push_back(layer.cost.workspaceElements);
     }
     if (!workspaces.empty())
@@ -266,6 +302,19 @@ private:
     }
   }
 
+  /// The number of layers collectLayers makes (a LayerCost is large:
+  /// growing the vector by copying them was a tenth of the analysis).
+  static size_t countLayers(mlir::Block &block) {
+    size_t count = 0;
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<RepeatOp>(op))
+        count += countLayers(repeat.getBodyBlock());
+      else if (!llvm::isa<OutputOp, YieldOp>(op))
+        ++count;
+    }
+    return count;
+  }
+
   /// `inLayer`: inside a top-level nn.repeat, whose iterations are the
   /// layers that full recomputation checkpoints.
   void collectLayers(mlir::Block &block, const Expr &multiplicity, const Expr &weightCopies,
@@ -287,10 +336,28 @@ private:
         layer.location = formatLocation(op.getLoc());
         layer.multiplicity = multiplicity;
         layer.weightCopies = weightCopies;
-        layer.cost = blockCost(block);
-        if (inLayer && options().recompute == Recompute::Full && runsBackward(options().mode))
-          addFullRecompute(layer.cost);
-        layerIndex[&op] = result.layers.size();
+        size_t index = result.layers.size();
+        // Full recomputation adds a layer's forward to its backward only
+        // inside repeats, so identical blocks may then cost differently.
+        bool recomputes = options().recompute == Recompute::Full && runsBackward(options().mode);
+        std::optional<size_t> same = recomputes ? std::nullopt : findSameBlock(block);
+        if (same) {
+          // Priced before: the same cost, inner op by inner op.
+          layer.cost = result.layers[*same].cost;
+          auto earlier = llvm::cast<BlockOp>(result.layers[*same].op);
+          for (auto [mine, theirs] : llvm::zip(block.getBodyBlock().without_terminator(),
+                                               earlier.getBodyBlock().without_terminator()))
+            innerCosts[&mine] = innerCosts.lookup(&theirs);
+          costClass.push_back(costClass[*same]);
+        } else {
+          layer.cost = blockCost(block);
+          if (recomputes && inLayer)
+            addFullRecompute(layer.cost);
+          if (!recomputes)
+            pricedBlocks[static_cast<size_t>(structureHash(block))].push_back(index);
+          costClass.push_back(index);
+        }
+        layerIndex[&op] = index;
         result.layers.push_back(std::move(layer));
         continue;
       }
@@ -325,6 +392,7 @@ private:
       if (inLayer && options().recompute == Recompute::Full && runsBackward(options().mode))
         addFullRecompute(layer.cost);
       layerIndex[&op] = result.layers.size();
+      costClass.push_back(result.layers.size());
       result.layers.push_back(std::move(layer));
     }
   }
@@ -353,12 +421,71 @@ private:
     cost.rerunInBackward = true;
   }
 
+  //===--------------------------------------------------------------------===//
+  // Identical blocks
+  //===--------------------------------------------------------------------===//
+
+  static bool isParameter(Value value) { return value.getDefiningOp<ParamOp>() != nullptr; }
+
+  /// True if `value` is defined inside `root` (by a nested op or as an
+  /// argument of one of its blocks).
+  static bool isDefinedInside(Value value, Operation *root) {
+    Operation *owner = value.getDefiningOp();
+    if (!owner)
+      owner = value.getParentBlock()->getParentOp();
+    return owner && root->isAncestor(owner);
+  }
+
+  /// A hash of what a block's cost is derived from: the ops, attributes and
+  /// types inside, and which of its operands are parameters.
+  static llvm::hash_code structureHash(BlockOp block) {
+    llvm::hash_code hash = llvm::hash_value(block->getNumOperands());
+    block->walk([&](Operation *op) {
+      hash = llvm::hash_combine(hash, op->getName().getAsOpaquePointer(),
+                                op->getRawDictionaryAttrs().getAsOpaquePointer(),
+                                op->getNumOperands(), op->getNumResults());
+      for (Type type : op->getResultTypes())
+        hash = llvm::hash_combine(hash, type.getAsOpaquePointer());
+    });
+    for (Value input : block.getInputs())
+      hash = llvm::hash_combine(hash, input.getType().getAsOpaquePointer(), isParameter(input));
+    return hash;
+  }
+
+  /// The layer index of an earlier block with the same structure as
+  /// `block` (MLIR's OperationEquivalence, locations ignored; values from
+  /// outside match when their types match and both or neither are
+  /// parameters), whose cost is then the same: a primitive's cost depends
+  /// only on these. Every layer of an unrolled stack decomposes into the
+  /// same few blocks, and pricing each again dominated the analysis.
+  std::optional<size_t> findSameBlock(BlockOp block) {
+    auto it = pricedBlocks.find(static_cast<size_t>(structureHash(block)));
+    if (it == pricedBlocks.end())
+      return std::nullopt;
+    for (size_t index : it->second) {
+      Operation *earlier = result.layers[index].op;
+      llvm::DenseMap<Value, Value> same;
+      auto check = [&](Value lhs, Value rhs) -> mlir::LogicalResult {
+        if (lhs == rhs || same.lookup(lhs) == rhs)
+          return mlir::success();
+        if (isDefinedInside(lhs, block) || isDefinedInside(rhs, earlier))
+          return mlir::failure();
+        return mlir::success(lhs.getType() == rhs.getType() &&
+                             isParameter(lhs) == isParameter(rhs));
+      };
+      auto mark = [&](Value lhs, Value rhs) { same[lhs] = rhs; };
+      if (mlir::OperationEquivalence::isEquivalentTo(
+              block, earlier, check, mark, mlir::OperationEquivalence::IgnoreLocations))
+        return index;
+    }
+    return std::nullopt;
+  }
+
   const OpCost *costOf(Operation *op) const {
     auto it = layerIndex.find(op);
     if (it != layerIndex.end())
       return &result.layers[it->second].cost;
-    auto inner = innerCosts.find(op);
-    return inner == innerCosts.end() ? nullptr : &inner->second;
+    return innerCosts.lookup(op);
   }
 
   //===--------------------------------------------------------------------===//
@@ -411,7 +538,7 @@ private:
           cost.reachAhead = Expr::max(cost.reachAhead, reach.reachAhead);
         }
       }
-      innerCosts[&op] = std::move(inner);
+      innerCosts[&op] = &innerCostStore.emplace_back(std::move(inner));
     }
     if (cost.mixing != Mixing::Pointwise)
       cost.tableRow = block.getName().str();
@@ -561,7 +688,23 @@ private:
           sum += sizes.lookup(bufferOf(v));
       return sum;
     };
-    std::vector<Expr> peak{liveSum()};
+    std::vector<Expr> peak;
+    // Identical candidates are common (every layer of a stack); keep the
+    // first of each unless the caller aligns lists point by point. Looked
+    // up by hash: a linear search of the list made long blocks quadratic.
+    std::unordered_multimap<size_t, size_t> seen; // hash -> index in peak
+    auto addCandidate = [&](Expr p) {
+      if (distinct) {
+        size_t hash = sym::hash_value(p);
+        auto [first, last] = seen.equal_range(hash);
+        for (auto it = first; it != last; ++it)
+          if (peak[it->second] == p)
+            return;
+        seen.emplace(hash, peak.size());
+      }
+      peak.push_back(std::move(p));
+    };
+    addCandidate(liveSum());
     index = 0;
     for (Operation &op : block) {
       std::vector<Expr> points;
@@ -589,10 +732,8 @@ private:
       } else {
         points.push_back(liveSum());
       }
-      // Identical candidates are common (every layer of a stack); keep one.
       for (Expr &p : points)
-        if (!distinct || !llvm::is_contained(peak, p))
-          peak.push_back(std::move(p));
+        addCandidate(std::move(p));
       llvm::erase_if(live,
                      [&](Value v) { return !pinned.contains(v) && lastUse.lookup(v) <= index; });
       for (Value res : op.getResults())
@@ -782,20 +923,20 @@ private:
   /// positions as their reaches say but add no depth, except what a
   /// recurrence or scan inside adds; the block then adds one.
   void transferLayerBlock(BlockOp block, llvm::DenseMap<Value, ValueState> &states) {
+    // The block is isolated from above: its values live in a map of their
+    // own, which keeps the model's map small.
     mlir::Block &body = block.getBodyBlock();
-    for (auto [arg, input] : llvm::zip(body.getArguments(), block.getInputs())) {
-      // Copied first: inserting `arg` may rehash the map under a reference.
-      ValueState state = states[input];
-      states[arg] = std::move(state);
-    }
+    llvm::DenseMap<Value, ValueState> inner;
+    for (auto [arg, input] : llvm::zip(body.getArguments(), block.getInputs()))
+      inner[arg] = states[input];
     for (Operation &op : body.without_terminator()) {
-      ValueState out = transferOp(op, states, Expr());
+      ValueState out = transferOp(op, inner, Expr());
       for (Value res : op.getResults())
-        states[res] = out;
+        inner[res] = out;
     }
     auto yield = llvm::cast<YieldOp>(body.getTerminator());
     for (auto [res, value] : llvm::zip(block.getResults(), yield.getValues())) {
-      ValueState out = states[value];
+      ValueState out = inner[value];
       out.depth = shifted(out.depth, Expr(1));
       states[res] = out;
     }
@@ -921,11 +1062,10 @@ private:
     bool first = true;
     for (auto [operand, reach] : llvm::zip(op.getOperands(), cost.operandReach)) {
       ValueState s = states[operand];
-      Expr n = stepLength(operand);
       if (reach.positional) {
         switch (reach.mixing) {
         case Mixing::Full:
-          s.depth = Profile{{0, maxOver(s.depth, n)}};
+          s.depth = Profile{{0, maxOver(s.depth, stepLength(operand))}};
           s.path.hops += Expr(1);
           s.path.unboundedReach = true;
           break;
@@ -1139,8 +1279,15 @@ private:
   ModelOp model;
   ModelCost result;
   llvm::DenseMap<Operation *, size_t> layerIndex;
-  /// Costs of the primitives inside blocks.
-  llvm::DenseMap<Operation *, OpCost> innerCosts;
+  /// Costs of the primitives inside blocks (shared by identical blocks),
+  /// held in innerCostStore.
+  llvm::DenseMap<Operation *, const OpCost *> innerCosts;
+  std::deque<OpCost> innerCostStore;
+  /// Blocks priced by blockCost, by structureHash: their layer indices.
+  llvm::DenseMap<size_t, llvm::SmallVector<size_t, 1>> pricedBlocks;
+  /// For each layer, the first layer with its very cost (itself unless it
+  /// is a block identical to an earlier one).
+  std::vector<size_t> costClass;
   /// Decode mode: ops that run once before decoding, not at each step.
   llvm::DenseSet<Operation *> prefill;
 };

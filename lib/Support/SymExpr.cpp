@@ -15,6 +15,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 using namespace costopt::sym;
 using llvm::DynamicAPInt;
@@ -566,6 +567,22 @@ static Expr makeExtremumOf(AtomKind kind, llvm::ArrayRef<Expr> values) {
       flat.push_back(std::move(v));
   }
   assert(!flat.empty() && "extremum of nothing");
+  // Of equal candidates only the first can be kept, and the others decide
+  // nothing the first does not: drop them before the pairwise comparisons,
+  // which a list of many equal values (one per layer) made quadratic.
+  {
+    std::vector<Expr> unique;
+    std::unordered_multimap<size_t, size_t> seen; // hash -> index in unique
+    for (Expr &v : flat) {
+      size_t hash = hash_value(v);
+      auto [first, last] = seen.equal_range(hash);
+      if (std::any_of(first, last, [&](const auto &entry) { return unique[entry.second] == v; }))
+        continue;
+      seen.emplace(hash, unique.size());
+      unique.push_back(std::move(v));
+    }
+    flat = std::move(unique);
+  }
   // a dominates b when a - b >= 0 (max) or a - b <= 0 (min), provably.
   auto dominates = [&](const Expr &a, const Expr &b) {
     Sign sign = decideSign(a - b, Assumptions{});

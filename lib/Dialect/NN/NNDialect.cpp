@@ -28,6 +28,32 @@ using namespace costopt::nn;
 
 #include "costopt/Dialect/NN/NNDialect.cpp.inc"
 
+namespace costopt::nn::detail {
+/// A size's storage: its canonical text, which is the key, and the
+/// expression parsed from it once, when the attribute is first made.
+/// Analyses call DimAttr::getExpr() for every dimension of every op, so
+/// parsing the text there each time dominated the analysis of big models.
+struct DimAttrStorage : public mlir::AttributeStorage {
+  using KeyTy = std::tuple<llvm::StringRef>;
+  DimAttrStorage(llvm::StringRef text, sym::Expr expr) : text(text), expr(std::move(expr)) {}
+
+  KeyTy getAsKey() const { return KeyTy(text); }
+  bool operator==(const KeyTy &key) const { return text == std::get<0>(key); }
+  static llvm::hash_code hashKey(const KeyTy &key) {
+    return llvm::hash_combine(std::get<0>(key));
+  }
+  static DimAttrStorage *construct(mlir::AttributeStorageAllocator &allocator, KeyTy &&key) {
+    llvm::StringRef text = allocator.copyInto(std::get<0>(key));
+    // The text was produced by the algebra's printer, so it always parses.
+    sym::Expr expr = llvm::cantFail(sym::parse(text));
+    return new (allocator.allocate<DimAttrStorage>()) DimAttrStorage(text, std::move(expr));
+  }
+
+  llvm::StringRef text;
+  sym::Expr expr;
+};
+} // namespace costopt::nn::detail
+
 #define GET_ATTRDEF_CLASSES
 #include "costopt/Dialect/NN/NNAttributes.cpp.inc"
 
@@ -169,6 +195,42 @@ OptionalParseResult costopt::nn::parseOptionalSizeExpr(AsmParser &parser, sym::E
   return success();
 }
 
+Attribute NNDialect::lookupParsedSize(llvm::StringRef text) {
+  std::lock_guard<std::mutex> lock(parsedSizesMutex);
+  return parsedSizes.lookup(text);
+}
+
+void NNDialect::rememberParsedSize(llvm::StringRef text, Attribute size) {
+  std::lock_guard<std::mutex> lock(parsedSizesMutex);
+  parsedSizes.try_emplace(text, size);
+}
+
+OptionalParseResult costopt::nn::parseOptionalDimAttr(AsmParser &parser, DimAttr &result) {
+  TokenText tokens;
+  OptionalParseResult read = readExpressionTokens(parser, tokens, /*comparisons=*/false);
+  if (!read.has_value() || failed(*read))
+    return read;
+  auto *dialect = parser.getContext()->getLoadedDialect<NNDialect>();
+  if (auto known = llvm::dyn_cast_or_null<DimAttr>(dialect->lookupParsedSize(tokens.text))) {
+    result = known;
+    return success();
+  }
+  auto expr = sym::parse(tokens.text);
+  if (!expr)
+    return emitSymError(parser, tokens, expr.takeError(), "invalid size: ");
+  result = DimAttr::get(parser.getContext(), *expr);
+  dialect->rememberParsedSize(tokens.text, result);
+  return success();
+}
+
+ParseResult costopt::nn::parseDimAttr(AsmParser &parser, DimAttr &result) {
+  OptionalParseResult parsed = parseOptionalDimAttr(parser, result);
+  if (!parsed.has_value())
+    return parser.emitError(parser.getCurrentLocation(),
+                            "expected a size (an integer, a symbol or an expression)");
+  return *parsed;
+}
+
 ParseResult costopt::nn::parseSizeExpr(AsmParser &parser, sym::Expr &result) {
   OptionalParseResult parsed = parseOptionalSizeExpr(parser, result);
   if (!parsed.has_value())
@@ -214,16 +276,13 @@ ParseResult costopt::nn::parseConstraintList(AsmParser &parser,
 // DimAttr
 //===----------------------------------------------------------------------===//
 
-sym::Expr DimAttr::getExpr() const {
-  // The text was produced by the algebra's printer, so it always parses.
-  return cantFail(sym::parse(getText()));
-}
+const sym::Expr &DimAttr::getExpr() const { return getImpl()->expr; }
 
 Attribute DimAttr::parse(AsmParser &parser, Type) {
-  sym::Expr expr;
-  if (parser.parseLess() || parseSizeExpr(parser, expr) || parser.parseGreater())
+  DimAttr dim;
+  if (parser.parseLess() || parseDimAttr(parser, dim) || parser.parseGreater())
     return {};
-  return DimAttr::get(parser.getContext(), expr);
+  return dim;
 }
 
 void DimAttr::print(AsmPrinter &printer) const {
@@ -239,10 +298,10 @@ void DimAttr::print(AsmPrinter &printer) const {
 ParseResult costopt::nn::parseDimList(AsmParser &parser,
                                       llvm::SmallVector<DimAttr> &dims) {
   return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() -> ParseResult {
-    sym::Expr expr;
-    if (parseSizeExpr(parser, expr))
+    DimAttr dim;
+    if (parseDimAttr(parser, dim))
       return failure();
-    dims.push_back(DimAttr::get(parser.getContext(), expr));
+    dims.push_back(dim);
     return success();
   });
 }

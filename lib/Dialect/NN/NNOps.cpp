@@ -17,6 +17,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -148,8 +149,8 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
               dims.push_back(AffineMapAttr::get(map));
               return success();
             }
-            sym::Expr e;
-            OptionalParseResult size = parseOptionalSizeExpr(parser, e);
+            DimAttr dim;
+            OptionalParseResult size = parseOptionalDimAttr(parser, dim);
             if (!size.has_value()) {
               // Anything else an attribute can be (`#map` aliases).
               Attribute attr;
@@ -160,7 +161,7 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
             }
             if (failed(*size))
               return failure();
-            dims.push_back(DimAttr::get(context, e));
+            dims.push_back(dim);
             return success();
           }) ||
           parser.parseRSquare())
@@ -185,12 +186,12 @@ static ParseResult parseLayerAttrValue(OpAsmParser &parser, Attribute &value) {
     value = IntegerSetAttr::get(set);
     return success();
   }
-  sym::Expr size;
-  OptionalParseResult parsedSize = parseOptionalSizeExpr(parser, size);
+  DimAttr size;
+  OptionalParseResult parsedSize = parseOptionalDimAttr(parser, size);
   if (parsedSize.has_value()) {
     if (failed(*parsedSize))
       return failure();
-    value = DimAttr::get(context, size);
+    value = size;
     return success();
   }
   return parser.parseAttribute(value);
@@ -546,8 +547,15 @@ LogicalResult costopt::nn::verifySize(Operation *op, const sym::Expr &expr, llvm
 }
 
 /// Checks the sizes in one op's attributes and types against the model.
+/// `proven` holds the sizes and types that passed already (the checks
+/// depend only on them, the declared symbols and the assumptions, fixed for
+/// one model): a model repeats a few shapes over and over, and proving the
+/// same size again for every op dominated the verification of big models.
+/// Only successes are remembered, so every error is found and reported
+/// exactly as without it.
 static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &declared,
-                                   const sym::Assumptions &assumptions) {
+                                   const sym::Assumptions &assumptions,
+                                   llvm::DenseSet<const void *> &proven) {
   for (NamedAttribute attr : op->getAttrs()) {
     // Dimension numbers and offsets of the primitives may be 0; their ops
     // check them (a mask's offsets need only be >= 0 where they bound it).
@@ -563,7 +571,9 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
         if (auto dim = llvm::dyn_cast<DimAttr>(a))
           dims.push_back(dim);
     for (DimAttr dim : dims) {
-      sym::Expr expr = dim.getExpr();
+      if (proven.contains(dim.getAsOpaquePointer()))
+        continue;
+      const sym::Expr &expr = dim.getExpr();
       if (failed(verifyDeclared(op, expr, declared)))
         return failure();
       if (!isKnownIntegral(expr, assumptions))
@@ -573,11 +583,16 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
                   "(e.g. 'd mod h == 0') or use ceil(...)";
       if (failed(verifyPositive(op, expr, "'" + attr.getName().str() + "'", assumptions)))
         return failure();
+      proven.insert(dim.getAsOpaquePointer());
     }
   }
   auto checkType = [&](Type type) -> LogicalResult {
+    if (proven.contains(type.getAsOpaquePointer()))
+      return success();
     for (DimAttr dim : shapeOf(type)) {
-      sym::Expr expr = dim.getExpr();
+      if (proven.contains(dim.getAsOpaquePointer()))
+        continue;
+      const sym::Expr &expr = dim.getExpr();
       if (failed(verifyDeclared(op, expr, declared)))
         return failure();
       if (!isKnownIntegral(expr, assumptions))
@@ -587,7 +602,9 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
                   "(e.g. 'd mod h == 0') or use ceil(...)";
       if (failed(verifyPositive(op, expr, "dimension", assumptions)))
         return failure();
+      proven.insert(dim.getAsOpaquePointer());
     }
+    proven.insert(type.getAsOpaquePointer());
     return success();
   };
   for (Type t : op->getOperandTypes())
@@ -621,8 +638,9 @@ LogicalResult ModelOp::verifyRegions() {
       if (failed(verifyDeclared(*this, *side, declared)))
         return failure();
 
+  llvm::DenseSet<const void *> proven;
   WalkResult walk = getBody().walk([&](Operation *op) {
-    if (failed(verifySizesOf(op, declared, *assumptions)))
+    if (failed(verifySizesOf(op, declared, *assumptions, proven)))
       return WalkResult::interrupt();
     if (auto checked = llvm::dyn_cast<SizeCheckedOpInterface>(op))
       if (failed(checked.verifySizes(*assumptions)))
@@ -643,11 +661,10 @@ LogicalResult ModelOp::verifyRegions() {
 //===----------------------------------------------------------------------===//
 
 ParseResult RepeatOp::parse(OpAsmParser &parser, OperationState &result) {
-  sym::Expr count;
-  if (parser.parseLess() || parseSizeExpr(parser, count) || parser.parseGreater())
+  DimAttr count;
+  if (parser.parseLess() || parseDimAttr(parser, count) || parser.parseGreater())
     return failure();
-  result.addAttribute(getCountAttrName(result.name),
-                      DimAttr::get(parser.getContext(), count));
+  result.addAttribute(getCountAttrName(result.name), count);
 
   llvm::SmallVector<OpAsmParser::Argument> regionArgs;
   llvm::SmallVector<OpAsmParser::UnresolvedOperand> inits;

@@ -6,6 +6,7 @@
 
 #include "costopt/Dialect/NN/PointCheck.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -14,23 +15,22 @@ using namespace costopt;
 using namespace costopt::nn;
 
 /// Every size an op carries: its size attributes and its types' dimensions.
-static void collectSizes(Operation *op, llvm::SmallVectorImpl<sym::Expr> &sizes) {
+static void collectSizes(Operation *op, llvm::SmallVectorImpl<DimAttr> &sizes) {
   auto addShape = [&](Type type) {
     llvm::ArrayRef<DimAttr> shape;
     if (auto seq = llvm::dyn_cast<SeqType>(type))
       shape = seq.getShape();
     else if (auto tokens = llvm::dyn_cast<TokensType>(type))
       shape = tokens.getShape();
-    for (DimAttr dim : shape)
-      sizes.push_back(dim.getExpr());
+    llvm::append_range(sizes, shape);
   };
   for (NamedAttribute attr : op->getAttrs()) {
     if (auto dim = llvm::dyn_cast<DimAttr>(attr.getValue()))
-      sizes.push_back(dim.getExpr());
+      sizes.push_back(dim);
     else if (auto array = llvm::dyn_cast<ArrayAttr>(attr.getValue()))
       for (Attribute a : array)
         if (auto dim = llvm::dyn_cast<DimAttr>(a))
-          sizes.push_back(dim.getExpr());
+          sizes.push_back(dim);
   }
   for (Type t : op->getOperandTypes())
     addShape(t);
@@ -77,15 +77,21 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
   }
 
   // Sizes: each distinct one once, at the first op that uses it.
+  // A size attribute met before is skipped without printing its expression.
   llvm::StringSet<> seen;
+  llvm::DenseSet<Attribute> seenAttrs;
   model.getBody().walk([&](Operation *op) {
-    llvm::SmallVector<sym::Expr> sizes;
-    collectSizes(op, sizes);
-    for (const sym::Expr &size : sizes)
+    llvm::SmallVector<DimAttr> dims;
+    collectSizes(op, dims);
+    for (DimAttr dim : dims) {
+      if (!seenAttrs.insert(dim).second)
+        continue;
+      const sym::Expr &size = dim.getExpr();
       if (!size.getConstant() && seen.insert(size.str()).second)
         add(op->getLoc(), Kind::PositiveInteger, size, sym::Expr(1),
             "size '" + formatSizeExpr(size) + "' of '" + op->getName().getStringRef().str() +
                 "'");
+    }
     // A learned position table has max_len rows: longer sequences cannot run.
     if (auto positional = llvm::dyn_cast<PositionalOp>(op))
       if (auto maxLen = positional.getMaxLenAttr())

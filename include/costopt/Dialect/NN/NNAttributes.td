@@ -21,8 +21,12 @@ def NN_DimAttr : NN_Attr<"Dim", "dim"> {
     `ceil(x)`, `floor(x)`, `max(a, b)`, `min(a, b)`, `log_b(x)`. Division is
     exact (`d/h` with `d mod h == 0`); use `ceil`/`floor` for rounding.
   }];
-  // The canonical text is the storage key: cheap to hash and compare.
+  // The canonical text is the storage key: cheap to hash and compare. The
+  // storage (DimAttrStorage in NNDialect.cpp) also holds the expression,
+  // parsed once when the attribute is first created, so getExpr() is a
+  // lookup rather than a parse.
   let parameters = (ins StringRefParameter<"canonical text">:$text);
+  let genStorageClass = 0;
   let hasCustomAssemblyFormat = 1;
   let builders = [
     AttrBuilder<(ins "const ::costopt::sym::Expr &":$expr), [{
@@ -30,8 +34,8 @@ def NN_DimAttr : NN_Attr<"Dim", "dim"> {
     }]>
   ];
   let extraClassDeclaration = [{
-    /// The size as a symbolic expression.
-    ::costopt::sym::Expr getExpr() const;
+    /// The size as a symbolic expression (owned by the context).
+    const ::costopt::sym::Expr &getExpr() const;
   }];
 }
 

@@ -16,8 +16,17 @@
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <mutex>
 
 #include "costopt/Dialect/NN/NNDialect.h.inc"
+
+namespace costopt::nn::detail {
+/// DimAttr's storage, written by hand (NNDialect.cpp): it keeps the parsed
+/// expression beside the canonical text.
+struct DimAttrStorage;
+} // namespace costopt::nn::detail
 
 #define GET_ATTRDEF_CLASSES
 #include "costopt/Dialect/NN/NNAttributes.h.inc"
@@ -32,6 +41,12 @@ namespace nn {
 /// `ceil(n/k)`) up to the first `,` `]` `}` `>` or `)` at nesting depth 0,
 /// and reports errors at the token where they are.
 mlir::ParseResult parseSizeExpr(mlir::AsmParser &parser, sym::Expr &result);
+/// Parses a size as parseSizeExpr does, into its attribute; sizes met
+/// before in the context are looked up by their text instead of parsed.
+mlir::ParseResult parseDimAttr(mlir::AsmParser &parser, DimAttr &result);
+/// As parseDimAttr, but returns std::nullopt (consuming nothing) when the
+/// next token cannot start a size.
+mlir::OptionalParseResult parseOptionalDimAttr(mlir::AsmParser &parser, DimAttr &result);
 /// As parseSizeExpr, but returns std::nullopt (consuming nothing) when the
 /// next token cannot start a size.
 mlir::OptionalParseResult parseOptionalSizeExpr(mlir::AsmParser &parser,

@@ -36,6 +36,18 @@ def NN_Dialect : Dialect {
   let extraClassDeclaration = [{
     void registerAttributes();
     void registerTypes();
+
+    /// The size already parsed from this text (the tokens of a size,
+    /// rebuilt), or null. Big models repeat a few sizes in every type; the
+    /// cache spares the algebra's parser and printer for each repetition.
+    ::mlir::Attribute lookupParsedSize(::llvm::StringRef text);
+    void rememberParsedSize(::llvm::StringRef text, ::mlir::Attribute size);
+
+  private:
+    ::llvm::StringMap<::mlir::Attribute> parsedSizes;
+    std::mutex parsedSizesMutex;
+
+  public:
   }];
 }
 

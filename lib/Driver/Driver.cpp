@@ -130,8 +130,13 @@ public:
                 bool usesN = llvm::any_of(n.getSymbols(), [&](const std::string &s) {
                   return atom.args[1 - i].containsSymbol(s);
                 });
-                if (!usesN)
+                if (!usesN) {
                   regime.lessEqual.push_back({atom.args[1 - i], n});
+                  // Sizes inside a rounded bound (a centred window's
+                  // ceil((w - 1)/2)) are below n in this regime too.
+                  for (const std::string &s : atom.args[1 - i].getSymbols())
+                    regime.lessEqual.push_back({Expr::symbol(s), n});
+                }
               }
           for (const Expr &arg : atom.args)
             visit(arg);

@@ -330,11 +330,39 @@ public:
            << escape(formulaText(report, f.formula)) << "</td><td class=\"num\">"
            << escape(valueText(f, options.memoryUnit)) << "</td></tr>\n";
       os << "</table>\n";
+      if (report.tree)
+        renderHTMLTree(*report.tree, report);
       renderHtmlWidget(options, report, widget++, os);
     }
     if (comparison)
       renderHTMLComparison(*comparison, os);
     os << "</body></html>\n";
+  }
+
+  /// --tree in HTML: the text report's rows, indented by depth.
+  void renderHTMLTree(const ModelReport::TreeNode &root, const ModelReport &report) {
+    auto escape = [](llvm::StringRef text) { return escapeXml(text.str()); };
+    bool macs = report.cost.options.countMACs;
+    os << "<h3>Module tree</h3>\n<p>" << (macs ? "MACs" : "FLOPs")
+       << " of every application; distinct parameters; share of the total.</p>\n"
+       << "<table><tr><th>module</th><th>kind</th><th>" << (macs ? "MACs" : "FLOPs")
+       << "</th><th>params</th><th>share</th></tr>\n";
+    auto number = [](const std::optional<sym::Rational> &v) {
+      return v ? sym::formatRational(*v) : std::string("-");
+    };
+    std::function<void(const ModelReport::TreeNode &, size_t)> add =
+        [&](const ModelReport::TreeNode &node, size_t depth) {
+          std::string kind = node.count.empty() ? node.kind : node.kind + " ×" + node.count;
+          os << "<tr><td style=\"padding-left:" << 1 + 3 * depth << "ch\">"
+             << escape(node.name) << "</td><td>" << escape(kind) << "</td><td class=\"num\">"
+             << escape(number(node.flops.value)) << "</td><td class=\"num\">"
+             << escape(number(node.params.value)) << "</td><td class=\"num\">"
+             << escape(node.share ? percentText(*node.share) : "-") << "</td></tr>\n";
+          for (const ModelReport::TreeNode &child : node.children)
+            add(child, depth + 1);
+        };
+    add(root, 0);
+    os << "</table>\n";
   }
 
   void renderJSON(const std::vector<ModelReport> &reports, const Comparison *comparison) {

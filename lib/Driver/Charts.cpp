@@ -33,20 +33,37 @@ static std::string number(double v) {
   return buffer;
 }
 
-/// 10^k as a short label: 1, 10, 100, 1k, 10k, ..., 1e15.
+/// 10^k, written the same way at every k (10⁰, 10³, 10¹⁵, 10⁻²): one number
+/// style on both axes however wide the range.
 static std::string powerLabel(int k) {
-  static const char *names[] = {"1", "10", "100", "1k", "10k", "100k", "1M", "10M", "100M",
-                                "1G", "10G", "100G", "1T", "10T", "100T"};
-  if (k >= 0 && k < 15)
-    return names[k];
-  return "1e" + std::to_string(k);
+  static const char *digits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+  std::string exponent;
+  for (char c : std::to_string(std::abs(k)))
+    exponent += digits[c - '0'];
+  return std::string("10") + (k < 0 ? "⁻" : "") + exponent;
+}
+
+/// A generous width of `text` at 12 px sans-serif (wide glyphs, UTF-8
+/// continuation bytes not counted), so that a legend entry is never cut.
+static double textWidth(const std::string &text) {
+  size_t glyphs = 0;
+  for (char c : text)
+    glyphs += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return 7.5 * glyphs;
 }
 
 std::string costopt::renderLogLogSvg(const std::string &title, const std::string &xLabel,
                                      const std::string &yLabel,
                                      const std::vector<ChartSeries> &series,
                                      const std::string &markerId) {
-  const double width = 720, height = 440, left = 80, right = 200, top = 40, bottom = 60;
+  const double left = 80, top = 40, bottom = 60, plotW = 440, plotH = 340;
+  // The legend beside the plot is as wide and as tall as its entries need.
+  double legendW = 0;
+  for (const ChartSeries &s : series)
+    legendW = std::max(legendW, textWidth(s.name));
+  const double width = left + plotW + 38 + std::max(legendW, 120.0) + 12;
+  const double height =
+      std::max(top + plotH + bottom, top + 14 + 18 * static_cast<double>(series.size()) + 10);
   double xMin = std::numeric_limits<double>::max(), xMax = 0;
   double yMin = std::numeric_limits<double>::max(), yMax = 0;
   for (const ChartSeries &s : series)
@@ -68,7 +85,6 @@ std::string costopt::renderLogLogSvg(const std::string &title, const std::string
     ++xHi;
   if (yHi == yLo)
     ++yHi;
-  double plotW = width - left - right, plotH = height - top - bottom;
   auto px = [&](double x) { return left + (std::log10(x) - xLo) / (xHi - xLo) * plotW; };
   auto py = [&](double y) { return top + plotH - (std::log10(y) - yLo) / (yHi - yLo) * plotH; };
 

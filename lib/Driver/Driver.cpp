@@ -422,6 +422,55 @@ private:
     return kind.str() + where;
   }
 
+  /// A layer's parts in the --tree: each FLOP rule (the Q projection, the
+  /// scores, ...) with the weights of the same name, then the weights no
+  /// rule is named after (biases). Their FLOPs and parameters add up to the
+  /// layer's exactly; a layer with one part has none.
+  template <typename Finish>
+  static void addParts(ModelReport::TreeNode &node, const LayerCost &layer,
+                       const CostOptions &options, Finish &finish) {
+    if (!layer.priced)
+      return;
+    llvm::SmallVector<bool> used(layer.cost.weights.size(), false);
+    std::vector<ModelReport::TreeNode> parts;
+    auto part = [&](const FlopTerm &term, bool backward) {
+      OpCost alone;
+      if (backward)
+        alone.backwardTerms.push_back(term);
+      else
+        alone.terms.push_back(term);
+      Expr params;
+      for (auto [i, tensor] : llvm::enumerate(layer.cost.weights))
+        if (tensor.name == term.rule && !used[i]) {
+          used[i] = true;
+          params += tensor.elements();
+        }
+      Expr flops = layer.multiplicity * alone.totalWork(options);
+      if (flops.isZero() && params.isZero())
+        return; // not counted in this mode (a backward-only rule, a lookup)
+      ModelReport::TreeNode child;
+      child.kind = "part";
+      child.name = term.rule;
+      finish(child, flops, layer.weightCopies * params);
+      parts.push_back(std::move(child));
+    };
+    for (const FlopTerm &term : layer.cost.terms)
+      part(term, false);
+    for (const FlopTerm &term : layer.cost.backwardTerms)
+      part(term, true);
+    for (auto [i, tensor] : llvm::enumerate(layer.cost.weights)) {
+      if (used[i])
+        continue;
+      ModelReport::TreeNode child;
+      child.kind = "part";
+      child.name = tensor.name;
+      finish(child, Expr(), layer.weightCopies * tensor.elements());
+      parts.push_back(std::move(child));
+    }
+    if (parts.size() >= 2)
+      node.children = std::move(parts);
+  }
+
   /// The --tree: each block's ops in order, repeats as nodes over their
   /// bodies. FLOPs and parameters are summed from the layers, so the root's
   /// are exactly the totals.
@@ -456,6 +505,7 @@ private:
               node.name = nodeName(&op, layer->opName);
               nodeFlops = layer->multiplicity * layer->cost.totalWork(cost.options);
               nodeParams = layer->weightCopies * layer->cost.params;
+              addParts(node, *layer, cost.options, finish);
             } else {
               continue; // nn.output, nn.yield
             }

@@ -419,6 +419,7 @@ Expr Expr::substitute(const llvm::StringMap<Expr> &values) const {
     Expr product(t.coefficient);
     for (const Factor &f : t.factors) {
       Expr base;
+      llvm::SmallVector<Expr, 2> args;
       if (f.atom->kind == AtomKind::Symbol) {
         auto it = values.find(f.atom->name);
         if (it == values.end()) {
@@ -427,17 +428,22 @@ Expr Expr::substitute(const llvm::StringMap<Expr> &values) const {
           base = it->second;
         }
       } else {
-        llvm::SmallVector<Expr, 2> args;
         for (const Expr &arg : f.atom->args)
           args.push_back(arg.substitute(values));
         base = rebuildAtom(*f.atom, args);
       }
       auto power = base.pow(f.exponent);
       if (!power) {
-        // A negative power of a substituted non-monomial has no exact
-        // polynomial form; keep the original factor rather than lose it.
+        // No exact expanded form within the algebra's limits (a negative
+        // power of a sum, or a power too large to expand): keep the factor
+        // as an atom, with its arguments substituted, so the result never
+        // mentions a substituted symbol. floor((n - 1)/1)^97 stays that.
         llvm::consumeError(power.takeError());
-        Term kept{Rational(1, 1), {f}};
+        AtomRef atom = f.atom;
+        if (f.atom->kind != AtomKind::Symbol)
+          atom = std::make_shared<const Atom>(
+              Atom{f.atom->kind, f.atom->name, std::vector<Expr>(args.begin(), args.end())});
+        Term kept{Rational(1, 1), {Factor{atom, f.exponent}}};
         power = Expr::fromTerms({kept});
       }
       product = product * *power;

@@ -483,3 +483,25 @@ TEST(SymCrossover, AlwaysAndUndecided) {
 }
 
 } // namespace
+
+// A fuzzer finding: substituting k = 2 into floor((n - 1)/(k - 1))^97 left
+// k in the result (expanding (n - 1)^97 is past the algebra's limits, and
+// the original factor was kept). The factor now keeps its substituted
+// arguments, and the value is right.
+TEST(SymSubstitute, PowerPastTheLimitsKeepsSubstitutedArguments) {
+  Expr e = cantFail(parse("floor((n - 1)/(k - 1))^97"));
+  Expr substituted = e.substitute("k", Expr(2));
+  EXPECT_FALSE(substituted.containsSymbol("k")) << substituted.str();
+  Bindings at;
+  at["n"] = DynamicAPInt(2);
+  auto value = evaluate(substituted, at);
+  ASSERT_TRUE(static_cast<bool>(value));
+  EXPECT_EQ(value->num, DynamicAPInt(1));
+  at["n"] = DynamicAPInt(3);
+  value = evaluate(substituted, at);
+  ASSERT_TRUE(static_cast<bool>(value));
+  DynamicAPInt expected(1);
+  for (int i = 0; i < 97; ++i)
+    expected *= DynamicAPInt(2);
+  EXPECT_EQ(value->num, expected);
+}

@@ -357,14 +357,21 @@ COSTOPT_SHAPED_TYPE_METHODS(TokensType)
 COSTOPT_SHAPED_TYPE_METHODS(NNTensorType)
 #undef COSTOPT_SHAPED_TYPE_METHODS
 
-llvm::SmallVector<sym::Expr> costopt::nn::shapeExprsOf(Type type) {
+llvm::ArrayRef<DimAttr> costopt::nn::shapeOf(Type type) {
   if (auto t = llvm::dyn_cast<SeqType>(type))
-    return t.getShapeExprs();
+    return t.getShape();
   if (auto t = llvm::dyn_cast<NNTensorType>(type))
-    return t.getShapeExprs();
+    return t.getShape();
   if (auto t = llvm::dyn_cast<TokensType>(type))
-    return t.getShapeExprs();
+    return t.getShape();
   return {};
+}
+
+llvm::SmallVector<sym::Expr> costopt::nn::shapeExprsOf(Type type) {
+  llvm::SmallVector<sym::Expr> exprs;
+  for (DimAttr dim : shapeOf(type))
+    exprs.push_back(dim.getExpr());
+  return exprs;
 }
 
 sym::Expr costopt::nn::elementCountOf(Type type) {

@@ -35,16 +35,6 @@ using namespace costopt::nn;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static llvm::ArrayRef<DimAttr> shapeOf(Type type) {
-  if (auto seq = llvm::dyn_cast<SeqType>(type))
-    return seq.getShape();
-  if (auto tokens = llvm::dyn_cast<TokensType>(type))
-    return tokens.getShape();
-  if (auto tensor = llvm::dyn_cast<NNTensorType>(type))
-    return tensor.getShape();
-  return {};
-}
-
 static std::string show(const sym::Expr &e) { return formatSizeExpr(e); }
 
 /// Checks that `value` is one of `allowed`, naming them otherwise.

@@ -67,8 +67,10 @@ mlir::ParseResult parseDimList(mlir::AsmParser &parser,
                                llvm::SmallVector<DimAttr> &dims);
 void printDimList(mlir::AsmPrinter &printer, llvm::ArrayRef<DimAttr> dims);
 
-/// The sizes of any nn shaped type (`!nn.seq`, `!nn.tensor`, `!nn.tokens`);
-/// empty for other types.
+/// The size attributes of any nn shaped type (`!nn.seq`, `!nn.tensor`,
+/// `!nn.tokens`); empty for other types.
+llvm::ArrayRef<DimAttr> shapeOf(mlir::Type type);
+/// The same sizes as expressions.
 llvm::SmallVector<sym::Expr> shapeExprsOf(mlir::Type type);
 /// Their product: the element count.
 sym::Expr elementCountOf(mlir::Type type);

@@ -12,6 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Driver/Driver.h"
+#include "costopt/Conversion/Passes.h"
+#include "costopt/Runtime/CpuRunner.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "costopt/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -801,13 +804,6 @@ private:
   mlir::DiagnosticEngine::HandlerID rewriterID;
 };
 
-/// A parsed input file and its models.
-struct LoadedFile {
-  std::shared_ptr<llvm::SourceMgr> sourceMgr;
-  std::unique_ptr<DiagnosticPrinter> diagnostics;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  std::vector<nn::ModelOp> models;
-};
 
 /// The importer marks each op that stands for a module of the source with
 /// a trailing "// module: NAME" (h.*.attn); the op's location becomes that
@@ -828,7 +824,10 @@ void nameImportedOps(mlir::ModuleOp module, llvm::StringRef text) {
   });
 }
 
-mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
+
+} // namespace
+
+mlir::FailureOr<LoadedFile> costopt::driver::loadModels(llvm::StringRef path, llvm::StringRef modelName,
                                        mlir::MLIRContext &context, llvm::raw_ostream &errs) {
   auto read = readInputFile(path);
   if (!read) {
@@ -860,7 +859,7 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
   LoadedFile loaded;
   loaded.sourceMgr = std::make_shared<llvm::SourceMgr>();
   unsigned bufferID = loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  loaded.diagnostics = std::make_unique<DiagnosticPrinter>(*loaded.sourceMgr, &context, errs);
+  loaded.diagnostics = std::make_shared<DiagnosticPrinter>(*loaded.sourceMgr, &context, errs);
   loaded.module = mlir::parseSourceFile<mlir::ModuleOp>(loaded.sourceMgr, &context);
   if (!loaded.module)
     return mlir::failure();
@@ -892,7 +891,36 @@ mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef mod
   return loaded;
 }
 
-} // namespace
+
+int costopt::driver::parseBindings(const std::vector<std::string> &bindings,
+                                   llvm::ArrayRef<nn::ModelOp> models,
+                                   llvm::StringRef inputFile, sym::Bindings &overrides,
+                                   llvm::raw_ostream &errs) {
+  for (const std::string &binding : bindings) {
+    auto [name, value] = llvm::StringRef(binding).split('=');
+    name = name.trim();
+    if (value.empty() || name.empty()) {
+      errs << "costopt: error: bad binding '" << binding << "'; expected -D name=value\n";
+      return ExitUsageError;
+    }
+    auto size = parseSize(value);
+    if (!size) {
+      errs << "costopt: error: bad value '" << value << "' for " << name
+           << "; expected an integer below 2^63 such as 4096, 4k, 4Ki or 1e6\n";
+      return ExitUsageError;
+    }
+    bool declared = llvm::any_of(models, [&](nn::ModelOp m) {
+      return llvm::is_contained(m.getSymbolNames(), name.str());
+    });
+    if (!declared) {
+      errs << "costopt: error: -D " << name << ": no model in " << inputFile
+           << " declares a symbol '" << name << "'\n";
+      return ExitInputError;
+    }
+    overrides[name] = *size;
+  }
+  return ExitSuccess;
+}
 
 int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
                        llvm::raw_ostream &errs) {
@@ -967,16 +995,39 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   std::string errorMessage;
 
   if (!options.emit.empty()) {
-    if (options.emit != "nn" && options.emit != "primitives") {
+    if (!llvm::is_contained({"nn", "primitives", "linalg", "llvm"},
+                            llvm::StringRef(options.emit))) {
       errs << "costopt: error: --emit " << options.emit
-           << " is not available: costopt does not lower the nn dialect to linalg, LLVM, "
-              "GPU or PTX yet; --emit nn prints the verified model, --emit primitives its "
-              "layers decomposed into primitives\n";
+           << " is not available; expected nn (the verified model), primitives (its layers "
+              "decomposed), linalg (lowered to linalg on tensors, with FLOP counters) or "
+              "llvm (the LLVM dialect the CPU JIT compiles); GPU and PTX are not lowered "
+              "yet\n";
       return ExitUsageError;
     }
     if (options.emit == "primitives") {
       mlir::PassManager pm(&context);
       pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
+      if (failed(pm.run(*loaded->module)))
+        return ExitInputError;
+    } else if (options.emit == "linalg" || options.emit == "llvm") {
+      // Only the selected models are lowered.
+      for (auto model : llvm::to_vector(loaded->module->getOps<nn::ModelOp>()))
+        if (!llvm::is_contained(models, model))
+          model.erase();
+      mlir::DialectRegistry lowering;
+      registerLoweringDialects(lowering);
+      context.appendDialectRegistry(lowering);
+      mlir::PassManager pm(&context);
+      pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
+      pm.addPass(createConvertNNToLinalg());
+      pm.addNestedPass<mlir::func::FuncOp>(createCountFlops());
+      if (options.emit == "llvm") {
+        std::string error;
+        if (failed(buildCpuPipeline(pm, error))) {
+          errs << "costopt: error: the CPU pipeline does not parse: " << error << "\n";
+          return ExitInputError;
+        }
+      }
       if (failed(pm.run(*loaded->module)))
         return ExitInputError;
     }
@@ -987,29 +1038,8 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
 
   // -D name=value, checked against every selected model's symbols.
   sym::Bindings overrides;
-  for (const std::string &binding : options.bindings) {
-    auto [name, value] = llvm::StringRef(binding).split('=');
-    name = name.trim();
-    if (value.empty() || name.empty()) {
-      errs << "costopt: error: bad binding '" << binding << "'; expected -D name=value\n";
-      return ExitUsageError;
-    }
-    auto size = parseSize(value);
-    if (!size) {
-      errs << "costopt: error: bad value '" << value << "' for " << name
-           << "; expected an integer below 2^63 such as 4096, 4k, 4Ki or 1e6\n";
-      return ExitUsageError;
-    }
-    bool declared = llvm::any_of(models, [&](nn::ModelOp m) {
-      return llvm::is_contained(m.getSymbolNames(), name.str());
-    });
-    if (!declared) {
-      errs << "costopt: error: -D " << name << ": no model in " << options.inputFile
-           << " declares a symbol '" << name << "'\n";
-      return ExitInputError;
-    }
-    overrides[name] = *size;
-  }
+  if (int status = parseBindings(options.bindings, models, options.inputFile, overrides, errs))
+    return status;
 
   if (options.count != "flops" && options.count != "macs") {
     errs << "costopt: error: unknown --count '" << options.count

@@ -16,17 +16,46 @@
 #include "costopt/Dialect/NN/PointCheck.h"
 #include "costopt/Driver/Driver.h"
 
+#include "costopt/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
 
 namespace costopt {
 namespace driver {
 
 using sym::Expr;
+
+/// A parsed input file and its models.
+struct LoadedFile {
+  std::shared_ptr<llvm::SourceMgr> sourceMgr;
+  /// Prints diagnostics with file:line:col and the source line.
+  std::shared_ptr<mlir::ScopedDiagnosticHandler> diagnostics;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::vector<nn::ModelOp> models;
+};
+
+/// Reads a .mlir model or a Hugging Face config.json, inlines user-defined
+/// layers and selects `modelName` (or every model no other model calls).
+mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
+                                       mlir::MLIRContext &context, llvm::raw_ostream &errs);
+
+/// Parses -D name=value into `overrides`, each name declared by one of
+/// `models`; returns an exit code (0 = success) after printing the error.
+int parseBindings(const std::vector<std::string> &bindings, llvm::ArrayRef<nn::ModelOp> models,
+                  llvm::StringRef inputFile, sym::Bindings &overrides, llvm::raw_ostream &errs);
 
 enum class Unit { Count, Flop, Byte };
 

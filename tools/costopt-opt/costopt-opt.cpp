@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/InitAll.h"
+#include "costopt/Runtime/CpuRunner.h"
 #include "costopt/Support/Input.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -48,6 +49,9 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   costopt::registerAllDialects(registry);
   costopt::registerAllPasses();
+  // The lowerings: upstream dialects and passes, and costopt's pipelines.
+  costopt::registerLoweringDialects(registry);
+  costopt::registerLoweringPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "costopt modular optimizer driver\n", registry));
 }

@@ -46,6 +46,32 @@ int main(int argc, char **argv) {
   std::string importInput, importOutput;
   import->add_option("config", importInput, "config.json")->required();
   import->add_option("-o,--output", importOutput, "Output .mlir file ('-' = stdout)");
+  costopt::VerifyOptions verifyOptions;
+  CLI::App *verify = app.add_subcommand(
+      "verify", "Run the model lowered to a CPU kernel and check that the FLOPs each layer "
+                "executes equal the prediction, at every size; fit how time grows");
+  verify->add_option("model", verifyOptions.inputFile, "The model (.mlir or config.json)")
+      ->required();
+  verify->add_option("-D,--bind", verifyOptions.bindings, "Bind a symbol: -D d=64");
+  verify->add_option("--sweep", verifyOptions.sweep,
+                     "Sizes to run: n=64..1024 (doubling), n=64..512:+64");
+  verify->add_option("--target", verifyOptions.target, "Where to run: cpu")
+      ->check(CLI::IsMember({"cpu", "gpu"}))
+      ->capture_default_str();
+  verify->add_option("--model", verifyOptions.modelName, "The nn.model to run");
+  verify->add_option("--repeat", verifyOptions.repetitions,
+                     "Timed runs per point after the counting run (0: count only)")
+      ->check(CLI::Range(0u, 1000u))
+      ->capture_default_str();
+  verify->add_option("--max-memory", verifyOptions.maxBufferBytes,
+                     "Refuse points whose inputs, weights and outputs take more bytes")
+      ->check(CLI::Range(uint64_t(1), uint64_t(1) << 40))
+      ->capture_default_str();
+  verify->add_option("--format", verifyOptions.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  verify->add_option("-o,--output", verifyOptions.outputFile, "Output file ('-' = stdout)")
+      ->capture_default_str();
   app.add_option("model", options.inputFile,
                  "The model: .mlir (nn dialect) or a Hugging Face config.json");
   bool report = true;
@@ -104,7 +130,9 @@ int main(int argc, char **argv) {
   app.add_option("--hw", options.hardware,
                  "Roofline time and memory fit on h100, h200, a100, cpu or profile.json");
   app.add_option("--emit", options.emit,
-                 "Print the IR instead of the report: nn (the verified, imported model)");
+                 "Print the IR instead of the report: nn (the verified, imported model), "
+                 "primitives (layers decomposed), linalg (lowered, with FLOP counters) or llvm "
+                 "(what the CPU JIT compiles)");
   app.add_option("--compare", options.compareFile,
                  "Compare against the first model of another file");
   app.add_option("--formulas", options.formulas,
@@ -134,6 +162,8 @@ int main(int argc, char **argv) {
   int status;
   if (import->parsed()) {
     status = costopt::runImport(importInput, importOutput, llvm::outs(), llvm::errs());
+  } else if (verify->parsed()) {
+    status = costopt::runVerify(verifyOptions, llvm::outs(), llvm::errs());
   } else if (calibrate->parsed()) {
     status = costopt::runCalibrate(calibrateOutput, llvm::outs(), llvm::errs());
   } else if (options.inputFile.empty()) {

@@ -15,6 +15,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,26 @@ struct DriverOptions {
 
 /// `costopt import config.json`: writes the nn model of a Hugging Face
 /// config to `outputFile` ("" or "-" = `outs`).
+/// `costopt verify`: run the lowered model and check its executed FLOPs
+/// against the prediction.
+struct VerifyOptions {
+  std::string inputFile;
+  std::string modelName;
+  std::vector<std::string> bindings;
+  /// A sweep as for the report ("n=64..512"); "" = one point.
+  std::string sweep;
+  /// "cpu" (the GPU target is not available yet).
+  std::string target = "cpu";
+  std::string format = "text";
+  std::string outputFile = "-";
+  /// Timed runs per point after the counting run (0 = count only).
+  unsigned repetitions = 5;
+  /// Refuse points whose inputs, weights and outputs take more bytes.
+  uint64_t maxBufferBytes = uint64_t(4) << 30;
+};
+
+int runVerify(const VerifyOptions &options, llvm::raw_ostream &outs, llvm::raw_ostream &errs);
+
 int runImport(const std::string &inputFile, const std::string &outputFile,
               llvm::raw_ostream &outs, llvm::raw_ostream &errs);
 

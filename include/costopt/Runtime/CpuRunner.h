@@ -1,0 +1,108 @@
+//===- CpuRunner.h - Compile and run lowered models on the CPU --*- C++ -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// The CPU half of `costopt verify`: lowers a model of primitives through
+// linalg to LLVM (buildCpuPipeline), JIT-compiles it once with
+// mlir::ExecutionEngine, and runs it at any point of its symbols on
+// deterministic inputs and weights, returning the FLOPs each layer
+// executed (counted by costopt-count-flops) and the thread CPU time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COSTOPT_RUNTIME_CPURUNNER_H
+#define COSTOPT_RUNTIME_CPURUNNER_H
+
+#include "costopt/Support/Sym.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class DialectRegistry;
+class ExecutionEngine;
+} // namespace mlir
+
+namespace costopt {
+
+/// Registers what lowering and JIT compilation need: the upstream
+/// dialects, their bufferization and LLVM conversion interfaces, the LLVM
+/// IR translations and every upstream pass (the pipelines are textual).
+void registerLoweringDialects(mlir::DialectRegistry &registry);
+void registerLoweringPasses();
+
+/// Appends the lowering of a module of nn.models to linalg on tensors:
+/// inline layers, decompose built-in layers, convert to linalg; with
+/// `countFlops`, instrument the kernels with FLOP counters.
+void buildLinalgPipeline(mlir::OpPassManager &pm, bool countFlops);
+
+/// Appends the CPU pipeline from linalg on tensors to the LLVM dialect:
+/// bufferize, lower to loops, lower to LLVM (docs/Lowering.md).
+mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error);
+
+/// One argument of a lowered model function (from its costopt.* attrs).
+struct KernelArgument {
+  enum class Role { Symbol, Counters, Input, Param, Constant, Output } role;
+  std::string name;
+  /// Its shape in the model's symbols (empty for symbols and counters).
+  std::vector<sym::Expr> shape;
+  /// Token ids (i64) rather than f32 values.
+  bool ids = false;
+};
+
+/// What a lowered model function takes, read before it is lowered to LLVM.
+struct KernelSignature {
+  std::string name;
+  std::vector<KernelArgument> arguments;
+  int64_t layerCount = 0;
+};
+
+/// Reads the signature of each lowered model in `module`.
+llvm::Expected<std::vector<KernelSignature>> readKernelSignatures(mlir::ModuleOp module);
+
+/// What one run measured.
+struct KernelRun {
+  /// FLOPs executed per layer slot (costopt::forEachLayerOp order).
+  std::vector<int64_t> counters;
+  /// Thread CPU seconds of each timed repetition.
+  std::vector<double> seconds;
+  /// The first output's elements (for value checks).
+  std::vector<float> output;
+};
+
+/// A JIT-compiled model: compile once, run at many points.
+class CpuKernel {
+public:
+  /// Compiles `llvmModule` (already in the LLVM dialect) for the host CPU.
+  static llvm::Expected<std::unique_ptr<CpuKernel>> compile(mlir::ModuleOp llvmModule,
+                                                            KernelSignature signature);
+  ~CpuKernel();
+
+  /// Runs the kernel at `point` (every symbol bound) once to count, then
+  /// `repetitions` more times to time (none: counting only).
+  llvm::Expected<KernelRun> run(const sym::Bindings &point, unsigned repetitions);
+
+  /// Bytes the buffers of one run at `point` take (inputs, weights,
+  /// outputs), to refuse points that would not fit in memory.
+  llvm::Expected<uint64_t> bufferBytes(const sym::Bindings &point) const;
+
+  const KernelSignature &getSignature() const { return signature; }
+
+private:
+  CpuKernel() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void (*entry)(void **) = nullptr;
+  KernelSignature signature;
+};
+
+} // namespace costopt
+
+#endif // COSTOPT_RUNTIME_CPURUNNER_H

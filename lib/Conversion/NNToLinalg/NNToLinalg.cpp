@@ -1,0 +1,1138 @@
+//===- NNToLinalg.cpp - Primitive models to linalg on tensors -------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// costopt-convert-nn-to-linalg: each nn.model of primitives becomes a
+// func.func whose sizes are all dynamic, computed from one `index` argument
+// per symbol, so that one compiled kernel serves every point of a sweep.
+// Masked ops loop over the rows of their band and compute each row's slice,
+// so that the work executed is the masked domain the cost model counts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Conversion/Passes.h"
+#include "costopt/Dialect/NN/Domain.h"
+#include "costopt/Dialect/NN/NNDialect.h"
+#include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/Interfaces/CostModel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <map>
+
+namespace costopt {
+#define GEN_PASS_DEF_CONVERTNNTOLINALG
+#include "costopt/Conversion/Passes.h.inc"
+} // namespace costopt
+
+using namespace mlir;
+using namespace costopt;
+using costopt::sym::Expr;
+
+void costopt::forEachLayerOp(nn::ModelOp model, llvm::function_ref<void(Operation *)> fn) {
+  std::function<void(Block &)> visit = [&](Block &block) {
+    for (Operation &op : block) {
+      if (auto repeat = llvm::dyn_cast<nn::RepeatOp>(op))
+        visit(repeat.getBodyBlock());
+      else if (!llvm::isa<nn::OutputOp, nn::YieldOp>(op))
+        fn(&op);
+    }
+  };
+  visit(model.getBodyBlock());
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// The constant value of a size, if it is an integer.
+std::optional<int64_t> constantSize(const Expr &e) {
+  auto c = e.getConstant();
+  if (!c || c->den != 1)
+    return std::nullopt;
+  return int64_t(c->num);
+}
+
+/// True when `e` is at least zero for every positive value of its symbols:
+/// a polynomial whose coefficients are all non-negative (sizes are >= 1).
+bool provablyNonNegative(const Expr &e) {
+  if (!e.isPolynomial())
+    return false;
+  for (const sym::Term &term : e.getTerms()) {
+    if (term.coefficient < sym::Rational(0))
+      return false;
+    for (const sym::Factor &factor : term.factors)
+      if (factor.exponent < 0)
+        return false;
+  }
+  return true;
+}
+
+/// One operand of a structured op: its tensor and its indexing map.
+struct Operand {
+  Value tensor;
+  AffineMap map;
+};
+
+/// The element type of an nn shaped type: ids are i64, the rest f32.
+Type elementTypeOf(Type nnType) {
+  MLIRContext *context = nnType.getContext();
+  if (llvm::isa<nn::TokensType>(nnType))
+    return IntegerType::get(context, 64);
+  return Float32Type::get(context);
+}
+
+//===----------------------------------------------------------------------===//
+// ModelLowering
+//===----------------------------------------------------------------------===//
+
+class ModelLowering {
+public:
+  explicit ModelLowering(nn::ModelOp model) : model(model), builder(model.getContext()) {}
+
+  /// Builds the function after the model; the caller erases the model.
+  FailureOr<func::FuncOp> run();
+
+private:
+  //===--- Sizes and types ----------------------------------------------===//
+
+  /// The tensor type of an nn type, with `prefix` extents first.
+  RankedTensorType tensorTypeOf(Type nnType, llvm::ArrayRef<Expr> prefix = {}) {
+    llvm::SmallVector<Expr> shape(prefix.begin(), prefix.end());
+    llvm::append_range(shape, nn::shapeExprsOf(nnType));
+    return tensorTypeOf(shape, elementTypeOf(nnType));
+  }
+  static RankedTensorType tensorTypeOf(llvm::ArrayRef<Expr> shape, Type element) {
+    llvm::SmallVector<int64_t> dims;
+    for (const Expr &e : shape)
+      dims.push_back(constantSize(e).value_or(ShapedType::kDynamic));
+    return RankedTensorType::get(dims, element);
+  }
+
+  /// The value of a size at run time, computed once at the function's entry
+  /// from the symbol arguments.
+  FailureOr<Value> size(const Expr &e, Operation *user);
+  FailureOr<OpFoldResult> foldedSize(const Expr &e, Operation *user) {
+    if (auto c = constantSize(e))
+      return OpFoldResult(builder.getIndexAttr(*c));
+    auto v = size(e, user);
+    if (failed(v))
+      return failure();
+    return OpFoldResult(*v);
+  }
+  FailureOr<llvm::SmallVector<OpFoldResult>> foldedSizes(llvm::ArrayRef<Expr> shape,
+                                                        Operation *user) {
+    llvm::SmallVector<OpFoldResult> result;
+    for (const Expr &e : shape) {
+      auto v = foldedSize(e, user);
+      if (failed(v))
+        return failure();
+      result.push_back(*v);
+    }
+    return result;
+  }
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(builder, loc, v); }
+
+  /// An uninitialised tensor of `shape`, or one filled with `fill`.
+  FailureOr<Value> emptyTensor(llvm::ArrayRef<Expr> shape, Type element, Operation *user,
+                               std::optional<double> fill = std::nullopt);
+
+  //===--- Ops ------------------------------------------------------------===//
+
+  LogicalResult lowerBlock(Block &block);
+  LogicalResult lowerOp(Operation *op);
+  LogicalResult lowerContract(nn::ContractOp op);
+  LogicalResult lowerMap(nn::MapOp op);
+  LogicalResult lowerReduce(nn::ReduceOp op);
+  LogicalResult lowerScan(nn::PrefixScanOp op);
+  LogicalResult lowerGather(nn::GatherOp op);
+  LogicalResult lowerTranspose(nn::TransposeOp op);
+  LogicalResult lowerReshape(nn::ReshapeOp op);
+  LogicalResult lowerConcat(nn::ConcatOp op);
+  LogicalResult lowerExtract(nn::ExtractOp op);
+  LogicalResult lowerRepeat(nn::RepeatOp op);
+  LogicalResult lowerParam(Operation *op);
+
+  using BodyBuilder = llvm::function_ref<void(OpBuilder &, Location, ValueRange)>;
+
+  /// A linalg.generic over a domain of `extents`, tagged with the current
+  /// layer; with a band, an scf.for over the band's rows runs it on each
+  /// row's slice (operands' axes indexed by the band's dimensions must be
+  /// those bare dimensions).
+  FailureOr<Value> structured(Operation *op, llvm::ArrayRef<Operand> inputs, Operand output,
+                              llvm::ArrayRef<utils::IteratorType> iterators,
+                              llvm::ArrayRef<Expr> extents, const std::optional<nn::Band> &band,
+                              BodyBuilder body);
+  Value generic(llvm::ArrayRef<Operand> inputs, Operand output,
+                llvm::ArrayRef<utils::IteratorType> iterators, BodyBuilder body);
+
+  /// `input` read at the result's indices under NumPy broadcasting: axes of
+  /// extent 1 against a larger result axis are dropped (a rank-reducing
+  /// slice) and the map skips them.
+  FailureOr<Operand> broadcastOperand(Operation *op, Value input, Type inputType,
+                                      llvm::ArrayRef<Expr> resultShape);
+
+  /// Pads and slices a contraction operand so that each index is the
+  /// linear part of its map (no symbols, no constant offset) and stays
+  /// inside the operand.
+  FailureOr<Operand> fitContractionOperand(nn::ContractOp op, Value operand, Type nnType,
+                                           AffineMap map, llvm::ArrayRef<Expr> extents);
+
+  void tag(Operation *op) { op->setAttr(attrs::kLayer, builder.getI64IntegerAttr(layer)); }
+
+  nn::ModelOp model;
+  OpBuilder builder;
+  Location loc = builder.getUnknownLoc();
+  func::FuncOp func;
+  IRMapping values;
+  llvm::StringMap<Value> symbolArgs;
+  std::map<std::string, Value> sizeCache;
+  Operation *sizeAnchor = nullptr;
+  /// Parameters and fixed tensors: their argument and the repeats they are
+  /// stacked over (outermost first).
+  llvm::DenseMap<Operation *, std::pair<Value, llvm::SmallVector<nn::RepeatOp>>> tensorArgs;
+  llvm::DenseMap<Operation *, Value> repeatIvs;
+  llvm::DenseMap<Operation *, int64_t> layerSlots;
+  int64_t layer = 0;
+};
+
+FailureOr<Value> ModelLowering::size(const Expr &e, Operation *user) {
+  std::string key = e.str();
+  if (auto it = sizeCache.find(key); it != sizeCache.end())
+    return it->second;
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(sizeAnchor);
+  // Σ cᵢ·Πfactors as one fraction num/den, divided at the end (exact for
+  // the sizes the model's constraints allow). Null stands for 1.
+  auto times = [&](Value a, Value b) -> Value {
+    return !a ? b : !b ? a : arith::MulIOp::create(builder, loc, a, b).getResult();
+  };
+  auto constant = [&](const llvm::DynamicAPInt &v) -> Value {
+    return v == 1 ? Value() : index(int64_t(v));
+  };
+  Value num, den;
+  bool first = true;
+  for (const sym::Term &term : e.getTerms()) {
+    Value tNum = constant(term.coefficient.num), tDen = constant(term.coefficient.den);
+    for (const sym::Factor &factor : term.factors) {
+      Value base;
+      const sym::Atom &atom = *factor.atom;
+      switch (atom.kind) {
+      case sym::AtomKind::Symbol: {
+        auto it = symbolArgs.find(atom.name);
+        if (it == symbolArgs.end()) {
+          user->emitError() << "cannot lower: size '" << e.str() << "' uses '" << atom.name
+                            << "', which is not a symbol of the model";
+          return failure();
+        }
+        base = it->second;
+        break;
+      }
+      case sym::AtomKind::Floor:
+      case sym::AtomKind::Ceil:
+      case sym::AtomKind::Max:
+      case sym::AtomKind::Min: {
+        auto lhs = size(atom.args[0], user), rhs = size(atom.args[1], user);
+        if (failed(lhs) || failed(rhs))
+          return failure();
+        builder.setInsertionPoint(sizeAnchor);
+        if (atom.kind == sym::AtomKind::Floor)
+          base = arith::FloorDivSIOp::create(builder, loc, *lhs, *rhs);
+        else if (atom.kind == sym::AtomKind::Ceil)
+          base = arith::CeilDivSIOp::create(builder, loc, *lhs, *rhs);
+        else if (atom.kind == sym::AtomKind::Max)
+          base = arith::MaxSIOp::create(builder, loc, *lhs, *rhs);
+        else
+          base = arith::MinSIOp::create(builder, loc, *lhs, *rhs);
+        break;
+      }
+      default:
+        user->emitError() << "cannot lower: size '" << e.str()
+                          << "' is not a polynomial, floor, ceil, min or max of the symbols";
+        return failure();
+      }
+      Value &target = factor.exponent > 0 ? tNum : tDen;
+      for (int64_t i = 0; i < std::abs(factor.exponent); ++i)
+        target = times(target, base);
+    }
+    if (first) {
+      num = tNum ? tNum : index(1);
+      den = tDen;
+      first = false;
+    } else {
+      // num/den + tNum/tDen = (num·tDen + tNum·den) / (den·tDen)
+      Value lhs = times(num, tDen), rhs = times(tNum, den);
+      num = arith::AddIOp::create(builder, loc, lhs ? lhs : index(1), rhs ? rhs : index(1));
+      den = times(den, tDen);
+    }
+  }
+  Value result = first ? index(0)
+                       : den ? Value(arith::DivSIOp::create(builder, loc, num, den)) : num;
+  sizeCache[key] = result;
+  return result;
+}
+
+FailureOr<Value> ModelLowering::emptyTensor(llvm::ArrayRef<Expr> shape, Type element,
+                                            Operation *user, std::optional<double> fill) {
+  auto sizes = foldedSizes(shape, user);
+  if (failed(sizes))
+    return failure();
+  Value empty = tensor::EmptyOp::create(builder, loc, *sizes, element);
+  if (!fill)
+    return empty;
+  Value value = arith::ConstantOp::create(
+      builder, loc, builder.getFloatAttr(element, *fill));
+  auto filled = linalg::FillOp::create(builder, loc, ValueRange{value}, ValueRange{empty});
+  tag(filled);
+  return filled.getResult(0);
+}
+
+Value ModelLowering::generic(llvm::ArrayRef<Operand> inputs, Operand output,
+                             llvm::ArrayRef<utils::IteratorType> iterators, BodyBuilder body) {
+  llvm::SmallVector<Value> ins;
+  llvm::SmallVector<AffineMap> maps;
+  for (const Operand &input : inputs) {
+    ins.push_back(input.tensor);
+    maps.push_back(input.map);
+  }
+  maps.push_back(output.map);
+  auto op = linalg::GenericOp::create(builder, loc, TypeRange{output.tensor.getType()}, ins,
+                                      ValueRange{output.tensor}, maps, iterators, body);
+  tag(op);
+  return op.getResult(0);
+}
+
+FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand> inputs,
+                                           Operand output,
+                                           llvm::ArrayRef<utils::IteratorType> iterators,
+                                           llvm::ArrayRef<Expr> extents,
+                                           const std::optional<nn::Band> &band,
+                                           BodyBuilder body) {
+  if (!band)
+    return generic(inputs, output, iterators, body);
+  unsigned p = band->first, k = band->second;
+  // Every axis that the band's dimensions index must be that dimension
+  // alone, so that a row is a slice.
+  auto check = [&](AffineMap map) -> bool {
+    for (AffineExpr e : map.getResults())
+      if ((e.isFunctionOfDim(p) || e.isFunctionOfDim(k)) && !llvm::isa<AffineDimExpr>(e))
+        return false;
+    return true;
+  };
+  if (!check(output.map) || !llvm::all_of(inputs, [&](const Operand &o) { return check(o.map); })) {
+    op->emitError() << "cannot lower: the mask's dimensions d" << p << " and d" << k
+                    << " must index operands bare (not in a sum) to loop over its rows";
+    return failure();
+  }
+  auto extentP = size(extents[p], op), extentK = size(extents[k], op);
+  if (failed(extentP) || failed(extentK))
+    return failure();
+  std::optional<Value> above, below;
+  if (band->above) {
+    auto v = size(*band->above, op);
+    if (failed(v))
+      return failure();
+    above = *v;
+  }
+  if (band->below) {
+    auto v = size(*band->below, op);
+    if (failed(v))
+      return failure();
+    below = *v;
+  }
+  FailureOr<Value> failedResult = failure();
+  bool ok = true;
+  auto loop = scf::ForOp::create(
+      builder, loc, index(0), *extentP, index(1), ValueRange{output.tensor},
+      [&](OpBuilder &b, Location l, Value row, ValueRange carried) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+        // Columns k with row - below <= k <= row + above, inside [0, n).
+        Value lo = index(0), hi = *extentK;
+        if (below)
+          lo = arith::MaxSIOp::create(builder, l, lo,
+                                      arith::SubIOp::create(builder, l, row, *below));
+        if (above)
+          hi = arith::MinSIOp::create(
+              builder, l, hi,
+              arith::AddIOp::create(builder, l, row,
+                                    arith::AddIOp::create(builder, l, *above, index(1))));
+        Value length = arith::SubIOp::create(builder, l, hi, lo);
+        auto slice = [&](Value tensor, AffineMap map,
+                         llvm::SmallVector<OpFoldResult> &offsets,
+                         llvm::SmallVector<OpFoldResult> &sizes) {
+          auto type = llvm::cast<RankedTensorType>(tensor.getType());
+          for (auto [axis, e] : llvm::enumerate(map.getResults())) {
+            auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+            if (dim && dim.getPosition() == p) {
+              offsets.push_back(row);
+              sizes.push_back(builder.getIndexAttr(1));
+            } else if (dim && dim.getPosition() == k) {
+              offsets.push_back(lo);
+              sizes.push_back(length);
+            } else {
+              offsets.push_back(builder.getIndexAttr(0));
+              sizes.push_back(tensor::getMixedSize(builder, l, tensor, axis));
+            }
+          }
+          (void)type;
+          llvm::SmallVector<OpFoldResult> strides(offsets.size(), builder.getIndexAttr(1));
+          return tensor::ExtractSliceOp::create(builder, l, tensor, offsets, sizes, strides)
+              .getResult();
+        };
+        llvm::SmallVector<Operand> rowInputs;
+        for (const Operand &input : inputs) {
+          llvm::SmallVector<OpFoldResult> offsets, sizes;
+          rowInputs.push_back({slice(input.tensor, input.map, offsets, sizes), input.map});
+        }
+        llvm::SmallVector<OpFoldResult> offsets, sizes;
+        Value rowOutput = slice(carried[0], output.map, offsets, sizes);
+        Value result = generic(rowInputs, {rowOutput, output.map}, iterators, body);
+        llvm::SmallVector<OpFoldResult> strides(offsets.size(), builder.getIndexAttr(1));
+        Value updated =
+            tensor::InsertSliceOp::create(builder, l, result, carried[0], offsets, sizes, strides);
+        scf::YieldOp::create(builder, l, updated);
+      });
+  if (!ok)
+    return failedResult;
+  return loop.getResult(0);
+}
+
+FailureOr<Operand> ModelLowering::broadcastOperand(Operation *op, Value input, Type inputType,
+                                                   llvm::ArrayRef<Expr> resultShape) {
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(inputType);
+  size_t rank = resultShape.size(), offset = rank - shape.size();
+  llvm::SmallVector<AffineExpr> exprs;
+  llvm::SmallVector<Expr> kept;
+  bool drops = false;
+  for (auto [i, e] : llvm::enumerate(shape)) {
+    bool broadcast = e == Expr(1) && resultShape[offset + i] != Expr(1);
+    drops |= broadcast;
+    if (!broadcast) {
+      exprs.push_back(builder.getAffineDimExpr(offset + i));
+      kept.push_back(e);
+    }
+  }
+  if (drops) {
+    auto sizes = foldedSizes(shape, op);
+    if (failed(sizes))
+      return failure();
+    llvm::SmallVector<OpFoldResult> offsets(shape.size(), builder.getIndexAttr(0)),
+        strides(shape.size(), builder.getIndexAttr(1));
+    input = tensor::ExtractSliceOp::create(builder, loc,
+                                           tensorTypeOf(kept, elementTypeOf(inputType)), input,
+                                           offsets, *sizes, strides);
+  }
+  return Operand{input, AffineMap::get(rank, 0, exprs, builder.getContext())};
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+FailureOr<Operand> ModelLowering::fitContractionOperand(nn::ContractOp op, Value operand,
+                                                        Type nnType, AffineMap map,
+                                                        llvm::ArrayRef<Expr> extents) {
+  unsigned numDims = map.getNumDims(), numSymbols = map.getNumSymbols();
+  llvm::SmallVector<Expr> symbolValues = op.getSymbolExprs();
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(nnType);
+  llvm::SmallVector<AffineExpr> linearExprs;
+  llvm::SmallVector<Expr> low(shape.size()), high(shape.size()), start(shape.size()),
+      span(shape.size());
+  bool pads = false, slices = false;
+  for (auto [axis, e] : llvm::enumerate(map.getResults())) {
+    auto form = nn::flattenAffine(e, numDims, numSymbols);
+    AffineExpr linear = builder.getAffineConstantExpr(0);
+    Expr largest; // of the linear part over the domain
+    for (unsigned d = 0; d < numDims; ++d) {
+      int64_t c = form->dims[d];
+      if (c < 0) {
+        op->emitError() << "cannot lower: index " << axis << " of an operand has a negative "
+                        << "coefficient on d" << d << " (a reversed index)";
+        return failure();
+      }
+      if (c == 0)
+        continue;
+      linear = linear + builder.getAffineDimExpr(d) * c;
+      largest += Expr(c) * (extents[d] - Expr(1));
+    }
+    linearExprs.push_back(linear);
+    // The operand is read at [offset, offset + largest]: pad below 0 and
+    // above its end with zeros, then slice so that the index starts at 0.
+    Expr offset = nn::offsetOf(*form, symbolValues);
+    start[axis] = offset;
+    span[axis] = largest + Expr(1);
+    if (!provablyNonNegative(offset)) {
+      low[axis] = Expr::max(Expr(0), Expr(0) - offset);
+      pads = true;
+    }
+    Expr beyond = offset + largest - (shape[axis] - Expr(1));
+    if (!provablyNonNegative(Expr(0) - beyond)) {
+      high[axis] = Expr::max(Expr(0), beyond);
+      pads = true;
+    }
+    if (!offset.isZero() || !provablyNonNegative(Expr(0) - beyond))
+      slices = true;
+  }
+  Type element = elementTypeOf(nnType);
+  if (pads) {
+    auto lows = foldedSizes(low, op), highs = foldedSizes(high, op);
+    if (failed(lows) || failed(highs))
+      return failure();
+    llvm::SmallVector<Expr> padded;
+    for (size_t i = 0; i < shape.size(); ++i)
+      padded.push_back(Expr::max(Expr(0), shape[i] + low[i] + high[i]));
+    Value zero = arith::ConstantOp::create(builder, loc, builder.getFloatAttr(element, 0.0));
+    llvm::SmallVector<int64_t> dims(shape.size(), ShapedType::kDynamic);
+    operand = tensor::PadOp::create(builder, loc, RankedTensorType::get(dims, element), operand,
+                                    *lows, *highs, zero);
+    for (size_t i = 0; i < shape.size(); ++i)
+      start[i] += low[i];
+  }
+  if (slices) {
+    auto offsets = foldedSizes(start, op), sizes = foldedSizes(span, op);
+    if (failed(offsets) || failed(sizes))
+      return failure();
+    llvm::SmallVector<OpFoldResult> strides(shape.size(), builder.getIndexAttr(1));
+    operand = tensor::ExtractSliceOp::create(builder, loc, operand, *offsets, *sizes, strides);
+  }
+  return Operand{operand, AffineMap::get(numDims, 0, linearExprs, builder.getContext())};
+}
+
+LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
+  auto mapRange = op.getIndexingMaps().getAsValueRange<AffineMapAttr>();
+  llvm::SmallVector<AffineMap> maps(mapRange.begin(), mapRange.end());
+  llvm::SmallVector<Expr> extents = op.getDomainExtents();
+  unsigned numDims = maps[2].getNumDims();
+  // Every dimension needs an axis of its own somewhere for linalg to size
+  // its loop.
+  for (unsigned d = 0; d < numDims; ++d) {
+    bool bare = llvm::any_of(maps, [&](AffineMap map) {
+      return llvm::any_of(map.getResults(), [&](AffineExpr e) {
+        auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+        return dim && dim.getPosition() == d;
+      });
+    });
+    if (!bare)
+      return op.emitError() << "cannot lower: dimension d" << d
+                            << " indexes no operand axis by itself";
+  }
+  std::optional<nn::Band> band;
+  if (auto mask = op.getMaskAttr()) {
+    std::string why;
+    band = nn::parseBand(mask.getValue(), op.getSymbolExprs(), why);
+    if (!band)
+      return op.emitError() << "cannot lower the mask: " << why;
+  }
+  auto lhs = fitContractionOperand(op, values.lookup(op.getLhs()), op.getLhs().getType(),
+                                   maps[0], extents);
+  if (failed(lhs))
+    return failure();
+  auto rhs = fitContractionOperand(op, values.lookup(op.getRhs()), op.getRhs().getType(),
+                                   maps[1], extents);
+  if (failed(rhs))
+    return failure();
+  AffineMap resultMap = AffineMap::get(numDims, 0, maps[2].getResults(), op.getContext());
+  bool sums = resultMap.getNumResults() < numDims;
+  llvm::SmallVector<utils::IteratorType> iterators(numDims, utils::IteratorType::reduction);
+  for (AffineExpr e : resultMap.getResults())
+    iterators[llvm::cast<AffineDimExpr>(e).getPosition()] = utils::IteratorType::parallel;
+  llvm::SmallVector<Expr> resultShape = nn::shapeExprsOf(op.getResult().getType());
+  Type f32 = builder.getF32Type();
+  // Zero where nothing is summed into (and outside a mask).
+  auto init = emptyTensor(resultShape, f32, op,
+                          sums || band ? std::optional<double>(0.0) : std::nullopt);
+  if (failed(init))
+    return failure();
+  auto result = structured(
+      op, {*lhs, *rhs}, {*init, resultMap}, iterators, extents, band,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        Value value = sums ? arith::AddFOp::create(b, l, args[2], product).getResult() : product;
+        linalg::YieldOp::create(b, l, value);
+      });
+  if (failed(result))
+    return failure();
+  Value out = *result;
+  if (Value bias = op.getBias()) {
+    // One add per result element, as the cost rule counts it.
+    auto biasOperand = broadcastOperand(op, values.lookup(bias), bias.getType(), resultShape);
+    if (failed(biasOperand))
+      return failure();
+    unsigned rank = resultShape.size();
+    AffineMap identity = builder.getMultiDimIdentityMap(rank);
+    out = generic({*biasOperand}, {out, identity},
+                  llvm::SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange args) {
+                    linalg::YieldOp::create(b, l,
+                                            arith::AddFOp::create(b, l, args[1], args[0]).getResult());
+                  });
+  }
+  values.map(op.getResult(), out);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise maps and reductions
+//===----------------------------------------------------------------------===//
+
+LogicalResult ModelLowering::lowerMap(nn::MapOp op) {
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op.getResult().getType());
+  unsigned rank = shape.size();
+  llvm::SmallVector<Operand> inputs;
+  for (Value input : op.getInputs()) {
+    auto operand = broadcastOperand(op, values.lookup(input), input.getType(), shape);
+    if (failed(operand))
+      return failure();
+    inputs.push_back(*operand);
+  }
+  std::optional<nn::Band> band = nn::maskBandOf(op, shape);
+  if (op.getMaskAttr() && !band)
+    return op.emitError() << "cannot lower the mask";
+  auto init = emptyTensor(shape, builder.getF32Type(), op,
+                          band ? std::optional<double>(0.0) : std::nullopt);
+  if (failed(init))
+    return failure();
+  Block &body = op.getBody().front();
+  auto result = structured(
+      op, inputs, {*init, builder.getMultiDimIdentityMap(rank)},
+      llvm::SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel), shape, band,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        IRMapping mapping;
+        for (auto [arg, value] : llvm::zip(body.getArguments(), args))
+          mapping.map(arg, value);
+        for (Operation &inner : body.without_terminator())
+          b.clone(inner, mapping);
+        auto yield = llvm::cast<nn::YieldOp>(body.getTerminator());
+        linalg::YieldOp::create(b, l, mapping.lookup(yield.getValues()[0]));
+      });
+  if (failed(result))
+    return failure();
+  values.map(op.getResult(), *result);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerReduce(nn::ReduceOp op) {
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op.getInput().getType());
+  unsigned rank = shape.size();
+  llvm::SmallVector<bool> reduced(rank, false);
+  for (Attribute a : op.getDims())
+    reduced[*constantSize(llvm::cast<nn::DimAttr>(a).getExpr())] = true;
+  llvm::SmallVector<AffineExpr> outExprs;
+  llvm::SmallVector<Expr> outShape;
+  llvm::SmallVector<utils::IteratorType> iterators;
+  for (unsigned i = 0; i < rank; ++i) {
+    iterators.push_back(reduced[i] ? utils::IteratorType::reduction
+                                   : utils::IteratorType::parallel);
+    if (!reduced[i]) {
+      outExprs.push_back(builder.getAffineDimExpr(i));
+      outShape.push_back(shape[i]);
+    }
+  }
+  std::optional<nn::Band> band = nn::maskBandOf(op, shape);
+  if (op.getMaskAttr() && !band)
+    return op.emitError() << "cannot lower the mask";
+  if (band && reduced[band->first])
+    return op.emitError() << "cannot lower: a masked reduction must keep the mask's row "
+                             "dimension d"
+                          << band->first;
+  bool isMax = op.getKind() == "max";
+  Type f32 = builder.getF32Type();
+  auto init = emptyTensor(outShape, f32, op,
+                          isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+  if (failed(init))
+    return failure();
+  AffineMap outMap = AffineMap::get(rank, 0, outExprs, op.getContext());
+  auto result = structured(
+      op, {{values.lookup(op.getInput()), builder.getMultiDimIdentityMap(rank)}},
+      {*init, outMap}, iterators, shape, band, [&](OpBuilder &b, Location l, ValueRange args) {
+        Value v = isMax ? arith::MaximumFOp::create(b, l, args[1], args[0]).getResult()
+                        : arith::AddFOp::create(b, l, args[1], args[0]).getResult();
+        linalg::YieldOp::create(b, l, v);
+      });
+  if (failed(result))
+    return failure();
+  // Keep the reduced axes as extent 1: each joins the next kept axis (or,
+  // at the end, the previous one).
+  llvm::SmallVector<Expr> keptShape = nn::shapeExprsOf(op.getResult().getType());
+  llvm::SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (unsigned i = 0; i < rank; ++i) {
+    pending.push_back(i);
+    if (!reduced[i]) {
+      groups.push_back(pending);
+      pending.clear();
+    }
+  }
+  if (!pending.empty()) {
+    if (groups.empty())
+      groups.push_back({});
+    llvm::append_range(groups.back(), pending);
+  }
+  if (outShape.empty())
+    groups.clear(); // rank 0 expands with no groups
+  auto sizes = foldedSizes(keptShape, op);
+  if (failed(sizes))
+    return failure();
+  Value expanded = tensor::ExpandShapeOp::create(builder, loc, tensorTypeOf(keptShape, f32),
+                                                 *result, groups, *sizes);
+  values.map(op.getResult(), expanded);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Scans and data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ModelLowering::lowerScan(nn::PrefixScanOp op) {
+  Type type = op.getInput().getType();
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(type);
+  unsigned rank = shape.size(), axis = *positionAxisOf(type);
+  llvm::SmallVector<Expr> stateShape(shape);
+  stateShape.erase(stateShape.begin() + axis);
+  Type f32 = builder.getF32Type();
+  auto out = emptyTensor(shape, f32, op);
+  auto state = emptyTensor(stateShape, f32, op, 0.0);
+  auto length = size(shape[axis], op);
+  auto sizes = foldedSizes(shape, op);
+  if (failed(out) || failed(state) || failed(length) || failed(sizes))
+    return failure();
+  // The decay: per step when it has the position axis, else broadcast.
+  Value decay;
+  bool decayPerStep = false;
+  llvm::SmallVector<Expr> decayShape;
+  if (Value d = op.getDecay()) {
+    decay = values.lookup(d);
+    decayShape = nn::shapeExprsOf(d.getType());
+    decayPerStep = decayShape.size() == rank && decayShape[axis] != Expr(1);
+  }
+  bool linear = op.getKind() == "linear";
+  unsigned stateRank = rank - 1;
+  AffineMap identity = builder.getMultiDimIdentityMap(stateRank);
+  Value input = values.lookup(op.getInput());
+  bool ok = true;
+  auto loop = scf::ForOp::create(
+      builder, loc, index(0), *length, index(1), ValueRange{*out, *state},
+      [&](OpBuilder &b, Location l, Value t, ValueRange carried) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+        llvm::SmallVector<OpFoldResult> offsets(rank, builder.getIndexAttr(0)),
+            stepSizes(*sizes), strides(rank, builder.getIndexAttr(1));
+        offsets[axis] = t;
+        stepSizes[axis] = builder.getIndexAttr(1);
+        auto stepType = tensorTypeOf(stateShape, f32);
+        Value x = tensor::ExtractSliceOp::create(builder, l, stepType, input, offsets, stepSizes,
+                                                 strides);
+        llvm::SmallVector<Operand> ins{{x, identity}};
+        if (decay) {
+          if (decayPerStep) {
+            Value a = tensor::ExtractSliceOp::create(builder, l, stepType, decay, offsets,
+                                                     stepSizes, strides);
+            ins.push_back({a, identity});
+          } else {
+            // Broadcast against the state's axes: drop the position axis.
+            llvm::SmallVector<Expr> aligned(decayShape);
+            size_t lead = rank - aligned.size();
+            llvm::SmallVector<AffineExpr> exprs;
+            llvm::SmallVector<Expr> kept;
+            for (auto [i, e] : llvm::enumerate(aligned)) {
+              unsigned full = lead + i;
+              if (full == axis || (e == Expr(1) && shape[full] != Expr(1)))
+                continue;
+              exprs.push_back(builder.getAffineDimExpr(full < axis ? full : full - 1));
+              kept.push_back(e);
+            }
+            Value a = decay;
+            if (kept.size() != aligned.size()) {
+              auto decaySizes = foldedSizes(aligned, op);
+              if (failed(decaySizes)) {
+                ok = false;
+                return;
+              }
+              a = tensor::ExtractSliceOp::create(
+                  builder, l, tensorTypeOf(kept, f32), decay,
+                  llvm::SmallVector<OpFoldResult>(aligned.size(), builder.getIndexAttr(0)),
+                  *decaySizes,
+                  llvm::SmallVector<OpFoldResult>(aligned.size(), builder.getIndexAttr(1)));
+            }
+            ins.push_back({a, AffineMap::get(stateRank, 0, exprs, op.getContext())});
+          }
+        }
+        Value next = generic(
+            ins, {carried[1], identity},
+            llvm::SmallVector<utils::IteratorType>(stateRank, utils::IteratorType::parallel),
+            [&](OpBuilder &bb, Location ll, ValueRange args) {
+              Value previous = args.back();
+              if (linear)
+                previous = arith::MulFOp::create(bb, ll, args[1], previous);
+              linalg::YieldOp::create(bb, ll,
+                                      arith::AddFOp::create(bb, ll, previous, args[0]).getResult());
+            });
+        Value written = tensor::InsertSliceOp::create(builder, l, next, carried[0], offsets,
+                                                      stepSizes, strides);
+        scf::YieldOp::create(builder, l, ValueRange{written, next});
+      });
+  if (!ok)
+    return failure();
+  values.map(op.getResult(), loop.getResult(0));
+  return success();
+}
+
+LogicalResult ModelLowering::lowerGather(nn::GatherOp op) {
+  llvm::SmallVector<Expr> resultShape = nn::shapeExprsOf(op.getResult().getType());
+  unsigned idRank = nn::shapeExprsOf(op.getIndices().getType()).size();
+  unsigned rank = resultShape.size();
+  auto init = emptyTensor(resultShape, builder.getF32Type(), op);
+  if (failed(init))
+    return failure();
+  Value table = values.lookup(op.getTable());
+  llvm::SmallVector<AffineExpr> idExprs;
+  for (unsigned i = 0; i < idRank; ++i)
+    idExprs.push_back(builder.getAffineDimExpr(i));
+  Value result = generic(
+      {{values.lookup(op.getIndices()), AffineMap::get(rank, 0, idExprs, op.getContext())}},
+      {*init, builder.getMultiDimIdentityMap(rank)},
+      llvm::SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        llvm::SmallVector<Value> at{
+            arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]).getResult()};
+        for (unsigned i = idRank; i < rank; ++i)
+          at.push_back(linalg::IndexOp::create(b, l, i));
+        linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, table, at).getResult());
+      });
+  values.map(op.getResult(), result);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerTranspose(nn::TransposeOp op) {
+  llvm::SmallVector<int64_t> permutation;
+  for (Attribute a : op.getPermutation())
+    permutation.push_back(*constantSize(llvm::cast<nn::DimAttr>(a).getExpr()));
+  auto init = emptyTensor(nn::shapeExprsOf(op.getResult().getType()),
+                          elementTypeOf(op.getResult().getType()), op);
+  if (failed(init))
+    return failure();
+  auto transpose =
+      linalg::TransposeOp::create(builder, loc, values.lookup(op.getInput()), *init, permutation);
+  tag(transpose);
+  values.map(op.getResult(), transpose.getResult()[0]);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerReshape(nn::ReshapeOp op) {
+  Value input = values.lookup(op.getInput());
+  Type element = elementTypeOf(op.getInput().getType());
+  auto inType = llvm::cast<RankedTensorType>(input.getType());
+  if (inType.getRank() > 1) {
+    ReassociationIndices all;
+    for (int64_t i = 0; i < inType.getRank(); ++i)
+      all.push_back(i);
+    input = tensor::CollapseShapeOp::create(
+        builder, loc, tensorTypeOf({nn::elementCountOf(op.getInput().getType())}, element),
+        input, llvm::ArrayRef<ReassociationIndices>{all});
+  }
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op.getResult().getType());
+  if (shape.size() > 1) {
+    ReassociationIndices all;
+    for (size_t i = 0; i < shape.size(); ++i)
+      all.push_back(i);
+    auto sizes = foldedSizes(shape, op);
+    if (failed(sizes))
+      return failure();
+    input = tensor::ExpandShapeOp::create(builder, loc, tensorTypeOf(shape, element), input,
+                                          llvm::ArrayRef<ReassociationIndices>{all}, *sizes);
+  } else if (input.getType() != tensorTypeOf(shape, element)) {
+    input = tensor::CastOp::create(builder, loc, tensorTypeOf(shape, element), input);
+  }
+  values.map(op.getResult(), input);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerConcat(nn::ConcatOp op) {
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op.getResult().getType());
+  unsigned dim = *constantSize(op.getDim().getExpr());
+  auto init = emptyTensor(shape, elementTypeOf(op.getResult().getType()), op);
+  if (failed(init))
+    return failure();
+  Value result = *init;
+  Expr offset;
+  for (Value input : op.getInputs()) {
+    llvm::SmallVector<Expr> inShape = nn::shapeExprsOf(input.getType());
+    llvm::SmallVector<Expr> offsets(inShape.size(), Expr(0));
+    offsets[dim] = offset;
+    auto offsetValues = foldedSizes(offsets, op), sizes = foldedSizes(inShape, op);
+    if (failed(offsetValues) || failed(sizes))
+      return failure();
+    result = tensor::InsertSliceOp::create(
+        builder, loc, values.lookup(input), result, *offsetValues, *sizes,
+        llvm::SmallVector<OpFoldResult>(inShape.size(), builder.getIndexAttr(1)));
+    offset += inShape[dim];
+  }
+  values.map(op.getResult(), result);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerExtract(nn::ExtractOp op) {
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op.getResult().getType());
+  unsigned dim = *constantSize(op.getDim().getExpr());
+  llvm::SmallVector<Expr> offsets(shape.size(), Expr(0));
+  offsets[dim] = op.getOffset().getExpr();
+  auto offsetValues = foldedSizes(offsets, op), sizes = foldedSizes(shape, op);
+  if (failed(offsetValues) || failed(sizes))
+    return failure();
+  Value slice = tensor::ExtractSliceOp::create(
+      builder, loc, values.lookup(op.getInput()), *offsetValues, *sizes,
+      llvm::SmallVector<OpFoldResult>(shape.size(), builder.getIndexAttr(1)));
+  values.map(op.getResult(), slice);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerParam(Operation *op) {
+  auto &[arg, stack] = tensorArgs[op];
+  Value value = arg;
+  if (!stack.empty()) {
+    // This iteration's copy: a rank-reducing slice at the repeats' indices.
+    llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op->getResult(0).getType());
+    llvm::SmallVector<OpFoldResult> offsets, sizes;
+    for (nn::RepeatOp repeat : stack) {
+      offsets.push_back(repeatIvs.lookup(repeat));
+      sizes.push_back(builder.getIndexAttr(1));
+    }
+    auto inner = foldedSizes(shape, op);
+    if (failed(inner))
+      return failure();
+    offsets.append(shape.size(), builder.getIndexAttr(0));
+    llvm::append_range(sizes, *inner);
+    value = tensor::ExtractSliceOp::create(
+        builder, loc, tensorTypeOf(op->getResult(0).getType()), arg, offsets, sizes,
+        llvm::SmallVector<OpFoldResult>(offsets.size(), builder.getIndexAttr(1)));
+  }
+  values.map(op->getResult(0), value);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerRepeat(nn::RepeatOp op) {
+  auto count = size(op.getCount().getExpr(), op);
+  if (failed(count))
+    return failure();
+  llvm::SmallVector<Value> inits;
+  for (Value v : op.getInits())
+    inits.push_back(values.lookup(v));
+  LogicalResult status = success();
+  auto loop = scf::ForOp::create(
+      builder, loc, index(0), *count, index(1), inits,
+      [&](OpBuilder &b, Location l, Value iv, ValueRange carried) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+        repeatIvs[op] = iv;
+        Block &body = op.getBodyBlock();
+        for (auto [arg, value] : llvm::zip(body.getArguments(), carried))
+          values.map(arg, value);
+        status = lowerBlock(body);
+        llvm::SmallVector<Value> next;
+        if (succeeded(status))
+          // Written back into the carried buffers: one-shot bufferization
+          // needs each yielded value equivalent to its iter_arg ("Yield
+          // operand #0 is not equivalent to the corresponding iter bbArg").
+          for (auto [v, into] :
+               llvm::zip(llvm::cast<nn::YieldOp>(body.getTerminator()).getValues(), carried))
+            next.push_back(
+                linalg::CopyOp::create(builder, l, values.lookup(v), into).getResult(0));
+        else
+          next.assign(carried.begin(), carried.end());
+        scf::YieldOp::create(builder, l, next);
+      });
+  if (failed(status))
+    return failure();
+  for (auto [res, value] : llvm::zip(op.getResults(), loop.getResults()))
+    values.map(res, value);
+  return success();
+}
+
+LogicalResult ModelLowering::lowerBlock(Block &block) {
+  for (Operation &op : block.without_terminator()) {
+    if (auto it = layerSlots.find(&op); it != layerSlots.end())
+      layer = it->second;
+    builder.setInsertionPointToEnd(builder.getInsertionBlock());
+    if (failed(lowerOp(&op)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult ModelLowering::lowerOp(Operation *op) {
+  loc = op->getLoc();
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case<nn::ParamOp, nn::ConstantOp>([&](Operation *o) { return lowerParam(o); })
+      .Case<nn::ContractOp>([&](auto o) { return lowerContract(o); })
+      .Case<nn::MapOp>([&](auto o) { return lowerMap(o); })
+      .Case<nn::ReduceOp>([&](auto o) { return lowerReduce(o); })
+      .Case<nn::PrefixScanOp>([&](auto o) { return lowerScan(o); })
+      .Case<nn::GatherOp>([&](auto o) { return lowerGather(o); })
+      .Case<nn::TransposeOp>([&](auto o) { return lowerTranspose(o); })
+      .Case<nn::ReshapeOp>([&](auto o) { return lowerReshape(o); })
+      .Case<nn::ConcatOp>([&](auto o) { return lowerConcat(o); })
+      .Case<nn::ExtractOp>([&](auto o) { return lowerExtract(o); })
+      .Case<nn::RepeatOp>([&](auto o) { return lowerRepeat(o); })
+      .Case<nn::BlockOp>([&](nn::BlockOp block) -> LogicalResult {
+        Block &body = block.getBodyBlock();
+        for (auto [arg, input] : llvm::zip(body.getArguments(), block.getInputs()))
+          values.map(arg, values.lookup(input));
+        for (Operation &inner : body.without_terminator()) {
+          builder.setInsertionPointToEnd(builder.getInsertionBlock());
+          if (failed(lowerOp(&inner)))
+            return failure();
+        }
+        for (auto [res, v] :
+             llvm::zip(block.getResults(), llvm::cast<nn::YieldOp>(body.getTerminator()).getValues()))
+          values.map(res, values.lookup(v));
+        return success();
+      })
+      .Default([&](Operation *o) {
+        return o->emitError() << "cannot lower '" << o->getName()
+                              << "' to linalg: it has no decomposition into primitives yet "
+                                 "(costopt --emit primitives shows what decomposes)";
+      });
+}
+
+FailureOr<func::FuncOp> ModelLowering::run() {
+  MLIRContext *context = model.getContext();
+  Block &body = model.getBodyBlock();
+  loc = model.getLoc();
+  // Arguments: symbols, counters, inputs, parameters, fixed tensors, outputs.
+  llvm::SmallVector<Type> argTypes;
+  llvm::SmallVector<DictionaryAttr> argAttrs;
+  auto describe = [&](llvm::StringRef role, llvm::StringRef name, llvm::ArrayRef<Expr> shape) {
+    llvm::SmallVector<NamedAttribute> a{builder.getNamedAttr(attrs::kRole, builder.getStringAttr(role)),
+                                        builder.getNamedAttr(attrs::kName, builder.getStringAttr(name))};
+    if (!shape.empty() || role != "symbol") {
+      llvm::SmallVector<Attribute> dims;
+      for (const Expr &e : shape)
+        dims.push_back(builder.getStringAttr(e.str()));
+      a.push_back(builder.getNamedAttr(attrs::kShape, builder.getArrayAttr(dims)));
+    }
+    argAttrs.push_back(builder.getDictionaryAttr(a));
+  };
+  std::vector<std::string> symbols = model.getSymbolNames();
+  for (const std::string &s : symbols) {
+    argTypes.push_back(builder.getIndexType());
+    describe("symbol", s, {});
+  }
+  argTypes.push_back(MemRefType::get({ShapedType::kDynamic}, builder.getI64Type()));
+  describe("counters", "counters", {});
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    argTypes.push_back(tensorTypeOf(arg.getType()));
+    describe("input", "input" + std::to_string(i), nn::shapeExprsOf(arg.getType()));
+  }
+  llvm::SmallVector<Operation *> tensorOps;
+  for (llvm::StringRef role : {"param", "constant"}) {
+    model.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (role == "param" ? !llvm::isa<nn::ParamOp>(op) : !llvm::isa<nn::ConstantOp>(op))
+        return;
+      llvm::SmallVector<nn::RepeatOp> stack;
+      llvm::SmallVector<Expr> prefix;
+      if (role == "param")
+        for (auto r = op->getParentOfType<nn::RepeatOp>(); r; r = r->getParentOfType<nn::RepeatOp>())
+          if (!r.getSharedWeights()) {
+            stack.insert(stack.begin(), r);
+            prefix.insert(prefix.begin(), r.getCount().getExpr());
+          }
+      Type type = op->getResult(0).getType();
+      argTypes.push_back(tensorTypeOf(type, prefix));
+      llvm::SmallVector<Expr> shape(prefix);
+      llvm::append_range(shape, nn::shapeExprsOf(type));
+      std::string name = (role + "@").str();
+      if (auto file = llvm::dyn_cast<FileLineColLoc>(op->getLoc()))
+        name += (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
+                 llvm::Twine(file.getColumn()))
+                    .str();
+      else
+        name += std::to_string(tensorOps.size());
+      describe(role, name, shape);
+      tensorArgs[op] = {Value(), stack};
+      tensorOps.push_back(op);
+    });
+  }
+  auto output = model.getOutputOp();
+  for (auto [i, v] : llvm::enumerate(output.getValues())) {
+    auto type = tensorTypeOf(v.getType());
+    argTypes.push_back(MemRefType::get(type.getShape(), type.getElementType()));
+    describe("output", "output" + std::to_string(i), nn::shapeExprsOf(v.getType()));
+  }
+
+  builder.setInsertionPointAfter(model);
+  func = func::FuncOp::create(builder, model.getLoc(), model.getSymName(),
+                              builder.getFunctionType(argTypes, {}));
+  func.setAllArgAttrs(argAttrs);
+  func->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
+  Block *entry = func.addEntryBlock();
+  builder.setInsertionPointToStart(entry);
+  sizeAnchor = arith::ConstantIndexOp::create(builder, loc, 0);
+  unsigned next = 0;
+  for (const std::string &s : symbols)
+    symbolArgs[s] = entry->getArgument(next++);
+  ++next; // counters
+  for (BlockArgument arg : body.getArguments())
+    values.map(arg, entry->getArgument(next++));
+  for (Operation *op : tensorOps)
+    tensorArgs[op].first = entry->getArgument(next++);
+
+  llvm::SmallVector<std::string> layerNames;
+  forEachLayerOp(model, [&](Operation *op) {
+    layerSlots[op] = static_cast<int64_t>(layerNames.size());
+    layerNames.push_back(op->getName().getStringRef().str());
+  });
+  func->setAttr(attrs::kLayerCount, builder.getI64IntegerAttr(layerNames.size()));
+
+  builder.setInsertionPointToEnd(entry);
+  if (failed(lowerBlock(body)))
+    return failure();
+  builder.setInsertionPointToEnd(entry);
+  for (Value v : output.getValues()) {
+    auto write = bufferization::MaterializeInDestinationOp::create(
+        builder, loc, values.lookup(v), entry->getArgument(next++));
+    write.setRestrict(true);
+    write.setWritable(true);
+  }
+  func::ReturnOp::create(builder, loc);
+  return func;
+}
+
+struct ConvertNNToLinalgPass
+    : public costopt::impl::ConvertNNToLinalgBase<ConvertNNToLinalgPass> {
+  void runOnOperation() override {
+    llvm::SmallVector<nn::ModelOp> models;
+    getOperation().walk([&](nn::ModelOp model) { models.push_back(model); });
+    for (nn::ModelOp model : models) {
+      ModelLowering lowering(model);
+      auto func = lowering.run();
+      if (failed(func)) {
+        // Leave the module as it was: drop the half-built function.
+        llvm::SmallVector<func::FuncOp> partial;
+        for (Operation &op : *model->getBlock())
+          if (auto f = llvm::dyn_cast<func::FuncOp>(op); f && f.getSymName() == model.getSymName())
+            partial.push_back(f);
+        for (func::FuncOp f : partial)
+          f.erase();
+        return signalPassFailure();
+      }
+      model.erase();
+    }
+  }
+};
+
+} // namespace

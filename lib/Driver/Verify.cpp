@@ -1,0 +1,457 @@
+//===- Verify.cpp - costopt verify: predictions against runs --------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// `costopt verify model.mlir --target cpu --sweep n=64..512`: lowers the
+// model through linalg to a JIT-compiled CPU kernel with FLOP counters in
+// its loops, runs it at every point, and checks that the FLOPs each layer
+// executed equal the FLOPs predicted for it exactly; then fits how the
+// measured time grows against how the predicted FLOPs grow.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Report.h"
+
+#include "costopt/Conversion/Passes.h"
+#include "costopt/InitAll.h"
+#include "costopt/Runtime/CpuRunner.h"
+#include "costopt/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace costopt;
+using namespace costopt::driver;
+
+namespace {
+
+/// One row of the per-layer comparison.
+struct LayerPrediction {
+  std::string label;  ///< "nn.attention (model.mlir:12:5)"
+  int64_t slot = 0;   ///< its counter
+  Expr flops;         ///< all its applications, forward
+};
+
+struct PointResult {
+  sym::Bindings point;
+  llvm::DynamicAPInt x; ///< the swept symbol's value (or 0)
+  std::vector<llvm::DynamicAPInt> predicted; ///< per LayerPrediction
+  std::vector<int64_t> counted;              ///< per LayerPrediction
+  llvm::DynamicAPInt predictedTotal, countedTotal;
+  /// What the layers' own rules predict (differs where docs/Dialect.md
+  /// names a convention, e.g. a norm's per-row statistics).
+  llvm::DynamicAPInt layerLevelTotal;
+  std::vector<double> seconds;
+  double best = 0, median = 0;
+  bool exact = true;
+};
+
+double medianOf(std::vector<double> v) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
+/// Least-squares slope of log y against log x.
+std::optional<double> logLogSlope(llvm::ArrayRef<double> xs, llvm::ArrayRef<double> ys) {
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (auto [x, y] : llvm::zip(xs, ys)) {
+    if (x <= 0 || y <= 0)
+      continue;
+    double lx = std::log(x), ly = std::log(y);
+    n += 1;
+    sx += lx;
+    sy += ly;
+    sxx += lx * lx;
+    sxy += lx * ly;
+  }
+  double denominator = n * sxx - sx * sx;
+  if (n < 2 || denominator <= 0)
+    return std::nullopt;
+  return (n * sxy - sx * sy) / denominator;
+}
+
+std::string seconds(double s) {
+  if (s < 1e-3)
+    return llvm::formatv("{0:f1} µs", s * 1e6).str();
+  if (s < 1)
+    return llvm::formatv("{0:f2} ms", s * 1e3).str();
+  return llvm::formatv("{0:f3} s", s).str();
+}
+
+} // namespace
+
+int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
+                       llvm::raw_ostream &errs) {
+  if (options.target != "cpu") {
+    errs << "costopt: error: --target " << options.target
+         << " is not available: costopt verify runs on the CPU (--target cpu); the GPU "
+            "target needs the GPU lowering\n";
+    return ExitUsageError;
+  }
+  if (!llvm::is_contained({"text", "json"}, llvm::StringRef(options.format))) {
+    errs << "costopt: error: unknown --format '" << options.format
+         << "' for verify; expected text or json\n";
+    return ExitUsageError;
+  }
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  registerLoweringDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  auto loaded = loadModels(options.inputFile, llvm::StringRef(options.modelName).ltrim('@'),
+                           context, errs);
+  if (failed(loaded))
+    return ExitInputError;
+  if (loaded->models.size() != 1) {
+    errs << "costopt: error: " << options.inputFile << " has " << loaded->models.size()
+         << " models; choose one with --model\n";
+    return ExitUsageError;
+  }
+  nn::ModelOp model = loaded->models.front();
+  std::string modelName = model.getSymName().str();
+  // Only the chosen model is lowered (others may use layers that do not
+  // lower yet).
+  for (auto other : llvm::to_vector(loaded->module->getOps<nn::ModelOp>()))
+    if (other != model)
+      other.erase();
+
+  sym::Bindings overrides;
+  if (int status = parseBindings(options.bindings, {model}, options.inputFile, overrides, errs))
+    return status;
+  std::optional<SweepSpec> sweep;
+  if (!options.sweep.empty()) {
+    std::string error;
+    sweep = parseSweep(options.sweep, error);
+    if (!sweep) {
+      errs << "costopt: error: bad --sweep '" << options.sweep << "': " << error << "\n";
+      return ExitUsageError;
+    }
+    if (!llvm::is_contained(model.getSymbolNames(), sweep->symbol)) {
+      errs << "costopt: error: --sweep " << sweep->symbol << ": @" << modelName
+           << " declares no symbol '" << sweep->symbol << "'\n";
+      return ExitInputError;
+    }
+  }
+
+  // Predictions: the layer-level total, then each layer of the model
+  // decomposed into primitives (the rows the kernel's counters fill).
+  CostOptions costOptions;
+  costOptions.mode = CostMode::Forward;
+  auto layerLevel = analyzeModel(model, costOptions);
+  if (failed(layerLevel))
+    return ExitInputError;
+  Expr layerLevelTotal = layerLevel->flops;
+  {
+    mlir::PassManager pm(&context);
+    pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
+    if (failed(pm.run(*loaded->module)))
+      return ExitInputError;
+  }
+  auto decomposed = analyzeModel(model, costOptions);
+  if (failed(decomposed))
+    return ExitInputError;
+  llvm::DenseMap<mlir::Operation *, int64_t> slots;
+  forEachLayerOp(model, [&](mlir::Operation *op) {
+    slots[op] = static_cast<int64_t>(slots.size());
+  });
+  std::vector<LayerPrediction> layers;
+  for (const LayerCost &layer : decomposed->layers) {
+    LayerPrediction p;
+    p.label = layer.opName + " (" + layer.location + ")";
+    p.slot = slots.lookup(layer.op);
+    p.flops = layer.multiplicity * layer.cost.totalFlops(CostMode::Forward);
+    layers.push_back(std::move(p));
+  }
+  Expr predictedTotal = decomposed->flops;
+  nn::PointChecker checker(model);
+  sym::Bindings defaults = model.getDefaultBindings();
+  // The lowering replaces the model by a function.
+  std::vector<std::string> symbolNames = model.getSymbolNames();
+
+  // Lower, instrument and compile once: every size is a run-time argument.
+  mlir::PassManager lower(&context);
+  lower.addPass(createConvertNNToLinalg());
+  lower.addNestedPass<mlir::func::FuncOp>(createCountFlops());
+  if (failed(lower.run(*loaded->module)))
+    return ExitInputError;
+  auto signatures = readKernelSignatures(*loaded->module);
+  if (!signatures || signatures->size() != 1) {
+    errs << "costopt: error: the lowered module has no kernel for @" << modelName;
+    if (!signatures)
+      errs << ": " << llvm::toString(signatures.takeError());
+    errs << "\n";
+    return ExitInputError;
+  }
+  mlir::PassManager toLLVM(&context);
+  std::string pipelineError;
+  if (failed(buildCpuPipeline(toLLVM, pipelineError))) {
+    errs << "costopt: error: the CPU pipeline does not parse: " << pipelineError << "\n";
+    return ExitInputError;
+  }
+  if (failed(toLLVM.run(*loaded->module)))
+    return ExitInputError;
+  auto kernel = CpuKernel::compile(*loaded->module, std::move(signatures->front()));
+  if (!kernel) {
+    errs << "costopt: error: JIT compilation failed: " << llvm::toString(kernel.takeError())
+         << "\n";
+    return ExitInputError;
+  }
+
+  // The points: the defaults with -D, and each sweep value.
+  std::vector<sym::Bindings> points;
+  std::vector<llvm::DynamicAPInt> xs;
+  sym::Bindings base = defaults;
+  for (const auto &entry : overrides)
+    base[entry.getKey()] = entry.getValue();
+  if (sweep) {
+    for (const llvm::DynamicAPInt &x : sweepPoints(*sweep)) {
+      sym::Bindings point = base;
+      point[sweep->symbol] = x;
+      points.push_back(point);
+      xs.push_back(x);
+    }
+  } else {
+    points.push_back(base);
+    xs.push_back(llvm::DynamicAPInt(0));
+  }
+
+  bool progress = llvm::sys::Process::StandardErrIsDisplayed();
+  std::vector<PointResult> results;
+  bool allExact = true;
+  for (auto [i, point] : llvm::enumerate(points)) {
+    for (const std::string &symbol : symbolNames)
+      if (!point.count(symbol)) {
+        errs << "costopt: error: @" << modelName << ": symbol '" << symbol
+             << "' has no value; give it with -D " << symbol << "=...\n";
+        return ExitInputError;
+      }
+    if (auto violation = checker.check(point)) {
+      mlir::emitError(violation->loc)
+          << "@" << modelName << ": "
+          << (sweep ? "sweep point " + sweep->symbol + " = " + sym::formatWithSeparators(xs[i])
+                    : std::string("the symbol values (defaults and -D)"))
+          << " break the model's rules: " << violation->message;
+      return ExitInputError;
+    }
+    PointResult r;
+    r.point = point;
+    r.x = xs[i];
+    auto evaluateCount = [&](const Expr &e) -> std::optional<llvm::DynamicAPInt> {
+      auto v = sym::evaluate(e, point);
+      if (!v) {
+        errs << "costopt: error: cannot evaluate " << e.str() << ": "
+             << llvm::toString(v.takeError()) << "\n";
+        return std::nullopt;
+      }
+      if (v->den != 1) {
+        errs << "costopt: error: predicted FLOPs " << e.str() << " are not an integer here\n";
+        return std::nullopt;
+      }
+      return v->num;
+    };
+    auto total = evaluateCount(predictedTotal);
+    auto layerTotal = evaluateCount(layerLevelTotal);
+    if (!total || !layerTotal)
+      return ExitInputError;
+    // The counters are 64-bit: refuse a point whose count could wrap.
+    if (*total > llvm::DynamicAPInt(int64_t(1) << 62)) {
+      errs << "costopt: error: " << sym::formatWithSeparators(*total)
+           << " FLOPs at this point would overflow the kernel's 64-bit counters; verify at "
+              "smaller sizes\n";
+      return ExitInputError;
+    }
+    auto bytes = (*kernel)->bufferBytes(point);
+    if (!bytes) {
+      errs << "costopt: error: " << llvm::toString(bytes.takeError()) << "\n";
+      return ExitInputError;
+    }
+    if (*bytes > options.maxBufferBytes) {
+      errs << "costopt: error: the inputs, weights and outputs at this point take "
+           << sym::formatWithSeparators(llvm::DynamicAPInt(int64_t(*bytes)))
+           << " bytes, more than --max-memory allows ("
+           << sym::formatWithSeparators(llvm::DynamicAPInt(int64_t(options.maxBufferBytes)))
+           << "); verify at smaller sizes\n";
+      return ExitInputError;
+    }
+    r.predictedTotal = *total;
+    if (progress)
+      errs << "\rverify @" << modelName << ": point " << i + 1 << "/" << points.size() << " ";
+    auto run = (*kernel)->run(point, options.repetitions);
+    if (!run) {
+      errs << "costopt: error: " << llvm::toString(run.takeError()) << "\n";
+      return ExitInputError;
+    }
+    llvm::DynamicAPInt counted(0);
+    for (int64_t c : run->counters)
+      counted += llvm::DynamicAPInt(c);
+    r.countedTotal = counted;
+    for (const LayerPrediction &layer : layers) {
+      auto p = evaluateCount(layer.flops);
+      if (!p)
+        return ExitInputError;
+      r.predicted.push_back(*p);
+      int64_t c = run->counters[layer.slot];
+      r.counted.push_back(c);
+      r.exact &= llvm::DynamicAPInt(c) == *p;
+    }
+    r.exact &= counted == *total;
+    r.layerLevelTotal = *layerTotal;
+    allExact &= r.exact;
+    r.seconds = run->seconds;
+    if (!r.seconds.empty()) {
+      r.best = *std::min_element(r.seconds.begin(), r.seconds.end());
+      r.median = medianOf(r.seconds);
+    }
+    results.push_back(std::move(r));
+  }
+  if (progress)
+    errs << "\r\033[K";
+
+  // How time grows against how the predicted FLOPs grow over the range.
+  std::optional<double> measuredSlope, predictedSlope;
+  if (sweep && options.repetitions > 0) {
+    std::vector<double> x, t, f;
+    for (const PointResult &r : results) {
+      x.push_back(toDouble(sym::Rational(r.x, llvm::DynamicAPInt(1))));
+      t.push_back(r.best);
+      f.push_back(toDouble(sym::Rational(r.predictedTotal, llvm::DynamicAPInt(1))));
+    }
+    measuredSlope = logLogSlope(x, t);
+    predictedSlope = logLogSlope(x, f);
+  }
+  std::string verdict;
+  if (measuredSlope && predictedSlope)
+    verdict = std::abs(*measuredSlope - *predictedSlope) <= 0.25 ? "agrees" : "differs";
+
+  std::string errorMessage;
+  auto output = mlir::openOutputFile(options.outputFile, &errorMessage);
+  if (!output) {
+    errs << "costopt: error: " << errorMessage << "\n";
+    return ExitInputError;
+  }
+  llvm::raw_ostream &os = output->os();
+  auto count = [](const llvm::DynamicAPInt &v) { return sym::formatWithSeparators(v); };
+  if (options.format == "json") {
+    llvm::json::Array points;
+    for (const PointResult &r : results) {
+      llvm::json::Object bindings;
+      for (const std::string &s : symbolNames)
+        if (auto it = r.point.find(s); it != r.point.end())
+          bindings[s] = int64_t(it->second);
+      llvm::json::Array perLayer;
+      for (auto [j, layer] : llvm::enumerate(layers))
+        perLayer.push_back(llvm::json::Object{
+            {"layer", layer.label},
+            {"predicted_flops", int64_t(r.predicted[j])},
+            {"counted_flops", r.counted[j]},
+            {"exact", llvm::DynamicAPInt(r.counted[j]) == r.predicted[j]}});
+      points.push_back(llvm::json::Object{
+          {"bindings", std::move(bindings)},
+          {"predicted_flops", int64_t(r.predictedTotal)},
+          {"counted_flops", int64_t(r.countedTotal)},
+          {"layer_rules_flops", int64_t(r.layerLevelTotal)},
+          {"exact", r.exact},
+          {"seconds", llvm::json::Array(r.seconds)},
+          {"best_seconds", r.best},
+          {"median_seconds", r.median},
+          {"layers", std::move(perLayer)}});
+    }
+    llvm::json::Object doc{
+        {"schema", "costopt-verify/1"},
+        {"model", modelName},
+        {"target", options.target},
+        {"time_statistic", "thread CPU time, best and median of the repetitions"},
+        {"repetitions", int64_t(options.repetitions)},
+        {"exact", allExact},
+        {"points", std::move(points)}};
+    if (sweep) {
+      doc["sweep"] = sweep->symbol;
+      if (measuredSlope)
+        doc["measured_exponent"] = *measuredSlope;
+      if (predictedSlope)
+        doc["predicted_exponent"] = *predictedSlope;
+      if (!verdict.empty())
+        doc["exponent_verdict"] = verdict;
+    }
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc))) << "\n";
+  } else {
+    os << "costopt verify @" << modelName << " on the CPU (" << options.repetitions
+       << (options.repetitions == 1 ? " timed run" : " timed runs")
+       << " per point after a counting run; time is thread CPU time)\n\n";
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header;
+    for (const std::string &s : symbolNames)
+      header.push_back(s);
+    llvm::append_range(header, std::vector<std::string>{"predicted FLOPs", "counted FLOPs", "",
+                                                        "best", "median", "GFLOP/s"});
+    rows.push_back(header);
+    for (const PointResult &r : results) {
+      std::vector<std::string> row;
+      for (const std::string &s : symbolNames)
+        row.push_back(count(r.point.lookup(s)));
+      row.push_back(count(r.predictedTotal));
+      row.push_back(count(r.countedTotal));
+      row.push_back(r.exact ? "✓" : "✗");
+      row.push_back(r.seconds.empty() ? "-" : seconds(r.best));
+      row.push_back(r.seconds.empty() ? "-" : seconds(r.median));
+      row.push_back(r.best > 0 ? formatDecimal(toDouble(sym::Rational(r.predictedTotal,
+                                                                      llvm::DynamicAPInt(1))) /
+                                               r.best / 1e9)
+                               : "-");
+      rows.push_back(std::move(row));
+    }
+    printTable(os, rows, /*markdown=*/false);
+    // Per layer: every layer that does floating-point work, at each point.
+    os << "\nPer layer (counted = predicted at every point: ✓):\n";
+    std::vector<std::vector<std::string>> layerRows{{"layer", "predicted FLOPs (last point)", ""}};
+    for (auto [j, layer] : llvm::enumerate(layers)) {
+      bool nonzero = llvm::any_of(results, [&](const PointResult &r) {
+        return r.predicted[j] != 0 || r.counted[j] != 0;
+      });
+      if (!nonzero)
+        continue;
+      std::string mark = "✓";
+      for (const PointResult &r : results)
+        if (llvm::DynamicAPInt(r.counted[j]) != r.predicted[j])
+          mark = "✗ counted " + count(llvm::DynamicAPInt(r.counted[j])) + " at " +
+                 (sweep ? sweep->symbol + " = " + count(r.x) : std::string("this point"));
+      layerRows.push_back({layer.label, count(results.back().predicted[j]), mark});
+    }
+    printTable(os, layerRows, /*markdown=*/false);
+    if (layerLevelTotal != predictedTotal) {
+      sym::PrintOptions print;
+      print.symbolOrder = symbolNames;
+      os << "\nThe primitives count " << sym::print(predictedTotal - layerLevelTotal, print)
+         << " FLOPs more than the layers' own rules (" << count(results.back().predictedTotal)
+         << " against " << count(results.back().layerLevelTotal)
+         << " at the last point): conventions docs/Dialect.md names in \"Where the two "
+            "derivations differ\". The kernel runs the primitives.\n";
+    }
+    if (measuredSlope && predictedSlope)
+      os << llvm::formatv("\nGrowth along {0}: predicted FLOPs ∝ {0}^{1:f2}, measured time ∝ "
+                          "{0}^{2:f2}: {3}\n",
+                          sweep->symbol, *predictedSlope, *measuredSlope, verdict);
+    os << "\n"
+       << (allExact ? "Counted FLOPs equal the predicted FLOPs at every point, per layer and "
+                      "in total."
+                    : "MISMATCH: the executed FLOPs differ from the prediction (a bug in the "
+                      "cost model or in the lowering).")
+       << "\n";
+  }
+  output->keep();
+  return allExact ? ExitSuccess : ExitInputError;
+}

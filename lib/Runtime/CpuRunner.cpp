@@ -1,0 +1,316 @@
+//===- CpuRunner.cpp - Compile and run lowered models on the CPU ----------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Runtime/CpuRunner.h"
+
+#include "costopt/Conversion/Passes.h"
+#include "costopt/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <ctime>
+#include <mutex>
+
+using namespace mlir;
+using namespace costopt;
+
+// The steps and their order are those measured in ../shared/LOWERING.md
+// ("CPU pipeline that worked"): function boundaries bufferize to
+// identity-layout memrefs, which the runtime's descriptors describe.
+static constexpr llvm::StringLiteral kCpuPipeline =
+    "canonicalize,cse,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-deallocation-pipeline,"
+    "func.func(convert-linalg-to-loops),"
+    "fold-memref-alias-ops,lower-affine,convert-scf-to-cf,expand-strided-metadata,"
+    "lower-affine,convert-math-to-llvm,convert-math-to-libm,arith-expand,convert-to-llvm,"
+    "reconcile-unrealized-casts";
+
+void costopt::registerLoweringDialects(DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+}
+
+void costopt::registerLoweringPasses() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mlir::registerAllPasses();
+    costopt::registerCostoptConversionPasses();
+    PassPipelineRegistration<>(
+        "costopt-lower-to-linalg",
+        "Inline layers, decompose them into primitives, lower to linalg and count FLOPs",
+        [](OpPassManager &pm) { buildLinalgPipeline(pm, /*countFlops=*/true); });
+    PassPipelineRegistration<>(
+        "costopt-cpu-pipeline", "From linalg on tensors to the LLVM dialect (the CPU JIT's input)",
+        [](OpPassManager &pm) {
+          if (failed(parsePassPipeline(kCpuPipeline, pm, llvm::errs())))
+            llvm::report_fatal_error("costopt-cpu-pipeline does not parse");
+        });
+  });
+}
+
+void costopt::buildLinalgPipeline(OpPassManager &pm, bool countFlops) {
+  pm.addPass(createInlineLayers());
+  pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
+  pm.addPass(createConvertNNToLinalg());
+  if (countFlops)
+    pm.addNestedPass<func::FuncOp>(createCountFlops());
+}
+
+LogicalResult costopt::buildCpuPipeline(OpPassManager &pm, std::string &error) {
+  registerLoweringPasses();
+  llvm::raw_string_ostream os(error);
+  return parsePassPipeline(kCpuPipeline, pm, os);
+}
+
+llvm::Expected<std::vector<KernelSignature>> costopt::readKernelSignatures(ModuleOp module) {
+  std::vector<KernelSignature> result;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    auto layers = func->getAttrOfType<IntegerAttr>(attrs::kLayerCount);
+    if (!layers)
+      continue;
+    KernelSignature signature;
+    signature.name = func.getSymName().str();
+    signature.layerCount = layers.getInt();
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      KernelArgument arg;
+      auto role = func.getArgAttrOfType<StringAttr>(i, attrs::kRole);
+      auto name = func.getArgAttrOfType<StringAttr>(i, attrs::kName);
+      if (!role || !name)
+        return sym::makeError("argument " + llvm::Twine(i) + " of @" + signature.name +
+                              " has no costopt.role/costopt.name");
+      arg.name = name.getValue().str();
+      arg.role = llvm::StringSwitch<KernelArgument::Role>(role.getValue())
+                     .Case("symbol", KernelArgument::Role::Symbol)
+                     .Case("counters", KernelArgument::Role::Counters)
+                     .Case("input", KernelArgument::Role::Input)
+                     .Case("param", KernelArgument::Role::Param)
+                     .Case("constant", KernelArgument::Role::Constant)
+                     .Default(KernelArgument::Role::Output);
+      if (auto shape = func.getArgAttrOfType<ArrayAttr>(i, attrs::kShape))
+        for (Attribute a : shape) {
+          auto e = sym::parse(llvm::cast<StringAttr>(a).getValue());
+          if (!e)
+            return e.takeError();
+          arg.shape.push_back(*e);
+        }
+      Type type = func.getArgument(i).getType();
+      if (auto shaped = llvm::dyn_cast<ShapedType>(type))
+        arg.ids = shaped.getElementType().isInteger(64);
+      signature.arguments.push_back(std::move(arg));
+    }
+    result.push_back(std::move(signature));
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// CpuKernel
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A memref descriptor of any rank as the C interface lays it out:
+/// allocated and aligned pointers, offset, sizes, strides (row-major).
+struct Buffer {
+  std::vector<float> values;
+  std::vector<int64_t> ids;
+  std::vector<int64_t> descriptor;
+  void *descriptorPointer = nullptr;
+
+  void describe(void *data, llvm::ArrayRef<int64_t> shape) {
+    descriptor.assign(3 + 2 * shape.size(), 0);
+    descriptor[0] = reinterpret_cast<int64_t>(data);
+    descriptor[1] = reinterpret_cast<int64_t>(data);
+    int64_t stride = 1;
+    for (size_t i = shape.size(); i-- > 0;) {
+      descriptor[3 + i] = shape[i];
+      descriptor[3 + shape.size() + i] = stride;
+      stride *= shape[i];
+    }
+    descriptorPointer = descriptor.data();
+  }
+};
+
+/// A value in [-0.5, 0.5) that depends only on the tensor and the index:
+/// reruns and the reference see the same inputs and weights.
+float deterministicValue(uint64_t tensor, uint64_t index) {
+  uint64_t x = (tensor + 1) * 0x9E3779B97F4A7C15ull ^ (index + 1) * 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 31;
+  x *= 0x94D049BB133111EBull;
+  x ^= x >> 29;
+  return static_cast<float>(x >> 40) / static_cast<float>(1ull << 24) - 0.5f;
+}
+
+double threadSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// The shape at `point`, each extent a non-negative int64.
+llvm::Expected<std::vector<int64_t>> shapeAt(const KernelArgument &arg,
+                                             const sym::Bindings &point) {
+  std::vector<int64_t> shape;
+  for (const sym::Expr &e : arg.shape) {
+    auto value = sym::evaluate(e, point);
+    if (!value)
+      return value.takeError();
+    if (value->den != 1 || value->num < 0 ||
+        value->num > llvm::DynamicAPInt(int64_t(1) << 40))
+      return sym::makeError("size " + e.str() + " of " + arg.name + " is not an integer in [0, 2^40]");
+    shape.push_back(int64_t(value->num));
+  }
+  return shape;
+}
+
+} // namespace
+
+CpuKernel::~CpuKernel() = default;
+
+llvm::Expected<std::unique_ptr<CpuKernel>> CpuKernel::compile(ModuleOp llvmModule,
+                                                              KernelSignature signature) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  ExecutionEngineOptions options;
+  options.transformer = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                                  /*targetMachine=*/nullptr);
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(llvmModule, options);
+  if (!engine)
+    return engine.takeError();
+  std::unique_ptr<CpuKernel> kernel(new CpuKernel());
+  kernel->engine = std::move(*engine);
+  // Bufferization copies between buffers of different layouts through
+  // this runtime function (libmlir_c_runner_utils).
+  kernel->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("memrefCopy")] = {llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
+                                       llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  auto entry = kernel->engine->lookupPacked("_mlir_ciface_" + signature.name);
+  if (!entry)
+    return entry.takeError();
+  kernel->entry = *entry;
+  kernel->signature = std::move(signature);
+  return kernel;
+}
+
+llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) const {
+  uint64_t total = 0;
+  for (const KernelArgument &arg : signature.arguments) {
+    if (arg.role == KernelArgument::Role::Symbol || arg.role == KernelArgument::Role::Counters)
+      continue;
+    auto shape = shapeAt(arg, point);
+    if (!shape)
+      return shape.takeError();
+    uint64_t elements = 1;
+    for (int64_t e : *shape) {
+      if (e != 0 && elements > (uint64_t(1) << 50) / uint64_t(e))
+        return sym::makeError("the buffer of " + arg.name + " would exceed 2^50 elements");
+      elements *= uint64_t(e);
+    }
+    total += elements * (arg.ids ? 8 : 4);
+  }
+  return total;
+}
+
+llvm::Expected<KernelRun> CpuKernel::run(const sym::Bindings &point, unsigned repetitions) {
+  std::vector<int64_t> symbolValues;
+  std::vector<Buffer> buffers(signature.arguments.size());
+  std::vector<void *> args;
+  KernelRun result;
+  result.counters.assign(signature.layerCount, 0);
+  Buffer counters;
+  // Ids need the vocabulary: the first extent of the table they index is
+  // not known here, so ids stay below the smallest leading extent of a
+  // parameter (an embedding table's V).
+  int64_t idLimit = std::numeric_limits<int64_t>::max();
+  for (const KernelArgument &arg : signature.arguments)
+    if (arg.role == KernelArgument::Role::Param && !arg.shape.empty()) {
+      auto shape = shapeAt(arg, point);
+      if (!shape)
+        return shape.takeError();
+      if (!shape->empty() && shape->front() > 0)
+        idLimit = std::min(idLimit, shape->front());
+    }
+  symbolValues.reserve(signature.arguments.size());
+  for (auto [i, arg] : llvm::enumerate(signature.arguments)) {
+    switch (arg.role) {
+    case KernelArgument::Role::Symbol: {
+      auto it = point.find(arg.name);
+      if (it == point.end())
+        return sym::makeError("symbol " + arg.name + " is not bound");
+      symbolValues.push_back(int64_t(it->second));
+      args.push_back(&symbolValues.back());
+      break;
+    }
+    case KernelArgument::Role::Counters:
+      counters.describe(result.counters.data(), {signature.layerCount});
+      args.push_back(&counters.descriptorPointer);
+      break;
+    default: {
+      auto shape = shapeAt(arg, point);
+      if (!shape)
+        return shape.takeError();
+      uint64_t elements = 1;
+      for (int64_t e : *shape)
+        elements *= uint64_t(e);
+      Buffer &buffer = buffers[i];
+      if (arg.ids) {
+        buffer.ids.resize(elements);
+        for (uint64_t j = 0; j < elements; ++j)
+          buffer.ids[j] = static_cast<int64_t>((j * 7919 + 13) % uint64_t(std::max<int64_t>(idLimit, 1)));
+        buffer.describe(buffer.ids.data(), *shape);
+      } else {
+        buffer.values.resize(elements);
+        if (arg.role != KernelArgument::Role::Output)
+          for (uint64_t j = 0; j < elements; ++j)
+            buffer.values[j] = deterministicValue(i, j);
+        buffer.describe(buffer.values.data(), *shape);
+      }
+      args.push_back(&buffer.descriptorPointer);
+    }
+    }
+  }
+  // The first run counts; the timed ones must count the same.
+  entry(args.data());
+  std::vector<int64_t> counted = result.counters;
+  for (unsigned r = 0; r < repetitions; ++r) {
+    std::fill(result.counters.begin(), result.counters.end(), 0);
+    double start = threadSeconds();
+    entry(args.data());
+    result.seconds.push_back(threadSeconds() - start);
+    if (result.counters != counted)
+      return sym::makeError("the FLOP counters differ between two runs at the same size");
+  }
+  result.counters = counted;
+  for (auto [i, arg] : llvm::enumerate(signature.arguments))
+    if (arg.role == KernelArgument::Role::Output) {
+      result.output = buffers[i].values;
+      break;
+    }
+  return result;
+}

@@ -17,6 +17,7 @@
 #include "costopt/Conversion/Passes.h"
 #include "costopt/InitAll.h"
 #include "costopt/Runtime/CpuRunner.h"
+#include "costopt/Runtime/Reference.h"
 #include "costopt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -55,7 +56,13 @@ struct PointResult {
   std::vector<double> seconds;
   double best = 0, median = 0;
   bool exact = true;
+  /// max |kernel - reference| / max |reference| over the first output,
+  /// where the reference ran.
+  std::optional<double> valueError;
 };
+
+/// The value check's tolerance: an f32 kernel against the f64 reference.
+constexpr double kValueTolerance = 1e-3;
 
 double medianOf(std::vector<double> v) {
   if (v.empty())
@@ -181,6 +188,10 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
   sym::Bindings defaults = model.getDefaultBindings();
   // The lowering replaces the model by a function.
   std::vector<std::string> symbolNames = model.getSymbolNames();
+
+  // The reference evaluates the primitives themselves, not their lowering.
+  mlir::OwningOpRef<mlir::ModuleOp> referenceModule = loaded->module->clone();
+  nn::ModelOp referenceModel = *referenceModule->getOps<nn::ModelOp>().begin();
 
   // Lower, instrument and compile once: every size is a run-time argument.
   mlir::PassManager lower(&context);
@@ -311,6 +322,28 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     r.exact &= counted == *total;
     r.layerLevelTotal = *layerTotal;
     allExact &= r.exact;
+    if (r.predictedTotal <= llvm::DynamicAPInt(int64_t(options.referenceLimit))) {
+      auto data = makeArgumentData((*kernel)->getSignature(), point);
+      if (!data) {
+        errs << "costopt: error: " << llvm::toString(data.takeError()) << "\n";
+        return ExitInputError;
+      }
+      auto expected =
+          evaluateReference(referenceModel, (*kernel)->getSignature(), *data, point);
+      if (!expected) {
+        errs << "costopt: error: " << llvm::toString(expected.takeError()) << "\n";
+        return ExitInputError;
+      }
+      double largest = 0, difference = 0;
+      bool sameSize = expected->size() == run->output.size();
+      for (size_t k = 0; sameSize && k < expected->size(); ++k) {
+        largest = std::max(largest, std::abs((*expected)[k]));
+        double d = std::abs((*expected)[k] - double(run->output[k]));
+        difference = std::isnan(d) ? INFINITY : std::max(difference, d);
+      }
+      r.valueError = !sameSize ? INFINITY : largest > 0 ? difference / largest : difference;
+      r.exact &= *r.valueError <= kValueTolerance;
+    }
     r.seconds = run->seconds;
     if (!r.seconds.empty()) {
       r.best = *std::min_element(r.seconds.begin(), r.seconds.end());
@@ -365,6 +398,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
           {"counted_flops", int64_t(r.countedTotal)},
           {"layer_rules_flops", int64_t(r.layerLevelTotal)},
           {"exact", r.exact},
+          {"value_error", r.valueError ? llvm::json::Value(*r.valueError) : nullptr},
           {"seconds", llvm::json::Array(r.seconds)},
           {"best_seconds", r.best},
           {"median_seconds", r.median},
@@ -375,6 +409,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
         {"model", modelName},
         {"target", options.target},
         {"time_statistic", "thread CPU time, best and median of the repetitions"},
+        {"value_tolerance", kValueTolerance},
         {"repetitions", int64_t(options.repetitions)},
         {"exact", allExact},
         {"points", std::move(points)}};
@@ -397,7 +432,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     for (const std::string &s : symbolNames)
       header.push_back(s);
     llvm::append_range(header, std::vector<std::string>{"predicted FLOPs", "counted FLOPs", "",
-                                                        "best", "median", "GFLOP/s"});
+                                                        "values", "best", "median", "GFLOP/s"});
     rows.push_back(header);
     for (const PointResult &r : results) {
       std::vector<std::string> row;
@@ -405,7 +440,11 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
         row.push_back(count(r.point.lookup(s)));
       row.push_back(count(r.predictedTotal));
       row.push_back(count(r.countedTotal));
-      row.push_back(r.exact ? "✓" : "✗");
+      bool countsExact = r.predictedTotal == r.countedTotal;
+      row.push_back(countsExact ? "✓" : "✗");
+      row.push_back(!r.valueError ? std::string("-")
+                                  : (*r.valueError <= kValueTolerance ? "✓ " : "✗ ") +
+                                        llvm::formatv("{0:e1}", *r.valueError).str());
       row.push_back(r.seconds.empty() ? "-" : seconds(r.best));
       row.push_back(r.seconds.empty() ? "-" : seconds(r.median));
       row.push_back(r.best > 0 ? formatDecimal(toDouble(sym::Rational(r.predictedTotal,
@@ -445,11 +484,14 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
       os << llvm::formatv("\nGrowth along {0}: predicted FLOPs ∝ {0}^{1:f2}, measured time ∝ "
                           "{0}^{2:f2}: {3}\n",
                           sweep->symbol, *predictedSlope, *measuredSlope, verdict);
+    os << "\nvalues: the first output against an independent f64 evaluation of the "
+          "primitives, max |error| / max |value| <= "
+       << llvm::formatv("{0:e0}", kValueTolerance) << " (- : above --reference-limit FLOPs)\n";
     os << "\n"
        << (allExact ? "Counted FLOPs equal the predicted FLOPs at every point, per layer and "
-                      "in total."
-                    : "MISMATCH: the executed FLOPs differ from the prediction (a bug in the "
-                      "cost model or in the lowering).")
+                      "in total; the values agree with the reference."
+                    : "MISMATCH: the executed FLOPs or the values differ from the prediction "
+                      "or the reference (a bug in the cost model or in the lowering).")
        << "\n";
   }
   output->keep();

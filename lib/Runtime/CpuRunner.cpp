@@ -131,8 +131,6 @@ namespace {
 /// A memref descriptor of any rank as the C interface lays it out:
 /// allocated and aligned pointers, offset, sizes, strides (row-major).
 struct Buffer {
-  std::vector<float> values;
-  std::vector<int64_t> ids;
   std::vector<int64_t> descriptor;
   void *descriptorPointer = nullptr;
 
@@ -237,16 +235,11 @@ llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) cons
   return total;
 }
 
-llvm::Expected<KernelRun> CpuKernel::run(const sym::Bindings &point, unsigned repetitions) {
-  std::vector<int64_t> symbolValues;
-  std::vector<Buffer> buffers(signature.arguments.size());
-  std::vector<void *> args;
-  KernelRun result;
-  result.counters.assign(signature.layerCount, 0);
-  Buffer counters;
-  // Ids need the vocabulary: the first extent of the table they index is
-  // not known here, so ids stay below the smallest leading extent of a
-  // parameter (an embedding table's V).
+llvm::Expected<std::vector<ArgumentData>>
+costopt::makeArgumentData(const KernelSignature &signature, const sym::Bindings &point) {
+  std::vector<ArgumentData> data(signature.arguments.size());
+  // Ids stay below the smallest leading extent of a parameter (an
+  // embedding table's V), so that every lookup is inside its table.
   int64_t idLimit = std::numeric_limits<int64_t>::max();
   for (const KernelArgument &arg : signature.arguments)
     if (arg.role == KernelArgument::Role::Param && !arg.shape.empty()) {
@@ -256,43 +249,59 @@ llvm::Expected<KernelRun> CpuKernel::run(const sym::Bindings &point, unsigned re
       if (!shape->empty() && shape->front() > 0)
         idLimit = std::min(idLimit, shape->front());
     }
-  symbolValues.reserve(signature.arguments.size());
   for (auto [i, arg] : llvm::enumerate(signature.arguments)) {
-    switch (arg.role) {
-    case KernelArgument::Role::Symbol: {
+    if (arg.role == KernelArgument::Role::Symbol || arg.role == KernelArgument::Role::Counters)
+      continue;
+    auto shape = shapeAt(arg, point);
+    if (!shape)
+      return shape.takeError();
+    ArgumentData &d = data[i];
+    d.shape = *shape;
+    uint64_t elements = 1;
+    for (int64_t e : d.shape)
+      elements *= uint64_t(e);
+    if (arg.ids) {
+      d.ids.resize(elements);
+      for (uint64_t j = 0; j < elements; ++j)
+        d.ids[j] = static_cast<int64_t>((j * 7919 + 13) %
+                                        uint64_t(std::max<int64_t>(idLimit, 1)));
+    } else {
+      d.values.resize(elements);
+      if (arg.role != KernelArgument::Role::Output)
+        for (uint64_t j = 0; j < elements; ++j)
+          d.values[j] = deterministicValue(i, j);
+    }
+  }
+  return data;
+}
+
+llvm::Expected<KernelRun> CpuKernel::run(const sym::Bindings &point, unsigned repetitions) {
+  KernelRun result;
+  result.counters.assign(signature.layerCount, 0);
+  auto data = makeArgumentData(signature, point);
+  if (!data)
+    return data.takeError();
+  std::vector<int64_t> symbolValues;
+  symbolValues.reserve(signature.arguments.size());
+  std::vector<Buffer> buffers(signature.arguments.size());
+  std::vector<void *> args;
+  Buffer counters;
+  for (auto [i, arg] : llvm::enumerate(signature.arguments)) {
+    if (arg.role == KernelArgument::Role::Symbol) {
       auto it = point.find(arg.name);
       if (it == point.end())
         return sym::makeError("symbol " + arg.name + " is not bound");
       symbolValues.push_back(int64_t(it->second));
       args.push_back(&symbolValues.back());
-      break;
-    }
-    case KernelArgument::Role::Counters:
+    } else if (arg.role == KernelArgument::Role::Counters) {
       counters.describe(result.counters.data(), {signature.layerCount});
       args.push_back(&counters.descriptorPointer);
-      break;
-    default: {
-      auto shape = shapeAt(arg, point);
-      if (!shape)
-        return shape.takeError();
-      uint64_t elements = 1;
-      for (int64_t e : *shape)
-        elements *= uint64_t(e);
-      Buffer &buffer = buffers[i];
-      if (arg.ids) {
-        buffer.ids.resize(elements);
-        for (uint64_t j = 0; j < elements; ++j)
-          buffer.ids[j] = static_cast<int64_t>((j * 7919 + 13) % uint64_t(std::max<int64_t>(idLimit, 1)));
-        buffer.describe(buffer.ids.data(), *shape);
-      } else {
-        buffer.values.resize(elements);
-        if (arg.role != KernelArgument::Role::Output)
-          for (uint64_t j = 0; j < elements; ++j)
-            buffer.values[j] = deterministicValue(i, j);
-        buffer.describe(buffer.values.data(), *shape);
-      }
-      args.push_back(&buffer.descriptorPointer);
-    }
+    } else {
+      ArgumentData &d = (*data)[i];
+      buffers[i].describe(arg.ids ? static_cast<void *>(d.ids.data())
+                                  : static_cast<void *>(d.values.data()),
+                          d.shape);
+      args.push_back(&buffers[i].descriptorPointer);
     }
   }
   // The first run counts; the timed ones must count the same.
@@ -309,7 +318,7 @@ llvm::Expected<KernelRun> CpuKernel::run(const sym::Bindings &point, unsigned re
   result.counters = counted;
   for (auto [i, arg] : llvm::enumerate(signature.arguments))
     if (arg.role == KernelArgument::Role::Output) {
-      result.output = buffers[i].values;
+      result.output = std::move((*data)[i].values);
       break;
     }
   return result;

@@ -67,6 +67,10 @@ int main(int argc, char **argv) {
                      "Refuse points whose inputs, weights and outputs take more bytes")
       ->check(CLI::Range(uint64_t(1), uint64_t(1) << 40))
       ->capture_default_str();
+  verify->add_option("--reference-limit", verifyOptions.referenceLimit,
+                     "Check the output values against the reference evaluator at points of at "
+                     "most this many predicted FLOPs")
+      ->capture_default_str();
   verify->add_option("--format", verifyOptions.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -113,6 +113,9 @@ struct VerifyOptions {
   unsigned repetitions = 5;
   /// Refuse points whose inputs, weights and outputs take more bytes.
   uint64_t maxBufferBytes = uint64_t(4) << 30;
+  /// Check the values against the reference evaluator at points of at most
+  /// this many predicted FLOPs (it is slow: a loop over every point).
+  uint64_t referenceLimit = 100000000;
 };
 
 int runVerify(const VerifyOptions &options, llvm::raw_ostream &outs, llvm::raw_ostream &errs);

@@ -68,6 +68,17 @@ struct KernelSignature {
 /// Reads the signature of each lowered model in `module`.
 llvm::Expected<std::vector<KernelSignature>> readKernelSignatures(mlir::ModuleOp module);
 
+/// The data of each argument at a point (empty for symbols and counters):
+/// deterministic inputs, weights and token ids, zeroed outputs. The kernel
+/// and the reference evaluator read the same data.
+struct ArgumentData {
+  std::vector<int64_t> shape;
+  std::vector<float> values; ///< f32 arguments
+  std::vector<int64_t> ids;  ///< token ids
+};
+llvm::Expected<std::vector<ArgumentData>> makeArgumentData(const KernelSignature &signature,
+                                                         const sym::Bindings &point);
+
 /// What one run measured.
 struct KernelRun {
   /// FLOPs executed per layer slot (costopt::forEachLayerOp order).

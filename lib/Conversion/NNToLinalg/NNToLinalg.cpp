@@ -1025,6 +1025,10 @@ FailureOr<func::FuncOp> ModelLowering::run() {
         dims.push_back(builder.getStringAttr(e.str()));
       a.push_back(builder.getNamedAttr(attrs::kShape, builder.getArrayAttr(dims)));
     }
+    // Inputs and weights are read-only: a run must leave them as they were
+    // (verify runs a kernel many times on the same buffers).
+    if (role == "input" || role == "param" || role == "constant")
+      a.push_back(builder.getNamedAttr("bufferization.writable", builder.getBoolAttr(false)));
     argAttrs.push_back(builder.getDictionaryAttr(a));
   };
   std::vector<std::string> symbols = model.getSymbolNames();

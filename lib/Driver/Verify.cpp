@@ -321,7 +321,6 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     }
     r.exact &= counted == *total;
     r.layerLevelTotal = *layerTotal;
-    allExact &= r.exact;
     if (r.predictedTotal <= llvm::DynamicAPInt(int64_t(options.referenceLimit))) {
       auto data = makeArgumentData((*kernel)->getSignature(), point);
       if (!data) {
@@ -334,16 +333,22 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
         errs << "costopt: error: " << llvm::toString(expected.takeError()) << "\n";
         return ExitInputError;
       }
+      // Non-finite values (an overflow, a NaN) are an error, not a match.
       double largest = 0, difference = 0;
-      bool sameSize = expected->size() == run->output.size();
-      for (size_t k = 0; sameSize && k < expected->size(); ++k) {
-        largest = std::max(largest, std::abs((*expected)[k]));
-        double d = std::abs((*expected)[k] - double(run->output[k]));
-        difference = std::isnan(d) ? INFINITY : std::max(difference, d);
+      bool comparable = expected->size() == run->output.size();
+      for (size_t k = 0; comparable && k < expected->size(); ++k) {
+        double want = (*expected)[k], got = run->output[k];
+        if (!std::isfinite(want) || !std::isfinite(got)) {
+          comparable = false;
+          break;
+        }
+        largest = std::max(largest, std::abs(want));
+        difference = std::max(difference, std::abs(want - got));
       }
-      r.valueError = !sameSize ? INFINITY : largest > 0 ? difference / largest : difference;
+      r.valueError = !comparable ? INFINITY : largest > 0 ? difference / largest : difference;
       r.exact &= *r.valueError <= kValueTolerance;
     }
+    allExact &= r.exact;
     r.seconds = run->seconds;
     if (!r.seconds.empty()) {
       r.best = *std::min_element(r.seconds.begin(), r.seconds.end());
@@ -398,7 +403,9 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
           {"counted_flops", int64_t(r.countedTotal)},
           {"layer_rules_flops", int64_t(r.layerLevelTotal)},
           {"exact", r.exact},
-          {"value_error", r.valueError ? llvm::json::Value(*r.valueError) : nullptr},
+          {"value_error", !r.valueError                   ? llvm::json::Value(nullptr)
+                          : std::isfinite(*r.valueError) ? llvm::json::Value(*r.valueError)
+                                                         : llvm::json::Value("not finite")},
           {"seconds", llvm::json::Array(r.seconds)},
           {"best_seconds", r.best},
           {"median_seconds", r.median},

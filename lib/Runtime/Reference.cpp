@@ -286,6 +286,13 @@ llvm::Error Evaluator::map(nn::MapOp op) {
     mask = m.getValue();
   std::vector<int64_t> index(shape->size(), 0);
   std::vector<double> args(inputs.size());
+  if (auto sizes = op.getSizes())
+    for (Attribute a : *sizes) {
+      auto v = size(llvm::cast<nn::DimAttr>(a).getExpr());
+      if (!v)
+        return v.takeError();
+      args.push_back(static_cast<double>(*v));
+    }
   if (!emptyBox(*shape))
     for (int64_t flat = 0;; ++flat) {
       if (!mask || inside(*mask, index, *syms)) {
@@ -319,6 +326,8 @@ llvm::Error Evaluator::reduce(nn::ReduceOp op) {
     mask = m.getValue();
   std::vector<int64_t> index(input.shape.size(), 0);
   std::vector<int64_t> outStrides = result.strides();
+  // An element no input element inside the mask reaches is zero.
+  std::vector<bool> reached(result.data.size(), false);
   if (!emptyBox(input.shape))
     for (int64_t flat = 0;; ++flat) {
       if (!mask || inside(*mask, index, *syms)) {
@@ -327,10 +336,14 @@ llvm::Error Evaluator::reduce(nn::ReduceOp op) {
           out += (result.shape[i] == 1 ? 0 : index[i]) * outStrides[i];
         double x = input.data[flat];
         result.data[out] = isMax ? std::max(result.data[out], x) : result.data[out] + x;
+        reached[out] = true;
       }
       if (!next(index, input.shape))
         break;
     }
+  for (size_t i = 0; i < reached.size(); ++i)
+    if (!reached[i])
+      result.data[i] = 0.0;
   values[op.getResult()] = std::move(result);
   return llvm::Error::success();
 }

@@ -108,12 +108,14 @@ public:
     return op.getResult();
   }
 
+  /// `sizes` become body arguments after the inputs' (nn.map `sizes`).
   Value map(ValueRange inputs, Type resultType, BodyFn body,
-            const std::optional<Mask> &mask = std::nullopt) {
-    auto op = MapOp::create(b, loc, resultType, inputs, mask ? mask->set : IntegerSetAttr(),
-                              mask ? mask->symbols : ArrayAttr());
+            const std::optional<Mask> &mask = std::nullopt, llvm::ArrayRef<Expr> sizes = {}) {
+    auto op = MapOp::create(b, loc, resultType, inputs, sizes.empty() ? ArrayAttr() : dims(sizes),
+                            mask ? mask->set : IntegerSetAttr(),
+                            mask ? mask->symbols : ArrayAttr());
     Block *block = b.createBlock(&op.getBody());
-    for (size_t i = 0; i < inputs.size(); ++i)
+    for (size_t i = 0; i < inputs.size() + sizes.size(); ++i)
       block->addArgument(b.getF32Type(), loc);
     OpBuilder inner = OpBuilder::atBlockEnd(block);
     Value result = body(inner, loc, block->getArguments());
@@ -345,13 +347,16 @@ private:
     Expr d = type.getDimExpr(-1);
     Type rows = p.seq(withLast(type.getShapeExprs(), Expr(1)));
     unsigned last = type.getRank() - 1;
-    double invD = 1.0 / valueAtDefaults(x.getParentBlock()->getParentOp(), d);
     Value c = x;
     if (centre) {
       Value sum = p.reduce(x, "sum", last, rows);
-      Value mean = p.map({sum}, rows, [&](OpBuilder &b, Location loc, ValueRange a) {
-        return arith::MulFOp::create(b, loc, a[0], constant(b, loc, invD)).getResult();
-      });
+      // Divided by d at the point it runs: the body's second argument.
+      Value mean = p.map(
+          {sum}, rows,
+          [&](OpBuilder &b, Location loc, ValueRange a) {
+            return arith::DivFOp::create(b, loc, a[0], a[1]).getResult();
+          },
+          std::nullopt, {d});
       c = p.map({x, mean}, type, [](OpBuilder &b, Location loc, ValueRange a) {
         return arith::SubFOp::create(b, loc, a[0], a[1]).getResult();
       });
@@ -360,11 +365,14 @@ private:
       return arith::MulFOp::create(b, loc, a[0], a[0]).getResult();
     });
     Value ss = p.reduce(sq, "sum", last, rows);
-    Value rstd = p.map({ss}, rows, [&](OpBuilder &b, Location loc, ValueRange a) {
-      Value var = arith::MulFOp::create(b, loc, a[0], constant(b, loc, invD));
-      Value eps = arith::AddFOp::create(b, loc, var, constant(b, loc, 1e-5));
-      return math::RsqrtOp::create(b, loc, eps).getResult();
-    });
+    Value rstd = p.map(
+        {ss}, rows,
+        [&](OpBuilder &b, Location loc, ValueRange a) {
+          Value var = arith::DivFOp::create(b, loc, a[0], a[1]);
+          Value eps = arith::AddFOp::create(b, loc, var, constant(b, loc, 1e-5));
+          return math::RsqrtOp::create(b, loc, eps).getResult();
+        },
+        std::nullopt, {d});
     Value gamma = p.param({d});
     llvm::SmallVector<Value> operands{c, rstd, gamma};
     if (bias)

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Conversion/Passes.h"
+#include "costopt/Dialect/NN/NNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,20 +30,11 @@ using namespace mlir;
 
 namespace {
 
-/// Floating-point arithmetic in a body: every arith or math op (constants
-/// aside) that reads or produces a float, as nn.map's convention counts
-/// its body (docs/CountingConventions.md).
+/// Floating-point arithmetic in a body, by nn.map's rule.
 int64_t floatOpsOf(Block &body) {
-  int64_t count = 0;
-  for (Operation &op : body) {
-    llvm::StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
-    if ((dialect != "arith" && dialect != "math") || llvm::isa<arith::ConstantOp>(op))
-      continue;
-    auto isFloat = [](Type t) { return llvm::isa<FloatType>(getElementTypeOrSelf(t)); };
-    if (llvm::any_of(op.getOperandTypes(), isFloat) || llvm::any_of(op.getResultTypes(), isFloat))
-      ++count;
-  }
-  return count;
+  return llvm::count_if(body, [](Operation &op) {
+    return costopt::nn::isFloatingPointArithmetic(op);
+  });
 }
 
 struct CountFlopsPass : public costopt::impl::CountFlopsBase<CountFlopsPass> {

@@ -176,7 +176,7 @@ private:
   FailureOr<Value> structured(Operation *op, llvm::ArrayRef<Operand> inputs, Operand output,
                               llvm::ArrayRef<utils::IteratorType> iterators,
                               llvm::ArrayRef<Expr> extents, const std::optional<nn::Band> &band,
-                              BodyBuilder body);
+                              BodyBuilder body, std::optional<double> rowInit = std::nullopt);
   Value generic(llvm::ArrayRef<Operand> inputs, Operand output,
                 llvm::ArrayRef<utils::IteratorType> iterators, BodyBuilder body);
 
@@ -321,7 +321,7 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
                                            llvm::ArrayRef<utils::IteratorType> iterators,
                                            llvm::ArrayRef<Expr> extents,
                                            const std::optional<nn::Band> &band,
-                                           BodyBuilder body) {
+                                           BodyBuilder body, std::optional<double> rowInit) {
   if (!band)
     return generic(inputs, output, iterators, body);
   unsigned p = band->first, k = band->second;
@@ -401,6 +401,15 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
         }
         llvm::SmallVector<OpFoldResult> offsets, sizes;
         Value rowOutput = slice(carried[0], output.map, offsets, sizes);
+        if (rowInit) {
+          // The accumulator starts here for this row only: outside the
+          // mask the output keeps its zeros.
+          Value v = arith::ConstantOp::create(
+              builder, l, builder.getFloatAttr(builder.getF32Type(), *rowInit));
+          auto fill = linalg::FillOp::create(builder, l, ValueRange{v}, ValueRange{rowOutput});
+          tag(fill);
+          rowOutput = fill.getResult(0);
+        }
         Value result = generic(rowInputs, {rowOutput, output.map}, iterators, body);
         llvm::SmallVector<OpFoldResult> strides(offsets.size(), builder.getIndexAttr(1));
         Value updated =
@@ -493,13 +502,9 @@ FailureOr<Operand> ModelLowering::fitContractionOperand(nn::ContractOp op, Value
     auto lows = foldedSizes(low, op), highs = foldedSizes(high, op);
     if (failed(lows) || failed(highs))
       return failure();
-    llvm::SmallVector<Expr> padded;
-    for (size_t i = 0; i < shape.size(); ++i)
-      padded.push_back(Expr::max(Expr(0), shape[i] + low[i] + high[i]));
     Value zero = arith::ConstantOp::create(builder, loc, builder.getFloatAttr(element, 0.0));
-    llvm::SmallVector<int64_t> dims(shape.size(), ShapedType::kDynamic);
-    operand = tensor::PadOp::create(builder, loc, RankedTensorType::get(dims, element), operand,
-                                    *lows, *highs, zero);
+    // A null type: inferred from the source's and the pads' static sizes.
+    operand = tensor::PadOp::create(builder, loc, Type(), operand, *lows, *highs, zero);
     for (size_t i = 0; i < shape.size(); ++i)
       start[i] += low[i];
   }
@@ -591,6 +596,10 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ModelLowering::lowerMap(nn::MapOp op) {
+  for (Value input : op.getInputs())
+    if (llvm::isa<nn::TokensType>(input.getType()))
+      return op.emitError() << "cannot lower: an element-wise map over token ids (its body "
+                               "computes on f32)";
   llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op.getResult().getType());
   unsigned rank = shape.size();
   llvm::SmallVector<Operand> inputs;
@@ -607,6 +616,18 @@ LogicalResult ModelLowering::lowerMap(nn::MapOp op) {
                           band ? std::optional<double>(0.0) : std::nullopt);
   if (failed(init))
     return failure();
+  // Sizes the body reads, as f32 values computed once outside it (not
+  // floating-point work of the map: they are not in its body).
+  llvm::SmallVector<Value> sizeValues;
+  if (auto sizes = op.getSizes())
+    for (Attribute a : *sizes) {
+      auto v = size(llvm::cast<nn::DimAttr>(a).getExpr(), op);
+      if (failed(v))
+        return failure();
+      Value asInt = arith::IndexCastOp::create(builder, loc, builder.getI64Type(), *v);
+      sizeValues.push_back(
+          arith::SIToFPOp::create(builder, loc, builder.getF32Type(), asInt));
+    }
   Block &body = op.getBody().front();
   auto result = structured(
       op, inputs, {*init, builder.getMultiDimIdentityMap(rank)},
@@ -615,6 +636,8 @@ LogicalResult ModelLowering::lowerMap(nn::MapOp op) {
         IRMapping mapping;
         for (auto [arg, value] : llvm::zip(body.getArguments(), args))
           mapping.map(arg, value);
+        for (auto [i, value] : llvm::enumerate(sizeValues))
+          mapping.map(body.getArgument(inputs.size() + i), value);
         for (Operation &inner : body.without_terminator())
           b.clone(inner, mapping);
         auto yield = llvm::cast<nn::YieldOp>(body.getTerminator());
@@ -652,8 +675,10 @@ LogicalResult ModelLowering::lowerReduce(nn::ReduceOp op) {
                           << band->first;
   bool isMax = op.getKind() == "max";
   Type f32 = builder.getF32Type();
-  auto init = emptyTensor(outShape, f32, op,
-                          isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+  // Zero outside a mask; the accumulator's start (0, or -inf for a max)
+  // everywhere else.
+  double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  auto init = emptyTensor(outShape, f32, op, band ? 0.0 : start);
   if (failed(init))
     return failure();
   AffineMap outMap = AffineMap::get(rank, 0, outExprs, op.getContext());
@@ -663,7 +688,8 @@ LogicalResult ModelLowering::lowerReduce(nn::ReduceOp op) {
         Value v = isMax ? arith::MaximumFOp::create(b, l, args[1], args[0]).getResult()
                         : arith::AddFOp::create(b, l, args[1], args[0]).getResult();
         linalg::YieldOp::create(b, l, v);
-      });
+      },
+      band && isMax ? std::optional<double>(start) : std::nullopt);
   if (failed(result))
     return failure();
   // Keep the reduced axes as extent 1: each joins the next kept axis (or,
@@ -711,14 +737,13 @@ LogicalResult ModelLowering::lowerScan(nn::PrefixScanOp op) {
   auto sizes = foldedSizes(shape, op);
   if (failed(out) || failed(state) || failed(length) || failed(sizes))
     return failure();
-  // The decay: per step when it has the position axis, else broadcast.
+  // The decay, aligned at the right with the input: read at step t along
+  // the position axis when it has one (a_t), its other axes broadcast.
   Value decay;
-  bool decayPerStep = false;
   llvm::SmallVector<Expr> decayShape;
   if (Value d = op.getDecay()) {
     decay = values.lookup(d);
     decayShape = nn::shapeExprsOf(d.getType());
-    decayPerStep = decayShape.size() == rank && decayShape[axis] != Expr(1);
   }
   bool linear = op.getKind() == "linear";
   unsigned stateRank = rank - 1;
@@ -739,38 +764,34 @@ LogicalResult ModelLowering::lowerScan(nn::PrefixScanOp op) {
                                                  strides);
         llvm::SmallVector<Operand> ins{{x, identity}};
         if (decay) {
-          if (decayPerStep) {
-            Value a = tensor::ExtractSliceOp::create(builder, l, stepType, decay, offsets,
-                                                     stepSizes, strides);
-            ins.push_back({a, identity});
-          } else {
-            // Broadcast against the state's axes: drop the position axis.
-            llvm::SmallVector<Expr> aligned(decayShape);
-            size_t lead = rank - aligned.size();
-            llvm::SmallVector<AffineExpr> exprs;
-            llvm::SmallVector<Expr> kept;
-            for (auto [i, e] : llvm::enumerate(aligned)) {
-              unsigned full = lead + i;
-              if (full == axis || (e == Expr(1) && shape[full] != Expr(1)))
-                continue;
+          size_t lead = rank - decayShape.size();
+          llvm::SmallVector<OpFoldResult> at, sizesAt;
+          llvm::SmallVector<AffineExpr> exprs;
+          llvm::SmallVector<Expr> kept;
+          for (auto [i, e] : llvm::enumerate(decayShape)) {
+            unsigned full = lead + i;
+            bool broadcast = e == Expr(1) && shape[full] != Expr(1);
+            if (full == axis) {
+              at.push_back(broadcast ? OpFoldResult(builder.getIndexAttr(0)) : OpFoldResult(t));
+              sizesAt.push_back(builder.getIndexAttr(1));
+              continue;
+            }
+            at.push_back(builder.getIndexAttr(0));
+            auto extent = foldedSize(e, op);
+            if (failed(extent)) {
+              ok = false;
+              return;
+            }
+            sizesAt.push_back(*extent);
+            if (!broadcast) {
               exprs.push_back(builder.getAffineDimExpr(full < axis ? full : full - 1));
               kept.push_back(e);
             }
-            Value a = decay;
-            if (kept.size() != aligned.size()) {
-              auto decaySizes = foldedSizes(aligned, op);
-              if (failed(decaySizes)) {
-                ok = false;
-                return;
-              }
-              a = tensor::ExtractSliceOp::create(
-                  builder, l, tensorTypeOf(kept, f32), decay,
-                  llvm::SmallVector<OpFoldResult>(aligned.size(), builder.getIndexAttr(0)),
-                  *decaySizes,
-                  llvm::SmallVector<OpFoldResult>(aligned.size(), builder.getIndexAttr(1)));
-            }
-            ins.push_back({a, AffineMap::get(stateRank, 0, exprs, op.getContext())});
           }
+          Value a = tensor::ExtractSliceOp::create(
+              builder, l, tensorTypeOf(kept, f32), decay, at, sizesAt,
+              llvm::SmallVector<OpFoldResult>(at.size(), builder.getIndexAttr(1)));
+          ins.push_back({a, AffineMap::get(stateRank, 0, exprs, op.getContext())});
         }
         Value next = generic(
             ins, {carried[1], identity},
@@ -793,6 +814,10 @@ LogicalResult ModelLowering::lowerScan(nn::PrefixScanOp op) {
 }
 
 LogicalResult ModelLowering::lowerGather(nn::GatherOp op) {
+  if (!llvm::isa<nn::TokensType>(op.getIndices().getType()))
+    return op.emitError() << "cannot lower: the indices of a gather must be token ids "
+                             "(!nn.tokens); these are "
+                          << op.getIndices().getType();
   llvm::SmallVector<Expr> resultShape = nn::shapeExprsOf(op.getResult().getType());
   unsigned idRank = nn::shapeExprsOf(op.getIndices().getType()).size();
   unsigned rank = resultShape.size();
@@ -834,31 +859,43 @@ LogicalResult ModelLowering::lowerTranspose(nn::TransposeOp op) {
 }
 
 LogicalResult ModelLowering::lowerReshape(nn::ReshapeOp op) {
+  // A copy that reads each element at its row-major position: views of
+  // several dynamic sizes per group (expand_shape) crash
+  // expand-strided-metadata in LLVM 22 (llvm/llvm-project#186830), and
+  // memref.reshape with a dynamic shape does not lower to LLVM.
+  llvm::SmallVector<Expr> outShape = nn::shapeExprsOf(op.getResult().getType());
+  llvm::SmallVector<Expr> inShape = nn::shapeExprsOf(op.getInput().getType());
+  llvm::SmallVector<Value> outSizes, inSizes;
+  for (auto [shape, sizes] : {std::pair(&outShape, &outSizes), std::pair(&inShape, &inSizes)})
+    for (const Expr &e : *shape) {
+      auto v = size(e, op);
+      if (failed(v))
+        return failure();
+      sizes->push_back(*v);
+    }
+  Type element = elementTypeOf(op.getResult().getType());
+  auto init = emptyTensor(outShape, element, op);
+  if (failed(init))
+    return failure();
   Value input = values.lookup(op.getInput());
-  Type element = elementTypeOf(op.getInput().getType());
-  auto inType = llvm::cast<RankedTensorType>(input.getType());
-  if (inType.getRank() > 1) {
-    ReassociationIndices all;
-    for (int64_t i = 0; i < inType.getRank(); ++i)
-      all.push_back(i);
-    input = tensor::CollapseShapeOp::create(
-        builder, loc, tensorTypeOf({nn::elementCountOf(op.getInput().getType())}, element),
-        input, llvm::ArrayRef<ReassociationIndices>{all});
-  }
-  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(op.getResult().getType());
-  if (shape.size() > 1) {
-    ReassociationIndices all;
-    for (size_t i = 0; i < shape.size(); ++i)
-      all.push_back(i);
-    auto sizes = foldedSizes(shape, op);
-    if (failed(sizes))
-      return failure();
-    input = tensor::ExpandShapeOp::create(builder, loc, tensorTypeOf(shape, element), input,
-                                          llvm::ArrayRef<ReassociationIndices>{all}, *sizes);
-  } else if (input.getType() != tensorTypeOf(shape, element)) {
-    input = tensor::CastOp::create(builder, loc, tensorTypeOf(shape, element), input);
-  }
-  values.map(op.getResult(), input);
+  unsigned rank = outShape.size();
+  Value result = generic(
+      {}, {*init, builder.getMultiDimIdentityMap(rank)},
+      llvm::SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location l, ValueRange) {
+        Value linear = arith::ConstantIndexOp::create(b, l, 0);
+        for (unsigned i = 0; i < rank; ++i)
+          linear = arith::AddIOp::create(
+              b, l, arith::MulIOp::create(b, l, linear, outSizes[i]),
+              linalg::IndexOp::create(b, l, i));
+        llvm::SmallVector<Value> at(inSizes.size());
+        for (size_t i = inSizes.size(); i-- > 0;) {
+          at[i] = arith::RemUIOp::create(b, l, linear, inSizes[i]);
+          linear = arith::DivUIOp::create(b, l, linear, inSizes[i]);
+        }
+        linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, at).getResult());
+      });
+  values.map(op.getResult(), result);
   return success();
 }
 

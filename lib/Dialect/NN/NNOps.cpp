@@ -28,6 +28,29 @@ using namespace costopt::nn;
 
 #include "costopt/Dialect/NN/NNInterfaces.cpp.inc"
 
+/// `[d, 4*d]`: a list of sizes (nn.map's `sizes`).
+static ParseResult parseSizeList(OpAsmParser &parser, ArrayAttr &result) {
+  llvm::SmallVector<Attribute> sizes;
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, [&]() {
+        DimAttr size;
+        if (parseDimAttr(parser, size))
+          return failure();
+        sizes.push_back(size);
+        return success();
+      }))
+    return failure();
+  result = ArrayAttr::get(parser.getContext(), sizes);
+  return success();
+}
+
+static void printSizeList(OpAsmPrinter &printer, Operation *, ArrayAttr sizes) {
+  printer << "[";
+  llvm::interleaveComma(sizes, printer, [&](Attribute a) {
+    printer << formatSizeExpr(llvm::cast<DimAttr>(a).getExpr());
+  });
+  printer << "]";
+}
+
 #define GET_OP_CLASSES
 #include "costopt/Dialect/NN/NNOps.cpp.inc"
 

@@ -14,6 +14,7 @@
 #include "costopt/Dialect/NN/Domain.h"
 #include "costopt/Dialect/NN/NNOps.h"
 
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
@@ -232,12 +233,18 @@ LogicalResult ContractOp::verifySizes(const sym::Assumptions &assumptions) {
 // nn.map
 //===----------------------------------------------------------------------===//
 
+bool costopt::nn::isFloatingPointArithmetic(Operation &op) {
+  llvm::StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
+  if ((dialect != "arith" && dialect != "math") || llvm::isa<arith::ConstantOp>(op))
+    return false;
+  auto isFloat = [](Type t) { return llvm::isa<FloatType>(mlir::getElementTypeOrSelf(t)); };
+  return llvm::any_of(op.getOperandTypes(), isFloat) ||
+         llvm::any_of(op.getResultTypes(), isFloat);
+}
+
 int64_t MapOp::getFlopsPerElement() {
-  int64_t flops = 0;
-  for (Operation &op : getBody().front().without_terminator())
-    if (!llvm::isa<arith::ConstantOp>(op))
-      ++flops;
-  return flops;
+  return llvm::count_if(getBody().front().without_terminator(),
+                        [](Operation &op) { return isFloatingPointArithmetic(op); });
 }
 
 LogicalResult MapOp::verify() {
@@ -252,9 +259,11 @@ LogicalResult MapOp::verify() {
   if (failed(checkMask(*this, getMaskAttr(), getSymbolsAttr(), result)))
     return failure();
   Block &body = getBody().front();
-  if (body.getNumArguments() != getInputs().size())
+  size_t sizes = getSizes() ? getSizes()->size() : 0;
+  if (body.getNumArguments() != getInputs().size() + sizes)
     return emitOpError() << "body takes " << body.getNumArguments() << " argument(s) for "
-                         << getInputs().size() << " operand(s)";
+                         << getInputs().size() << " operand(s)"
+                         << (sizes ? " and " + std::to_string(sizes) + " size(s)" : "");
   for (BlockArgument arg : body.getArguments())
     if (!arg.getType().isF32())
       return emitOpError() << "body arguments are f32 scalars, got " << arg.getType();

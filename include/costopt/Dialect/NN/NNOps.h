@@ -33,6 +33,13 @@ void printLayerOp(mlir::Operation *op, mlir::OpAsmPrinter &printer);
 mlir::LogicalResult verifySize(mlir::Operation *op, const sym::Expr &expr, llvm::StringRef what,
                                const sym::Assumptions &assumptions);
 
+/// One FLOP of an element-wise body: an arith or math op, constants aside,
+/// that reads or produces a floating-point value. nn.map's cost and the
+/// executed-FLOP counters of its lowering (costopt-count-flops) both use
+/// it, so integer and boolean logic (a select's condition) costs nothing
+/// in either.
+bool isFloatingPointArithmetic(mlir::Operation &op);
+
 } // namespace nn
 } // namespace costopt
 

@@ -106,11 +106,17 @@ def NN_MapOp : Op<NN_Dialect, "map", [
     Applies its body to every element of the result. Operands broadcast as
     in NumPy: aligned at the right, each dimension equal to the result's or
     1 (a bias of `[d]`, a row statistic of `[b, n, 1]` against `[b, n, d]`). The body receives one `f32` per operand and yields
-    one `f32`; each `arith`/`math` op in it costs one FLOP per element
-    (constants cost nothing), so the FLOPs per element come from the body.
+    one `f32`; each `arith`/`math` op in it that reads or produces a float
+    costs one FLOP per element (constants, and integer or boolean logic
+    such as a select's condition, cost nothing), so the FLOPs per element
+    come from the body.
     `mask` (a band over two result dimensions, as in `nn.contract`, with
     its `symbols`) computes only the elements inside it: the softmax of a
     causal score matrix.
+
+    `sizes` appends one body argument per size, holding its value as an
+    `f32` (a norm's mean divides by `d`): the body computes with the sizes
+    of the point it runs at, not with numbers written in at one size.
 
     ```mlir
     %y = nn.map %x, %g : !nn.seq<[b, n, f]>, !nn.seq<[b, n, f]> -> !nn.seq<[b, n, f]> {
@@ -121,12 +127,13 @@ def NN_MapOp : Op<NN_Dialect, "map", [
     ```
   }];
   let arguments = (ins Variadic<NN_AnyTensor>:$inputs,
+                   OptionalAttr<NN_DimArrayAttr>:$sizes,
                    OptionalAttr<IntegerSetAttr>:$mask,
                    OptionalAttr<NN_DimArrayAttr>:$symbols);
   let results = (outs NN_AnyTensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    $inputs (`mask` $mask^)? (`symbols` $symbols^)? attr-dict `:` type($inputs) `->` type($result) $body
+    $inputs (`sizes` custom<SizeList>($sizes)^)? (`mask` $mask^)? (`symbols` $symbols^)? attr-dict `:` type($inputs) `->` type($result) $body
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{

@@ -388,6 +388,69 @@ struct ScanCost : CostModel<ScanCost, PrefixScanOp> {
   }
 };
 
+struct RecurCost : CostModel<RecurCost, RecurOp> {
+  static OpCost compute(RecurOp op, const CostOptions &options) {
+    OpCost cost;
+    Expr steps = op.getSteps();
+    // The body's costs, once per step; its rules keep their names.
+    Expr stored, weights;
+    auto add = [&](llvm::SmallVectorImpl<FlopTerm> &into, const FlopTerm &term) {
+      FlopTerm scaled{term.rule, steps * term.flops, term.matmul, std::nullopt};
+      if (term.dense)
+        scaled.dense = steps * *term.dense;
+      auto same = llvm::find_if(into, [&](const FlopTerm &t) {
+        return t.rule == scaled.rule && t.matmul == scaled.matmul;
+      });
+      if (same == into.end()) {
+        into.push_back(scaled);
+        return;
+      }
+      if (same->dense || scaled.dense)
+        same->dense = same->denseOr() + scaled.denseOr();
+      same->flops += scaled.flops;
+    };
+    for (Operation &inner : op.getBodyBlock().without_terminator()) {
+      auto priced = llvm::dyn_cast<CostModelOpInterface>(inner);
+      if (!priced)
+        continue;
+      OpCost c = priced.getCost(options);
+      for (const FlopTerm &term : c.terms)
+        add(cost.terms, term);
+      for (const FlopTerm &term : c.backwardTerms)
+        add(cost.backwardTerms, term);
+      stored += c.outputElements + c.savedElements;
+      if (c.weightElementsRead)
+        weights += *c.weightElementsRead;
+    }
+    // The weights the steps share are read once (they stay in cache), as
+    // the recurrent layers' rule counts them.
+    cost.weightElementsRead = weights;
+    // Every step is part of the recurrence: Table 1's recurrent row counts
+    // all of it.
+    for (const FlopTerm &term : cost.terms)
+      cost.core += term.flops;
+    cost.tableRow = "recurrent";
+    for (Value result : op.getResults())
+      cost.outputElements += elementCountOf(result.getType());
+    // Backpropagation through time keeps every step's intermediates.
+    cost.savedElements = steps * stored - cost.outputElements;
+    for (Value operand : op.getOperands()) {
+      cost.readElements += elementCountOf(operand.getType());
+      OperandReach reach;
+      if (llvm::isa<SeqType>(operand.getType())) {
+        reach.positional = true;
+        reach.mixing = Mixing::Recurrent;
+      }
+      cost.operandReach.push_back(reach);
+    }
+    cost.mixing = Mixing::Recurrent;
+    // Decoding keeps the last states.
+    for (Value init : op.getInits())
+      cost.kvCacheElements += elementCountOf(init.getType());
+    return cost;
+  }
+};
+
 struct GatherCost : CostModel<GatherCost, GatherOp> {
   static OpCost compute(GatherOp op, const CostOptions &) {
     OpCost cost = inPlaceCost(op);
@@ -428,5 +491,6 @@ void costopt::registerPrimitiveCostModels(mlir::DialectRegistry &registry) {
     ExtractOp::attachInterface<ExtractCost>(*context);
     GatherOp::attachInterface<GatherCost>(*context);
     PrefixScanOp::attachInterface<ScanCost>(*context);
+    RecurOp::attachInterface<RecurCost>(*context);
   });
 }

@@ -158,6 +158,7 @@ private:
   llvm::Error reduce(nn::ReduceOp op);
   llvm::Error scan(nn::PrefixScanOp op);
   llvm::Error repeat(nn::RepeatOp op);
+  llvm::Error recur(nn::RecurOp op);
   llvm::Expected<double> body(Block &body, llvm::ArrayRef<double> args);
   /// `t` read at the result index `index` under NumPy broadcasting.
   static double broadcastRead(const Tensor &t, llvm::ArrayRef<int64_t> index);
@@ -392,6 +393,62 @@ llvm::Error Evaluator::repeat(nn::RepeatOp op) {
   return llvm::Error::success();
 }
 
+llvm::Error Evaluator::recur(nn::RecurOp op) {
+  auto steps = size(op.getSteps());
+  if (!steps)
+    return steps.takeError();
+  Block &body = op.getBodyBlock();
+  std::vector<Tensor> results, states;
+  for (Value result : op.getResults()) {
+    auto shape = shapeOf(result.getType());
+    if (!shape)
+      return shape.takeError();
+    Tensor t{*shape, {}};
+    t.data.assign(t.size(), 0.0);
+    results.push_back(std::move(t));
+  }
+  for (Value init : op.getInits())
+    states.push_back(valueOf(init));
+  // Element (outer, at, inner) of a tensor whose position axis is second
+  // to last: outer runs over the axes before it, inner over the last.
+  auto offsetOf = [](const Tensor &t, int64_t outer, int64_t at, int64_t inner) {
+    int64_t n = t.shape[t.shape.size() - 2], last = t.shape.back();
+    return (outer * n + at) * last + inner;
+  };
+  for (int64_t step = 0; step < *steps; ++step) {
+    int64_t at = op.getReverse() ? *steps - 1 - step : step;
+    for (auto [arg, input] : llvm::zip(body.getArguments(), op.getInputs())) {
+      const Tensor &sequence = valueOf(input);
+      auto shape = shapeOf(arg.getType());
+      if (!shape)
+        return shape.takeError();
+      Tensor slice{*shape, {}};
+      int64_t last = sequence.shape.back(), outer = slice.size() / std::max<int64_t>(last, 1);
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t i = 0; i < last; ++i)
+          slice.data.push_back(sequence.data[offsetOf(sequence, o, at, i)]);
+      values[arg] = std::move(slice);
+    }
+    for (auto [arg, state] : llvm::zip(body.getArguments().drop_front(op.getInputs().size()),
+                                       states))
+      values[arg] = state;
+    if (auto error = block(body))
+      return error;
+    auto yield = llvm::cast<nn::YieldOp>(body.getTerminator());
+    for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+      states[i] = valueOf(v);
+      Tensor &sequence = results[i];
+      int64_t last = sequence.shape.back(), outer = states[i].size() / std::max<int64_t>(last, 1);
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t k = 0; k < last; ++k)
+          sequence.data[offsetOf(sequence, o, at, k)] = states[i].data[o * last + k];
+    }
+  }
+  for (auto [res, t] : llvm::zip(op.getResults(), results))
+    values[res] = std::move(t);
+  return llvm::Error::success();
+}
+
 llvm::Error Evaluator::block(Block &body) {
   for (Operation &inner : body.without_terminator())
     if (auto error = op(&inner))
@@ -428,6 +485,8 @@ llvm::Error Evaluator::op(Operation *o) {
     return scan(s);
   if (auto r = llvm::dyn_cast<nn::RepeatOp>(o))
     return repeat(r);
+  if (auto r = llvm::dyn_cast<nn::RecurOp>(o))
+    return recur(r);
   if (auto b = llvm::dyn_cast<nn::BlockOp>(o)) {
     Block &body = b.getBodyBlock();
     // Copies first: inserting into the DenseMap may move its entries.

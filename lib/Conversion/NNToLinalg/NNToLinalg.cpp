@@ -165,6 +165,7 @@ private:
   LogicalResult lowerConcat(nn::ConcatOp op);
   LogicalResult lowerExtract(nn::ExtractOp op);
   LogicalResult lowerRepeat(nn::RepeatOp op);
+  LogicalResult lowerRecur(nn::RecurOp op);
   LogicalResult lowerParam(Operation *op);
 
   using BodyBuilder = llvm::function_ref<void(OpBuilder &, Location, ValueRange)>;
@@ -1000,6 +1001,93 @@ LogicalResult ModelLowering::lowerRepeat(nn::RepeatOp op) {
   return success();
 }
 
+LogicalResult ModelLowering::lowerRecur(nn::RecurOp op) {
+  auto steps = size(op.getSteps(), op);
+  if (failed(steps))
+    return failure();
+  Type f32 = builder.getF32Type();
+  llvm::SmallVector<Value> carried;
+  for (Value result : op.getResults()) {
+    auto empty = emptyTensor(nn::shapeExprsOf(result.getType()), f32, op);
+    if (failed(empty))
+      return failure();
+    carried.push_back(*empty);
+  }
+  for (Value init : op.getInits())
+    carried.push_back(values.lookup(init));
+  size_t numResults = op.getNumResults();
+  LogicalResult status = success();
+  // One step's slice of a sequence of `shape` at position `at`: offsets and
+  // sizes with the position axis (second to last) of extent 1.
+  auto stepSlice = [&](llvm::ArrayRef<Expr> shape, Value at,
+                       llvm::SmallVector<OpFoldResult> &offsets,
+                       llvm::SmallVector<OpFoldResult> &sizes) -> LogicalResult {
+    auto all = foldedSizes(shape, op);
+    if (failed(all))
+      return failure();
+    sizes = *all;
+    offsets.assign(shape.size(), builder.getIndexAttr(0));
+    offsets[shape.size() - 2] = at;
+    sizes[shape.size() - 2] = builder.getIndexAttr(1);
+    return success();
+  };
+  auto loop = scf::ForOp::create(
+      builder, loc, index(0), *steps, index(1), carried,
+      [&](OpBuilder &b, Location l, Value t, ValueRange iter) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+        llvm::SmallVector<Value> next(iter.begin(), iter.end());
+        auto finish = [&] { scf::YieldOp::create(builder, l, next); };
+        // `reverse` runs from the last position to the first.
+        Value at = t;
+        if (op.getReverse())
+          at = arith::SubIOp::create(builder, l,
+                                     arith::SubIOp::create(builder, l, *steps, index(1)), t);
+        Block &body = op.getBodyBlock();
+        for (auto [arg, input] : llvm::zip(body.getArguments(), op.getInputs())) {
+          llvm::SmallVector<OpFoldResult> offsets, sizes;
+          if (failed(stepSlice(nn::shapeExprsOf(input.getType()), at, offsets, sizes))) {
+            status = failure();
+            return finish();
+          }
+          values.map(arg, tensor::ExtractSliceOp::create(
+                              builder, l, tensorTypeOf(arg.getType()), values.lookup(input),
+                              offsets, sizes,
+                              llvm::SmallVector<OpFoldResult>(offsets.size(),
+                                                              builder.getIndexAttr(1))));
+        }
+        for (auto [i, arg] : llvm::enumerate(body.getArguments().drop_front(op.getInputs().size())))
+          values.map(arg, iter[numResults + i]);
+        if (failed(lowerBlock(body))) {
+          status = failure();
+          return finish();
+        }
+        auto yield = llvm::cast<nn::YieldOp>(body.getTerminator());
+        for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+          Value state = values.lookup(v);
+          // The sequence of state i gets this step's value at `at`.
+          llvm::SmallVector<OpFoldResult> offsets, sizes;
+          if (failed(stepSlice(nn::shapeExprsOf(op.getResult(i).getType()), at, offsets,
+                               sizes))) {
+            status = failure();
+            return finish();
+          }
+          next[i] = tensor::InsertSliceOp::create(
+              builder, l, state, iter[i], offsets, sizes,
+              llvm::SmallVector<OpFoldResult>(offsets.size(), builder.getIndexAttr(1)));
+          // Written back into the carried state (see lowerRepeat).
+          next[numResults + i] =
+              linalg::CopyOp::create(builder, l, state, iter[numResults + i]).getResult(0);
+        }
+        finish();
+      });
+  if (failed(status))
+    return failure();
+  for (auto [res, value] : llvm::zip(op.getResults(), loop.getResults()))
+    values.map(res, value);
+  return success();
+}
+
 LogicalResult ModelLowering::lowerBlock(Block &block) {
   for (Operation &op : block.without_terminator()) {
     if (auto it = layerSlots.find(&op); it != layerSlots.end())
@@ -1025,6 +1113,7 @@ LogicalResult ModelLowering::lowerOp(Operation *op) {
       .Case<nn::ConcatOp>([&](auto o) { return lowerConcat(o); })
       .Case<nn::ExtractOp>([&](auto o) { return lowerExtract(o); })
       .Case<nn::RepeatOp>([&](auto o) { return lowerRepeat(o); })
+      .Case<nn::RecurOp>([&](auto o) { return lowerRecur(o); })
       .Case<nn::BlockOp>([&](nn::BlockOp block) -> LogicalResult {
         Block &body = block.getBodyBlock();
         for (auto [arg, input] : llvm::zip(body.getArguments(), block.getInputs()))

@@ -487,6 +487,130 @@ LogicalResult BlockOp::verifyRegions() {
 LogicalResult BlockOp::verifySizes(const sym::Assumptions &) { return success(); }
 
 //===----------------------------------------------------------------------===//
+// nn.recur
+//===----------------------------------------------------------------------===//
+
+/// The positions of an !nn.seq are its second-to-last axis.
+static unsigned positionAxis(Type seq) { return shapeExprsOf(seq).size() - 2; }
+
+Expr RecurOp::getSteps() {
+  Type type = getInputs().front().getType();
+  return shapeExprsOf(type)[positionAxis(type)];
+}
+
+/// The shape of one step of a sequence: without its position axis.
+static llvm::SmallVector<Expr> stepShapeOf(Type seq) {
+  llvm::SmallVector<Expr> shape = shapeExprsOf(seq);
+  shape.erase(shape.begin() + positionAxis(seq));
+  return shape;
+}
+
+// nn.recur (%x, ...) init (%h0, ...) {reverse} : (types) init (types) -> types {body}
+ParseResult RecurOp::parse(OpAsmParser &parser, OperationState &result) {
+  llvm::SmallVector<OpAsmParser::UnresolvedOperand> inputs, inits;
+  llvm::SmallVector<Type> inputTypes, initTypes, resultTypes;
+  llvm::SMLoc inputsLoc = parser.getCurrentLocation();
+  if (parser.parseOperandList(inputs, OpAsmParser::Delimiter::Paren))
+    return failure();
+  llvm::SMLoc initsLoc = parser.getCurrentLocation();
+  if (parser.parseKeyword("init") ||
+      parser.parseOperandList(inits, OpAsmParser::Delimiter::Paren) ||
+      parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.parseLParen() ||
+      (failed(parser.parseOptionalRParen()) &&
+       (parser.parseTypeList(inputTypes) || parser.parseRParen())) ||
+      parser.parseKeyword("init") || parser.parseLParen() ||
+      (failed(parser.parseOptionalRParen()) &&
+       (parser.parseTypeList(initTypes) || parser.parseRParen())) ||
+      parser.parseArrow() || parser.parseTypeList(resultTypes))
+    return failure();
+  if (parser.resolveOperands(inputs, inputTypes, inputsLoc, result.operands) ||
+      parser.resolveOperands(inits, initTypes, initsLoc, result.operands))
+    return failure();
+  result.addAttribute(getNumInputsAttrName(result.name),
+                      parser.getBuilder().getI64IntegerAttr(inputs.size()));
+  result.addTypes(resultTypes);
+  Region *body = result.addRegion();
+  return parser.parseRegion(*body);
+}
+
+void RecurOp::print(OpAsmPrinter &printer) {
+  printer << " (" << getInputs() << ") init (" << getInits() << ")";
+  printer.printOptionalAttrDict((*this)->getAttrs(), {getNumInputsAttrName()});
+  printer << " : (" << getInputs().getTypes() << ") init (" << getInits().getTypes()
+          << ") -> " << getResultTypes() << " ";
+  printer.printRegion(getBody(), /*printEntryBlockArgs=*/true);
+}
+
+LogicalResult RecurOp::verifyRegions() {
+  if (getNumInputs() < 0 || getNumInputs() > static_cast<int64_t>(getOperands().size()))
+    return emitOpError() << "num_inputs " << getNumInputs() << " is not in [0, "
+                         << getOperands().size() << "]";
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one input sequence (it sets the number of steps)";
+  for (auto [i, input] : llvm::enumerate(getInputs()))
+    if (!llvm::isa<SeqType>(input.getType()))
+      return emitOpError() << "input " << i << " must be a sequence (!nn.seq)";
+  for (auto [i, input] : llvm::enumerate(getInputs()))
+    if (shapeExprsOf(input.getType()).size() < 2)
+      return emitOpError() << "input " << i << " needs a position axis and a feature axis";
+  for (auto [i, result] : llvm::enumerate(getResults()))
+    if (shapeExprsOf(result.getType()).size() < 2)
+      return emitOpError() << "result " << i << " needs a position axis and a feature axis";
+  Expr steps = getSteps();
+  Block &block = getBodyBlock();
+  size_t expected = getInputs().size() + getInits().size();
+  if (block.getNumArguments() != expected)
+    return emitOpError() << "body takes " << block.getNumArguments() << " argument(s) for "
+                         << getInputs().size() << " input(s) and " << getInits().size()
+                         << " state(s)";
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    Type type = input.getType();
+    if (shapeExprsOf(type)[positionAxis(type)] != steps)
+      return emitOpError() << "input " << i << " has "
+                           << formatSizeExpr(shapeExprsOf(type)[positionAxis(type)])
+                           << " positions, input 0 has " << formatSizeExpr(steps);
+    auto arg = llvm::dyn_cast<NNTensorType>(block.getArgument(i).getType());
+    if (!arg || shapeExprsOf(arg) != stepShapeOf(type))
+      return emitOpError() << "body argument " << i << " must be one step of input " << i
+                           << ": !nn.tensor with its shape less the position axis";
+  }
+  if (getInits().size() != getNumResults())
+    return emitOpError() << "has " << getInits().size() << " state(s) but " << getNumResults()
+                         << " result(s): one sequence per state";
+  for (auto [i, init] : llvm::enumerate(getInits())) {
+    Type arg = block.getArgument(getInputs().size() + i).getType();
+    if (arg != init.getType())
+      return emitOpError() << "body argument for state " << i << " has type " << arg
+                           << ", its init " << init.getType();
+    llvm::SmallVector<Expr> state = shapeExprsOf(arg);
+    if (state.empty())
+      return emitOpError() << "state " << i << " needs at least one dimension";
+    llvm::SmallVector<Expr> sequence(state);
+    sequence.insert(sequence.end() - 1, steps);
+    if (shapeExprsOf(getResult(i).getType()) != sequence)
+      return emitOpError() << "result " << i << " must be the sequence of state " << i
+                           << ": its shape with the " << formatSizeExpr(steps)
+                           << " steps before the last dimension";
+  }
+  auto yield = llvm::dyn_cast<YieldOp>(block.empty() ? nullptr : &block.back());
+  if (!yield)
+    return emitOpError() << "body must end with 'nn.yield'";
+  if (yield.getValues().getTypes() != getInits().getTypes())
+    return yield.emitOpError() << "must yield the new states, of types " << getInits().getTypes();
+  for (Operation &op : block.without_terminator()) {
+    if (llvm::isa<ParamOp>(op))
+      return op.emitOpError() << "inside nn.recur would be a new weight at every step; "
+                                 "declare weights outside the recurrence";
+    if (llvm::isa<RepeatOp, BlockOp, RecurOp, PrefixScanOp>(op))
+      return op.emitOpError() << "cannot be nested in an nn.recur body";
+  }
+  return success();
+}
+
+LogicalResult RecurOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+//===----------------------------------------------------------------------===//
 // nn.call
 //===----------------------------------------------------------------------===//
 

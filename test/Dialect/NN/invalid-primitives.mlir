@@ -158,3 +158,59 @@ nn.model @not_multiple(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, g) where (g >= 3
   %y = nn.call @layer(%x) {f = g} : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>
 }
+
+// -----
+
+nn.model @recur_weight_inside(%x: !nn.seq<[b, n, d]>, %h0: !nn.tensor<[b, d]>) symbols(b, n, d) {
+  %hs = nn.recur (%x) init (%h0) : (!nn.seq<[b, n, d]>) init (!nn.tensor<[b, d]>) -> !nn.seq<[b, n, d]> {
+  ^bb0(%xt: !nn.tensor<[b, d]>, %h: !nn.tensor<[b, d]>):
+    // expected-error @+1 {{inside nn.recur would be a new weight at every step; declare weights outside the recurrence}}
+    %w = nn.param : !nn.tensor<[d, d]>
+    nn.yield %h : !nn.tensor<[b, d]>
+  }
+  nn.output %hs : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @recur_step_type(%x: !nn.seq<[b, n, d]>, %h0: !nn.tensor<[b, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{body argument 0 must be one step of input 0: !nn.tensor with its shape less the position axis}}
+  %hs = nn.recur (%x) init (%h0) : (!nn.seq<[b, n, d]>) init (!nn.tensor<[b, d]>) -> !nn.seq<[b, n, d]> {
+  ^bb0(%xt: !nn.tensor<[b, n, d]>, %h: !nn.tensor<[b, d]>):
+    nn.yield %h : !nn.tensor<[b, d]>
+  }
+  nn.output %hs : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @recur_result_shape(%x: !nn.seq<[b, n, d]>, %h0: !nn.tensor<[b, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{result 0 must be the sequence of state 0: its shape with the n steps before the last dimension}}
+  %hs = nn.recur (%x) init (%h0) : (!nn.seq<[b, n, d]>) init (!nn.tensor<[b, d]>) -> !nn.seq<[b, d, n]> {
+  ^bb0(%xt: !nn.tensor<[b, d]>, %h: !nn.tensor<[b, d]>):
+    nn.yield %h : !nn.tensor<[b, d]>
+  }
+  nn.output %hs : !nn.seq<[b, d, n]>
+}
+
+// -----
+
+nn.model @recur_yield(%x: !nn.seq<[b, n, d]>, %h0: !nn.tensor<[b, d]>) symbols(b, n, d) {
+  %hs = nn.recur (%x) init (%h0) : (!nn.seq<[b, n, d]>) init (!nn.tensor<[b, d]>) -> !nn.seq<[b, n, d]> {
+  ^bb0(%xt: !nn.tensor<[b, d]>, %h: !nn.tensor<[b, d]>):
+    // expected-error @+1 {{must yield the new states, of types}}
+    nn.yield %h, %xt : !nn.tensor<[b, d]>, !nn.tensor<[b, d]>
+  }
+  nn.output %hs : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @recur_lengths(%x: !nn.seq<[b, n, d]>, %y: !nn.seq<[b, m, d]>, %h0: !nn.tensor<[b, d]>) symbols(b, n, m, d) {
+  // expected-error @+1 {{input 1 has m positions, input 0 has n}}
+  %hs = nn.recur (%x, %y) init (%h0) : (!nn.seq<[b, n, d]>, !nn.seq<[b, m, d]>) init (!nn.tensor<[b, d]>) -> !nn.seq<[b, n, d]> {
+  ^bb0(%xt: !nn.tensor<[b, d]>, %yt: !nn.tensor<[b, d]>, %h: !nn.tensor<[b, d]>):
+    nn.yield %h : !nn.tensor<[b, d]>
+  }
+  nn.output %hs : !nn.seq<[b, n, d]>
+}

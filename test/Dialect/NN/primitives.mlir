@@ -48,3 +48,21 @@ nn.model @glu(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4, f = 16, w = 3
 // COST: Parameters 144 2·d·f + f
 // COST: Sequential depth 5
 // COST: Maximum path length 1
+
+// -----
+
+// CHECK-LABEL: nn.model @recurrence
+// CHECK: %{{.+}}:2 = nn.recur (%{{.+}}) init (%{{.+}}, %{{.+}}) {reverse} : (!nn.seq<[b, n, d]>) init (!nn.tensor<[b, d]>, !nn.tensor<[b, d]>) -> !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> {
+// CHECK-NEXT: ^bb0(%{{.+}}: !nn.tensor<[b, d]>, %{{.+}}: !nn.tensor<[b, d]>, %{{.+}}: !nn.tensor<[b, d]>):
+nn.model @recurrence(%x: !nn.seq<[b, n, d]>, %h0: !nn.tensor<[b, d]>) symbols(b, n, d) {
+  %hs, %cs = nn.recur (%x) init (%h0, %h0) {reverse} : (!nn.seq<[b, n, d]>) init (!nn.tensor<[b, d]>, !nn.tensor<[b, d]>) -> !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> {
+  ^bb0(%xt: !nn.tensor<[b, d]>, %h: !nn.tensor<[b, d]>, %c: !nn.tensor<[b, d]>):
+    %s = nn.map %xt, %h : !nn.tensor<[b, d]>, !nn.tensor<[b, d]> -> !nn.tensor<[b, d]> {
+    ^bb0(%a: f32, %b: f32):
+      %p = arith.addf %a, %b : f32
+      nn.yield %p : f32
+    }
+    nn.yield %s, %c : !nn.tensor<[b, d]>, !nn.tensor<[b, d]>
+  }
+  nn.output %hs : !nn.seq<[b, n, d]>
+}

@@ -146,7 +146,7 @@ def NN_RepeatOp : Op<NN_Dialect, "repeat", [
 }
 
 def NN_YieldOp : Op<NN_Dialect, "yield", [
-    Pure, Terminator, ParentOneOf<["RepeatOp", "MapOp", "BlockOp"]>, ReturnLike]> {
+    Pure, Terminator, ParentOneOf<["RepeatOp", "MapOp", "BlockOp", "RecurOp"]>, ReturnLike]> {
   let summary = "Ends a region: the next iteration's values, a block's or a map's result";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";

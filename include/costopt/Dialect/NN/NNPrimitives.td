@@ -237,6 +237,55 @@ def NN_PrefixScanOp : NN_PrimitiveOp<"scan"> {
   let results = (outs NN_SeqType:$result);
 }
 
+def NN_RecurOp : Op<NN_Dialect, "recur", [
+    SingleBlock, RecursiveMemoryEffects,
+    DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
+  let summary = "A recurrence over the positions: a body of primitives run step by step";
+  let description = [{
+    Runs its body once per position, in order (`reverse`: last to first):
+    the body receives, for step t, each input sequence at position t (its
+    position axis removed: `!nn.seq<[b, n, d]>` gives `!nn.tensor<[b, d]>`)
+    followed by the states after step t - 1 (the `init` values before the
+    first), and yields the new states. Result i is the sequence of state i
+    over the steps, with the position axis second to last (`!nn.tensor<[b,
+    h]>` gives `!nn.seq<[b, n, h]>`). RNN cells (Elman, LSTM, GRU, an LSTM
+    with a projection) are a few lines; weights are declared outside the
+    body, so every step uses the same ones.
+
+    Its costs are the body's, n times over; it is n dependent steps of
+    sequential depth and a chain along the positions for the path length
+    (Mixing::Recurrent), and decoding keeps its states.
+
+    ```mlir
+    %hs = nn.recur (%x) init (%h0) : (!nn.seq<[b, n, d]>) init (!nn.tensor<[b, d]>)
+        -> !nn.seq<[b, n, d]> {
+    ^bb0(%xt: !nn.tensor<[b, d]>, %h: !nn.tensor<[b, d]>):
+      %a = nn.contract %h, %w, %xt {indexing_maps = [...]} : ...
+      %hn = nn.map %a : !nn.tensor<[b, d]> -> !nn.tensor<[b, d]> { ... math.tanh ... }
+      nn.yield %hn : !nn.tensor<[b, d]>
+    }
+    ```
+  }];
+  // The input sequences, then the initial states: `num_inputs` splits them.
+  let arguments = (ins Variadic<NN_AnyTensor>:$operands, I64Attr:$num_inputs,
+                   UnitAttr:$reverse);
+  let results = (outs Variadic<NN_SeqType>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+    ::mlir::Operation::operand_range getInputs() {
+      return getOperands().take_front(getNumInputs());
+    }
+    ::mlir::Operation::operand_range getInits() {
+      return getOperands().drop_front(getNumInputs());
+    }
+    /// The number of steps: the inputs' (and results') sequence length.
+    ::costopt::sym::Expr getSteps();
+  }];
+}
+
 def NN_BlockOp : Op<NN_Dialect, "block", [
     SingleBlock, IsolatedFromAbove, RecursiveMemoryEffects,
     DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {

@@ -23,6 +23,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <cmath>
 #include <ctime>
 #include <mutex>
 
@@ -112,6 +113,8 @@ llvm::Expected<std::vector<KernelSignature>> costopt::readKernelSignatures(Modul
             return e.takeError();
           arg.shape.push_back(*e);
         }
+      if (auto stacked = func.getArgAttrOfType<IntegerAttr>(i, attrs::kStacked))
+        arg.stacked = static_cast<unsigned>(stacked.getInt());
       Type type = func.getArgument(i).getType();
       if (auto shaped = llvm::dyn_cast<ShapedType>(type))
         arg.ids = shaped.getElementType().isInteger(64);
@@ -267,9 +270,19 @@ costopt::makeArgumentData(const KernelSignature &signature, const sym::Bindings 
                                         uint64_t(std::max<int64_t>(idLimit, 1)));
     } else {
       d.values.resize(elements);
+      // Weights are scaled as an initialisation would (1/√fan-in, the
+      // product of all but the last dimension): a recurrence with unscaled
+      // weights is chaotic, and f32 and the f64 reference part ways.
+      float scale = 1.0f;
+      if (arg.role == KernelArgument::Role::Param && d.shape.size() > arg.stacked + 1) {
+        double fanIn = 1;
+        for (size_t k = arg.stacked; k + 1 < d.shape.size(); ++k)
+          fanIn *= static_cast<double>(d.shape[k]);
+        scale = static_cast<float>(1.0 / std::sqrt(std::max(fanIn, 1.0)));
+      }
       if (arg.role != KernelArgument::Role::Output)
         for (uint64_t j = 0; j < elements; ++j)
-          d.values[j] = deterministicValue(i, j);
+          d.values[j] = scale * deterministicValue(i, j);
     }
   }
   return data;

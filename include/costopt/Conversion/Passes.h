@@ -45,6 +45,7 @@ inline constexpr llvm::StringLiteral kRole = "costopt.role";
 inline constexpr llvm::StringLiteral kShape = "costopt.shape";
 inline constexpr llvm::StringLiteral kName = "costopt.name";
 inline constexpr llvm::StringLiteral kLayerCount = "costopt.layer_count";
+inline constexpr llvm::StringLiteral kStacked = "costopt.stacked";
 } // namespace attrs
 
 #define GEN_PASS_REGISTRATION

@@ -56,6 +56,8 @@ struct KernelArgument {
   std::vector<sym::Expr> shape;
   /// Token ids (i64) rather than f32 values.
   bool ids = false;
+  /// Leading dimensions of `shape` that stack a parameter over repeats.
+  unsigned stacked = 0;
 };
 
 /// What a lowered model function takes, read before it is lowered to LLVM.

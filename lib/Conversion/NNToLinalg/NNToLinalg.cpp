@@ -1142,7 +1142,8 @@ FailureOr<func::FuncOp> ModelLowering::run() {
   // Arguments: symbols, counters, inputs, parameters, fixed tensors, outputs.
   llvm::SmallVector<Type> argTypes;
   llvm::SmallVector<DictionaryAttr> argAttrs;
-  auto describe = [&](llvm::StringRef role, llvm::StringRef name, llvm::ArrayRef<Expr> shape) {
+  auto describe = [&](llvm::StringRef role, llvm::StringRef name, llvm::ArrayRef<Expr> shape,
+                      size_t stacked = 0) {
     llvm::SmallVector<NamedAttribute> a{builder.getNamedAttr(attrs::kRole, builder.getStringAttr(role)),
                                         builder.getNamedAttr(attrs::kName, builder.getStringAttr(name))};
     if (!shape.empty() || role != "symbol") {
@@ -1155,6 +1156,9 @@ FailureOr<func::FuncOp> ModelLowering::run() {
     // (verify runs a kernel many times on the same buffers).
     if (role == "input" || role == "param" || role == "constant")
       a.push_back(builder.getNamedAttr("bufferization.writable", builder.getBoolAttr(false)));
+    // The leading dimensions that stack a parameter over repeats.
+    if (stacked)
+      a.push_back(builder.getNamedAttr(attrs::kStacked, builder.getI64IntegerAttr(stacked)));
     argAttrs.push_back(builder.getDictionaryAttr(a));
   };
   std::vector<std::string> symbols = model.getSymbolNames();
@@ -1192,7 +1196,7 @@ FailureOr<func::FuncOp> ModelLowering::run() {
                     .str();
       else
         name += std::to_string(tensorOps.size());
-      describe(role, name, shape);
+      describe(role, name, shape, prefix.size());
       tensorArgs[op] = {Value(), stack};
       tensorOps.push_back(op);
     });

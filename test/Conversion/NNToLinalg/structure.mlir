@@ -20,7 +20,7 @@
 // CHECK-SAME: %{{[^:]+}}: memref<?xi64> {costopt.name = "counters", costopt.role = "counters", costopt.shape = []}
 // CHECK-SAME: %[[X:[^:]+]]: tensor<?x?x?xf32> {bufferization.writable = false, costopt.name = "input0", costopt.role = "input", costopt.shape = ["b", "n", "d"]}
 // CHECK-SAME: %[[G:[^:]+]]: tensor<?xf32> {bufferization.writable = false, costopt.name = "param@{{[^"]+}}", costopt.role = "param", costopt.shape = ["d"]}
-// CHECK-SAME: %[[W:[^:]+]]: tensor<?x?x?xf32> {bufferization.writable = false, costopt.name = "param@{{[^"]+}}", costopt.role = "param", costopt.shape = ["L", "d", "d/h"]}
+// CHECK-SAME: %[[W:[^:]+]]: tensor<?x?x?xf32> {bufferization.writable = false, costopt.name = "param@{{[^"]+}}", costopt.role = "param", costopt.shape = ["L", "d", "d/h"], costopt.stacked = 1 : i64}
 // CHECK-SAME: %{{[^:]+}}: tensor<?xf32> {bufferization.writable = false, costopt.name = "param@{{[^"]+}}", costopt.role = "param", costopt.shape = ["d"]}
 // CHECK-SAME: %[[OUT:[^:]+]]: memref<?x?x?xf32> {costopt.name = "output0", costopt.role = "output", costopt.shape = ["b", "n", "d"]})
 // CHECK-SAME: attributes {costopt.layer_count = 4 : i64, llvm.emit_c_interface}
@@ -73,7 +73,7 @@ nn.model @stack(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h, L) where (d mod h ==
 // CHECK-SAME: %[[L:[^:]+]]: index {costopt.name = "L"
 // CHECK-SAME: %[[M:[^:]+]]: index {costopt.name = "M"
 // CHECK-SAME: %[[X:[^:]+]]: tensor<?x?x?xf32> {{[^}]*}}costopt.role = "input"
-// CHECK-SAME: %[[G:[^:]+]]: tensor<?x?x?xf32> {{[^}]*}}costopt.role = "param", costopt.shape = ["L", "M", "d"]}
+// CHECK-SAME: %[[G:[^:]+]]: tensor<?x?x?xf32> {{[^}]*}}costopt.role = "param", costopt.shape = ["L", "M", "d"], costopt.stacked = 2 : i64}
 // CHECK: %[[OUTER:.+]] = scf.for %[[I:[^ ]+]] = %{{[^ ]+}} to %[[L]] step %{{[^ ]+}} iter_args(%[[Z:[^ ]+]] = %[[X]])
 // CHECK: %[[INNER:.+]] = scf.for %[[J:[^ ]+]] = %{{[^ ]+}} to %[[M]] step %{{[^ ]+}} iter_args(%[[U:[^ ]+]] = %[[Z]])
 // CHECK-NEXT: %[[GIJ:.+]] = tensor.extract_slice %[[G]][%[[I]], %[[J]], 0] [1, 1, %[[D]]] [1, 1, 1] : tensor<?x?x?xf32> to tensor<?xf32>
@@ -111,7 +111,7 @@ nn.model @nested(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, L, M) {
 // CHECK-SAME: %[[D:[^:]+]]: index {costopt.name = "d"
 // CHECK-SAME: %[[L:[^:]+]]: index {costopt.name = "L"
 // CHECK-SAME: %[[M:[^:]+]]: index {costopt.name = "M"
-// CHECK-SAME: %[[G:[^:]+]]: tensor<?x?xf32> {{[^}]*}}costopt.role = "param", costopt.shape = ["M", "d"]}
+// CHECK-SAME: %[[G:[^:]+]]: tensor<?x?xf32> {{[^}]*}}costopt.role = "param", costopt.shape = ["M", "d"], costopt.stacked = 1 : i64}
 // CHECK: scf.for %{{[^ ]+}} = %{{[^ ]+}} to %[[L]]
 // CHECK: scf.for %[[J:[^ ]+]] = %{{[^ ]+}} to %[[M]]
 // CHECK-NEXT: tensor.extract_slice %[[G]][%[[J]], 0] [1, %[[D]]] [1, 1] : tensor<?x?xf32> to tensor<?xf32>

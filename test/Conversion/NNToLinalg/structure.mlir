@@ -243,18 +243,18 @@ nn.model @sizes(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h) where (d mod h == 0)
 // RETNET-SAME: %[[D:[^:]+]]: index {costopt.name = "d", costopt.role = "symbol"}
 // RETNET-SAME: %[[H:[^:]+]]: index {costopt.name = "h", costopt.role = "symbol"}
 // RETNET-SAME: %[[L:[^:]+]]: index {costopt.name = "L", costopt.role = "symbol"}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "h", "d/h"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "h", "d/h"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "h", "d/h"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "h", "d/h", "d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "2*d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "2*d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "2*d", "d"]}
-// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"]}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "h", "d/h"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "h", "d/h"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "h", "d/h"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "h", "d/h", "d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d", "2*d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "2*d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "2*d", "d"], costopt.stacked = 1 : i64}
+// RETNET-SAME: costopt.role = "param", costopt.shape = ["L", "d"], costopt.stacked = 1 : i64}
 // RETNET-SAME: costopt.role = "constant", costopt.shape = ["h", "1", "1", "1"]}
 // RETNET-SAME: costopt.role = "output", costopt.shape = ["b", "n", "d"]}
 // RETNET-SAME: costopt.layer_count = 6 : i64

@@ -25,7 +25,7 @@ nn.model @lstmp(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 512, d = 512, H = 204
     %f = nn.extract %z {dim = 1, offset = H} : !nn.tensor<[b, 4*H]> -> !nn.tensor<[b, H]>
     %g = nn.extract %z {dim = 1, offset = 2*H} : !nn.tensor<[b, 4*H]> -> !nn.tensor<[b, H]>
     %o = nn.extract %z {dim = 1, offset = 3*H} : !nn.tensor<[b, 4*H]> -> !nn.tensor<[b, H]>
-    // c' = σ(f)·c + σ(i)·tanh(g), with σ(v) = 1/(1 + e^-v): 13 FLOPs per cell.
+    // c' = σ(f)·c + σ(i)·tanh(g), with σ(v) = 1/(1 + e^-v): 12 FLOPs per cell.
     %cn = nn.map %i, %f, %g, %c : !nn.tensor<[b, H]>, !nn.tensor<[b, H]>, !nn.tensor<[b, H]>, !nn.tensor<[b, H]> -> !nn.tensor<[b, H]> {
     ^bb0(%vi: f32, %vf: f32, %vg: f32, %vc: f32):
       %one = arith.constant 1.0 : f32

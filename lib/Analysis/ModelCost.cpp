@@ -1080,14 +1080,28 @@ private:
           s.path.reach += reach.reachBack + reach.reachAhead;
           break;
         case Mixing::Recurrent: {
+          s.path.hops += Expr(1);
+          s.path.recurrent = true;
+          if (reach.reversed) {
+            // Run from the last position: position t waits for every step
+            // after it, so it is ready (n - 1 - t) steps after the latest
+            // of those inputs.
+            Expr n = stepLength(operand);
+            std::optional<Expr> latest;
+            for (const auto &[slope, offset] : s.depth) {
+              Expr v = Expr(slope + 1) * (n - Expr(1)) + offset;
+              latest = latest ? Expr::max(*latest, v) : v;
+            }
+            s.depth = Profile{{-1, latest ? *latest : Expr()}};
+            s.path.bidirectional = true;
+            break;
+          }
           // Step t waits for step t - 1: position t is ready t steps after
           // the latest input (the op's own step is added below).
           std::optional<Expr> latest;
           for (const auto &[slope, offset] : s.depth)
             latest = latest ? Expr::max(*latest, offset) : offset;
           s.depth = Profile{{1, latest ? *latest : Expr()}};
-          s.path.hops += Expr(1);
-          s.path.recurrent = true;
           break;
         }
         default:

@@ -253,9 +253,10 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     if (auto violation = checker.check(point)) {
       mlir::emitError(violation->loc)
           << "@" << modelName << ": "
-          << (sweep ? "sweep point " + sweep->symbol + " = " + sym::formatWithSeparators(xs[i])
-                    : std::string("the symbol values (defaults and -D)"))
-          << " break the model's rules: " << violation->message;
+          << (sweep ? "sweep point " + sweep->symbol + " = " + sym::formatWithSeparators(xs[i]) +
+                          " breaks"
+                    : std::string("the symbol values (defaults and -D) break"))
+          << " the model's rules: " << violation->message;
       return ExitInputError;
     }
     PointResult r;

@@ -440,6 +440,7 @@ struct RecurCost : CostModel<RecurCost, RecurOp> {
       if (llvm::isa<SeqType>(operand.getType())) {
         reach.positional = true;
         reach.mixing = Mixing::Recurrent;
+        reach.reversed = op.getReverse();
       }
       cost.operandReach.push_back(reach);
     }

@@ -225,6 +225,20 @@ public:
     if (!canDecompose(op))
       return false;
     builder.setInsertionPoint(op);
+    if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
+      // Stacked layers are layers: one block each, so that each is one row
+      // and one step of depth on top of its recurrence, as the layer rule
+      // counts them.
+      Value input = rnn.getInput();
+      int64_t layers = int64_t(rnn.getLayersExpr().getConstant()->num);
+      for (int64_t layer = 0; layer < layers; ++layer)
+        input = inBlock(op, input, [&](PrimitiveBuilder &p, Value x) {
+          return buildRecurrentLayer(rnn, p, x);
+        });
+      op->getResult(0).replaceAllUsesWith(input);
+      op->erase();
+      return true;
+    }
     Location loc = op->getLoc();
     llvm::SmallVector<Type> inputTypes(op->getOperandTypes());
     auto block = BlockOp::create(builder, loc, op->getResultTypes(),
@@ -243,6 +257,27 @@ public:
   }
 
 private:
+  /// A block named after `op` with one input, built by `build`.
+  Value inBlock(Operation *op, Value input,
+                llvm::function_ref<Value(PrimitiveBuilder &, Value)> build) {
+    Location loc = op->getLoc();
+    auto probe = builder.saveInsertionPoint();
+    // The result type is known once the body is built: build, then type.
+    auto block = BlockOp::create(builder, loc, TypeRange{input.getType()},
+                                 builder.getStringAttr(op->getName().getStringRef()),
+                                 ValueRange{input});
+    Block *body = builder.createBlock(&block.getBody());
+    body->addArgument(input.getType(), loc);
+    OpBuilder inner = OpBuilder::atBlockEnd(body);
+    PrimitiveBuilder p(inner, loc);
+    Value result = build(p, body->getArgument(0));
+    YieldOp::create(inner, loc, ValueRange{result});
+    block.getResult(0).setType(result.getType());
+    builder.restoreInsertionPoint(probe);
+    builder.setInsertionPointAfter(block);
+    return block.getResult(0);
+  }
+
   static bool canDecompose(Operation *op) {
     if (auto attention = llvm::dyn_cast<AttentionOp>(op))
       return attention.getKind() == "softmax" && !attention.getFlash() &&
@@ -251,6 +286,12 @@ private:
       return !e.getTied();
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
       return !u.getTied();
+    if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
+      // Layers are unrolled: a known, small count.
+      auto layers = rnn.getLayersExpr().getConstant();
+      return layers && layers->den == 1 && layers->num >= 1 && layers->num <= 16 &&
+             rnn.getInput().getType().getRank() >= 2;
+    }
     return llvm::isa<LinearOp, FFNOp, AddOp, ActivationOp, SoftmaxOp, LayerNormOp, RMSNormOp>(
         op);
   }
@@ -285,6 +326,141 @@ private:
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
       return project(p, in[0], u.getVocab().getExpr(), u.getBias());
     return buildAttention(llvm::cast<AttentionOp>(op), p, in);
+  }
+
+  /// One Elman, LSTM or GRU layer, each direction an nn.recur whose step is
+  /// the cell written out as PyTorch computes it: the input projection of
+  /// all steps first (x·W_ih + b_ih), then per step h·W_hh + b_hh, their
+  /// sum, the gates and the new states. The initial states are fixed
+  /// tensors (zero in practice).
+  Value buildRecurrentLayer(RecurrentOp op, PrimitiveBuilder &p, Value x) {
+    llvm::StringRef cell = op.getCell();
+    int64_t gates = cell == "lstm" ? 4 : (cell == "gru" ? 3 : 1);
+    Expr hidden = op.getHidden().getExpr();
+    Expr gateUnits = Expr(gates) * hidden;
+    bool bias = !op.getNoBias();
+    OpBuilder &b = p.b;
+    Location loc = p.loc;
+    Value input = x;
+    {
+      llvm::SmallVector<Value> directions;
+      for (int64_t direction = 0; direction < op.getDirections(); ++direction) {
+        Value pre = project(p, input, gateUnits, bias);
+        llvm::SmallVector<Expr> stateShape = llvm::cast<SeqType>(pre.getType()).getShapeExprs();
+        stateShape.erase(stateShape.end() - 2);
+        stateShape.back() = hidden;
+        llvm::SmallVector<Expr> gateShape(stateShape);
+        gateShape.back() = gateUnits;
+        unsigned rank = stateShape.size();
+        Value whh = p.param({hidden, gateUnits});
+        Value bhh = bias ? p.param({gateUnits}) : Value();
+        llvm::SmallVector<Value> operands{pre, ConstantOp::create(b, loc, p.tensor(stateShape))};
+        if (cell == "lstm")
+          operands.push_back(ConstantOp::create(b, loc, p.tensor(stateShape)));
+        llvm::SmallVector<Type> results;
+        llvm::SmallVector<Expr> seqShape(stateShape);
+        seqShape.insert(seqShape.end() - 1, llvm::cast<SeqType>(pre.getType()).getDimExpr(-2));
+        for (size_t i = 1; i < operands.size(); ++i)
+          results.push_back(p.seq(seqShape));
+        auto recur = RecurOp::create(b, loc, results, operands, b.getI64IntegerAttr(1),
+                                     direction ? b.getUnitAttr() : UnitAttr());
+        Block *body = b.createBlock(&recur.getBody());
+        body->addArgument(p.tensor(gateShape), loc);
+        for (size_t i = 1; i < operands.size(); ++i)
+          body->addArgument(p.tensor(stateShape), loc);
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToEnd(body);
+          llvm::SmallVector<Value> next =
+              cellStep(p, cell, body->getArgument(0), body->getArguments().drop_front(), whh,
+                       bhh, hidden, rank);
+          YieldOp::create(b, loc, next);
+        }
+        b.setInsertionPointAfter(recur);
+        directions.push_back(recur.getResult(0));
+      }
+      if (directions.size() == 1)
+        return directions.front();
+      llvm::SmallVector<Expr> shape = llvm::cast<SeqType>(directions[0].getType()).getShapeExprs();
+      shape.back() = Expr(2) * hidden;
+      input = ConcatOp::create(b, loc, p.seq(shape), directions,
+                               DimAttr::get(b.getContext(), Expr(int64_t(shape.size() - 1))))
+                  .getResult();
+    }
+    return input;
+  }
+
+  /// One step of a cell: `pre` is x_t·W_ih + b_ih, `states` (h[, c]).
+  llvm::SmallVector<Value> cellStep(PrimitiveBuilder &p, llvm::StringRef cell, Value pre,
+                                    ValueRange states, Value whh, Value bhh, const Expr &hidden,
+                                    unsigned rank) {
+    OpBuilder &b = p.b;
+    Location loc = p.loc;
+    Value h = states[0];
+    Type gatesType = pre.getType(), stateType = h.getType();
+    // h·W_hh (+ b_hh): [B..., H] x [H, G·H].
+    auto recurrentProjection = [&](Value addend) {
+      Value z = p.contract(h, whh, addend, rank + 1, range(0, rank), {rank - 1, rank},
+                           concat(range(0, rank - 1), {rank}), gatesType);
+      if (!bhh)
+        return z;
+      return p.map({z, bhh}, gatesType, [](OpBuilder &b, Location loc, ValueRange a) {
+        return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
+      });
+    };
+    auto gate = [&](Value all, int64_t index) {
+      return ExtractOp::create(b, loc, stateType, all,
+                               DimAttr::get(b.getContext(), Expr(int64_t(rank - 1))),
+                               DimAttr::get(b.getContext(), Expr(index) * hidden))
+          .getResult();
+    };
+    auto sigmoid = [&](OpBuilder &b, Location loc, Value v) {
+      return *activation(b, loc, "sigmoid", v);
+    };
+    if (cell == "elman") {
+      // The input projection enters as the contraction's bias: the sum of
+      // the two projections, one add per unit.
+      Value z = recurrentProjection(pre);
+      return {p.map({z}, stateType, [](OpBuilder &b, Location loc, ValueRange a) {
+        return math::TanhOp::create(b, loc, a[0]).getResult();
+      })};
+    }
+    if (cell == "lstm") {
+      Value z = recurrentProjection(pre);
+      Value c = states[1];
+      Value cn = p.map({gate(z, 0), gate(z, 1), gate(z, 2), c}, stateType,
+                       [&](OpBuilder &b, Location loc, ValueRange a) {
+                         Value keep = arith::MulFOp::create(b, loc, sigmoid(b, loc, a[1]), a[3]);
+                         Value write = arith::MulFOp::create(b, loc, sigmoid(b, loc, a[0]),
+                                                             math::TanhOp::create(b, loc, a[2]));
+                         return arith::AddFOp::create(b, loc, keep, write).getResult();
+                       });
+      Value hn = p.map({gate(z, 3), cn}, stateType, [&](OpBuilder &b, Location loc, ValueRange a) {
+        return arith::MulFOp::create(b, loc, sigmoid(b, loc, a[0]),
+                                     math::TanhOp::create(b, loc, a[1]))
+            .getResult();
+      });
+      return {hn, cn};
+    }
+    // GRU: the reset gate scales only the hidden part of the candidate,
+    // so the two projections stay apart until the gates.
+    Value zh = recurrentProjection(Value());
+    Value hn = p.map({gate(pre, 0), gate(zh, 0), gate(pre, 1), gate(zh, 1), gate(pre, 2),
+                      gate(zh, 2), h},
+                     stateType, [&](OpBuilder &b, Location loc, ValueRange a) {
+                       Value r = sigmoid(b, loc, arith::AddFOp::create(b, loc, a[0], a[1]));
+                       Value u = sigmoid(b, loc, arith::AddFOp::create(b, loc, a[2], a[3]));
+                       Value n = math::TanhOp::create(
+                           b, loc,
+                           arith::AddFOp::create(b, loc, a[4],
+                                                 arith::MulFOp::create(b, loc, r, a[5])));
+                       // (1 - u)·n + u·h = n + u·(h - n)
+                       Value diff = arith::SubFOp::create(b, loc, a[6], n);
+                       return arith::AddFOp::create(b, loc, n,
+                                                    arith::MulFOp::create(b, loc, u, diff))
+                           .getResult();
+                     });
+    return {hn};
   }
 
   /// x·W (+ b) over the last dimension.

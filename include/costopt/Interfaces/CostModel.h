@@ -127,6 +127,8 @@ struct OperandReach {
   /// Window: result position t reads operand positions t - reachBack ..
   /// t + reachAhead.
   sym::Expr reachBack, reachAhead;
+  /// Recurrent: the chain runs from the last position to the first.
+  bool reversed = false;
 };
 
 struct OpCost {

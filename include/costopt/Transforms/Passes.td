@@ -45,10 +45,11 @@ def DecomposeLayers : Pass<"costopt-decompose-layers", "::costopt::nn::ModelOp">
     masked contractions, the softmax as masked exp/sum/divide, activations
     and norms as `arith`/`math` bodies. The cost analyses of the result are
     a second derivation of every layer's costs (docs/Dialect.md lists where
-    the layer rules' conventions differ). Layers without a decomposition
-    yet (recurrences, convolutions, SSMs, mixtures of experts, linear,
-    flash and rotary attention, positions, slices, tied tables) stay as
-    they are.
+    the layer rules' conventions differ). Recurrent layers become one block
+    per stacked layer, each direction an `nn.recur` whose body is the cell.
+    Layers without a decomposition yet (convolutions, SSMs, mixtures of
+    experts, linear, flash and rotary attention, positions, slices, tied
+    tables) stay as they are.
   }];
   let dependentDialects = ["::costopt::nn::NNDialect", "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];

@@ -113,6 +113,44 @@ Expr maxOver(const Profile &profile, const Expr &n) {
   return best ? *best : Expr();
 }
 
+/// a <= b at every value of the symbols, provably: by the sign of b - a,
+/// or because b is max(x, ...) + rest and one x + rest is at least a.
+bool provablyAtMost(const Expr &a, const Expr &b) {
+  sym::Sign sign = sym::decideSign(b - a, sym::Assumptions{});
+  if (sign == sym::Sign::Zero || sign == sym::Sign::NonNegative || sign == sym::Sign::Positive)
+    return true;
+  for (const sym::Term &term : b.getTerms()) {
+    if (term.coefficient != sym::Rational(1, 1) || term.factors.size() != 1 ||
+        term.factors[0].exponent != 1 || term.factors[0].atom->kind != sym::AtomKind::Max)
+      continue;
+    Expr rest = b - Expr::fromTerms({term});
+    return llvm::any_of(term.factors[0].atom->args,
+                        [&](const Expr &arg) { return provablyAtMost(a, arg + rest); });
+  }
+  return false;
+}
+
+/// Drops the rising and falling pieces that never exceed the flat one over
+/// positions 0..n-1, so that every value's profile is kept in one form
+/// whichever ops computed it: an op that reads a sequence both pointwise and
+/// whole (attention's primitives, through Q and through K and V) leaves
+/// such pieces, the layer rule does not. Values are unchanged; a later
+/// window with lookahead stays exact where only such pieces would have made
+/// it a bound, and a repeat's iterations keep one shape.
+void pruneDominated(Profile &profile, const Expr &n) {
+  auto flat = profile.find(0);
+  if (flat == profile.end())
+    return;
+  Expr level = flat->second;
+  for (auto it = profile.begin(); it != profile.end();) {
+    Expr highest = it->first > 0 ? it->second + Expr(it->first) * (n - Expr(1)) : it->second;
+    if (it->first != 0 && provablyAtMost(highest, level))
+      it = profile.erase(it);
+    else
+      ++it;
+  }
+}
+
 /// Everything the analysis tracks per SSA value.
 struct ValueState {
   Profile depth;
@@ -1074,14 +1112,25 @@ private:
           s.path.hops += Expr(1);
           s.path.unboundedReach = true;
           break;
-        case Mixing::Window:
+        case Mixing::Window: {
           s.depth = shifted(window(s.depth, reach.reachBack, reach.reachAhead), Expr(-1));
           s.path.hops += Expr(1);
-          s.path.reach += reach.reachBack + reach.reachAhead;
+          // As a layer's window or kernel (transferOp): the reach in input
+          // positions, carried in one hop unless the taps are spread.
+          Expr spread = reach.reachBack + reach.reachAhead;
+          s.path.reach += spread * s.path.stride;
+          if (!reach.dilated) {
+            s.path.reachForward += reach.reachBack;
+            s.path.reachBackward += reach.reachAhead;
+          } else if (!spread.isZero()) {
+            s.path.dilated = true;
+          }
           break;
+        }
         case Mixing::Recurrent: {
           s.path.hops += Expr(1);
           s.path.recurrent = true;
+          s.path.stridedRecurrence |= s.path.stride != Expr(1);
           if (reach.reversed) {
             // Run from the last position: position t waits for every step
             // after it, so it is ready (n - 1 - t) steps after the latest
@@ -1107,6 +1156,9 @@ private:
         default:
           break;
         }
+        // A stride applies after the operand's taps: later windows reach
+        // `stride` times as far in the input.
+        s.path.stride = s.path.stride * reach.stride;
       }
       if (first) {
         out = s;
@@ -1119,6 +1171,7 @@ private:
     if (out.depth.empty())
       out.depth.emplace(0, Expr());
     out.depth = shifted(out.depth, step);
+    pruneDominated(out.depth, stepLength(op.getResult(0)));
     return out;
   }
 
@@ -1254,6 +1307,7 @@ private:
       break;
     }
     }
+    pruneDominated(out.depth, stepLength(op.getResult(0)));
     return out;
   }
 

@@ -690,6 +690,9 @@ struct ConvCost : CostModel<ConvCost, ConvOp> {
     auto dilations = op.getDilationExprs();
     Expr layers(static_cast<int64_t>(dilations.size()));
     bool bias = !op.getNoBias();
+    // A separable layer's depthwise output, which its pointwise half reads
+    // while it writes the layer's output.
+    Expr depthwiseOut;
     if (op.getSeparable()) {
       Expr depthwise = product({Expr(2), layers, outPositions, k, cin});
       Expr pointwise = product({Expr(2), layers, outPositions, cin, cout});
@@ -706,7 +709,10 @@ struct ConvCost : CostModel<ConvCost, ConvOp> {
         cost.weights.push_back({"depthwise biases", {cin}, layers});
         cost.weights.push_back({"pointwise biases", {cout}, layers});
       }
-      cost.savedElements = layers * outPositions * cin;
+      // Each layer's depthwise output, and the outputs of all layers but
+      // the last (the next one's input), as in the non-separable stack.
+      depthwiseOut = outPositions * cin;
+      cost.savedElements = layers * depthwiseOut + (layers - Expr(1)) * outPositions * cout;
     } else {
       // The verifier has proved that groups divides c_in.
       auto quotient = cin.divide(groups);
@@ -732,7 +738,17 @@ struct ConvCost : CostModel<ConvCost, ConvOp> {
       cost.savedElements = (layers - Expr(1)) * outPositions * cout;
     }
     cost.outputElements = outPositions * cout;
-    cost.readElements = (isDecode(options) ? batch : batch * sequenceLengthOf(input)) * cin;
+    // The layers written out hold, besides the op's input, each layer's
+    // output (beside its depthwise output when separable) and, from the
+    // second layer of a stack on, the previous layer's output it reads.
+    cost.internalPeaks.push_back(depthwiseOut + cost.outputElements);
+    if (dilations.size() > 1)
+      cost.internalPeaks.push_back(depthwiseOut + Expr(2) * cost.outputElements);
+    // A stack's layers after the first read what the one before wrote: that
+    // output is written and read again (bytes moved as the layers written
+    // one by one; outputElements is the last layer's alone).
+    cost.readElements = (isDecode(options) ? batch : batch * sequenceLengthOf(input)) * cin +
+                        Expr(2) * (layers - Expr(1)) * cost.outputElements;
     // Decoding keeps the last dilation·(k-1) inputs of every layer.
     Expr buffered;
     for (const Expr &dilation : dilations)

@@ -138,7 +138,7 @@ OperandReach contractionReach(mlir::AffineExpr index, std::optional<unsigned> re
   auto maps = op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>();
   mlir::AffineMap first = *maps.begin();
   LinearForm form = *flattenAffine(index, first.getNumDims(), first.getNumSymbols());
-  if (!resultDim || form.dims[*resultDim] != 1) {
+  if (!resultDim || form.dims[*resultDim] < 1) {
     // The operand's positions run along a dimension the result's position
     // does not follow: a band mask relates them, or every position meets
     // every other.
@@ -170,13 +170,16 @@ OperandReach contractionReach(mlir::AffineExpr index, std::optional<unsigned> re
     reach.mixing = Mixing::Full;
     return reach;
   }
-  // index = p + Σ c_j·d_j + offset: a window of the other terms' range.
+  // index = s·p + Σ c_j·d_j + offset: a window of the other terms' range
+  // around s·p (s > 1: a strided convolution).
+  reach.stride = Expr(form.dims[*resultDim]);
   Expr low = offsetOf(form, symbols), high = low;
   for (auto [d, c] : llvm::enumerate(form.dims)) {
     if (!c || d == *resultDim)
       continue;
     Expr span = Expr(c) * (extents[d] - Expr(1));
     (c > 0 ? high : low) += span;
+    reach.dilated |= std::abs(c) > 1 && extents[d] != Expr(1);
   }
   if (low.isZero() && high.isZero())
     return reach; // pointwise

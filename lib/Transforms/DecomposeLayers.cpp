@@ -64,6 +64,23 @@ public:
     return AffineMap::get(numDims, numSymbols, exprs, b.getContext());
   }
 
+  /// Sizes inside affine maps and sets: an integer as a constant, any other
+  /// size as a symbol that the op's `symbols` binds.
+  class MapSizes {
+  public:
+    explicit MapSizes(OpBuilder &b) : b(b) {}
+    AffineExpr operator()(const Expr &size) {
+      if (auto c = size.getConstant(); c && c->den == 1)
+        return b.getAffineConstantExpr(int64_t(c->num));
+      symbols.push_back(size);
+      return b.getAffineSymbolExpr(symbols.size() - 1);
+    }
+    llvm::SmallVector<Expr> symbols;
+
+  private:
+    OpBuilder &b;
+  };
+
   /// A band mask over dims (p, k): -below <= k - p <= above, given as
   /// symbols s0 (above) and s1 (below) where present.
   struct Mask {
@@ -75,21 +92,16 @@ public:
     if (!above && !below)
       return std::nullopt;
     llvm::SmallVector<AffineExpr> constraints;
-    llvm::SmallVector<Expr> symbols;
+    MapSizes bound(b);
     AffineExpr dp = b.getAffineDimExpr(p), dk = b.getAffineDimExpr(k);
-    auto bound = [&](const Expr &reach) -> AffineExpr {
-      if (auto c = reach.getConstant(); c && c->den == 1)
-        return b.getAffineConstantExpr(int64_t(c->num));
-      symbols.push_back(reach);
-      return b.getAffineSymbolExpr(symbols.size() - 1);
-    };
     if (above)
       constraints.push_back(dp - dk + bound(*above)); // k - p <= above
     if (below)
       constraints.push_back(dk - dp + bound(*below)); // p - k <= below
     llvm::SmallVector<bool> eq(constraints.size(), false);
-    auto set = IntegerSet::get(numDims, symbols.size(), constraints, eq);
-    return Mask{IntegerSetAttr::get(set), symbols.empty() ? ArrayAttr() : dims(symbols)};
+    auto set = IntegerSet::get(numDims, bound.symbols.size(), constraints, eq);
+    return Mask{IntegerSetAttr::get(set),
+                bound.symbols.empty() ? ArrayAttr() : dims(bound.symbols)};
   }
 
   Value contract(Value lhs, Value rhs, Value bias, unsigned numDims,
@@ -106,6 +118,22 @@ public:
                                    mask ? mask->set : IntegerSetAttr(),
                                    mask ? mask->symbols : ArrayAttr());
     return op.getResult();
+  }
+
+  /// A contraction whose operands are read at affine indices (`l`, `r`)
+  /// over `numDims` dimensions; `sizes` holds the symbols they use.
+  Value contract(Value lhs, Value rhs, Value bias, unsigned numDims,
+                 llvm::ArrayRef<AffineExpr> l, llvm::ArrayRef<AffineExpr> r,
+                 llvm::ArrayRef<unsigned> out, Type resultType, const MapSizes &sizes) {
+    unsigned numSymbols = sizes.symbols.size();
+    auto map = [&](llvm::ArrayRef<AffineExpr> exprs) {
+      return AffineMapAttr::get(AffineMap::get(numDims, numSymbols, exprs, b.getContext()));
+    };
+    ArrayAttr maps = b.getArrayAttr(
+        {map(l), map(r), AffineMapAttr::get(projection(numDims, numSymbols, out))});
+    return ContractOp::create(b, loc, resultType, lhs, rhs, bias, maps, IntegerSetAttr(),
+                              numSymbols ? dims(sizes.symbols) : ArrayAttr())
+        .getResult();
   }
 
   /// `sizes` become body arguments after the inputs' (nn.map `sizes`).
@@ -220,65 +248,86 @@ class Decomposer {
 public:
   explicit Decomposer(OpBuilder &builder) : builder(builder) {}
 
-  /// Replaces `op` by a block; false when it has no decomposition.
+  /// Replaces `op` by blocks; false when it has no decomposition.
   bool run(Operation *op) {
     if (!canDecompose(op))
       return false;
     builder.setInsertionPoint(op);
+    Value result;
     if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
       // Stacked layers are layers: one block each, so that each is one row
       // and one step of depth on top of its recurrence, as the layer rule
       // counts them.
-      Value input = rnn.getInput();
-      int64_t layers = int64_t(rnn.getLayersExpr().getConstant()->num);
+      result = rnn.getInput();
+      int64_t layers = constantOf(rnn.getLayersExpr());
       for (int64_t layer = 0; layer < layers; ++layer)
-        input = inBlock(op, input, [&](PrimitiveBuilder &p, Value x) {
-          return buildRecurrentLayer(rnn, p, x);
+        result = emitBlock(op, result, [&](PrimitiveBuilder &p, ValueRange in) {
+          return buildRecurrentLayer(rnn, p, in[0]);
         });
-      op->getResult(0).replaceAllUsesWith(input);
-      op->erase();
-      return true;
+    } else if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+      // A dilation schedule is a stack of layers, each one step after the
+      // previous (the layer rule's depth): one block per layer.
+      result = conv.getInput();
+      for (const Expr &dilation : conv.getDilationExprs())
+        result = emitBlock(op, result, [&](PrimitiveBuilder &p, ValueRange in) {
+          return buildConvLayer(conv, constantOf(dilation), p, in[0]);
+        });
+    } else {
+      result = emitBlock(op, op->getOperands(), [&](PrimitiveBuilder &p, ValueRange in) {
+        return build(op, p, in);
+      });
     }
-    Location loc = op->getLoc();
-    llvm::SmallVector<Type> inputTypes(op->getOperandTypes());
-    auto block = BlockOp::create(builder, loc, op->getResultTypes(),
-                                         builder.getStringAttr(op->getName().getStringRef()),
-                                         op->getOperands());
-    Block *body = builder.createBlock(&block.getBody());
-    for (Type t : inputTypes)
-      body->addArgument(t, loc);
-    OpBuilder inner = OpBuilder::atBlockEnd(body);
-    PrimitiveBuilder p(inner, loc);
-    Value result = build(op, p, body->getArguments());
-    YieldOp::create(inner, loc, ValueRange{result});
-    op->getResult(0).replaceAllUsesWith(block.getResult(0));
+    op->getResult(0).replaceAllUsesWith(result);
     op->erase();
     return true;
   }
 
 private:
-  /// A block named after `op` with one input, built by `build`.
-  Value inBlock(Operation *op, Value input,
-                llvm::function_ref<Value(PrimitiveBuilder &, Value)> build) {
+  /// An nn.block named after `op` over `inputs`, of `op`'s result type,
+  /// whose body `body` builds.
+  Value emitBlock(Operation *op, ValueRange inputs,
+                  llvm::function_ref<Value(PrimitiveBuilder &, ValueRange)> body) {
     Location loc = op->getLoc();
-    auto probe = builder.saveInsertionPoint();
-    // The result type is known once the body is built: build, then type.
-    auto block = BlockOp::create(builder, loc, TypeRange{input.getType()},
-                                 builder.getStringAttr(op->getName().getStringRef()),
-                                 ValueRange{input});
-    Block *body = builder.createBlock(&block.getBody());
-    body->addArgument(input.getType(), loc);
-    OpBuilder inner = OpBuilder::atBlockEnd(body);
+    auto block = BlockOp::create(builder, loc, op->getResultTypes(),
+                                 builder.getStringAttr(op->getName().getStringRef()), inputs);
+    Block *entry = builder.createBlock(&block.getBody());
+    for (Value input : inputs)
+      entry->addArgument(input.getType(), loc);
+    OpBuilder inner = OpBuilder::atBlockEnd(entry);
     PrimitiveBuilder p(inner, loc);
-    Value result = build(p, body->getArgument(0));
+    Value result = body(p, entry->getArguments());
     YieldOp::create(inner, loc, ValueRange{result});
-    block.getResult(0).setType(result.getType());
-    builder.restoreInsertionPoint(probe);
     builder.setInsertionPointAfter(block);
     return block.getResult(0);
   }
 
+  static std::optional<int64_t> integerOf(const Expr &size) {
+    auto c = size.getConstant();
+    if (!c || c->den != 1)
+      return std::nullopt;
+    return int64_t(c->num);
+  }
+  static int64_t constantOf(const Expr &size) { return *integerOf(size); }
+
+  /// An index map multiplies a dimension by an integer only, so a symbolic
+  /// stride or dilation (t·s, j·s) has no primitive form yet; nor have
+  /// groups other than one, every channel (depthwise) or a constant count.
+  static bool canDecomposeConv(ConvOp conv) {
+    if (!integerOf(conv.getStrideExpr()) ||
+        !llvm::all_of(conv.getDilationExprs(),
+                      [](const Expr &d) { return integerOf(d).has_value(); }))
+      return false;
+    if (conv.getSeparable())
+      return true;
+    Expr groups = conv.getGroupsExpr();
+    Expr cin = conv.getInput().getType().getDimExpr(-1);
+    Expr cout = conv.getResult().getType().getDimExpr(-1);
+    return groups == Expr(1) || (groups == cin && cout == cin) || integerOf(groups);
+  }
+
   static bool canDecompose(Operation *op) {
+    if (auto conv = llvm::dyn_cast<ConvOp>(op))
+      return canDecomposeConv(conv);
     if (auto attention = llvm::dyn_cast<AttentionOp>(op))
       return attention.getKind() == "softmax" && !attention.getFlash() &&
              !attention.getRotary() && attention.getInput().getType().getRank() == 3;
@@ -560,6 +609,126 @@ private:
         v = arith::AddFOp::create(b, loc, v, a[3]);
       return v;
     });
+  }
+
+  /// How a convolution reads its input positions.
+  struct ConvTaps {
+    int64_t stride, dilation;
+    Expr kernel, pad;
+    bool bias;
+
+    /// t·stride + j·dilation - pad.
+    AffineExpr index(PrimitiveBuilder &p, PrimitiveBuilder::MapSizes &sizes, unsigned t,
+                     unsigned j) const {
+      return p.b.getAffineDimExpr(t) * stride + p.b.getAffineDimExpr(j) * dilation -
+             sizes(pad);
+    }
+  };
+
+  /// One layer of `conv` (a stack has one per dilation): taps of output t
+  /// at input positions t·stride + j·dilation - pad, where an index outside
+  /// the input reads the zero padding.
+  Value buildConvLayer(ConvOp conv, int64_t dilation, PrimitiveBuilder &p, Value x) {
+    auto type = llvm::cast<SeqType>(x.getType());
+    SeqType resultType = conv.getResult().getType();
+    Expr cin = type.getDimExpr(-1), cout = resultType.getDimExpr(-1);
+    Expr k = conv.getKernel().getExpr(), span = Expr(dilation) * (k - Expr(1));
+    // The padding before position 0 (the layer rule's reach back): a
+    // centred kernel keeps a tap on the output's own position.
+    Expr pad;
+    if (conv.getCausal())
+      pad = span;
+    else if (conv.getPadding() == "same")
+      pad = Expr(dilation) * Expr::floorDiv(k - Expr(1), Expr(2));
+    ConvTaps taps{constantOf(conv.getStrideExpr()), dilation, k, pad, !conv.getNoBias()};
+    if (conv.getSeparable()) {
+      // Chollet 2017: depthwise k taps, then a pointwise c_in → c_out.
+      Type depthwiseType = p.seq(withLast(resultType.getShapeExprs(), cin));
+      return pointwiseConv(p, depthwiseConv(p, x, taps, depthwiseType), cout, taps.bias);
+    }
+    Expr groups = conv.getGroupsExpr();
+    if (groups == Expr(1))
+      return denseConv(p, x, taps, resultType);
+    if (groups == cin && cout == cin)
+      return depthwiseConv(p, x, taps, resultType);
+    // A constant number of groups: each group's channels sliced out,
+    // convolved apart and put side by side again (an index map cannot say
+    // which group an output channel belongs to).
+    int64_t count = constantOf(groups);
+    Expr perGroupIn = cantFail(cin.divide(groups));
+    Type sliceType = p.seq(withLast(type.getShapeExprs(), perGroupIn));
+    Type groupType = p.seq(withLast(resultType.getShapeExprs(), cantFail(cout.divide(groups))));
+    DimAttr channelAxis = DimAttr::get(p.b.getContext(), Expr(int64_t(type.getRank() - 1)));
+    llvm::SmallVector<Value> outputs;
+    for (int64_t g = 0; g < count; ++g) {
+      Value slice = ExtractOp::create(p.b, p.loc, sliceType, x, channelAxis,
+                                      DimAttr::get(p.b.getContext(), Expr(g) * perGroupIn));
+      outputs.push_back(denseConv(p, slice, taps, groupType));
+    }
+    return ConcatOp::create(p.b, p.loc, resultType, outputs, channelAxis).getResult();
+  }
+
+  /// The leading (batch) dimensions of `x` as the first map dimensions.
+  static llvm::SmallVector<AffineExpr> batchDims(PrimitiveBuilder &p, Value x) {
+    llvm::SmallVector<AffineExpr> exprs;
+    for (unsigned i = 0; i + 2 < llvm::cast<SeqType>(x.getType()).getRank(); ++i)
+      exprs.push_back(p.b.getAffineDimExpr(i));
+    return exprs;
+  }
+
+  /// Every output channel from every input channel: dimensions (batch...,
+  /// t, o, j, i), kernels [c_out, c_in, k] as PyTorch stores them.
+  Value denseConv(PrimitiveBuilder &p, Value x, const ConvTaps &taps, Type type) {
+    auto resultType = llvm::cast<SeqType>(type);
+    unsigned batch = resultType.getRank() - 2;
+    unsigned t = batch, o = batch + 1, j = batch + 2, i = batch + 3;
+    Expr out = resultType.getDimExpr(-1);
+    Value w = p.param({out, llvm::cast<SeqType>(x.getType()).getDimExpr(-1), taps.kernel});
+    Value bias = taps.bias ? p.param({out}) : Value();
+    PrimitiveBuilder::MapSizes sizes(p.b);
+    llvm::SmallVector<AffineExpr> in = batchDims(p, x);
+    in.push_back(taps.index(p, sizes, t, j));
+    in.push_back(p.b.getAffineDimExpr(i));
+    return p.contract(x, w, bias, batch + 4, in,
+                      {p.b.getAffineDimExpr(o), p.b.getAffineDimExpr(i), p.b.getAffineDimExpr(j)},
+                      concat(range(0, batch), {t, o}), resultType, sizes);
+  }
+
+  /// Each channel convolved alone: dimensions (batch..., t, c, j), kernels
+  /// [c, 1, k].
+  Value depthwiseConv(PrimitiveBuilder &p, Value x, const ConvTaps &taps, Type resultType) {
+    auto result = llvm::cast<SeqType>(resultType);
+    unsigned batch = result.getRank() - 2;
+    unsigned t = batch, c = batch + 1, j = batch + 2;
+    Expr channels = result.getDimExpr(-1);
+    Value w = p.param({channels, Expr(1), taps.kernel});
+    Value bias = taps.bias ? p.param({channels}) : Value();
+    PrimitiveBuilder::MapSizes sizes(p.b);
+    llvm::SmallVector<AffineExpr> in = batchDims(p, x);
+    in.push_back(taps.index(p, sizes, t, j));
+    in.push_back(p.b.getAffineDimExpr(c));
+    return p.contract(x, w, bias, batch + 3, in,
+                      {p.b.getAffineDimExpr(c), p.b.getAffineConstantExpr(0),
+                       p.b.getAffineDimExpr(j)},
+                      concat(range(0, batch), {t, c}), result, sizes);
+  }
+
+  /// A 1×1 convolution: dimensions (batch..., t, o, i), kernels [c_out, c_in, 1].
+  Value pointwiseConv(PrimitiveBuilder &p, Value x, const Expr &out, bool bias) {
+    auto type = llvm::cast<SeqType>(x.getType());
+    unsigned batch = type.getRank() - 2;
+    unsigned t = batch, o = batch + 1, i = batch + 2;
+    Value w = p.param({out, type.getDimExpr(-1), Expr(1)});
+    Value biasParam = bias ? p.param({out}) : Value();
+    PrimitiveBuilder::MapSizes sizes(p.b);
+    llvm::SmallVector<AffineExpr> in = batchDims(p, x);
+    in.push_back(p.b.getAffineDimExpr(t));
+    in.push_back(p.b.getAffineDimExpr(i));
+    return p.contract(x, w, biasParam, batch + 3, in,
+                      {p.b.getAffineDimExpr(o), p.b.getAffineDimExpr(i),
+                       p.b.getAffineConstantExpr(0)},
+                      concat(range(0, batch), {t, o}), p.seq(withLast(type.getShapeExprs(), out)),
+                      sizes);
   }
 
   Value buildAttention(AttentionOp op, PrimitiveBuilder &p, ValueRange in) {

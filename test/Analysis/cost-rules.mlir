@@ -202,6 +202,19 @@ nn.model @convolution(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, k) where (k >= 2,
   nn.output %w, %s, %v : !nn.seq<[b, n, d]>, !nn.seq<[b, ceil(n/2), d]>, !nn.seq<[b, n - 2, d]>
 }
 
+// A separable dilation stack written out holds, besides its input, a
+// layer's depthwise output beside its output and, in the second layer, the
+// first one's output too: 4·b·n·d with the input. Stored for backward: the
+// input, the output, both depthwise outputs and the first layer's output.
+// CHECK-LABEL: nn.model @convolution_memory
+// CHECK-SAME: costopt.peak_activations = "4*b*d*n"
+// TRAIN-LABEL: nn.model @convolution_memory
+// TRAIN-SAME: costopt.peak_activations = "5*b*d*n"
+nn.model @convolution_memory(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  %s = nn.conv %x {kernel = 3, dilations = [1, 2], separable} : !nn.seq<[b, n, d]>
+  nn.output %s : !nn.seq<[b, n, d]>
+}
+
 // CHECK-LABEL: nn.model @mamba
 nn.model @mamba(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) where (d mod 16 == 0) {
   // E = 2, N = 16, dt_rank = ceil(d/16) = d/16 here, conv kernel 4 (the

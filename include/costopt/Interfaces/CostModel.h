@@ -125,10 +125,16 @@ struct OperandReach {
   /// Pointwise, Full, Causal or Window.
   Mixing mixing = Mixing::Pointwise;
   /// Window: result position t reads operand positions t - reachBack ..
-  /// t + reachAhead.
+  /// t + reachAhead (around stride·t with a stride).
   sym::Expr reachBack, reachAhead;
   /// Recurrent: the chain runs from the last position to the first.
   bool reversed = false;
+  /// Operand positions per result position: a strided convolution's
+  /// result position t reads around operand position stride·t.
+  sym::Expr stride{1};
+  /// Window: the taps are more than one position apart (a dilated kernel),
+  /// so not every distance within the reach is carried in one hop.
+  bool dilated = false;
 };
 
 struct OpCost {

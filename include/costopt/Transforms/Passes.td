@@ -40,16 +40,36 @@ def DecomposeLayers : Pass<"costopt-decompose-layers", "::costopt::nn::ModelOp">
   let description = [{
     Replaces each built-in layer by an `nn.block` named after it, holding
     the primitives (`nn.param`, `nn.contract`, `nn.map`, `nn.reduce`,
-    `nn.gather`) an unfused implementation runs: projections as
-    contractions with biases, attention's scores and weighted values as
-    masked contractions, the softmax as masked exp/sum/divide, activations
-    and norms as `arith`/`math` bodies. The cost analyses of the result are
-    a second derivation of every layer's costs (docs/Dialect.md lists where
-    the layer rules' conventions differ). Recurrent layers become one block
-    per stacked layer, each direction an `nn.recur` whose body is the cell.
-    Layers without a decomposition yet (convolutions, SSMs, mixtures of
-    experts, linear, flash and rotary attention, positions, slices, tied
-    tables) stay as they are.
+    `nn.gather`, `nn.extract`, `nn.concat`) an unfused implementation
+    runs: projections as contractions with biases, attention's scores and
+    weighted values as masked contractions, the softmax as masked
+    exp/sum/divide, activations and norms as `arith`/`math` bodies, a
+    convolution's taps as a contraction whose input index is
+    `t·stride + j·dilation − pad` (one block per layer of a `dilations`
+    stack; a separable one as its depthwise and pointwise contractions):
+
+    ```mlir
+    %y = nn.conv %x {kernel = k, causal} : !nn.seq<[b, n, d]>
+    // becomes
+    %y = nn.block "nn.conv" (%a = %x) : (!nn.seq<[b, n, d]>) -> !nn.seq<[b, n, d]> {
+      %w = nn.param : <[d, d, k]>
+      %c = nn.param : <[d]>
+      %r = nn.contract %a, %w, %c {indexing_maps = [
+               affine_map<(b, t, o, j, i)[s0] -> (b, t + j - s0, i)>,
+               affine_map<(b, t, o, j, i)[s0] -> (o, i, j)>,
+               affine_map<(b, t, o, j, i)[s0] -> (b, t, o)>], symbols = [k - 1]}
+          : !nn.seq<[b, n, d]>, !nn.tensor<[d, d, k]>, !nn.tensor<[d]>
+      nn.yield %r : !nn.seq<[b, n, d]>
+    }
+    ```
+
+    The cost analyses of the result are a second derivation of every
+    layer's costs (docs/Dialect.md lists where the layer rules' conventions
+    differ). Recurrent layers become one block per stacked layer, each
+    direction an `nn.recur` whose body is the cell. Layers without a
+    decomposition yet (convolutions with a symbolic stride, dilation or
+    number of groups, SSMs, mixtures of experts, linear, flash and rotary
+    attention, positions, slices, tied tables) stay as they are.
   }];
   let dependentDialects = ["::costopt::nn::NNDialect", "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];

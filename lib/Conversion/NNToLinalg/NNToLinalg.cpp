@@ -126,6 +126,9 @@ private:
   /// The value of a size at run time, computed once at the function's entry
   /// from the symbol arguments.
   FailureOr<Value> size(const Expr &e, Operation *user);
+  /// The size as a fraction (numerator, denominator or null for 1), for
+  /// rounding a quotient once.
+  FailureOr<std::pair<Value, Value>> sizeFraction(const Expr &e, Operation *user);
   FailureOr<OpFoldResult> foldedSize(const Expr &e, Operation *user) {
     if (auto c = constantSize(e))
       return OpFoldResult(builder.getIndexAttr(*c));
@@ -215,10 +218,23 @@ FailureOr<Value> ModelLowering::size(const Expr &e, Operation *user) {
   std::string key = e.str();
   if (auto it = sizeCache.find(key); it != sizeCache.end())
     return it->second;
+  auto fraction = sizeFraction(e, user);
+  if (failed(fraction))
+    return failure();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPoint(sizeAnchor);
-  // Σ cᵢ·Πfactors as one fraction num/den, divided at the end (exact for
-  // the sizes the model's constraints allow). Null stands for 1.
+  auto [num, den] = *fraction;
+  Value result = den ? Value(arith::DivSIOp::create(builder, loc, num, den)) : num;
+  sizeCache[key] = result;
+  return result;
+}
+
+FailureOr<std::pair<Value, Value>> ModelLowering::sizeFraction(const Expr &e,
+                                                               Operation *user) {
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(sizeAnchor);
+  // Σ cᵢ·Πfactors as one fraction num/den (exact for the sizes the model's
+  // constraints allow). A null denominator stands for 1.
   auto times = [&](Value a, Value b) -> Value {
     return !a ? b : !b ? a : arith::MulIOp::create(builder, loc, a, b).getResult();
   };
@@ -244,18 +260,28 @@ FailureOr<Value> ModelLowering::size(const Expr &e, Operation *user) {
         break;
       }
       case sym::AtomKind::Floor:
-      case sym::AtomKind::Ceil:
+      case sym::AtomKind::Ceil: {
+        // Rounded once, from the whole fraction: ceil(n/2) is ceil of the
+        // fraction n/2, not of n/2 truncated first.
+        auto x = sizeFraction(atom.args[0], user), y = sizeFraction(atom.args[1], user);
+        if (failed(x) || failed(y))
+          return failure();
+        builder.setInsertionPoint(sizeAnchor);
+        auto one = [&](Value v) { return v ? v : index(1); };
+        Value n = times(x->first, y->second), d = times(x->second, y->first);
+        if (atom.kind == sym::AtomKind::Floor)
+          base = arith::FloorDivSIOp::create(builder, loc, one(n), one(d));
+        else
+          base = arith::CeilDivSIOp::create(builder, loc, one(n), one(d));
+        break;
+      }
       case sym::AtomKind::Max:
       case sym::AtomKind::Min: {
         auto lhs = size(atom.args[0], user), rhs = size(atom.args[1], user);
         if (failed(lhs) || failed(rhs))
           return failure();
         builder.setInsertionPoint(sizeAnchor);
-        if (atom.kind == sym::AtomKind::Floor)
-          base = arith::FloorDivSIOp::create(builder, loc, *lhs, *rhs);
-        else if (atom.kind == sym::AtomKind::Ceil)
-          base = arith::CeilDivSIOp::create(builder, loc, *lhs, *rhs);
-        else if (atom.kind == sym::AtomKind::Max)
+        if (atom.kind == sym::AtomKind::Max)
           base = arith::MaxSIOp::create(builder, loc, *lhs, *rhs);
         else
           base = arith::MinSIOp::create(builder, loc, *lhs, *rhs);
@@ -281,10 +307,9 @@ FailureOr<Value> ModelLowering::size(const Expr &e, Operation *user) {
       den = times(den, tDen);
     }
   }
-  Value result = first ? index(0)
-                       : den ? Value(arith::DivSIOp::create(builder, loc, num, den)) : num;
-  sizeCache[key] = result;
-  return result;
+  if (first)
+    return std::pair(index(0), Value());
+  return std::pair(num, den);
 }
 
 FailureOr<Value> ModelLowering::emptyTensor(llvm::ArrayRef<Expr> shape, Type element,
@@ -1130,8 +1155,9 @@ LogicalResult ModelLowering::lowerOp(Operation *op) {
       })
       .Default([&](Operation *o) {
         return o->emitError() << "cannot lower '" << o->getName()
-                              << "' to linalg: it has no decomposition into primitives yet "
-                                 "(costopt --emit primitives shows what decomposes)";
+                              << "' to linalg: only primitives lower, and this layer was not "
+                                 "decomposed into them (costopt --emit primitives shows what "
+                                 "decomposes)";
       });
 }
 

@@ -915,6 +915,9 @@ LogicalResult ConvOp::verify() {
                              << show(attr.getExpr());
   if (getDepthwise() && (getGroupsAttr() || getSeparable()))
     return emitOpError() << "'depthwise' fixes the groups; it excludes 'groups' and 'separable'";
+  if (getSeparable() && getGroupsAttr())
+    return emitOpError() << "'separable' is a depthwise then a pointwise convolution; it "
+                            "excludes 'groups'";
   if (getCausal() && getPadding() == "valid")
     return emitOpError() << "'causal' pads on the left; it excludes padding = \"valid\"";
   if (auto list = getDilationsAttr()) {
@@ -942,7 +945,10 @@ LogicalResult ConvOp::verifySizes(const sym::Assumptions &assumptions) {
   sym::Expr cin = getInput().getType().getDimExpr(-1);
   sym::Expr cout = getResult().getType().getDimExpr(-1);
   // A "valid" convolution longer than its input shows up as a result
-  // length below 1, which the model's size check reports.
+  // length below 1, which the model's size check reports. One group
+  // divides any channel count (a width such as d/2 is an integer already).
+  if (groups == sym::Expr(1))
+    return success();
   if (failed(verifyDivides(*this, assumptions, cin, "input channels", groups, "groups")) ||
       failed(verifyDivides(*this, assumptions, cout, "output channels", groups, "groups")))
     return failure();

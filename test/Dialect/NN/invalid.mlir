@@ -232,6 +232,14 @@ nn.model @conv_depthwise_groups(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
 
 // -----
 
+nn.model @conv_separable_groups(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) where (d mod 2 == 0) {
+  // expected-error @+1 {{'separable' is a depthwise then a pointwise convolution; it excludes 'groups'}}
+  %a = nn.conv %x {kernel = 2, separable, groups = 2} : !nn.seq<[b, n, d]>
+  nn.output %a : !nn.seq<[b, n, d]>
+}
+
+// -----
+
 nn.model @conv_dilations_channels(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
   // expected-error @+1 {{a 'dilations' stack keeps the channels}}
   %a = nn.conv %x {kernel = 2, dilations = [1, 2]} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>

@@ -58,6 +58,9 @@ nn.model @all_layers(%t: !nn.tokens<[b, n]>)
   %c3 = nn.conv %c2 {kernel = k, stride = 2} : !nn.seq<[b, n, d]> -> !nn.seq<[b, ceil(n/2), d]>
   // CHECK: nn.conv %{{.+}} {kernel = k, separable} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>
   %c4 = nn.conv %c2 {kernel = k, separable} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*d]>
+  // One group divides any width, d/h included.
+  // CHECK: nn.conv %{{.+}} {kernel = 3, separable} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d/h]>
+  %c7 = nn.conv %c2 {kernel = 3, separable} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d/h]>
   // CHECK: nn.conv %{{.+}} {depthwise, kernel = k} : !nn.seq<[b, n, 2*d]>
   %c5 = nn.conv %c4 {kernel = k, depthwise} : !nn.seq<[b, n, 2*d]>
   // CHECK: nn.conv %{{.+}} {groups = h, kernel = 3, padding = "valid"} : !nn.seq<[b, n, 2*d]> -> !nn.seq<[b, n - 2, d]>

@@ -32,6 +32,9 @@ using namespace costopt;
 // The steps and their order are those measured in ../shared/LOWERING.md
 // ("CPU pipeline that worked"): function boundaries bufferize to
 // identity-layout memrefs, which the runtime's descriptors describe.
+// kCpuPipeline is the untiled reference (scalar loops); the optimized
+// pipeline runs costopt-cpu-schedule (CpuSchedule.cpp) first and lowers
+// the vectors it leaves (kCpuVectorPipeline).
 static constexpr llvm::StringLiteral kCpuPipeline =
     "canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
@@ -39,6 +42,16 @@ static constexpr llvm::StringLiteral kCpuPipeline =
     "buffer-deallocation-pipeline,"
     "func.func(convert-linalg-to-loops),"
     "fold-memref-alias-ops,lower-affine,convert-scf-to-cf,expand-strided-metadata,"
+    "lower-affine,convert-math-to-llvm,convert-math-to-libm,arith-expand,convert-to-llvm,"
+    "reconcile-unrealized-casts";
+static constexpr llvm::StringLiteral kCpuVectorPipeline =
+    "canonicalize,cse,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-deallocation-pipeline,"
+    "func.func(convert-linalg-to-loops),"
+    "fold-memref-alias-ops,convert-vector-to-scf{full-unroll=true},lower-affine,"
+    "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,"
     "lower-affine,convert-math-to-llvm,convert-math-to-libm,arith-expand,convert-to-llvm,"
     "reconcile-unrealized-casts";
 
@@ -61,9 +74,18 @@ void costopt::registerLoweringPasses() {
     PassPipelineRegistration<>(
         "costopt-cpu-pipeline", "From linalg on tensors to the LLVM dialect (the CPU JIT's input)",
         [](OpPassManager &pm) {
-          if (failed(parsePassPipeline(kCpuPipeline, pm, llvm::errs())))
+          pm.addPass(createCpuSchedulePass());
+          if (failed(parsePassPipeline(kCpuVectorPipeline, pm, llvm::errs())))
             llvm::report_fatal_error("costopt-cpu-pipeline does not parse");
         });
+    PassPipelineRegistration<>(
+        "costopt-cpu-reference-pipeline",
+        "From linalg on tensors to the LLVM dialect, untiled scalar loops (the reference)",
+        [](OpPassManager &pm) {
+          if (failed(parsePassPipeline(kCpuPipeline, pm, llvm::errs())))
+            llvm::report_fatal_error("costopt-cpu-reference-pipeline does not parse");
+        });
+    mlir::registerPass([] { return createCpuSchedulePass(); });
   });
 }
 
@@ -75,10 +97,13 @@ void costopt::buildLinalgPipeline(OpPassManager &pm, bool countFlops) {
     pm.addNestedPass<func::FuncOp>(createCountFlops());
 }
 
-LogicalResult costopt::buildCpuPipeline(OpPassManager &pm, std::string &error) {
+LogicalResult costopt::buildCpuPipeline(OpPassManager &pm, std::string &error, bool optimize) {
   registerLoweringPasses();
   llvm::raw_string_ostream os(error);
-  return parsePassPipeline(kCpuPipeline, pm, os);
+  if (!optimize)
+    return parsePassPipeline(kCpuPipeline, pm, os);
+  pm.addPass(createCpuSchedulePass());
+  return parsePassPipeline(kCpuVectorPipeline, pm, os);
 }
 
 llvm::Expected<std::vector<KernelSignature>> costopt::readKernelSignatures(ModuleOp module) {

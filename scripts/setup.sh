@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build ccache g++ python3
-  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
+  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libopenblas-dev
   nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
   chromium python3-jsonschema

@@ -209,7 +209,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
   }
   mlir::PassManager toLLVM(&context);
   std::string pipelineError;
-  if (failed(buildCpuPipeline(toLLVM, pipelineError))) {
+  if (failed(buildCpuPipeline(toLLVM, pipelineError, /*optimize=*/!options.untiled))) {
     errs << "costopt: error: the CPU pipeline does not parse: " << pipelineError << "\n";
     return ExitInputError;
   }

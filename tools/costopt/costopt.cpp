@@ -71,6 +71,9 @@ int main(int argc, char **argv) {
                      "Check the output values against the reference evaluator at points of at "
                      "most this many predicted FLOPs")
       ->capture_default_str();
+  verify->add_flag("--untiled", verifyOptions.untiled,
+                   "Compile with the untiled scalar-loop pipeline (the reference of the CPU "
+                   "schedule, docs/Lowering.md)");
   verify->add_option("--format", verifyOptions.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -116,6 +116,9 @@ struct VerifyOptions {
   /// Check the values against the reference evaluator at points of at most
   /// this many predicted FLOPs (it is slow: a loop over every point).
   uint64_t referenceLimit = 100000000;
+  /// Compile with the untiled scalar-loop pipeline (the reference of the
+  /// CPU schedule) instead of the optimized one.
+  bool untiled = false;
 };
 
 int runVerify(const VerifyOptions &options, llvm::raw_ostream &outs, llvm::raw_ostream &errs);

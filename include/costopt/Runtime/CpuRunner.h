@@ -45,8 +45,17 @@ void registerLoweringPasses();
 void buildLinalgPipeline(mlir::OpPassManager &pm, bool countFlops);
 
 /// Appends the CPU pipeline from linalg on tensors to the LLVM dialect:
-/// bufferize, lower to loops, lower to LLVM (docs/Lowering.md).
-mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error);
+/// with `optimize`, the CPU schedule first (createCpuSchedulePass: matrix
+/// products packed, tiled and vectorized); then bufferize, lower to loops,
+/// lower to LLVM (docs/Lowering.md). Without `optimize`, the untiled
+/// scalar-loop pipeline, kept as the reference.
+mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error,
+                                     bool optimize = true);
+
+/// costopt-cpu-schedule (CpuSchedule.cpp): a transform-dialect schedule
+/// for the matrix products of a module of linalg on tensors. Run it after
+/// costopt-count-flops, whose counters it leaves untouched.
+std::unique_ptr<mlir::Pass> createCpuSchedulePass();
 
 /// One argument of a lowered model function (from its costopt.* attrs).
 struct KernelArgument {

@@ -64,6 +64,19 @@ bool emptyBox(llvm::ArrayRef<int64_t> extents) {
   return llvm::any_of(extents, [](int64_t e) { return e <= 0; });
 }
 
+/// Calls fn(flat, index) at every point of a box of `extents`, in row-major
+/// order (flat is the point's row-major offset).
+template <typename Fn>
+void forEachPoint(llvm::ArrayRef<int64_t> extents, Fn fn) {
+  if (emptyBox(extents))
+    return;
+  std::vector<int64_t> index(extents.size(), 0);
+  int64_t flat = 0;
+  do
+    fn(flat++, llvm::ArrayRef<int64_t>(index));
+  while (next(index, extents));
+}
+
 int64_t evalAffine(AffineExpr e, llvm::ArrayRef<int64_t> dims, llvm::ArrayRef<int64_t> syms) {
   switch (e.getKind()) {
   case AffineExprKind::Constant:
@@ -245,26 +258,20 @@ llvm::Error Evaluator::contract(nn::ContractOp op) {
     }
     return t.data[flat];
   };
-  std::vector<int64_t> at(extents.size(), 0);
   std::vector<int64_t> outStrides = result.strides();
-  if (!emptyBox(extents))
-    do {
-      if (mask && !inside(*mask, at, *syms))
-        continue;
-      int64_t flat = 0;
-      for (auto [i, e] : llvm::enumerate(maps[2].getResults()))
-        flat += evalAffine(e, at, *syms) * outStrides[i];
-      result.data[flat] += read(lhs, maps[0], at) * read(rhs, maps[1], at);
-    } while (next(at, extents));
+  forEachPoint(extents, [&](int64_t, llvm::ArrayRef<int64_t> at) {
+    if (mask && !inside(*mask, at, *syms))
+      return;
+    int64_t flat = 0;
+    for (auto [i, e] : llvm::enumerate(maps[2].getResults()))
+      flat += evalAffine(e, at, *syms) * outStrides[i];
+    result.data[flat] += read(lhs, maps[0], at) * read(rhs, maps[1], at);
+  });
   if (Value bias = op.getBias()) {
     const Tensor &b = valueOf(bias);
-    std::vector<int64_t> index(result.shape.size(), 0);
-    if (!emptyBox(result.shape))
-      for (int64_t flat = 0;; ++flat) {
-        result.data[flat] += broadcastRead(b, index);
-        if (!next(index, result.shape))
-          break;
-      }
+    forEachPoint(result.shape, [&](int64_t flat, llvm::ArrayRef<int64_t> index) {
+      result.data[flat] += broadcastRead(b, index);
+    });
   }
   values[op.getResult()] = std::move(result);
   return llvm::Error::success();
@@ -285,7 +292,6 @@ llvm::Error Evaluator::map(nn::MapOp op) {
   std::optional<IntegerSet> mask;
   if (auto m = op.getMaskAttr())
     mask = m.getValue();
-  std::vector<int64_t> index(shape->size(), 0);
   std::vector<double> args(inputs.size());
   if (auto sizes = op.getSizes())
     for (Attribute a : *sizes) {
@@ -294,19 +300,20 @@ llvm::Error Evaluator::map(nn::MapOp op) {
         return v.takeError();
       args.push_back(static_cast<double>(*v));
     }
-  if (!emptyBox(*shape))
-    for (int64_t flat = 0;; ++flat) {
-      if (!mask || inside(*mask, index, *syms)) {
-        for (auto [i, t] : llvm::enumerate(inputs))
-          args[i] = broadcastRead(*t, index);
-        auto v = body(op.getBody().front(), args);
-        if (!v)
-          return v.takeError();
-        result.data[flat] = *v;
-      }
-      if (!next(index, *shape))
-        break;
-    }
+  llvm::Error error = llvm::Error::success();
+  forEachPoint(*shape, [&](int64_t flat, llvm::ArrayRef<int64_t> index) {
+    if (error || (mask && !inside(*mask, index, *syms)))
+      return;
+    for (auto [i, t] : llvm::enumerate(inputs))
+      args[i] = broadcastRead(*t, index);
+    auto v = body(op.getBody().front(), args);
+    if (!v)
+      error = v.takeError();
+    else
+      result.data[flat] = *v;
+  });
+  if (error)
+    return error;
   values[op.getResult()] = std::move(result);
   return llvm::Error::success();
 }
@@ -325,23 +332,19 @@ llvm::Error Evaluator::reduce(nn::ReduceOp op) {
   std::optional<IntegerSet> mask;
   if (auto m = op.getMaskAttr())
     mask = m.getValue();
-  std::vector<int64_t> index(input.shape.size(), 0);
   std::vector<int64_t> outStrides = result.strides();
   // An element no input element inside the mask reaches is zero.
   std::vector<bool> reached(result.data.size(), false);
-  if (!emptyBox(input.shape))
-    for (int64_t flat = 0;; ++flat) {
-      if (!mask || inside(*mask, index, *syms)) {
-        int64_t out = 0;
-        for (size_t i = 0; i < index.size(); ++i)
-          out += (result.shape[i] == 1 ? 0 : index[i]) * outStrides[i];
-        double x = input.data[flat];
-        result.data[out] = isMax ? std::max(result.data[out], x) : result.data[out] + x;
-        reached[out] = true;
-      }
-      if (!next(index, input.shape))
-        break;
+  forEachPoint(input.shape, [&](int64_t flat, llvm::ArrayRef<int64_t> index) {
+    if (!mask || inside(*mask, index, *syms)) {
+      int64_t out = 0;
+      for (size_t i = 0; i < index.size(); ++i)
+        out += (result.shape[i] == 1 ? 0 : index[i]) * outStrides[i];
+      double x = input.data[flat];
+      result.data[out] = isMax ? std::max(result.data[out], x) : result.data[out] + x;
+      reached[out] = true;
     }
+  });
   for (size_t i = 0; i < reached.size(); ++i)
     if (!reached[i])
       result.data[i] = 0.0;
@@ -355,18 +358,14 @@ llvm::Error Evaluator::scan(nn::PrefixScanOp op) {
   unsigned axis = *positionAxisOf(op.getInput().getType());
   const Tensor *decay = op.getDecay() ? &valueOf(op.getDecay()) : nullptr;
   std::vector<int64_t> strides = x.strides();
-  std::vector<int64_t> index(x.shape.size(), 0);
-  if (!emptyBox(x.shape))
-    for (int64_t flat = 0;; ++flat) {
-      if (index[axis] > 0) {
-        double previous = result.data[flat - strides[axis]];
-        if (decay)
-          previous *= broadcastRead(*decay, index);
-        result.data[flat] = previous + x.data[flat];
-      }
-      if (!next(index, x.shape))
-        break;
+  forEachPoint(x.shape, [&](int64_t flat, llvm::ArrayRef<int64_t> index) {
+    if (index[axis] > 0) {
+      double previous = result.data[flat - strides[axis]];
+      if (decay)
+        previous *= broadcastRead(*decay, index);
+      result.data[flat] = previous + x.data[flat];
     }
+  });
   values[op.getResult()] = std::move(result);
   return llvm::Error::success();
 }
@@ -508,7 +507,6 @@ llvm::Error Evaluator::op(Operation *o) {
     return shape.takeError();
   Tensor result{*shape, {}};
   result.data.assign(result.size(), 0.0);
-  std::vector<int64_t> index(shape->size(), 0);
   if (auto g = llvm::dyn_cast<nn::GatherOp>(o)) {
     const Tensor &table = valueOf(g.getTable()), &ids = valueOf(g.getIndices());
     int64_t row = table.size() / std::max<int64_t>(table.shape[0], 1);
@@ -531,15 +529,12 @@ llvm::Error Evaluator::op(Operation *o) {
         return v.takeError();
       perm.push_back(*v);
     }
-    if (!emptyBox(*shape))
-      for (int64_t flat = 0;; ++flat) {
-        int64_t from = 0;
-        for (size_t i = 0; i < perm.size(); ++i)
-          from += index[i] * inStrides[perm[i]];
-        result.data[flat] = in.data[from];
-        if (!next(index, *shape))
-          break;
-      }
+    forEachPoint(*shape, [&](int64_t flat, llvm::ArrayRef<int64_t> index) {
+      int64_t from = 0;
+      for (size_t i = 0; i < perm.size(); ++i)
+        from += index[i] * inStrides[perm[i]];
+      result.data[flat] = in.data[from];
+    });
     return copyResult(std::move(result));
   }
   if (auto r = llvm::dyn_cast<nn::ReshapeOp>(o)) {
@@ -555,16 +550,12 @@ llvm::Error Evaluator::op(Operation *o) {
     int64_t offset = 0;
     for (Value v : c.getInputs()) {
       const Tensor &in = valueOf(v);
-      std::vector<int64_t> at(in.shape.size(), 0);
-      if (!emptyBox(in.shape))
-        for (int64_t flat = 0;; ++flat) {
-          int64_t to = 0;
-          for (size_t i = 0; i < at.size(); ++i)
-            to += (at[i] + (int64_t(i) == *dim ? offset : 0)) * strides[i];
-          result.data[to] = in.data[flat];
-          if (!next(at, in.shape))
-            break;
-        }
+      forEachPoint(in.shape, [&](int64_t flat, llvm::ArrayRef<int64_t> at) {
+        int64_t to = 0;
+        for (size_t i = 0; i < at.size(); ++i)
+          to += (at[i] + (int64_t(i) == *dim ? offset : 0)) * strides[i];
+        result.data[to] = in.data[flat];
+      });
       offset += in.shape[*dim];
     }
     return copyResult(std::move(result));
@@ -578,15 +569,12 @@ llvm::Error Evaluator::op(Operation *o) {
       return offset.takeError();
     const Tensor &in = valueOf(e.getInput());
     std::vector<int64_t> inStrides = in.strides();
-    if (!emptyBox(*shape))
-      for (int64_t flat = 0;; ++flat) {
-        int64_t from = 0;
-        for (size_t i = 0; i < index.size(); ++i)
-          from += (index[i] + (int64_t(i) == *dim ? *offset : 0)) * inStrides[i];
-        result.data[flat] = in.data[from];
-        if (!next(index, *shape))
-          break;
-      }
+    forEachPoint(*shape, [&](int64_t flat, llvm::ArrayRef<int64_t> index) {
+      int64_t from = 0;
+      for (size_t i = 0; i < index.size(); ++i)
+        from += (index[i] + (int64_t(i) == *dim ? *offset : 0)) * inStrides[i];
+      result.data[flat] = in.data[from];
+    });
     return copyResult(std::move(result));
   }
   return sym::makeError("the reference evaluator cannot run '" +

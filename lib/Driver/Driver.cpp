@@ -1004,6 +1004,11 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
               "yet\n";
       return ExitUsageError;
     }
+    if (options.format != "text") {
+      errs << "costopt: error: --emit " << options.emit << " prints IR; --format "
+           << options.format << " applies to the report: give one of them\n";
+      return ExitUsageError;
+    }
     if (options.emit == "primitives") {
       mlir::PassManager pm(&context);
       pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());

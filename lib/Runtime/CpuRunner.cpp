@@ -238,7 +238,10 @@ llvm::Expected<std::unique_ptr<CpuKernel>> CpuKernel::compile(ModuleOp llvmModul
     llvm::consumeError(builder.takeError());
   }
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, host.get());
-  options.transformer = [host, optimize](llvm::Module *module) -> llvm::Error {
+  // ExecutionEngineOptions::transformer is a function_ref: the callable it
+  // refers to must outlive ExecutionEngine::create (a temporary lambda
+  // here was a stack-use-after-scope under ASan).
+  auto transform = [&host, &optimize](llvm::Module *module) -> llvm::Error {
     if (host) {
       std::string cpu = host->getTargetCPU().str();
       std::string features = host->getTargetFeatureString().str();
@@ -252,6 +255,7 @@ llvm::Expected<std::unique_ptr<CpuKernel>> CpuKernel::compile(ModuleOp llvmModul
     }
     return optimize(module);
   };
+  options.transformer = transform;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(llvmModule, options);
   if (!engine)

@@ -480,14 +480,15 @@ private:
       Value cn = p.map({gate(z, 0), gate(z, 1), gate(z, 2), c}, stateType,
                        [&](OpBuilder &b, Location loc, ValueRange a) {
                          Value keep = arith::MulFOp::create(b, loc, sigmoid(b, loc, a[1]), a[3]);
-                         Value write = arith::MulFOp::create(b, loc, sigmoid(b, loc, a[0]),
-                                                             math::TanhOp::create(b, loc, a[2]));
+                         Value input = sigmoid(b, loc, a[0]);
+                         Value candidate = math::TanhOp::create(b, loc, a[2]);
+                         Value write = arith::MulFOp::create(b, loc, input, candidate);
                          return arith::AddFOp::create(b, loc, keep, write).getResult();
                        });
       Value hn = p.map({gate(z, 3), cn}, stateType, [&](OpBuilder &b, Location loc, ValueRange a) {
-        return arith::MulFOp::create(b, loc, sigmoid(b, loc, a[0]),
-                                     math::TanhOp::create(b, loc, a[1]))
-            .getResult();
+        Value output = sigmoid(b, loc, a[0]);
+        Value squashed = math::TanhOp::create(b, loc, a[1]);
+        return arith::MulFOp::create(b, loc, output, squashed).getResult();
       });
       return {hn, cn};
     }

@@ -303,7 +303,11 @@ FailureOr<std::pair<Value, Value>> ModelLowering::sizeFraction(const Expr &e,
     } else {
       // num/den + tNum/tDen = (num·tDen + tNum·den) / (den·tDen)
       Value lhs = times(num, tDen), rhs = times(tNum, den);
-      num = arith::AddIOp::create(builder, loc, lhs ? lhs : index(1), rhs ? rhs : index(1));
+      // One operand at a time: the order of ops must not depend on the
+      // compiler's order of evaluating arguments.
+      Value left = lhs ? lhs : index(1);
+      Value right = rhs ? rhs : index(1);
+      num = arith::AddIOp::create(builder, loc, left, right);
       den = times(den, tDen);
     }
   }
@@ -382,8 +386,9 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
   }
   FailureOr<Value> failedResult = failure();
   bool ok = true;
+  Value lower = index(0), stepOne = index(1);
   auto loop = scf::ForOp::create(
-      builder, loc, index(0), *extentP, index(1), ValueRange{output.tensor},
+      builder, loc, lower, *extentP, stepOne, ValueRange{output.tensor},
       [&](OpBuilder &b, Location l, Value row, ValueRange carried) {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
@@ -776,8 +781,9 @@ LogicalResult ModelLowering::lowerScan(nn::PrefixScanOp op) {
   AffineMap identity = builder.getMultiDimIdentityMap(stateRank);
   Value input = values.lookup(op.getInput());
   bool ok = true;
+  Value lower = index(0), stepOne = index(1);
   auto loop = scf::ForOp::create(
-      builder, loc, index(0), *length, index(1), ValueRange{*out, *state},
+      builder, loc, lower, *length, stepOne, ValueRange{*out, *state},
       [&](OpBuilder &b, Location l, Value t, ValueRange carried) {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
@@ -910,10 +916,11 @@ LogicalResult ModelLowering::lowerReshape(nn::ReshapeOp op) {
       llvm::SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
       [&](OpBuilder &b, Location l, ValueRange) {
         Value linear = arith::ConstantIndexOp::create(b, l, 0);
-        for (unsigned i = 0; i < rank; ++i)
-          linear = arith::AddIOp::create(
-              b, l, arith::MulIOp::create(b, l, linear, outSizes[i]),
-              linalg::IndexOp::create(b, l, i));
+        for (unsigned i = 0; i < rank; ++i) {
+          Value scaled = arith::MulIOp::create(b, l, linear, outSizes[i]);
+          Value position = linalg::IndexOp::create(b, l, i);
+          linear = arith::AddIOp::create(b, l, scaled, position);
+        }
         llvm::SmallVector<Value> at(inSizes.size());
         for (size_t i = inSizes.size(); i-- > 0;) {
           at[i] = arith::RemUIOp::create(b, l, linear, inSizes[i]);
@@ -996,8 +1003,9 @@ LogicalResult ModelLowering::lowerRepeat(nn::RepeatOp op) {
   for (Value v : op.getInits())
     inits.push_back(values.lookup(v));
   LogicalResult status = success();
+  Value lower = index(0), stepOne = index(1);
   auto loop = scf::ForOp::create(
-      builder, loc, index(0), *count, index(1), inits,
+      builder, loc, lower, *count, stepOne, inits,
       [&](OpBuilder &b, Location l, Value iv, ValueRange carried) {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
@@ -1056,8 +1064,9 @@ LogicalResult ModelLowering::lowerRecur(nn::RecurOp op) {
     sizes[shape.size() - 2] = builder.getIndexAttr(1);
     return success();
   };
+  Value lower = index(0), stepOne = index(1);
   auto loop = scf::ForOp::create(
-      builder, loc, index(0), *steps, index(1), carried,
+      builder, loc, lower, *steps, stepOne, carried,
       [&](OpBuilder &b, Location l, Value t, ValueRange iter) {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());

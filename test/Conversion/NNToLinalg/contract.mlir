@@ -212,9 +212,9 @@ nn.model @shifted(%x: !nn.seq<[b, n, c]>) symbols(b, n, c, k) where (k < n) {
 // CHECK: %[[ABOVE:.+]] = arith.constant 0 : index
 // CHECK: %[[EMPTY:.+]] = tensor.empty(%[[B]], %[[N]], %[[N]]) : tensor<?x?x?xf32>
 // CHECK: %[[INIT:.+]] = linalg.fill {{.*}}outs(%[[EMPTY]] :
-// CHECK: %[[ONE:.+]] = arith.constant 1 : index
 // CHECK: %[[START:.+]] = arith.constant 0 : index
-// CHECK: %[[LOOP:.+]] = scf.for %[[ROW:[^ ]+]] = %[[START]] to %[[N]] step %[[ONE]] iter_args(%[[ACC:[^ ]+]] = %[[INIT]]) -> (tensor<?x?x?xf32>) {
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[LOOP:.+]] = scf.for %[[ROW:[^ ]+]] = %[[START]] to %[[N]] step %[[ONE]] iter_args(%[[ACC:[^ ]+]] = %[[INIT]]) -> (tensor<?x?x?xf32>) {
 // CHECK-NEXT: %[[LO:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[C1:.+]] = arith.constant 1 : index
 // CHECK-NEXT: %[[REACH:.+]] = arith.addi %[[ABOVE]], %[[C1]] : index

@@ -25,8 +25,9 @@
 // CHECK-SAME: %[[OUT:[^:]+]]: memref<?x?x?xf32> {costopt.name = "output0", costopt.role = "output", costopt.shape = ["b", "n", "d"]})
 // CHECK-SAME: attributes {costopt.layer_count = 4 : i64, llvm.emit_c_interface}
 // CHECK-NEXT: %[[DH:.+]] = arith.divsi %[[D]], %[[H]] : index
-// CHECK: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: arith.constant 0 : index
 // CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
 // CHECK-NEXT: %[[LOOP:.+]] = scf.for %[[I:[^ ]+]] = %[[ZERO]] to %[[L]] step %[[ONE]] iter_args(%[[Z:[^ ]+]] = %[[X]]) -> (tensor<?x?x?xf32>) {
 // CHECK-NEXT: %[[WI:.+]] = tensor.extract_slice %[[W]][%[[I]], 0, 0] [1, %[[D]], %[[DH]]] [1, 1, 1] : tensor<?x?x?xf32> to tensor<?x?xf32>
 // CHECK-NEXT: tensor.empty(%[[B]], %[[N]], %[[DH]])

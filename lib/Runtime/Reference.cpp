@@ -619,6 +619,8 @@ costopt::evaluateReference(nn::ModelOp model, const KernelSignature &signature,
     });
   if (auto error = evaluator.block(body))
     return std::move(error);
-  Value first = model.getOutputOp().getValues()[0];
-  return evaluator.values[first].data;
+  auto outputs = model.getOutputOp().getValues();
+  if (outputs.empty())
+    return std::vector<double>();
+  return evaluator.values[outputs.front()].data;
 }

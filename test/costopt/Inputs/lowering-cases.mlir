@@ -39,3 +39,8 @@ nn.model @heads(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 4, d = 8, h = 2) wher
   }
   nn.output %s : !nn.seq<[b, n, h, d/h]>
 }
+
+// No outputs: nothing runs, nothing is counted, no values to compare.
+nn.model @no_output(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 4, d = 2) {
+  nn.output
+}

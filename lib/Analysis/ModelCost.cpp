@@ -38,13 +38,8 @@ using mlir::Value;
 namespace {
 
 std::string formatLocation(mlir::Location loc) {
-  // An imported op's module name (NameLoc) wraps its file:line:col.
-  if (auto named = llvm::dyn_cast<mlir::NameLoc>(loc))
-    loc = named.getChildLoc();
-  if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
-    return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
-            llvm::Twine(file.getColumn()))
-        .str();
+  if (auto fileLineCol = fileLineColOf(loc))
+    return *fileLineCol;
   std::string text;
   llvm::raw_string_ostream os(text);
   loc.print(os);

@@ -529,14 +529,7 @@ private:
   }
 
   static std::string formatOpLocation(mlir::Operation *op) {
-    mlir::Location loc = op->getLoc();
-    if (auto named = llvm::dyn_cast<mlir::NameLoc>(loc))
-      loc = named.getChildLoc();
-    if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
-      return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
-              llvm::Twine(file.getColumn()))
-          .str();
-    return "";
+    return nn::fileLineColOf(op->getLoc()).value_or("");
   }
 
   void addRoofline(ModelReport &report, const ModelCost &cost) {

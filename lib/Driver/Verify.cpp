@@ -101,6 +101,155 @@ std::string seconds(double s) {
 
 } // namespace
 
+namespace {
+
+/// Everything verify measured, for the renderers.
+struct Verification {
+  std::string modelName;
+  std::vector<std::string> symbolNames;
+  std::vector<LayerPrediction> layers;
+  std::vector<PointResult> points;
+  Expr predictedTotal, layerLevelTotal;
+  std::optional<SweepSpec> sweep;
+  std::optional<double> measuredSlope, predictedSlope;
+  std::string verdict; ///< "agrees", "differs" or "" (no fit)
+  bool allExact = true;
+};
+
+/// `costopt-verify/1`: exact integers per point and per layer.
+void renderJSON(const VerifyOptions &options, const Verification &v, llvm::raw_ostream &os) {
+  const std::vector<PointResult> &results = v.points;
+  const std::vector<LayerPrediction> &layers = v.layers;
+  const std::vector<std::string> &symbolNames = v.symbolNames;
+  const std::optional<SweepSpec> &sweep = v.sweep;
+  llvm::json::Array points;
+  for (const PointResult &r : results) {
+    llvm::json::Object bindings;
+    for (const std::string &s : symbolNames)
+      if (auto it = r.point.find(s); it != r.point.end())
+        bindings[s] = int64_t(it->second);
+    llvm::json::Array perLayer;
+    for (auto [j, layer] : llvm::enumerate(layers))
+      perLayer.push_back(llvm::json::Object{
+          {"layer", layer.label},
+          {"predicted_flops", int64_t(r.predicted[j])},
+          {"counted_flops", r.counted[j]},
+          {"exact", llvm::DynamicAPInt(r.counted[j]) == r.predicted[j]}});
+    points.push_back(llvm::json::Object{
+        {"bindings", std::move(bindings)},
+        {"predicted_flops", int64_t(r.predictedTotal)},
+        {"counted_flops", int64_t(r.countedTotal)},
+        {"layer_rules_flops", int64_t(r.layerLevelTotal)},
+        {"exact", r.exact},
+        {"value_error", !r.valueError                   ? llvm::json::Value(nullptr)
+                        : std::isfinite(*r.valueError) ? llvm::json::Value(*r.valueError)
+                                                       : llvm::json::Value("not finite")},
+        {"seconds", llvm::json::Array(r.seconds)},
+        {"best_seconds", r.best},
+        {"median_seconds", r.median},
+        {"layers", std::move(perLayer)}});
+  }
+  llvm::json::Object doc{
+      {"schema", "costopt-verify/1"},
+      {"model", v.modelName},
+      {"target", options.target},
+      {"time_statistic", "thread CPU time, best and median of the repetitions"},
+      {"value_tolerance", kValueTolerance},
+      {"repetitions", int64_t(options.repetitions)},
+      {"exact", v.allExact},
+      {"points", std::move(points)}};
+  if (sweep) {
+    doc["sweep"] = sweep->symbol;
+    if (v.measuredSlope)
+      doc["measured_exponent"] = *v.measuredSlope;
+    if (v.predictedSlope)
+      doc["predicted_exponent"] = *v.predictedSlope;
+    if (!v.verdict.empty())
+      doc["exponent_verdict"] = v.verdict;
+  }
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc))) << "\n";
+}
+
+/// The points' totals, the per-layer ✓/✗ table and the growth verdict.
+void renderText(const VerifyOptions &options, const Verification &v, llvm::raw_ostream &os) {
+  const std::vector<PointResult> &results = v.points;
+  const std::vector<LayerPrediction> &layers = v.layers;
+  const std::vector<std::string> &symbolNames = v.symbolNames;
+  const std::optional<SweepSpec> &sweep = v.sweep;
+  auto count = [](const llvm::DynamicAPInt &x) { return sym::formatWithSeparators(x); };
+  os << "costopt verify @" << v.modelName << " on the CPU (" << options.repetitions
+     << (options.repetitions == 1 ? " timed run" : " timed runs")
+     << " per point after a counting run; time is thread CPU time)\n\n";
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header;
+  for (const std::string &s : symbolNames)
+    header.push_back(s);
+  llvm::append_range(header, std::vector<std::string>{"predicted FLOPs", "counted FLOPs", "",
+                                                      "values", "best", "median", "GFLOP/s"});
+  rows.push_back(header);
+  for (const PointResult &r : results) {
+    std::vector<std::string> row;
+    for (const std::string &s : symbolNames)
+      row.push_back(count(r.point.lookup(s)));
+    row.push_back(count(r.predictedTotal));
+    row.push_back(count(r.countedTotal));
+    bool countsExact = r.predictedTotal == r.countedTotal;
+    row.push_back(countsExact ? "✓" : "✗");
+    row.push_back(!r.valueError ? std::string("-")
+                                : (*r.valueError <= kValueTolerance ? "✓ " : "✗ ") +
+                                      llvm::formatv("{0:e1}", *r.valueError).str());
+    row.push_back(r.seconds.empty() ? "-" : seconds(r.best));
+    row.push_back(r.seconds.empty() ? "-" : seconds(r.median));
+    row.push_back(r.best > 0 ? formatDecimal(toDouble(sym::Rational(r.predictedTotal,
+                                                                    llvm::DynamicAPInt(1))) /
+                                             r.best / 1e9)
+                             : "-");
+    rows.push_back(std::move(row));
+  }
+  printTable(os, rows, /*markdown=*/false);
+  // Per layer: every layer that does floating-point work, at each point.
+  os << "\nPer layer (counted = predicted at every point: ✓):\n";
+  std::vector<std::vector<std::string>> layerRows{{"layer", "predicted FLOPs (last point)", ""}};
+  for (auto [j, layer] : llvm::enumerate(layers)) {
+    bool nonzero = llvm::any_of(results, [&](const PointResult &r) {
+      return r.predicted[j] != 0 || r.counted[j] != 0;
+    });
+    if (!nonzero)
+      continue;
+    std::string mark = "✓";
+    for (const PointResult &r : results)
+      if (llvm::DynamicAPInt(r.counted[j]) != r.predicted[j])
+        mark = "✗ counted " + count(llvm::DynamicAPInt(r.counted[j])) + " at " +
+               (sweep ? sweep->symbol + " = " + count(r.x) : std::string("this point"));
+    layerRows.push_back({layer.label, count(results.back().predicted[j]), mark});
+  }
+  printTable(os, layerRows, /*markdown=*/false);
+  if (v.layerLevelTotal != v.predictedTotal) {
+    sym::PrintOptions print;
+    print.symbolOrder = symbolNames;
+    os << "\nThe primitives count " << sym::print(v.predictedTotal - v.layerLevelTotal, print)
+       << " FLOPs more than the layers' own rules (" << count(results.back().predictedTotal)
+       << " against " << count(results.back().layerLevelTotal)
+       << " at the last point): conventions docs/Dialect.md names in \"Where the two "
+          "derivations differ\". The kernel runs the primitives.\n";
+  }
+  if (v.measuredSlope && v.predictedSlope)
+    os << llvm::formatv("\nGrowth along {0}: predicted FLOPs ∝ {0}^{1:f2}, measured time ∝ "
+                        "{0}^{2:f2}: {3}\n",
+                        sweep->symbol, *v.predictedSlope, *v.measuredSlope, v.verdict);
+  os << "\nvalues: the first output against an independent f64 evaluation of the "
+        "primitives, max |error| / max |value| <= "
+     << llvm::formatv("{0:e0}", kValueTolerance) << " (- : above --reference-limit FLOPs)\n";
+  os << "\n"
+     << (v.allExact ? "Counted FLOPs equal the predicted FLOPs at every point, per layer and "
+                    "in total; the values agree with the reference."
+                  : "MISMATCH: the executed FLOPs or the values differ from the prediction "
+                    "or the reference (a bug in the cost model or in the lowering).")
+     << "\n";
+}
+
+} // namespace
+
 int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
                        llvm::raw_ostream &errs) {
   if (options.target != "cpu") {
@@ -386,125 +535,14 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     return ExitInputError;
   }
   llvm::raw_ostream &os = output->os();
-  auto count = [](const llvm::DynamicAPInt &v) { return sym::formatWithSeparators(v); };
-  if (options.format == "json") {
-    llvm::json::Array points;
-    for (const PointResult &r : results) {
-      llvm::json::Object bindings;
-      for (const std::string &s : symbolNames)
-        if (auto it = r.point.find(s); it != r.point.end())
-          bindings[s] = int64_t(it->second);
-      llvm::json::Array perLayer;
-      for (auto [j, layer] : llvm::enumerate(layers))
-        perLayer.push_back(llvm::json::Object{
-            {"layer", layer.label},
-            {"predicted_flops", int64_t(r.predicted[j])},
-            {"counted_flops", r.counted[j]},
-            {"exact", llvm::DynamicAPInt(r.counted[j]) == r.predicted[j]}});
-      points.push_back(llvm::json::Object{
-          {"bindings", std::move(bindings)},
-          {"predicted_flops", int64_t(r.predictedTotal)},
-          {"counted_flops", int64_t(r.countedTotal)},
-          {"layer_rules_flops", int64_t(r.layerLevelTotal)},
-          {"exact", r.exact},
-          {"value_error", !r.valueError                   ? llvm::json::Value(nullptr)
-                          : std::isfinite(*r.valueError) ? llvm::json::Value(*r.valueError)
-                                                         : llvm::json::Value("not finite")},
-          {"seconds", llvm::json::Array(r.seconds)},
-          {"best_seconds", r.best},
-          {"median_seconds", r.median},
-          {"layers", std::move(perLayer)}});
-    }
-    llvm::json::Object doc{
-        {"schema", "costopt-verify/1"},
-        {"model", modelName},
-        {"target", options.target},
-        {"time_statistic", "thread CPU time, best and median of the repetitions"},
-        {"value_tolerance", kValueTolerance},
-        {"repetitions", int64_t(options.repetitions)},
-        {"exact", allExact},
-        {"points", std::move(points)}};
-    if (sweep) {
-      doc["sweep"] = sweep->symbol;
-      if (measuredSlope)
-        doc["measured_exponent"] = *measuredSlope;
-      if (predictedSlope)
-        doc["predicted_exponent"] = *predictedSlope;
-      if (!verdict.empty())
-        doc["exponent_verdict"] = verdict;
-    }
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(doc))) << "\n";
-  } else {
-    os << "costopt verify @" << modelName << " on the CPU (" << options.repetitions
-       << (options.repetitions == 1 ? " timed run" : " timed runs")
-       << " per point after a counting run; time is thread CPU time)\n\n";
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> header;
-    for (const std::string &s : symbolNames)
-      header.push_back(s);
-    llvm::append_range(header, std::vector<std::string>{"predicted FLOPs", "counted FLOPs", "",
-                                                        "values", "best", "median", "GFLOP/s"});
-    rows.push_back(header);
-    for (const PointResult &r : results) {
-      std::vector<std::string> row;
-      for (const std::string &s : symbolNames)
-        row.push_back(count(r.point.lookup(s)));
-      row.push_back(count(r.predictedTotal));
-      row.push_back(count(r.countedTotal));
-      bool countsExact = r.predictedTotal == r.countedTotal;
-      row.push_back(countsExact ? "✓" : "✗");
-      row.push_back(!r.valueError ? std::string("-")
-                                  : (*r.valueError <= kValueTolerance ? "✓ " : "✗ ") +
-                                        llvm::formatv("{0:e1}", *r.valueError).str());
-      row.push_back(r.seconds.empty() ? "-" : seconds(r.best));
-      row.push_back(r.seconds.empty() ? "-" : seconds(r.median));
-      row.push_back(r.best > 0 ? formatDecimal(toDouble(sym::Rational(r.predictedTotal,
-                                                                      llvm::DynamicAPInt(1))) /
-                                               r.best / 1e9)
-                               : "-");
-      rows.push_back(std::move(row));
-    }
-    printTable(os, rows, /*markdown=*/false);
-    // Per layer: every layer that does floating-point work, at each point.
-    os << "\nPer layer (counted = predicted at every point: ✓):\n";
-    std::vector<std::vector<std::string>> layerRows{{"layer", "predicted FLOPs (last point)", ""}};
-    for (auto [j, layer] : llvm::enumerate(layers)) {
-      bool nonzero = llvm::any_of(results, [&](const PointResult &r) {
-        return r.predicted[j] != 0 || r.counted[j] != 0;
-      });
-      if (!nonzero)
-        continue;
-      std::string mark = "✓";
-      for (const PointResult &r : results)
-        if (llvm::DynamicAPInt(r.counted[j]) != r.predicted[j])
-          mark = "✗ counted " + count(llvm::DynamicAPInt(r.counted[j])) + " at " +
-                 (sweep ? sweep->symbol + " = " + count(r.x) : std::string("this point"));
-      layerRows.push_back({layer.label, count(results.back().predicted[j]), mark});
-    }
-    printTable(os, layerRows, /*markdown=*/false);
-    if (layerLevelTotal != predictedTotal) {
-      sym::PrintOptions print;
-      print.symbolOrder = symbolNames;
-      os << "\nThe primitives count " << sym::print(predictedTotal - layerLevelTotal, print)
-         << " FLOPs more than the layers' own rules (" << count(results.back().predictedTotal)
-         << " against " << count(results.back().layerLevelTotal)
-         << " at the last point): conventions docs/Dialect.md names in \"Where the two "
-            "derivations differ\". The kernel runs the primitives.\n";
-    }
-    if (measuredSlope && predictedSlope)
-      os << llvm::formatv("\nGrowth along {0}: predicted FLOPs ∝ {0}^{1:f2}, measured time ∝ "
-                          "{0}^{2:f2}: {3}\n",
-                          sweep->symbol, *predictedSlope, *measuredSlope, verdict);
-    os << "\nvalues: the first output against an independent f64 evaluation of the "
-          "primitives, max |error| / max |value| <= "
-       << llvm::formatv("{0:e0}", kValueTolerance) << " (- : above --reference-limit FLOPs)\n";
-    os << "\n"
-       << (allExact ? "Counted FLOPs equal the predicted FLOPs at every point, per layer and "
-                      "in total; the values agree with the reference."
-                    : "MISMATCH: the executed FLOPs or the values differ from the prediction "
-                      "or the reference (a bug in the cost model or in the lowering).")
-       << "\n";
-  }
+  Verification verification{modelName,     symbolNames,   std::move(layers),
+                            std::move(results), predictedTotal, layerLevelTotal,
+                            sweep,         measuredSlope, predictedSlope,
+                            verdict,       allExact};
+  if (options.format == "json")
+    renderJSON(options, verification, os);
+  else
+    renderText(options, verification, os);
   output->keep();
   return allExact ? ExitSuccess : ExitInputError;
 }

@@ -1224,13 +1224,8 @@ FailureOr<func::FuncOp> ModelLowering::run() {
       argTypes.push_back(tensorTypeOf(type, prefix));
       llvm::SmallVector<Expr> shape(prefix);
       llvm::append_range(shape, nn::shapeExprsOf(type));
-      std::string name = (role + "@").str();
-      if (auto file = llvm::dyn_cast<FileLineColLoc>(op->getLoc()))
-        name += (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
-                 llvm::Twine(file.getColumn()))
-                    .str();
-      else
-        name += std::to_string(tensorOps.size());
+      std::string name = (role + "@").str() + nn::fileLineColOf(op->getLoc())
+                                                   .value_or(std::to_string(tensorOps.size()));
       describe(role, name, shape, prefix.size());
       tensorArgs[op] = {Value(), stack};
       tensorOps.push_back(op);

@@ -239,6 +239,16 @@ ParseResult costopt::nn::parseSizeExpr(AsmParser &parser, sym::Expr &result) {
   return *parsed;
 }
 
+std::optional<std::string> costopt::nn::fileLineColOf(Location loc) {
+  if (auto named = llvm::dyn_cast<NameLoc>(loc))
+    loc = named.getChildLoc();
+  if (auto file = llvm::dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) + ":" +
+            llvm::Twine(file.getColumn()))
+        .str();
+  return std::nullopt;
+}
+
 std::string costopt::nn::formatSizeExpr(const sym::Expr &expr) {
   sym::PrintOptions options;
   options.notation = sym::Notation::Ascii;

@@ -422,6 +422,18 @@ LogicalResult PrefixScanOp::verifySizes(const sym::Assumptions &) { return succe
 // nn.block
 //===----------------------------------------------------------------------===//
 
+/// `: (types) -> results` after `count` operands written at `loc`: one type
+/// per operand (`what` names them in the error).
+static ParseResult parseSignature(OpAsmParser &parser, size_t count, llvm::SMLoc loc,
+                                  llvm::StringRef what, FunctionType &signature) {
+  if (parser.parseColonType(signature))
+    return failure();
+  if (signature.getNumInputs() != count)
+    return parser.emitError(loc) << count << " " << what << "(s) but "
+                                 << signature.getNumInputs() << " type(s)";
+  return success();
+}
+
 ParseResult BlockOp::parse(OpAsmParser &parser, OperationState &result) {
   std::string name;
   if (parser.parseString(&name))
@@ -433,12 +445,9 @@ ParseResult BlockOp::parse(OpAsmParser &parser, OperationState &result) {
   if (parser.parseAssignmentList(regionArgs, inputs))
     return failure();
   FunctionType signature;
-  if (parser.parseColonType(signature))
+  if (parseSignature(parser, inputs.size(), inputsLoc, "input", signature))
     return failure();
   llvm::ArrayRef<Type> types = signature.getInputs(), resultTypes = signature.getResults();
-  if (types.size() != inputs.size())
-    return parser.emitError(inputsLoc)
-           << inputs.size() << " input(s) but " << types.size() << " type(s)";
   for (auto [arg, type] : llvm::zip(regionArgs, types))
     arg.type = type;
   if (parser.resolveOperands(inputs, types, inputsLoc, result.operands))
@@ -642,12 +651,9 @@ ParseResult CallOp::parse(OpAsmParser &parser, OperationState &result) {
   }
   result.addAttribute("bindings", DictionaryAttr::get(context, bindings));
   FunctionType signature;
-  if (parser.parseColonType(signature))
+  if (parseSignature(parser, inputs.size(), inputsLoc, "operand", signature))
     return failure();
   llvm::ArrayRef<Type> types = signature.getInputs(), resultTypes = signature.getResults();
-  if (types.size() != inputs.size())
-    return parser.emitError(inputsLoc)
-           << inputs.size() << " operand(s) but " << types.size() << " type(s)";
   if (parser.resolveOperands(inputs, types, inputsLoc, result.operands))
     return failure();
   result.addTypes(resultTypes);

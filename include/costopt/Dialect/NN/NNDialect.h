@@ -62,6 +62,10 @@ void printSizeExpr(mlir::AsmPrinter &printer, const sym::Expr &expr);
 /// The same text printSizeExpr writes.
 std::string formatSizeExpr(const sym::Expr &expr);
 
+/// "file:line:col" of a location (through the NameLoc an imported op's
+/// module name wraps it in); none for other locations.
+std::optional<std::string> fileLineColOf(mlir::Location loc);
+
 /// Custom directive for shaped types: `[b, n, d]`.
 mlir::ParseResult parseDimList(mlir::AsmParser &parser,
                                llvm::SmallVector<DimAttr> &dims);

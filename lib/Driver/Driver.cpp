@@ -14,6 +14,7 @@
 #include "costopt/Driver/Driver.h"
 #include "costopt/Conversion/Passes.h"
 #include "costopt/Runtime/CpuRunner.h"
+#include "costopt/Runtime/GpuCompiler.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "costopt/Transforms/Passes.h"
 
@@ -915,6 +916,43 @@ int costopt::driver::parseBindings(const std::vector<std::string> &bindings,
   return ExitSuccess;
 }
 
+namespace {
+
+/// `--emit ptx`: every kernel module's PTX on `outs` (each after a
+/// `// gpu.binary @name` line), or, when `output` names a folder (ends in
+/// '/' or exists as one), one `<name>.ptx` file per kernel module in it.
+int writePtx(mlir::ModuleOp module, llvm::StringRef output, llvm::raw_ostream &outs,
+             llvm::raw_ostream &errs) {
+  auto kernels = collectPtx(module);
+  bool toFolder = output != "-" && (output.ends_with("/") || llvm::sys::fs::is_directory(output));
+  if (!toFolder) {
+    for (auto &[name, ptx] : kernels)
+      outs << "// gpu.binary @" << name << "\n" << ptx << "\n";
+    return ExitSuccess;
+  }
+  if (auto ec = llvm::sys::fs::create_directories(output)) {
+    errs << "costopt: error: cannot create '" << output << "': " << ec.message() << "\n";
+    return ExitInputError;
+  }
+  for (auto &[name, ptx] : kernels) {
+    llvm::SmallString<128> path(output);
+    llvm::sys::path::append(path, name + ".ptx");
+    std::string error;
+    auto file = mlir::openOutputFile(path, &error);
+    if (!file) {
+      errs << "costopt: error: cannot write '" << path << "': " << error << "\n";
+      return ExitInputError;
+    }
+    file->os() << ptx;
+    file->keep();
+  }
+  outs << "costopt: wrote " << kernels.size() << " PTX file" << (kernels.size() == 1 ? "" : "s")
+       << " to " << output << "\n";
+  return ExitSuccess;
+}
+
+} // namespace
+
 int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
                        llvm::raw_ostream &errs) {
   // Writing a report over its own model would destroy the input.
@@ -988,13 +1026,18 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   std::string errorMessage;
 
   if (!options.emit.empty()) {
-    if (!llvm::is_contained({"nn", "primitives", "linalg", "llvm"},
+    if (!llvm::is_contained({"nn", "primitives", "linalg", "llvm", "gpu", "ptx"},
                             llvm::StringRef(options.emit))) {
       errs << "costopt: error: --emit " << options.emit
            << " is not available; expected nn (the verified model), primitives (its layers "
-              "decomposed), linalg (lowered to linalg on tensors, with FLOP counters) or "
-              "llvm (the LLVM dialect the CPU JIT compiles); GPU and PTX are not lowered "
-              "yet\n";
+              "decomposed), linalg (lowered to linalg on tensors, with FLOP counters), "
+              "llvm (the LLVM dialect the CPU JIT compiles), gpu (kernels in gpu.modules) "
+              "or ptx (the kernels' PTX)\n";
+      return ExitUsageError;
+    }
+    GpuTarget gpuTarget;
+    if (llvm::Error e = parseGpuChip(options.gpuChip, gpuTarget)) {
+      errs << "costopt: error: " << llvm::toString(std::move(e)) << "\n";
       return ExitUsageError;
     }
     if (options.format != "text") {
@@ -1007,7 +1050,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
       if (failed(pm.run(*loaded->module)))
         return ExitInputError;
-    } else if (options.emit == "linalg" || options.emit == "llvm") {
+    } else if (options.emit != "nn") {
       // Only the selected models are lowered.
       for (auto model : llvm::to_vector(loaded->module->getOps<nn::ModelOp>()))
         if (!llvm::is_contained(models, model))
@@ -1019,18 +1062,39 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
       pm.addPass(createConvertNNToLinalg());
       pm.addNestedPass<mlir::func::FuncOp>(createCountFlops());
-      if (options.emit == "llvm") {
-        std::string error;
-        if (failed(buildCpuPipeline(pm, error))) {
-          errs << "costopt: error: the CPU pipeline does not parse: " << error << "\n";
-          return ExitInputError;
-        }
+      std::string error;
+      if (options.emit == "llvm" && failed(buildCpuPipeline(pm, error))) {
+        errs << "costopt: error: the CPU pipeline does not parse: " << error << "\n";
+        return ExitInputError;
+      }
+      if ((options.emit == "gpu" || options.emit == "ptx") &&
+          failed(buildGpuKernelPipeline(pm, gpuTarget, error))) {
+        errs << "costopt: error: the GPU pipeline does not parse: " << error << "\n";
+        return ExitInputError;
+      }
+      if (options.emit == "ptx" && failed(buildGpuBinaryPipeline(pm, gpuTarget, error))) {
+        errs << "costopt: error: the GPU pipeline does not parse: " << error << "\n";
+        return ExitInputError;
       }
       if (failed(pm.run(*loaded->module)))
         return ExitInputError;
     }
-    loaded->module->print(outs);
-    outs << "\n";
+    if (options.emit == "ptx")
+      return writePtx(*loaded->module, options.outputFile, outs, errs);
+    if (options.outputFile == "-") {
+      loaded->module->print(outs);
+      outs << "\n";
+      return ExitSuccess;
+    }
+    auto file = mlir::openOutputFile(options.outputFile, &errorMessage);
+    if (!file) {
+      errs << "costopt: error: cannot write '" << options.outputFile << "': " << errorMessage
+           << "\n";
+      return ExitInputError;
+    }
+    loaded->module->print(file->os());
+    file->os() << "\n";
+    file->keep();
     return ExitSuccess;
   }
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Runtime/CpuRunner.h"
+#include "costopt/Runtime/GpuCompiler.h"
 
 #include "costopt/Conversion/Passes.h"
 #include "costopt/Transforms/Passes.h"
@@ -64,6 +65,7 @@ void costopt::registerLoweringDialects(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
+  registerGpuLoweringDialects(registry);
 }
 
 void costopt::registerLoweringPasses() {
@@ -90,6 +92,22 @@ void costopt::registerLoweringPasses() {
             llvm::report_fatal_error("costopt-cpu-reference-pipeline does not parse");
         });
     mlir::registerPass([] { return createCpuSchedulePass(); });
+    PassPipelineRegistration<>(
+        "costopt-gpu-kernel-pipeline",
+        "From linalg on tensors to kernels in gpu.modules (sm_90 blocks of 8x32 threads)",
+        [](OpPassManager &pm) {
+          std::string error;
+          if (failed(buildGpuKernelPipeline(pm, GpuTarget(), error)))
+            llvm::report_fatal_error(llvm::StringRef("costopt-gpu-kernel-pipeline: " + error));
+        });
+    PassPipelineRegistration<>(
+        "costopt-gpu-binary-pipeline",
+        "From outlined kernels to NVVM, PTX for sm_90 (gpu.binary) and host LLVM",
+        [](OpPassManager &pm) {
+          std::string error;
+          if (failed(buildGpuBinaryPipeline(pm, GpuTarget(), error)))
+            llvm::report_fatal_error(llvm::StringRef("costopt-gpu-binary-pipeline: " + error));
+        });
   });
 }
 
@@ -195,9 +213,10 @@ double threadSeconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-/// The shape at `point`, each extent a non-negative int64.
-llvm::Expected<std::vector<int64_t>> shapeAt(const KernelArgument &arg,
-                                             const sym::Bindings &point) {
+} // namespace
+
+llvm::Expected<std::vector<int64_t>> costopt::argumentShape(const KernelArgument &arg,
+                                                            const sym::Bindings &point) {
   std::vector<int64_t> shape;
   for (const sym::Expr &e : arg.shape) {
     auto value = sym::evaluate(e, point);
@@ -211,7 +230,19 @@ llvm::Expected<std::vector<int64_t>> shapeAt(const KernelArgument &arg,
   return shape;
 }
 
-} // namespace
+llvm::Expected<int64_t> costopt::tokenIdLimit(const KernelSignature &signature,
+                                              const sym::Bindings &point) {
+  int64_t idLimit = std::numeric_limits<int64_t>::max();
+  for (const KernelArgument &arg : signature.arguments)
+    if (arg.role == KernelArgument::Role::Param && !arg.shape.empty()) {
+      auto shape = argumentShape(arg, point);
+      if (!shape)
+        return shape.takeError();
+      if (!shape->empty() && shape->front() > 0)
+        idLimit = std::min(idLimit, shape->front());
+    }
+  return idLimit;
+}
 
 CpuKernel::~CpuKernel() = default;
 
@@ -283,7 +314,7 @@ llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) cons
   for (const KernelArgument &arg : signature.arguments) {
     if (arg.role == KernelArgument::Role::Symbol || arg.role == KernelArgument::Role::Counters)
       continue;
-    auto shape = shapeAt(arg, point);
+    auto shape = argumentShape(arg, point);
     if (!shape)
       return shape.takeError();
     uint64_t elements = 1;
@@ -300,21 +331,14 @@ llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) cons
 llvm::Expected<std::vector<ArgumentData>>
 costopt::makeArgumentData(const KernelSignature &signature, const sym::Bindings &point) {
   std::vector<ArgumentData> data(signature.arguments.size());
-  // Ids stay below the smallest leading extent of a parameter (an
-  // embedding table's V), so that every lookup is inside its table.
-  int64_t idLimit = std::numeric_limits<int64_t>::max();
-  for (const KernelArgument &arg : signature.arguments)
-    if (arg.role == KernelArgument::Role::Param && !arg.shape.empty()) {
-      auto shape = shapeAt(arg, point);
-      if (!shape)
-        return shape.takeError();
-      if (!shape->empty() && shape->front() > 0)
-        idLimit = std::min(idLimit, shape->front());
-    }
+  auto idLimitOrError = tokenIdLimit(signature, point);
+  if (!idLimitOrError)
+    return idLimitOrError.takeError();
+  int64_t idLimit = *idLimitOrError;
   for (auto [i, arg] : llvm::enumerate(signature.arguments)) {
     if (arg.role == KernelArgument::Role::Symbol || arg.role == KernelArgument::Role::Counters)
       continue;
-    auto shape = shapeAt(arg, point);
+    auto shape = argumentShape(arg, point);
     if (!shape)
       return shape.takeError();
     ArgumentData &d = data[i];

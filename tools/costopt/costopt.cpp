@@ -139,7 +139,12 @@ int main(int argc, char **argv) {
   app.add_option("--emit", options.emit,
                  "Print the IR instead of the report: nn (the verified, imported model), "
                  "primitives (layers decomposed), linalg (lowered, with FLOP counters) or llvm "
-                 "(what the CPU JIT compiles)");
+                 "(what the CPU JIT compiles), gpu (kernels in gpu.modules) or ptx (with -o DIR/: "
+                 "one .ptx per kernel module)");
+  app.add_option("--gpu-chip", options.gpuChip,
+                 "The CUDA chip --emit gpu|ptx and verify --target cuda compile for (sm_80 or "
+                 "newer)")
+      ->capture_default_str();
   app.add_option("--compare", options.compareFile,
                  "Compare against the first model of another file");
   app.add_option("--formulas", options.formulas,

@@ -84,4 +84,83 @@ def CountFlops : Pass<"costopt-count-flops", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
 }
 
+
+def GpuPrepareBuffers : Pass<"costopt-gpu-prepare-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Puts a bufferized kernel's buffers in device memory";
+  let description = [{
+    Runs after one-shot bufferization of a lowered model, before its loops
+    are mapped to the GPU. The kernel's tensor arguments are device
+    pointers (the runtime allocates them with `cuMemAlloc`), so every
+    buffer the kernel makes must be device memory too, and every copy must
+    run on the device:
+
+    - `memref.alloc` becomes `gpu.alloc` and `memref.dealloc` becomes
+      `gpu.dealloc` (each on a stream of its own that is waited for, since
+      the host code is synchronous);
+    - `memref.copy` becomes `linalg.copy`, which the GPU mapping turns into
+      a kernel (a host `memcpy` of device pointers would crash).
+
+    A `memref.alloca` (host stack memory no kernel can read) is an error
+    located at it.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::linalg::LinalgDialect"];
+}
+
+def GpuMapLoops : Pass<"costopt-gpu-map-loops", "::mlir::func::FuncOp"> {
+  let summary = "Tiles parallel loops into blocks of threads and maps them to the GPU";
+  let description = [{
+    Each outermost `scf.parallel` (from `convert-linalg-to-parallel-loops`)
+    is tiled (`tile-sizes`, applied to its innermost dimensions, default
+    8×32 threads), and both loops get `#gpu.loop_dim_map` attributes: the
+    innermost dimension goes to `x` (consecutive threads touch consecutive
+    elements, so loads coalesce), the next to `y`, the third to `z`; any
+    outer dimension runs as a loop inside the kernel. The tile loop is
+    bounded by the tile size with a guard (`no-min-max-bounds`), so the
+    block size is a constant and `convert-parallel-loops-to-gpu` can launch
+    it. Unlike upstream's `gpu-map-parallel-loops`, which maps the
+    outermost dimension to `x`, this keeps memory access coalesced.
+  }];
+  let options = [
+    ListOption<"tileSizes", "tile-sizes", "int64_t",
+               "Threads per block along the innermost dimensions (last = x)">
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::affine::AffineDialect"];
+}
+
+def GpuCheckHostCode : Pass<"costopt-gpu-check-host-code", "::mlir::func::FuncOp"> {
+  let summary = "Refuses host code that would touch device memory";
+  let description = [{
+    Runs after `convert-parallel-loops-to-gpu`. Outside `gpu.launch`, the
+    only memory the host may read or write is the FLOP counters (host
+    memory, `costopt.role = "counters"`): any other load, store, copy or
+    loop nest left on the host would dereference a device pointer, and is
+    an error located at the op instead of a crash at run time.
+  }];
+}
+
+def GpuOptimizeKernels : Pass<"costopt-gpu-optimize-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Accumulates reductions in registers, contracts FMAs, approximates math";
+  let description = [{
+    Runs on the bodies of `gpu.launch` ops:
+
+    - A reduction loop (`scf.for`) that loads and stores one output element
+      at loop-invariant indices carries the element in a register instead
+      (loaded before the loop, stored after it), when no other access in
+      the loop can alias it: every other buffer the loop reads has a
+      different root allocation or function argument. Without this, each
+      step of a contraction stores to global memory.
+    - `arith.mulf`, `addf` and `subf` get the `contract` fast-math flag, so
+      that the NVPTX backend fuses multiply-adds into `fma.rn.f32` (without
+      it, LLVM emits `mul.rn` and `add.rn`, which ptxas must not fuse).
+    - `math` functions (`exp` in a softmax, `tanh` and `erf` in
+      activations) become MLIR's polynomial approximations, so the PTX
+      calls no libdevice function and loads without one.
+
+    None of these changes how many floating-point operations run (FMA
+    counts as the multiply and the add it fuses, as the counters do).
+  }];
+  let dependentDialects = ["::mlir::math::MathDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect"];
+}
+
 #endif // COSTOPT_CONVERSION_PASSES_TD

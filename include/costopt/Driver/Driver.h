@@ -91,6 +91,8 @@ struct DriverOptions {
   /// Print the IR at a stage instead of the report: "nn" (the verified
   /// model, after importing a config). "" = the report.
   std::string emit;
+  /// The CUDA chip `--emit gpu|ptx` compiles for (sm_80 or newer).
+  std::string gpuChip = "sm_90";
   /// A second model file to compare against ("" = none).
   std::string compareFile;
 };

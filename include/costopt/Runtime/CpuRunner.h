@@ -79,6 +79,16 @@ struct KernelSignature {
 /// Reads the signature of each lowered model in `module`.
 llvm::Expected<std::vector<KernelSignature>> readKernelSignatures(mlir::ModuleOp module);
 
+/// The shape of `arg` at `point`: each extent an integer in [0, 2^40].
+llvm::Expected<std::vector<int64_t>> argumentShape(const KernelArgument &arg,
+                                                   const sym::Bindings &point);
+
+/// The bound below which token ids stay at `point`: the smallest leading
+/// extent of a parameter (an embedding table's V), so every lookup is
+/// inside its table.
+llvm::Expected<int64_t> tokenIdLimit(const KernelSignature &signature,
+                                     const sym::Bindings &point);
+
 /// The data of each argument at a point (empty for symbols and counters):
 /// deterministic inputs, weights and token ids, zeroed outputs. The kernel
 /// and the reference evaluator read the same data.

@@ -1,0 +1,316 @@
+//===- LinalgToGpu.cpp - Map a bufferized kernel onto the GPU -------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// The costopt-specific steps of the GPU pipeline (GpuCompiler.cpp lists
+// them all): device buffers (costopt-gpu-prepare-buffers), coalesced
+// block/thread mapping of parallel loops (costopt-gpu-map-loops), and the
+// check that nothing but the FLOP counters is touched on the host
+// (costopt-gpu-check-host-code).
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Conversion/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace costopt {
+#define GEN_PASS_DEF_GPUPREPAREBUFFERS
+#define GEN_PASS_DEF_GPUMAPLOOPS
+#define GEN_PASS_DEF_GPUCHECKHOSTCODE
+#define GEN_PASS_DEF_GPUOPTIMIZEKERNELS
+#include "costopt/Conversion/Passes.h.inc"
+} // namespace costopt
+
+using namespace mlir;
+
+namespace {
+
+/// The function argument that holds the FLOP counters (host memory), if any.
+Value countersOf(func::FuncOp func) {
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto role = func.getArgAttrOfType<StringAttr>(i, costopt::attrs::kRole);
+        role && role.getValue() == "counters")
+      return func.getArgument(i);
+  return {};
+}
+
+/// `gpu.wait async` followed by `op async [token]` and a blocking wait:
+/// the host code is synchronous, and gpu-to-llvm lowers only the async
+/// forms of gpu.alloc and gpu.dealloc.
+Value waitedToken(OpBuilder &b, Location loc) {
+  return gpu::WaitOp::create(b, loc, b.getType<gpu::AsyncTokenType>(), ValueRange())
+      .getAsyncToken();
+}
+
+struct GpuPrepareBuffersPass
+    : public costopt::impl::GpuPrepareBuffersBase<GpuPrepareBuffersPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    bool failedAny = false;
+    func.walk([&](memref::AllocaOp op) {
+      op.emitError() << "a stack buffer the GPU kernels cannot read; the GPU lowering "
+                        "expects heap buffers from bufferization";
+      failedAny = true;
+    });
+    if (failedAny)
+      return signalPassFailure();
+    func.walk([&](memref::AllocOp op) {
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      Value token = waitedToken(b, loc);
+      auto alloc = gpu::AllocOp::create(b, loc, op.getType(), b.getType<gpu::AsyncTokenType>(),
+                                        ValueRange{token}, op.getDynamicSizes(),
+                                        op.getSymbolOperands(), /*hostShared=*/false);
+      gpu::WaitOp::create(b, loc, Type(), ValueRange{alloc.getAsyncToken()});
+      op.replaceAllUsesWith(alloc.getMemref());
+      op.erase();
+    });
+    func.walk([&](memref::DeallocOp op) {
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      Value token = waitedToken(b, loc);
+      auto dealloc = gpu::DeallocOp::create(b, loc, b.getType<gpu::AsyncTokenType>(),
+                                            ValueRange{token}, op.getMemref());
+      gpu::WaitOp::create(b, loc, Type(), ValueRange{dealloc.getAsyncToken()});
+      op.erase();
+    });
+    func.walk([&](memref::CopyOp op) {
+      OpBuilder b(op);
+      linalg::CopyOp::create(b, op.getLoc(), op.getSource(), op.getTarget());
+      op.erase();
+    });
+  }
+};
+
+struct GpuMapLoopsPass : public costopt::impl::GpuMapLoopsBase<GpuMapLoopsPass> {
+  using GpuMapLoopsBase::GpuMapLoopsBase;
+
+  void runOnOperation() override {
+    std::vector<int64_t> threads(tileSizes.begin(), tileSizes.end());
+    if (threads.empty())
+      threads = {8, 32};
+    if (threads.size() > 3 || llvm::any_of(threads, [](int64_t t) { return t < 1; })) {
+      getOperation().emitError() << "costopt-gpu-map-loops: tile-sizes takes one to three "
+                                    "positive thread counts";
+      return signalPassFailure();
+    }
+    int64_t perBlock = 1;
+    for (int64_t t : threads)
+      perBlock *= t;
+    if (perBlock > 1024) {
+      getOperation().emitError() << "costopt-gpu-map-loops: " << perBlock
+                                 << " threads per block; CUDA allows at most 1024";
+      return signalPassFailure();
+    }
+    // Outermost parallel loops only: their tiling creates the nested ones.
+    SmallVector<scf::ParallelOp> outermost;
+    getOperation().walk([&](scf::ParallelOp op) {
+      if (!op->getParentOfType<scf::ParallelOp>())
+        outermost.push_back(op);
+    });
+    for (scf::ParallelOp loop : outermost)
+      if (failed(mapLoop(loop, threads)))
+        return signalPassFailure();
+  }
+
+  LogicalResult mapLoop(scf::ParallelOp loop, ArrayRef<int64_t> threads) {
+    unsigned rank = loop.getNumLoops();
+    // Tile sizes align with the innermost dimensions; outer ones get 1.
+    SmallVector<int64_t> sizes(rank, 1);
+    for (unsigned k = 0; k < std::min<size_t>(rank, threads.size()); ++k)
+      sizes[rank - 1 - k] = threads[threads.size() - 1 - k];
+    // A rank-1 loop gets all the block's threads along x.
+    if (rank == 1) {
+      int64_t all = 1;
+      for (int64_t t : threads)
+        all *= t;
+      sizes[0] = all;
+    }
+    auto [outer, inner] = scf::tileParallelLoop(loop, sizes, /*noMinMaxBounds=*/true);
+    MLIRContext *ctx = loop.getContext();
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(1, ctx);
+    auto mapping = [&](unsigned count, ArrayRef<gpu::Processor> processors) {
+      SmallVector<gpu::ParallelLoopDimMappingAttr> result;
+      for (unsigned d = 0; d < count; ++d) {
+        // Innermost dimension first: x, then y, then z.
+        unsigned fromInner = count - 1 - d;
+        gpu::Processor p =
+            fromInner < processors.size() ? processors[fromInner] : gpu::Processor::Sequential;
+        result.push_back(gpu::ParallelLoopDimMappingAttr::get(ctx, p, identity, identity));
+      }
+      return result;
+    };
+    if (failed(gpu::setMappingAttr(
+            outer, mapping(outer.getNumLoops(), {gpu::Processor::BlockX, gpu::Processor::BlockY,
+                                                 gpu::Processor::BlockZ}))))
+      return outer.emitError("cannot map this loop to GPU blocks");
+    if (failed(gpu::setMappingAttr(
+            inner, mapping(inner.getNumLoops(), {gpu::Processor::ThreadX,
+                                                 gpu::Processor::ThreadY,
+                                                 gpu::Processor::ThreadZ}))))
+      return inner.emitError("cannot map this loop to GPU threads");
+    return success();
+  }
+};
+
+struct GpuCheckHostCodePass
+    : public costopt::impl::GpuCheckHostCodeBase<GpuCheckHostCodePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    Value counters = countersOf(func);
+    // Memory the host may touch: the counters, and views of them.
+    auto isHostMemory = [&](Value memref) {
+      while (memref) {
+        if (memref == counters)
+          return true;
+        Operation *def = memref.getDefiningOp();
+        if (!def || !isa<memref::SubViewOp, memref::CastOp, memref::ReinterpretCastOp>(def))
+          return false;
+        memref = def->getOperand(0);
+      }
+      return false;
+    };
+    WalkResult walk = func.walk<WalkOrder::PreOrder>([&](Operation *op) -> WalkResult {
+      if (isa<gpu::LaunchOp>(op))
+        return WalkResult::skip();
+      Value touched;
+      if (auto load = dyn_cast<memref::LoadOp>(op))
+        touched = load.getMemRef();
+      else if (auto store = dyn_cast<memref::StoreOp>(op))
+        touched = store.getMemRef();
+      if (touched && isHostMemory(touched))
+        return WalkResult::advance();
+      if (touched || isa<linalg::LinalgOp, memref::CopyOp, scf::ParallelOp,
+                         vector::TransferReadOp, vector::TransferWriteOp>(op)) {
+        op->emitError() << "runs on the host but reads or writes a device buffer: the GPU "
+                           "lowering did not map it to a kernel";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+  }
+};
+
+/// The buffer a memref view reads: a function argument or an allocation.
+Value rootOf(Value memref) {
+  while (Operation *def = memref.getDefiningOp()) {
+    if (!isa<memref::SubViewOp, memref::CastOp, memref::ReinterpretCastOp,
+             memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+      break;
+    memref = def->getOperand(0);
+  }
+  return memref;
+}
+
+/// Keeps the element a reduction loop accumulates into in a register:
+/// `for { x = load C[i]; ...; store y, C[i] }` with loop-invariant i becomes
+/// `x0 = load C[i]; r = for iter(x = x0) { ...; yield y }; store r, C[i]`.
+/// Only when the load and store are the loop's only accesses to C's buffer,
+/// so nothing else in the loop can observe the difference.
+bool accumulateInRegister(scf::ForOp loop) {
+  Block *body = loop.getBody();
+  for (auto store : body->getOps<memref::StoreOp>()) {
+    Value target = store.getMemRef();
+    if (!loop.isDefinedOutsideOfLoop(target) ||
+        !llvm::all_of(store.getIndices(),
+                      [&](Value i) { return loop.isDefinedOutsideOfLoop(i); }))
+      continue;
+    Value root = rootOf(target);
+    memref::LoadOp load;
+    bool safe = true;
+    loop.walk([&](Operation *op) {
+      Value touched;
+      if (auto l = dyn_cast<memref::LoadOp>(op))
+        touched = l.getMemRef();
+      else if (auto s = dyn_cast<memref::StoreOp>(op))
+        touched = s.getMemRef();
+      else if (!isMemoryEffectFree(op) && !isa<scf::ForOp, scf::YieldOp>(op))
+        safe = false; // an op whose accesses this does not see
+      if (!touched || rootOf(touched) != root || op == store)
+        return;
+      auto l = dyn_cast<memref::LoadOp>(op);
+      if (l && !load && l->getBlock() == body && l.getMemRef() == target &&
+          l.getIndices() == store.getIndices() && l->isBeforeInBlock(store))
+        load = l;
+      else
+        safe = false;
+    });
+    if (!safe || !load)
+      continue;
+    IRRewriter rewriter(loop.getContext());
+    rewriter.setInsertionPoint(loop);
+    auto initial = memref::LoadOp::create(rewriter, load.getLoc(), target, load.getIndices());
+    Value stored = store.getValueToStore();
+    auto grown = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+        rewriter, ValueRange{initial.getResult()}, /*replaceInitOperandUsesInLoop=*/false,
+        [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+          return SmallVector<Value>{stored};
+        }));
+    BlockArgument carried = grown.getRegionIterArgs().back();
+    rewriter.replaceAllUsesWith(load.getResult(), carried);
+    rewriter.eraseOp(load);
+    rewriter.setInsertionPointAfter(grown);
+    memref::StoreOp::create(rewriter, store.getLoc(), grown.getResults().back(), target,
+                            store.getIndices());
+    rewriter.eraseOp(store);
+    return true;
+  }
+  return false;
+}
+
+struct GpuOptimizeKernelsPass
+    : public costopt::impl::GpuOptimizeKernelsBase<GpuOptimizeKernelsPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    SmallVector<gpu::LaunchOp> launches;
+    func.walk([&](gpu::LaunchOp launch) { launches.push_back(launch); });
+    for (gpu::LaunchOp launch : launches) {
+      // Innermost loops first; a loop may carry several outputs.
+      SmallVector<scf::ForOp> loops;
+      launch.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+      // One output per loop: a contraction's reduction loop has one.
+      for (scf::ForOp loop : loops)
+        (void)accumulateInRegister(loop);
+      launch.walk([](Operation *op) {
+        if (auto fm = dyn_cast<arith::ArithFastMathInterface>(op);
+            fm && isa<arith::MulFOp, arith::AddFOp, arith::SubFOp>(op))
+          op->setAttr(fm.getFastMathAttrName(),
+                      arith::FastMathFlagsAttr::get(op->getContext(),
+                                                    fm.getFastMathFlagsAttr().getValue() |
+                                                        arith::FastMathFlags::contract));
+      });
+    }
+
+    // Polynomial approximations of math functions inside the kernels.
+    RewritePatternSet patterns(&getContext());
+    populateMathF32ExpansionPatterns(patterns, [](StringRef) { return true; });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef) { return true; });
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    for (gpu::LaunchOp launch : launches)
+      if (failed(applyPatternsGreedily(launch.getBody(), frozen))) {
+        launch.emitError("the math functions in this kernel could not be approximated");
+        return signalPassFailure();
+      }
+  }
+};
+
+} // namespace

@@ -179,6 +179,9 @@ bool loadDriver() {
   return driver().unavailable.empty();
 }
 
+/// Contexts are current per thread: the one this thread has made current.
+thread_local CUcontext currentOnThisThread = nullptr;
+
 /// Makes the default device's primary context current on this thread
 /// (loading the driver first); on failure, calls `fail` with the failed
 /// call's name and reason. Returns the driver.
@@ -186,8 +189,6 @@ template <typename Fail> Driver &ensureContext(Fail fail) {
   if (!loadDriver())
     fail("loading the CUDA driver", driver().unavailable);
   Driver &d = driver();
-  // Contexts are current per thread; remember which one this thread has.
-  thread_local CUcontext currentOnThisThread = nullptr;
   CUcontext context;
   {
     std::lock_guard<std::mutex> lock(d.mutex);

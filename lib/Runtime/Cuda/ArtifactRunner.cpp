@@ -41,7 +41,8 @@
 #include <string>
 #include <vector>
 
-using json = nlohmann::json;
+// Ordered, so that measurements.json copies the bindings in the manifest's order.
+using json = nlohmann::ordered_json;
 using ordered_json = nlohmann::ordered_json;
 
 namespace {

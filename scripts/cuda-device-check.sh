@@ -7,6 +7,9 @@
 # bit for bit against ArgumentValues.h. Then the error paths a GPU machine
 # reaches: a missing entry symbol and a missing kernel library.
 #
+# With COSTOPT_FAKE_LIBCUDA=1 it runs against a fake driver on host memory
+# (fake-libcuda.cpp there): a check of the logic on a machine without GPU.
+#
 #   scripts/cuda-device-check.sh [WORK_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +29,12 @@ checker=$!
 wait $tool
 wait $kernel
 wait $checker
+
+if [ "${COSTOPT_FAKE_LIBCUDA:-0}" = 1 ]; then
+  mkdir -p "$work/fake"
+  g++ -std=c++17 -O2 -fPIC -shared "$inputs/fake-libcuda.cpp" -o "$work/fake/libcuda.so.1"
+  export LD_LIBRARY_PATH="$work/fake${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
 
 "$work/costopt-run-cuda" "$work/artifact" --repeat 3
 "$work/check" "$work/artifact"

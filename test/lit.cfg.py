@@ -41,6 +41,11 @@ try:
 except ImportError:
     pass
 
+# costopt-run-cuda's no-device test applies only where there is no NVIDIA
+# GPU; the device node is the simplest honest sign of one.
+if os.path.exists("/dev/nvidia0"):
+    config.available_features.add("cuda-device")
+
 tool_dirs = [config.costopt_tools_dir, config.llvm_tools_dir]
-tools = ["costopt-opt", "costopt"]
+tools = ["costopt-opt", "costopt", "costopt-run-cuda"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

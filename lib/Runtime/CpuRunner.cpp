@@ -7,6 +7,8 @@
 #include "costopt/Runtime/CpuRunner.h"
 #include "costopt/Runtime/GpuCompiler.h"
 
+#include "costopt/Runtime/ArgumentValues.h"
+
 #include "costopt/Conversion/Passes.h"
 #include "costopt/Transforms/Passes.h"
 
@@ -197,16 +199,6 @@ struct Buffer {
   }
 };
 
-/// A value in [-0.5, 0.5) that depends only on the tensor and the index:
-/// reruns and the reference see the same inputs and weights.
-float deterministicValue(uint64_t tensor, uint64_t index) {
-  uint64_t x = (tensor + 1) * 0x9E3779B97F4A7C15ull ^ (index + 1) * 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 31;
-  x *= 0x94D049BB133111EBull;
-  x ^= x >> 29;
-  return static_cast<float>(x >> 40) / static_cast<float>(1ull << 24) - 0.5f;
-}
-
 double threadSeconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -343,29 +335,18 @@ costopt::makeArgumentData(const KernelSignature &signature, const sym::Bindings 
       return shape.takeError();
     ArgumentData &d = data[i];
     d.shape = *shape;
-    uint64_t elements = 1;
-    for (int64_t e : d.shape)
-      elements *= uint64_t(e);
+    // The rule is shared with the GPU artifact runner (ArgumentValues.h):
+    // both are compared with one reference computed from this data.
+    uint64_t elements = argument_values::elementCount(d.shape);
     if (arg.ids) {
       d.ids.resize(elements);
-      for (uint64_t j = 0; j < elements; ++j)
-        d.ids[j] = static_cast<int64_t>((j * 7919 + 13) %
-                                        uint64_t(std::max<int64_t>(idLimit, 1)));
+      argument_values::fillIds(d.ids.data(), elements, idLimit);
     } else {
       d.values.resize(elements);
-      // Weights are scaled as an initialisation would (1/√fan-in, the
-      // product of all but the last dimension): a recurrence with unscaled
-      // weights is chaotic, and f32 and the f64 reference part ways.
-      float scale = 1.0f;
-      if (arg.role == KernelArgument::Role::Param && d.shape.size() > arg.stacked + 1) {
-        double fanIn = 1;
-        for (size_t k = arg.stacked; k + 1 < d.shape.size(); ++k)
-          fanIn *= static_cast<double>(d.shape[k]);
-        scale = static_cast<float>(1.0 / std::sqrt(std::max(fanIn, 1.0)));
-      }
+      float scale = argument_values::initialisationScale(
+          arg.role == KernelArgument::Role::Param, d.shape, arg.stacked);
       if (arg.role != KernelArgument::Role::Output)
-        for (uint64_t j = 0; j < elements; ++j)
-          d.values[j] = scale * deterministicValue(i, j);
+        argument_values::fillValues(d.values.data(), elements, i, scale);
     }
   }
   return data;

@@ -16,7 +16,12 @@
 
 #include "costopt/Conversion/Passes.h"
 #include "costopt/InitAll.h"
+#include "Hardware.h"
+
+#include "costopt/Runtime/ArtifactRunner.h"
 #include "costopt/Runtime/CpuRunner.h"
+#include "costopt/Runtime/CudaRuntime.h"
+#include "costopt/Runtime/GpuCompiler.h"
 #include "costopt/Runtime/Reference.h"
 #include "costopt/Transforms/Passes.h"
 
@@ -25,12 +30,17 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <sstream>
 
 using namespace costopt;
 using namespace costopt::driver;
@@ -42,6 +52,7 @@ struct LayerPrediction {
   std::string label;  ///< "nn.attention (model.mlir:12:5)"
   int64_t slot = 0;   ///< its counter
   Expr flops;         ///< all its applications, forward
+  Expr bytes;         ///< bytes they move in f32 (the roofline's traffic)
 };
 
 struct PointResult {
@@ -59,6 +70,12 @@ struct PointResult {
   /// max |kernel - reference| / max |reference| over the first output,
   /// where the reference ran.
   std::optional<double> valueError;
+  /// Whether the values are checked here (predicted FLOPs within
+  /// --reference-limit).
+  bool checkValues = false;
+  /// The f32 roofline of the layers on --hw (0 without --hw), and the bytes
+  /// it counts.
+  double predictedSeconds = 0, predictedBytes = 0;
 };
 
 /// The value check's tolerance: an f32 kernel against the f64 reference.
@@ -114,6 +131,10 @@ struct Verification {
   std::optional<double> measuredSlope, predictedSlope;
   std::string verdict; ///< "agrees", "differs" or "" (no fit)
   bool allExact = true;
+  /// "the CPU" or the GPU's name.
+  std::string device;
+  /// The --hw profile's name ("" without --hw).
+  std::string hardware;
 };
 
 /// `costopt-verify/1`: exact integers per point and per layer.
@@ -147,13 +168,29 @@ void renderJSON(const VerifyOptions &options, const Verification &v, llvm::raw_o
         {"seconds", llvm::json::Array(r.seconds)},
         {"best_seconds", r.best},
         {"median_seconds", r.median},
+        {"predicted_seconds", v.hardware.empty() ? llvm::json::Value(nullptr)
+                                                 : llvm::json::Value(r.predictedSeconds)},
+        {"achieved_flops_per_second",
+         r.best > 0 ? llvm::json::Value(toDouble(sym::Rational(r.predictedTotal,
+                                                                llvm::DynamicAPInt(1))) /
+                                        r.best)
+                    : llvm::json::Value(nullptr)},
+        {"achieved_bytes_per_second",
+         r.best > 0 && !v.hardware.empty() ? llvm::json::Value(r.predictedBytes / r.best)
+                                           : llvm::json::Value(nullptr)},
         {"layers", std::move(perLayer)}});
   }
   llvm::json::Object doc{
       {"schema", "costopt-verify/1"},
       {"model", v.modelName},
       {"target", options.target},
-      {"time_statistic", "thread CPU time, best and median of the repetitions"},
+      {"device", v.device},
+      {"hardware_profile", v.hardware.empty() ? llvm::json::Value(nullptr)
+                                              : llvm::json::Value(v.hardware)},
+      {"time_statistic", options.target == "cuda"
+                             ? "CUDA events around each call after a warm-up call, best and "
+                               "median of the repetitions"
+                             : "thread CPU time, best and median of the repetitions"},
       {"value_tolerance", kValueTolerance},
       {"repetitions", int64_t(options.repetitions)},
       {"exact", v.allExact},
@@ -177,15 +214,20 @@ void renderText(const VerifyOptions &options, const Verification &v, llvm::raw_o
   const std::vector<std::string> &symbolNames = v.symbolNames;
   const std::optional<SweepSpec> &sweep = v.sweep;
   auto count = [](const llvm::DynamicAPInt &x) { return sym::formatWithSeparators(x); };
-  os << "costopt verify @" << v.modelName << " on the CPU (" << options.repetitions
-     << (options.repetitions == 1 ? " timed run" : " timed runs")
-     << " per point after a counting run; time is thread CPU time)\n\n";
+  os << "costopt verify @" << v.modelName << " on " << v.device << " (" << options.repetitions
+     << (options.repetitions == 1 ? " timed run" : " timed runs") << " per point after a counting run"
+     << (options.target == "cuda" ? " and a warm-up; time from CUDA events)\n\n"
+                                  : "; time is thread CPU time)\n\n");
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header;
   for (const std::string &s : symbolNames)
     header.push_back(s);
   llvm::append_range(header, std::vector<std::string>{"predicted FLOPs", "counted FLOPs", "",
                                                       "values", "best", "median", "GFLOP/s"});
+  bool roofline = !v.hardware.empty();
+  if (roofline)
+    llvm::append_range(header, std::vector<std::string>{"predicted time", "measured/predicted",
+                                                        "GB/s"});
   rows.push_back(header);
   for (const PointResult &r : results) {
     std::vector<std::string> row;
@@ -204,6 +246,13 @@ void renderText(const VerifyOptions &options, const Verification &v, llvm::raw_o
                                                                     llvm::DynamicAPInt(1))) /
                                              r.best / 1e9)
                              : "-");
+    if (roofline) {
+      row.push_back(seconds(r.predictedSeconds));
+      row.push_back(r.best > 0 && r.predictedSeconds > 0
+                        ? llvm::formatv("{0:f1}×", r.best / r.predictedSeconds).str()
+                        : "-");
+      row.push_back(r.best > 0 ? formatDecimal(r.predictedBytes / r.best / 1e9) : "-");
+    }
     rows.push_back(std::move(row));
   }
   printTable(os, rows, /*markdown=*/false);
@@ -237,31 +286,170 @@ void renderText(const VerifyOptions &options, const Verification &v, llvm::raw_o
     os << llvm::formatv("\nGrowth along {0}: predicted FLOPs ∝ {0}^{1:f2}, measured time ∝ "
                         "{0}^{2:f2}: {3}\n",
                         sweep->symbol, *v.predictedSlope, *v.measuredSlope, v.verdict);
+  if (roofline)
+    os << "\npredicted time: the f32 roofline of each layer on " << v.hardware
+       << " (its FLOPs at the f32 peak or its bytes at the memory bandwidth, whichever is "
+          "slower), summed; GB/s: those bytes over the best time\n";
   os << "\nvalues: the first output against an independent f64 evaluation of the "
         "primitives, max |error| / max |value| <= "
      << llvm::formatv("{0:e0}", kValueTolerance) << " (- : above --reference-limit FLOPs)\n";
   os << "\n"
-     << (v.allExact ? "Counted FLOPs equal the predicted FLOPs at every point, per layer and "
-                    "in total; the values agree with the reference."
-                  : "MISMATCH: the executed FLOPs or the values differ from the prediction "
-                    "or the reference (a bug in the cost model or in the lowering).")
+     << (v.allExact ? std::string("Counted FLOPs equal the predicted FLOPs at every point, per "
+                                  "layer and in total; ") +
+                          (llvm::any_of(v.points,
+                                        [](const PointResult &r) { return r.valueError.has_value(); })
+                               ? "the values agree with the reference."
+                               : "no point was within --reference-limit, so no values were "
+                                 "checked.")
+                  : std::string("MISMATCH: the executed FLOPs or the values differ from the "
+                                "prediction or the reference (a bug in the cost model or in the "
+                                "lowering)."))
      << "\n";
+}
+
+} // namespace
+
+namespace {
+
+/// What one point's run measured, whichever target ran it.
+struct Measured {
+  std::vector<int64_t> counters; ///< per layer slot
+  std::vector<double> seconds;
+  /// The first output's values, where the run kept them.
+  std::optional<std::vector<float>> output;
+};
+
+/// Reads costopt-run-cuda's measurements.json (and the outputs.f32 beside
+/// it) for the points `points` in order.
+llvm::Expected<std::vector<Measured>>
+readMeasurements(llvm::StringRef path, const std::vector<sym::Bindings> &points,
+                 const std::vector<std::string> &symbolNames, int64_t layerCount,
+                 std::string &device) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return sym::makeError("cannot read " + path + ": " + buffer.getError().message());
+  auto json = llvm::json::parse((*buffer)->getBuffer());
+  if (!json)
+    return sym::makeError(path + " is not JSON: " + llvm::toString(json.takeError()));
+  const llvm::json::Object *doc = json->getAsObject();
+  if (!doc || doc->getString("schema") != "costopt-cuda-measurements/1")
+    return sym::makeError(path + " is not a costopt-cuda-measurements/1 file");
+  if (auto name = doc->getString("device"))
+    device = name->str();
+  const llvm::json::Array *list = doc->getArray("points");
+  if (!list || list->size() != points.size())
+    return sym::makeError(path + " holds " + llvm::Twine(list ? list->size() : 0) +
+                          " points; this verification plans " + llvm::Twine(points.size()) +
+                          " (same model, -D and --sweep as for the artifact?)");
+  llvm::SmallString<128> outputsPath(llvm::sys::path::parent_path(path));
+  std::unique_ptr<llvm::MemoryBuffer> outputs;
+  std::vector<Measured> result;
+  for (auto [i, value] : llvm::enumerate(*list)) {
+    const llvm::json::Object *point = value.getAsObject();
+    auto bad = [&](const llvm::Twine &why) {
+      return sym::makeError(path + ": point " + llvm::Twine(i + 1) + ": " + why);
+    };
+    if (!point)
+      return bad("not an object");
+    const llvm::json::Object *bindings = point->getObject("bindings");
+    for (const std::string &s : symbolNames) {
+      auto v = bindings ? bindings->getInteger(s) : std::nullopt;
+      if (!v || llvm::DynamicAPInt(*v) != points[i].lookup(s))
+        return bad("measured at other sizes than planned (" + s + ")");
+    }
+    Measured m;
+    const llvm::json::Array *counters = point->getArray("counters");
+    if (!counters || counters->size() != size_t(layerCount))
+      return bad("expected " + llvm::Twine(layerCount) + " counters");
+    for (const llvm::json::Value &c : *counters) {
+      auto v = c.getAsInteger();
+      if (!v)
+        return bad("a counter is not an integer");
+      m.counters.push_back(*v);
+    }
+    if (const llvm::json::Array *seconds = point->getArray("seconds"))
+      for (const llvm::json::Value &t : *seconds)
+        if (auto v = t.getAsNumber())
+          m.seconds.push_back(*v);
+    if (auto file = point->getString("output_file")) {
+      auto offset = point->getInteger("output_offset");
+      auto count = point->getInteger("output_count");
+      if (!offset || !count || *offset < 0 || *count < 0)
+        return bad("output_offset/output_count missing");
+      if (!outputs) {
+        llvm::SmallString<128> f(outputsPath);
+        llvm::sys::path::append(f, *file);
+        auto read = llvm::MemoryBuffer::getFile(f);
+        if (!read)
+          return bad("cannot read " + f + ": " + read.getError().message());
+        outputs = std::move(*read);
+      }
+      uint64_t begin = uint64_t(*offset) * 4, bytes = uint64_t(*count) * 4;
+      if (begin + bytes > outputs->getBufferSize())
+        return bad("its output values lie past the end of " + *file);
+      std::vector<float> values(static_cast<size_t>(*count));
+      std::memcpy(values.data(), outputs->getBufferStart() + begin, bytes);
+      m.output = std::move(values);
+    }
+    result.push_back(std::move(m));
+  }
+  return result;
 }
 
 } // namespace
 
 int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
                        llvm::raw_ostream &errs) {
-  if (options.target != "cpu") {
-    errs << "costopt: error: --target " << options.target
-         << " is not available: costopt verify runs on the CPU (--target cpu); the GPU "
-            "target needs the GPU lowering\n";
+  bool cuda = options.target == "cuda";
+  if (options.target != "cpu" && !cuda) {
+    errs << "costopt: error: unknown --target '" << options.target
+         << "'; expected cpu or cuda\n";
+    return ExitUsageError;
+  }
+  if (!cuda && (options.compileOnly || !options.measurementsFile.empty() ||
+                !options.artifactDir.empty())) {
+    errs << "costopt: error: --artifact, --compile-only and --measurements apply to "
+            "--target cuda\n";
+    return ExitUsageError;
+  }
+  if (options.compileOnly && !options.measurementsFile.empty()) {
+    errs << "costopt: error: --compile-only writes an artifact and --measurements reads a "
+            "run of one: give one of them\n";
     return ExitUsageError;
   }
   if (!llvm::is_contained({"text", "json"}, llvm::StringRef(options.format))) {
     errs << "costopt: error: unknown --format '" << options.format
-         << "' for verify; expected text or json\n";
+         << "'; expected text or json\n";
     return ExitUsageError;
+  }
+  GpuTarget gpuTarget;
+  if (llvm::Error e = parseGpuChip(options.gpuChip, gpuTarget)) {
+    errs << "costopt: error: " << llvm::toString(std::move(e)) << "\n";
+    return ExitUsageError;
+  }
+  std::optional<HardwareProfile> hardware;
+  if (!options.hardware.empty()) {
+    auto profile = loadHardwareProfile(options.hardware);
+    if (!profile) {
+      errs << "costopt: error: --hw " << options.hardware << ": "
+           << llvm::toString(profile.takeError()) << "\n";
+      return ExitInputError;
+    }
+    if (!profile->peakFlops.count("f32") || profile->memoryBandwidth <= 0) {
+      errs << "costopt: error: --hw " << options.hardware
+           << ": the kernels run in f32, and the profile has no f32 peak or no bandwidth\n";
+      return ExitInputError;
+    }
+    hardware = std::move(*profile);
+  }
+  // A run on this machine needs its GPU: say so before compiling anything.
+  bool runHere = cuda && !options.compileOnly && options.measurementsFile.empty();
+  if (runHere) {
+    std::string why;
+    if (!cuda::available(why)) {
+      errs << "costopt: error: " << why << "\n";
+      return ExitInputError;
+    }
   }
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
@@ -330,6 +518,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     p.label = layer.opName + " (" + layer.location + ")";
     p.slot = slots.lookup(layer.op);
     p.flops = layer.multiplicity * layer.cost.totalFlops(CostMode::Forward);
+    p.bytes = layer.multiplicity * trafficElementsOf(layer.cost, costOptions) * Expr(4);
     layers.push_back(std::move(p));
   }
   Expr predictedTotal = decomposed->flops;
@@ -356,20 +545,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     errs << "\n";
     return ExitInputError;
   }
-  mlir::PassManager toLLVM(&context);
-  std::string pipelineError;
-  if (failed(buildCpuPipeline(toLLVM, pipelineError, /*optimize=*/!options.untiled))) {
-    errs << "costopt: error: the CPU pipeline does not parse: " << pipelineError << "\n";
-    return ExitInputError;
-  }
-  if (failed(toLLVM.run(*loaded->module)))
-    return ExitInputError;
-  auto kernel = CpuKernel::compile(*loaded->module, std::move(signatures->front()));
-  if (!kernel) {
-    errs << "costopt: error: JIT compilation failed: " << llvm::toString(kernel.takeError())
-         << "\n";
-    return ExitInputError;
-  }
+  KernelSignature signature = std::move(signatures->front());
 
   // The points: the defaults with -D, and each sweep value.
   std::vector<sym::Bindings> points;
@@ -389,9 +565,23 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     xs.push_back(llvm::DynamicAPInt(0));
   }
 
-  bool progress = llvm::sys::Process::StandardErrIsDisplayed();
+  // Plan every point before running any: the model's rules, the predicted
+  // counts, and the guards (64-bit counters, --max-memory).
+  auto evaluateCount = [&](const Expr &e,
+                           const sym::Bindings &point) -> std::optional<llvm::DynamicAPInt> {
+    auto v = sym::evaluate(e, point);
+    if (!v) {
+      errs << "costopt: error: cannot evaluate " << e.str() << ": "
+           << llvm::toString(v.takeError()) << "\n";
+      return std::nullopt;
+    }
+    if (v->den != 1) {
+      errs << "costopt: error: predicted FLOPs " << e.str() << " are not an integer here\n";
+      return std::nullopt;
+    }
+    return v->num;
+  };
   std::vector<PointResult> results;
-  bool allExact = true;
   for (auto [i, point] : llvm::enumerate(points)) {
     for (const std::string &symbol : symbolNames)
       if (!point.count(symbol)) {
@@ -411,21 +601,8 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     PointResult r;
     r.point = point;
     r.x = xs[i];
-    auto evaluateCount = [&](const Expr &e) -> std::optional<llvm::DynamicAPInt> {
-      auto v = sym::evaluate(e, point);
-      if (!v) {
-        errs << "costopt: error: cannot evaluate " << e.str() << ": "
-             << llvm::toString(v.takeError()) << "\n";
-        return std::nullopt;
-      }
-      if (v->den != 1) {
-        errs << "costopt: error: predicted FLOPs " << e.str() << " are not an integer here\n";
-        return std::nullopt;
-      }
-      return v->num;
-    };
-    auto total = evaluateCount(predictedTotal);
-    auto layerTotal = evaluateCount(layerLevelTotal);
+    auto total = evaluateCount(predictedTotal, point);
+    auto layerTotal = evaluateCount(layerLevelTotal, point);
     if (!total || !layerTotal)
       return ExitInputError;
     // The counters are 64-bit: refuse a point whose count could wrap.
@@ -435,7 +612,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
               "smaller sizes\n";
       return ExitInputError;
     }
-    auto bytes = (*kernel)->bufferBytes(point);
+    auto bytes = argumentBytes(signature, point);
     if (!bytes) {
       errs << "costopt: error: " << llvm::toString(bytes.takeError()) << "\n";
       return ExitInputError;
@@ -449,68 +626,179 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
       return ExitInputError;
     }
     r.predictedTotal = *total;
-    if (progress)
-      errs << "\rverify @" << modelName << ": point " << i + 1 << "/" << points.size() << " ";
-    auto run = (*kernel)->run(point, options.repetitions);
-    if (!run) {
-      errs << "costopt: error: " << llvm::toString(run.takeError()) << "\n";
-      return ExitInputError;
-    }
-    llvm::DynamicAPInt counted(0);
-    for (int64_t c : run->counters)
-      counted += llvm::DynamicAPInt(c);
-    r.countedTotal = counted;
+    r.layerLevelTotal = *layerTotal;
     for (const LayerPrediction &layer : layers) {
-      auto p = evaluateCount(layer.flops);
+      auto p = evaluateCount(layer.flops, point);
       if (!p)
         return ExitInputError;
       r.predicted.push_back(*p);
-      int64_t c = run->counters[layer.slot];
-      r.counted.push_back(c);
-      r.exact &= llvm::DynamicAPInt(c) == *p;
     }
-    r.exact &= counted == *total;
-    r.layerLevelTotal = *layerTotal;
-    if (r.predictedTotal <= llvm::DynamicAPInt(int64_t(options.referenceLimit))) {
-      auto data = makeArgumentData((*kernel)->getSignature(), point);
+    if (hardware) {
+      // The roofline of each layer in f32 (the kernels' type), summed.
+      double peak = hardware->peakFlops.lookup("f32");
+      for (const LayerPrediction &layer : layers) {
+        auto f = sym::evaluate(layer.flops, point);
+        auto b = sym::evaluate(layer.bytes, point);
+        if (!f || !b) {
+          if (!f)
+            llvm::consumeError(f.takeError());
+          if (!b)
+            llvm::consumeError(b.takeError());
+          continue;
+        }
+        r.predictedBytes += toDouble(*b);
+        r.predictedSeconds += std::max(toDouble(*f) / peak, toDouble(*b) / hardware->memoryBandwidth);
+      }
+    }
+    r.checkValues = r.predictedTotal <= llvm::DynamicAPInt(int64_t(options.referenceLimit));
+    results.push_back(std::move(r));
+  }
+
+  // Measure: run the points here (CPU), or compile an artifact and run it
+  // with costopt-run-cuda here or on a GPU machine (CUDA).
+  std::vector<Measured> measured;
+  std::string device = "the CPU";
+  bool progress = llvm::sys::Process::StandardErrIsDisplayed();
+  if (!cuda) {
+    mlir::PassManager toLLVM(&context);
+    std::string pipelineError;
+    if (failed(buildCpuPipeline(toLLVM, pipelineError, /*optimize=*/!options.untiled))) {
+      errs << "costopt: error: the CPU pipeline does not parse: " << pipelineError << "\n";
+      return ExitInputError;
+    }
+    if (failed(toLLVM.run(*loaded->module)))
+      return ExitInputError;
+    auto kernel = CpuKernel::compile(*loaded->module, std::move(signature));
+    if (!kernel) {
+      errs << "costopt: error: JIT compilation failed: " << llvm::toString(kernel.takeError())
+           << "\n";
+      return ExitInputError;
+    }
+    signature = (*kernel)->getSignature();
+    for (auto [i, point] : llvm::enumerate(points)) {
+      if (progress)
+        errs << "\rverify @" << modelName << ": point " << i + 1 << "/" << points.size() << " ";
+      auto run = (*kernel)->run(point, options.repetitions);
+      if (!run) {
+        errs << "costopt: error: " << llvm::toString(run.takeError()) << "\n";
+        return ExitInputError;
+      }
+      measured.push_back(Measured{std::move(run->counters), std::move(run->seconds),
+                                  std::move(run->output)});
+    }
+    if (progress)
+      errs << "\r\033[K";
+  } else {
+    mlir::PassManager toGpu(&context);
+    std::string pipelineError;
+    if (failed(buildGpuKernelPipeline(toGpu, gpuTarget, pipelineError)) ||
+        failed(buildGpuBinaryPipeline(toGpu, gpuTarget, pipelineError))) {
+      errs << "costopt: error: the GPU pipeline does not parse: " << pipelineError << "\n";
+      return ExitInputError;
+    }
+    if (failed(toGpu.run(*loaded->module)))
+      return ExitInputError;
+    std::string artifact = options.artifactDir;
+    if (artifact.empty()) {
+      llvm::SmallString<128> temporary;
+      if (auto ec = llvm::sys::fs::createUniqueDirectory("costopt-cuda", temporary)) {
+        errs << "costopt: error: cannot create a temporary folder: " << ec.message() << "\n";
+        return ExitInputError;
+      }
+      artifact = temporary.str().str();
+    }
+    std::vector<ArtifactPoint> artifactPoints;
+    for (const PointResult &r : results)
+      artifactPoints.push_back(ArtifactPoint{r.point, r.checkValues});
+    if (llvm::Error e = writeGpuArtifact(*loaded->module, signature, artifactPoints,
+                                         /*warmup=*/options.repetitions ? 1 : 0,
+                                         options.repetitions, artifact)) {
+      errs << "costopt: error: " << llvm::toString(std::move(e)) << "\n";
+      return ExitInputError;
+    }
+    if (options.compileOnly) {
+      outs << "costopt: wrote the CUDA artifact of @" << modelName << " (" << points.size()
+           << (points.size() == 1 ? " point" : " points") << ", " << gpuTarget.chip
+           << ") to " << artifact << "\n"
+           << "run it where the GPU is:  costopt-run-cuda " << artifact << "\n"
+           << "then check the run here:  costopt verify " << options.inputFile
+           << " --target cuda <same -D and --sweep> --measurements " << artifact
+           << "/measurements.json\n";
+      return ExitSuccess;
+    }
+    std::string measurements = options.measurementsFile;
+    if (measurements.empty()) {
+      RunOptions run;
+      run.toolName = "costopt";
+      std::ostringstream runErrors;
+      if (runArtifact(artifact, run, runErrors) != 0) {
+        errs << runErrors.str();
+        return ExitInputError;
+      }
+      measurements = artifact + "/measurements.json";
+    }
+    auto read = readMeasurements(measurements, points, symbolNames, signature.layerCount, device);
+    if (!read) {
+      errs << "costopt: error: " << llvm::toString(read.takeError()) << "\n";
+      return ExitInputError;
+    }
+    measured = std::move(*read);
+    if (options.artifactDir.empty() && options.measurementsFile.empty())
+      llvm::sys::fs::remove_directories(artifact);
+  }
+
+  // Compare each point's run with its prediction and the reference.
+  bool allExact = true;
+  for (auto [i, r] : llvm::enumerate(results)) {
+    Measured &m = measured[i];
+    const sym::Bindings &point = r.point;
+    llvm::DynamicAPInt counted(0);
+    for (int64_t c : m.counters)
+      counted += llvm::DynamicAPInt(c);
+    r.countedTotal = counted;
+    for (auto [j, layer] : llvm::enumerate(layers)) {
+      int64_t c = m.counters[layer.slot];
+      r.counted.push_back(c);
+      r.exact &= llvm::DynamicAPInt(c) == r.predicted[j];
+    }
+    r.exact &= counted == r.predictedTotal;
+    if (r.checkValues) {
+      auto data = makeArgumentData(signature, point);
       if (!data) {
         errs << "costopt: error: " << llvm::toString(data.takeError()) << "\n";
         return ExitInputError;
       }
-      auto expected =
-          evaluateReference(referenceModel, (*kernel)->getSignature(), *data, point);
+      auto expected = evaluateReference(referenceModel, signature, *data, point);
       if (!expected) {
         errs << "costopt: error: " << llvm::toString(expected.takeError()) << "\n";
         return ExitInputError;
       }
+      std::vector<float> got = m.output.value_or(std::vector<float>());
       // Non-finite values (an overflow, a NaN) are an error, not a match.
       double largest = 0, difference = 0;
-      bool comparable = expected->size() == run->output.size();
+      bool comparable = expected->size() == got.size();
       for (size_t k = 0; comparable && k < expected->size(); ++k) {
-        double want = (*expected)[k], got = run->output[k];
-        if (!std::isfinite(want) || !std::isfinite(got)) {
+        double want = (*expected)[k], value = got[k];
+        if (!std::isfinite(want) || !std::isfinite(value)) {
           comparable = false;
           break;
         }
         largest = std::max(largest, std::abs(want));
-        difference = std::max(difference, std::abs(want - got));
+        difference = std::max(difference, std::abs(want - value));
       }
       // A model without outputs has no values to compare.
-      if (!expected->empty() || !run->output.empty()) {
+      if (!expected->empty() || !got.empty()) {
         r.valueError = !comparable ? INFINITY : largest > 0 ? difference / largest : difference;
         r.exact &= *r.valueError <= kValueTolerance;
       }
     }
     allExact &= r.exact;
-    r.seconds = run->seconds;
+    r.seconds = m.seconds;
     if (!r.seconds.empty()) {
       r.best = *std::min_element(r.seconds.begin(), r.seconds.end());
       r.median = medianOf(r.seconds);
     }
-    results.push_back(std::move(r));
   }
-  if (progress)
-    errs << "\r\033[K";
 
   // How time grows against how the predicted FLOPs grow over the range.
   std::optional<double> measuredSlope, predictedSlope;
@@ -538,7 +826,8 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
   Verification verification{modelName,     symbolNames,   std::move(layers),
                             std::move(results), predictedTotal, layerLevelTotal,
                             sweep,         measuredSlope, predictedSlope,
-                            verdict,       allExact};
+                            verdict,       allExact,      device,
+                            hardware ? hardware->name : std::string()};
   if (options.format == "json")
     renderJSON(options, verification, os);
   else

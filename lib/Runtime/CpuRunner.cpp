@@ -301,7 +301,8 @@ llvm::Expected<std::unique_ptr<CpuKernel>> CpuKernel::compile(ModuleOp llvmModul
   return kernel;
 }
 
-llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) const {
+llvm::Expected<uint64_t> costopt::argumentBytes(const KernelSignature &signature,
+                                                const sym::Bindings &point) {
   uint64_t total = 0;
   for (const KernelArgument &arg : signature.arguments) {
     if (arg.role == KernelArgument::Role::Symbol || arg.role == KernelArgument::Role::Counters)
@@ -318,6 +319,10 @@ llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) cons
     total += elements * (arg.ids ? 8 : 4);
   }
   return total;
+}
+
+llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) const {
+  return argumentBytes(signature, point);
 }
 
 llvm::Expected<std::vector<ArgumentData>>

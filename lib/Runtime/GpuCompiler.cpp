@@ -68,6 +68,9 @@ llvm::Error costopt::parseGpuChip(llvm::StringRef chip, GpuTarget &target) {
 void costopt::registerGpuLoweringDialects(DialectRegistry &registry) {
   NVVM::registerNVVMTargetInterfaceExternalModels(registry);
   registerGPUDialectTranslation(registry);
+  // gpu.binary embeds its PTX through #gpu.select_object, whose
+  // translation is an external model (a null interface otherwise).
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   registerNVVMDialectTranslation(registry);
 }
 

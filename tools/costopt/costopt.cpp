@@ -55,9 +55,22 @@ int main(int argc, char **argv) {
   verify->add_option("-D,--bind", verifyOptions.bindings, "Bind a symbol: -D d=64");
   verify->add_option("--sweep", verifyOptions.sweep,
                      "Sizes to run: n=64..1024 (doubling), n=64..512:+64");
-  verify->add_option("--target", verifyOptions.target, "Where to run: cpu")
-      ->check(CLI::IsMember({"cpu", "gpu"}))
+  verify->add_option("--target", verifyOptions.target,
+                     "Where to run: cpu (JIT here) or cuda (an NVIDIA GPU: here, or compiled "
+                     "here with --compile-only and run elsewhere with costopt-run-cuda)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
+  verify->add_option("--gpu-chip", verifyOptions.gpuChip, "--target cuda: the chip (sm_80 or newer)")
+      ->capture_default_str();
+  verify->add_option("--artifact", verifyOptions.artifactDir,
+                     "--target cuda: the folder for kernel.so, manifest.json and the PTX");
+  verify->add_flag("--compile-only", verifyOptions.compileOnly,
+                   "--target cuda: write the artifact and stop (no GPU needed)");
+  verify->add_option("--measurements", verifyOptions.measurementsFile,
+                     "--target cuda: check the measurements.json of a costopt-run-cuda run");
+  verify->add_option("--hw", verifyOptions.hardware,
+                     "Predict each point's time on a hardware profile (h200, h100, a100, cpu or "
+                     "profile.json) and compare");
   verify->add_option("--model", verifyOptions.modelName, "The nn.model to run");
   verify->add_option("--repeat", verifyOptions.repetitions,
                      "Timed runs per point after the counting run (0: count only)")

@@ -107,8 +107,20 @@ struct VerifyOptions {
   std::vector<std::string> bindings;
   /// A sweep as for the report ("n=64..512"); "" = one point.
   std::string sweep;
-  /// "cpu" (the GPU target is not available yet).
+  /// "cpu" (JIT-compiled here) or "cuda" (an artifact run by
+  /// costopt-run-cuda, here or on a GPU machine).
   std::string target = "cpu";
+  /// --target cuda: the chip to compile for.
+  std::string gpuChip = "sm_90";
+  /// --target cuda: where to write the artifact ("" = a temporary folder).
+  std::string artifactDir;
+  /// --target cuda: write the artifact and stop (no GPU needed).
+  bool compileOnly = false;
+  /// --target cuda: check the measurements.json of an earlier run instead
+  /// of running.
+  std::string measurementsFile;
+  /// A hardware profile for the predicted time (--hw h200).
+  std::string hardware;
   std::string format = "text";
   std::string outputFile = "-";
   /// Timed runs per point after the counting run (0 = count only).

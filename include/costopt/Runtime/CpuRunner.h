@@ -89,6 +89,11 @@ llvm::Expected<std::vector<int64_t>> argumentShape(const KernelArgument &arg,
 llvm::Expected<int64_t> tokenIdLimit(const KernelSignature &signature,
                                      const sym::Bindings &point);
 
+/// Bytes the buffers of one run at `point` take (inputs, weights,
+/// outputs), to refuse points that would not fit in memory.
+llvm::Expected<uint64_t> argumentBytes(const KernelSignature &signature,
+                                       const sym::Bindings &point);
+
 /// The data of each argument at a point (empty for symbols and counters):
 /// deterministic inputs, weights and token ids, zeroed outputs. The kernel
 /// and the reference evaluator read the same data.

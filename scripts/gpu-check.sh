@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The GPU check of `costopt verify --target cuda`, split as costopt splits
+# compiling from running (docs/Lowering.md, "GPU"):
+#
+#   scripts/gpu-check.sh prepare   here (MLIR, no GPU): builds costopt and
+#                                  compiles every check below into an
+#                                  artifact under .gpu-check/ (git-ignored)
+#   scripts/gpu-check.sh run       on the GPU machine (CUDA driver, g++, no
+#                                  MLIR): builds costopt-run-cuda with g++,
+#                                  runs every artifact, times cuBLAS on the
+#                                  matrix-product shapes through PyTorch, and
+#                                  packs the results into $OUT/gpu-check.tar.gz
+#   scripts/gpu-check.sh collect F here again: unpacks F and checks every run
+#                                  with `costopt verify --measurements`
+#                                  (counts, values, growth, --hw h200 time)
+#
+# With the device tool: `prepare`, then run with carry [".gpu-check"] the
+# command `bash scripts/gpu-check.sh run` (timeout 480 s), then `collect`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$root/.gpu-check
+costopt=${COSTOPT:-$root/build/bin/costopt}
+
+# name | model file | options (-D, --model) | sweep
+checks=(
+  "attention|bench/table1-cores.mlir|--model self_attention -D d=64|n=256..4096"
+  "restricted_attention|bench/table1-cores.mlir|--model restricted_attention -D d=64|n=256..4096"
+  "recurrent|bench/table1-cores.mlir|--model recurrent -D d=64|n=64..1024"
+  "convolution|bench/table1-cores.mlir|--model convolution -D d=64|n=256..4096"
+  "gpt2_layer|test/costopt/Inputs/gpt2-layers.mlir|-D d=768 -D h=12 -D L=1 -D V=50257|n=64..512"
+  "gpt2_values|test/costopt/Inputs/gpt2-layers.mlir|-D d=64 -D h=4 -D L=2 -D V=100|n=16..64"
+  "matmul|test/costopt/Inputs/matmul.mlir||m = k = n = 1024, 2048, 4096"
+)
+
+field() { echo "$1" | cut -d'|' -f"$2"; }
+
+prepare() {
+  if [ ! -x "$costopt" ]; then bash "$root/scripts/build.sh"; fi
+  rm -rf "$work" && mkdir -p "$work/include"
+  cp -r /usr/include/nlohmann "$work/include/"
+  for check in "${checks[@]}"; do
+    name=$(field "$check" 1); file=$(field "$check" 2); opts=$(field "$check" 3); sweep=$(field "$check" 4)
+    if [ "$name" = matmul ]; then
+      # One artifact per square size (m = k = n share the sweep's values).
+      for n in 1024 2048 4096; do
+        "$costopt" verify "$root/$file" -D m=$n -D k=$n -D n=$n --target cuda --compile-only \
+          --artifact "$work/matmul_$n" > /dev/null
+      done
+      continue
+    fi
+    # shellcheck disable=SC2086
+    "$costopt" verify "$root/$file" $opts --sweep "$sweep" --target cuda --compile-only \
+      --artifact "$work/$name" > /dev/null
+  done
+  # A runner built here, for a machine without a compiler.
+  g++ -std=c++17 -O2 -I "$root/include" -I "$work/include" "$root"/lib/Runtime/Cuda/*.cpp \
+    "$root/tools/costopt-run-cuda/costopt-run-cuda.cpp" -ldl -rdynamic \
+    -static-libstdc++ -static-libgcc -o "$work/costopt-run-cuda"
+  du -sh "$work"
+}
+
+run() {
+  out=${OUT:-$work/out}
+  results=$work/results
+  rm -rf "$results" && mkdir -p "$results" "$out"
+  exec > >(tee "$out/gpu-check.log") 2>&1
+  echo "== $(date -u +%FT%TZ) on $(hostname)"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv || true
+  runner=$work/costopt-run-cuda
+  if g++ -std=c++17 -O2 -I "$root/include" -I "$work/include" "$root"/lib/Runtime/Cuda/*.cpp \
+       "$root/tools/costopt-run-cuda/costopt-run-cuda.cpp" -ldl -rdynamic -o "$work/runner-here"; then
+    runner=$work/runner-here
+    echo "runner: built here with $(g++ --version | head -1)"
+  else
+    echo "runner: g++ failed; using the one built by prepare"
+  fi
+  status=0
+  for artifact in "$work"/*/manifest.json; do
+    dir=$(dirname "$artifact"); name=$(basename "$dir")
+    [ "$name" = results ] && continue
+    mkdir -p "$results/$name"
+    start=$(date +%s%N)
+    if timeout 150 "$runner" "$dir" -o "$results/$name/measurements.json"; then
+      echo "ran $name in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+    else
+      echo "FAILED: $name"; status=1
+    fi
+  done
+  # cuBLAS (through PyTorch) on the matrix product's shapes, f32 without
+  # TF32, CUDA events, best of 20 after 3 warm-ups.
+  python3 - "$results/cublas.json" <<'EOF' || status=1
+import json, sys, torch
+torch.backends.cuda.matmul.allow_tf32 = False
+rows = []
+for n in (1024, 2048, 4096):
+    a = torch.rand(n, n, device="cuda") - 0.5
+    b = torch.rand(n, n, device="cuda") - 0.5
+    for _ in range(3):
+        torch.mm(a, b)
+    times = []
+    for _ in range(20):
+        s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        s.record(); torch.mm(a, b); e.record(); torch.cuda.synchronize()
+        times.append(s.elapsed_time(e) / 1e3)
+    rows.append({"n": n, "best_seconds": min(times), "tflops": 2 * n**3 / min(times) / 1e12})
+    print(f"cuBLAS f32 {n}^3: {min(times)*1e3:.3f} ms, {rows[-1]['tflops']:.1f} TFLOP/s")
+json.dump({"device": torch.cuda.get_device_name(), "torch": torch.__version__,
+           "rows": rows}, open(sys.argv[1], "w"), indent=2)
+EOF
+  tar -C "$work" -czf "$out/gpu-check.tar.gz" results
+  echo "== status $status; results in gpu-check.tar.gz"
+  return $status
+}
+
+collect() {
+  archive=$1
+  rm -rf "$work/results" && tar -C "$work" -xzf "$archive"
+  status=0
+  for check in "${checks[@]}"; do
+    name=$(field "$check" 1); file=$(field "$check" 2); opts=$(field "$check" 3); sweep=$(field "$check" 4)
+    if [ "$name" = matmul ]; then
+      for n in 1024 2048 4096; do
+        "$costopt" verify "$root/$file" -D m=$n -D k=$n -D n=$n --target cuda --hw h200 \
+          --measurements "$work/results/matmul_$n/measurements.json" --format json \
+          -o "$work/results/matmul_$n/verify.json" || status=1
+      done
+      continue
+    fi
+    echo "== $name"
+    # shellcheck disable=SC2086
+    "$costopt" verify "$root/$file" $opts --sweep "$sweep" --target cuda --hw h200 \
+      --measurements "$work/results/$name/measurements.json" | tee "$work/results/$name/verify.txt" || status=1
+  done
+  python3 - "$work/results" <<'EOF'
+import json, sys, os
+d = sys.argv[1]
+cublas = {r["n"]: r for r in json.load(open(os.path.join(d, "cublas.json")))["rows"]}
+print("\nmatrix product f32, emitted kernel against cuBLAS (best times):")
+for n in (1024, 2048, 4096):
+    v = json.load(open(os.path.join(d, f"matmul_{n}", "verify.json")))
+    ours = v["points"][0]["best_seconds"]
+    print(f"  {n}^3: costopt {ours*1e3:.3f} ms ({2*n**3/ours/1e12:.2f} TFLOP/s), cuBLAS "
+          f"{cublas[n]['best_seconds']*1e3:.3f} ms: {cublas[n]['best_seconds']/ours:.3f}x, counts exact: {v['exact']}")
+EOF
+  return $status
+}
+
+case "${1:-}" in
+  prepare) prepare ;;
+  run) run ;;
+  collect) collect "${2:?collect needs the gpu-check.tar.gz file}" ;;
+  *) echo "usage: scripts/gpu-check.sh prepare | run | collect FILE" >&2; exit 2 ;;
+esac

@@ -153,14 +153,18 @@ def GpuOptimizeKernels : Pass<"costopt-gpu-optimize-kernels", "::mlir::func::Fun
       that the NVPTX backend fuses multiply-adds into `fma.rn.f32` (without
       it, LLVM emits `mul.rn` and `add.rn`, which ptxas must not fuse).
     - `math` functions (`exp` in a softmax, `tanh` and `erf` in
-      activations) become MLIR's polynomial approximations, so the PTX
-      calls no libdevice function and loads without one.
+      activations) become MLIR's polynomial approximations, and what those
+      use (fma, floor, sqrt, abs, ...) becomes the one PTX instruction that
+      computes it (inline assembly: the NVVM lowering would call libdevice
+      even for these), so the PTX calls no libdevice function and loads
+      without one. A math op with no such lowering is an error.
 
     None of these changes how many floating-point operations run (FMA
     counts as the multiply and the add it fuses, as the counters do).
   }];
   let dependentDialects = ["::mlir::math::MathDialect", "::mlir::arith::ArithDialect",
-                           "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect"];
+                           "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // COSTOPT_CONVERSION_PASSES_TD

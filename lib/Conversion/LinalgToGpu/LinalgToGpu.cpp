@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -277,6 +278,56 @@ bool accumulateInRegister(scf::ForOp loop) {
   return false;
 }
 
+/// Replaces each f32 `MathOp` by the one PTX instruction `ptx` (operands
+/// $1, $2, ... in the math op's order, result $0) as inline assembly. The
+/// NVVM lowering would call libdevice for these (it marks even the LLVM
+/// intrinsics illegal for that purpose), which the PTX cannot resolve
+/// without linking the CUDA toolkit's libdevice.10.bc.
+template <typename MathOp>
+void replaceByPtx(Operation *root, llvm::StringRef ptx) {
+  root->walk([&](MathOp op) {
+    if (!op.getType().isF32())
+      return;
+    OpBuilder b(op);
+    std::string constraints = "=f";
+    for (unsigned i = 0; i < op->getNumOperands(); ++i)
+      constraints += ",f";
+    auto assembly = LLVM::InlineAsmOp::create(
+        b, op.getLoc(), op.getType(), op->getOperands(), ptx, constraints,
+        /*has_side_effects=*/false, /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr(), ArrayAttr());
+    op->replaceAllUsesWith(assembly->getResults());
+    op.erase();
+  });
+}
+
+/// What is left of `math` after the polynomial approximations, as the PTX
+/// instructions that compute it (correctly rounded where PTX offers it), so
+/// that no kernel calls a libdevice function (`__nv_*`). A math op left
+/// after this (another type, or a function without an instruction) is an
+/// error located at it.
+LogicalResult lowerMathToPtx(gpu::LaunchOp launch) {
+  replaceByPtx<math::FmaOp>(launch, "fma.rn.f32 $0, $1, $2, $3;");
+  replaceByPtx<math::AbsFOp>(launch, "abs.f32 $0, $1;");
+  replaceByPtx<math::FloorOp>(launch, "cvt.rmi.f32.f32 $0, $1;");
+  replaceByPtx<math::CeilOp>(launch, "cvt.rpi.f32.f32 $0, $1;");
+  replaceByPtx<math::TruncOp>(launch, "cvt.rzi.f32.f32 $0, $1;");
+  replaceByPtx<math::RoundEvenOp>(launch, "cvt.rni.f32.f32 $0, $1;");
+  replaceByPtx<math::SqrtOp>(launch, "sqrt.rn.f32 $0, $1;");
+  // PTX copies the sign of its first source onto its second.
+  replaceByPtx<math::CopySignOp>(launch, "copysign.f32 $0, $2, $1;");
+  // rsqrt(x) = 1 / sqrt(x), both correctly rounded (rsqrt.approx is not).
+  replaceByPtx<math::RsqrtOp>(launch, "{ .reg .f32 r; sqrt.rn.f32 r, $1; rcp.rn.f32 $0, r; }");
+  WalkResult left = launch.walk([](Operation *op) {
+    if (!isa<math::MathDialect>(op->getDialect()))
+      return WalkResult::advance();
+    op->emitError() << "'" << op->getName()
+                    << "' has no lowering for the GPU without libdevice";
+    return WalkResult::interrupt();
+  });
+  return failure(left.wasInterrupted());
+}
+
 struct GpuOptimizeKernelsPass
     : public costopt::impl::GpuOptimizeKernelsBase<GpuOptimizeKernelsPass> {
   void runOnOperation() override {
@@ -305,11 +356,14 @@ struct GpuOptimizeKernelsPass
     populateMathF32ExpansionPatterns(patterns, [](StringRef) { return true; });
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef) { return true; });
     FrozenRewritePatternSet frozen(std::move(patterns));
-    for (gpu::LaunchOp launch : launches)
+    for (gpu::LaunchOp launch : launches) {
       if (failed(applyPatternsGreedily(launch.getBody(), frozen))) {
         launch.emitError("the math functions in this kernel could not be approximated");
         return signalPassFailure();
       }
+      if (failed(lowerMathToPtx(launch)))
+        return signalPassFailure();
+    }
   }
 };
 

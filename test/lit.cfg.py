@@ -22,6 +22,8 @@ config.substitutions.append(
 config.substitutions.append(("%costopt_src", config.costopt_src_root))
 config.substitutions.append(("%examples", os.path.join(config.costopt_src_root, "examples")))
 config.substitutions.append(("%costopt_obj", config.costopt_obj_root))
+# A fake libcuda.so.1 (test/CMakeLists.txt) for verify --target cuda without a GPU.
+config.substitutions.append(("%fake_cuda", os.path.join(config.costopt_obj_root, "test", "fake-cuda")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 # FileCheck, not and count live beside lit in Debian's LLVM.

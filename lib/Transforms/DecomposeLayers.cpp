@@ -335,6 +335,15 @@ private:
       return !e.getTied();
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
       return !u.getTied();
+    if (auto positional = llvm::dyn_cast<PositionalOp>(op)) {
+      // A learned table decomposes when it has exactly the sequence's
+      // rows: taking the first n of max_len rows is a slice whose bound
+      // (n <= max_len) the primitives cannot state yet.
+      SeqType input = positional.getInput().getType();
+      return positional.getKind() == "sinusoidal" ||
+             (positional.getMaxLenAttr() &&
+              positional.getMaxLenAttr().getExpr() == input.getDimExpr(-2));
+    }
     if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
       // Layers are unrolled: a known, small count.
       auto layers = rnn.getLayersExpr().getConstant();
@@ -374,6 +383,19 @@ private:
     }
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
       return project(p, in[0], u.getVocab().getExpr(), u.getBias());
+    if (auto positional = llvm::dyn_cast<PositionalOp>(op)) {
+      // x + table[position]: a fixed [n, d] encoding (sinusoidal) or the
+      // [max_len = n, d] trained table, broadcast over the batch.
+      SeqType input = positional.getInput().getType();
+      llvm::SmallVector<Expr> rows{input.getDimExpr(-2), input.getDimExpr(-1)};
+      Value table = positional.getKind() == "sinusoidal"
+                        ? ConstantOp::create(p.b, p.loc, p.seq(rows)).getResult()
+                        : p.param(rows);
+      return p.map({in[0], table}, op->getResult(0).getType(),
+                   [](OpBuilder &b, Location loc, ValueRange a) {
+                     return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
+                   });
+    }
     return buildAttention(llvm::cast<AttentionOp>(op), p, in);
   }
 

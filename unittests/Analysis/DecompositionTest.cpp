@@ -93,7 +93,18 @@ RandomModel buildModel(std::mt19937 &rng) {
       break;
     }
     case 2:
-      os << "    " << out << " = nn.add " << in << ", " << in << " : " << ty << "\n";
+      switch (pick(3)) {
+      case 0:
+        os << "    " << out << " = nn.add " << in << ", " << in << " : " << ty << "\n";
+        break;
+      case 1:
+        os << "    " << out << " = nn.positional " << in << " {kind = \"sinusoidal\"} : " << ty
+           << "\n";
+        break;
+      default:
+        os << "    " << out << " = nn.positional " << in << " {max_len = n} : " << ty << "\n";
+        break;
+      }
       break;
     case 3: {
       std::string mid = "%v" + std::to_string(++value);

@@ -20,7 +20,8 @@ $lit -sv --order=lexical "$build/test" "$build/test/Unit" | tee "$log" || status
 if [ "${COSTOPT_SKIP_SANITIZE:-0}" != 1 ]; then
   source "$root/scripts/sanitized.sh"
   configure_sanitized "$root" "$sanitize"
-  ninja -C "$sanitize" costopt costopt-opt CostoptUnitTests costopt-doc costopt-fuzzers
+  ninja -C "$sanitize" costopt costopt-opt CostoptUnitTests costopt-doc costopt-fuzzers \
+    costopt-run-cuda costopt-fake-libcuda
   # Instrumented code runs several times slower: the hostile corpus's
   # 2-second answer limit (%timeout) is widened for this run only.
   COSTOPT_TEST_TIMEOUT=${COSTOPT_TEST_TIMEOUT:-20} \

@@ -330,7 +330,8 @@ private:
       return canDecomposeConv(conv);
     if (auto attention = llvm::dyn_cast<AttentionOp>(op))
       return attention.getKind() == "softmax" && !attention.getFlash() &&
-             !attention.getRotary() && attention.getInput().getType().getRank() == 3;
+             !attention.getRotary() &&
+             llvm::is_contained({2, 3}, attention.getInput().getType().getRank());
     if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
       return !e.getTied();
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
@@ -759,8 +760,25 @@ private:
     Value mem = op.isCrossAttention() ? in[1] : in[0];
     auto xType = llvm::cast<SeqType>(x.getType());
     auto mType = llvm::cast<SeqType>(mem.getType());
-    Expr batch = xType.getDimExpr(0), n = xType.getDimExpr(1), d = xType.getDimExpr(2);
-    Expr m = mType.getDimExpr(1), dm = mType.getDimExpr(2);
+    // [b, n, d], or [n, d] without a batch (Table 1's layers): every domain
+    // below has the batch as its dimension 0, which an unbatched layer
+    // leaves out.
+    bool batched = xType.getRank() == 3;
+    unsigned drop = batched ? 0 : 1;
+    auto dims = [&](std::initializer_list<unsigned> list) {
+      llvm::SmallVector<unsigned> r;
+      for (unsigned i : list)
+        if (batched || i != 0)
+          r.push_back(i - drop);
+      return r;
+    };
+    Expr batch = batched ? xType.getDimExpr(0) : Expr(1);
+    auto seq = [&](std::initializer_list<Expr> shape) {
+      llvm::SmallVector<Expr> r(shape.begin() + drop, shape.end());
+      return p.seq(r);
+    };
+    Expr n = xType.getDimExpr(-2), d = xType.getDimExpr(-1);
+    Expr m = mType.getDimExpr(-2), dm = mType.getDimExpr(-1);
     Expr h = op.getHeads().getExpr(), g = op.getKVHeadsExpr(), e = op.getHeadDimExpr();
     Expr r = cantFail(h.divide(g));
     bool bias = !op.getNoBias();
@@ -769,14 +787,14 @@ private:
     // Q: (b, g, r, q, e, c) <- x(b, q, c) · Wq(c, g, r, e).
     Value wq = p.param({d, g, r, e});
     Value bq = bias ? p.param({g, r, Expr(1), e}) : Value();
-    Value q = p.contract(x, wq, bq, 6, {0, 3, 5}, {5, 1, 2, 4}, {0, 1, 2, 3, 4},
-                         p.seq({batch, g, r, n, e}));
+    Value q = p.contract(x, wq, bq, 6 - drop, dims({0, 3, 5}), dims({5, 1, 2, 4}),
+                         dims({0, 1, 2, 3, 4}), seq({batch, g, r, n, e}));
     // K, V: (b, g, k, e, c) <- mem(b, k, c) · W(c, g, e).
     auto kv = [&]() {
       Value w = p.param({dm, g, e});
       Value bb = bias ? p.param({g, Expr(1), e}) : Value();
-      return p.contract(mem, w, bb, 5, {0, 2, 4}, {4, 1, 3}, {0, 1, 2, 3},
-                        p.seq({batch, g, m, e}));
+      return p.contract(mem, w, bb, 5 - drop, dims({0, 2, 4}), dims({4, 1, 3}),
+                        dims({0, 1, 2, 3}), seq({batch, g, m, e}));
     };
     Value k = kv();
     Value v = kv();
@@ -796,19 +814,20 @@ private:
         above = Expr(0);
       }
     }
-    auto contractMask = p.band(6, 3, 4, above, below);
-    auto scoreMask = p.band(5, 3, 4, above, below);
-    Type scoresType = p.seq({batch, g, r, n, m});
-    Value s = p.contract(q, k, Value(), 6, {0, 1, 2, 3, 5}, {0, 1, 4, 5}, {0, 1, 2, 3, 4},
-                         scoresType, contractMask);
+    auto contractMask = p.band(6 - drop, 3 - drop, 4 - drop, above, below);
+    auto scoreMask = p.band(5 - drop, 3 - drop, 4 - drop, above, below);
+    Type scoresType = seq({batch, g, r, n, m});
+    Value s = p.contract(q, k, Value(), 6 - drop, dims({0, 1, 2, 3, 5}), dims({0, 1, 4, 5}),
+                         dims({0, 1, 2, 3, 4}), scoresType, contractMask);
     Value probs = softmax(p, s, scoreMask, scale);
-    Value context = p.contract(probs, v, Value(), 6, {0, 1, 2, 3, 4}, {0, 1, 4, 5},
-                               {0, 1, 2, 3, 5}, p.seq({batch, g, r, n, e}), contractMask);
+    Value context = p.contract(probs, v, Value(), 6 - drop, dims({0, 1, 2, 3, 4}),
+                               dims({0, 1, 4, 5}), dims({0, 1, 2, 3, 5}),
+                               seq({batch, g, r, n, e}), contractMask);
     // Output: (b, q, d, g, r, e) <- context(b, g, r, q, e) · Wo(g, r, e, d).
     Value wo = p.param({g, r, e, d});
     Value bo = bias ? p.param({d}) : Value();
-    return p.contract(context, wo, bo, 6, {0, 3, 4, 1, 5}, {3, 4, 5, 2}, {0, 1, 2},
-                      p.seq({batch, n, d}));
+    return p.contract(context, wo, bo, 6 - drop, dims({0, 3, 4, 1, 5}), dims({3, 4, 5, 2}),
+                      dims({0, 1, 2}), seq({batch, n, d}));
   }
 
   OpBuilder &builder;

@@ -401,9 +401,10 @@ readMeasurements(llvm::StringRef path, const std::vector<sym::Bindings> &points,
 int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
                        llvm::raw_ostream &errs) {
   bool cuda = options.target == "cuda";
-  if (options.target != "cpu" && !cuda) {
+  bool emulator = options.target == "gpu-emulator";
+  if (options.target != "cpu" && !cuda && !emulator) {
     errs << "costopt: error: unknown --target '" << options.target
-         << "'; expected cpu or cuda\n";
+         << "'; expected cpu, cuda or gpu-emulator\n";
     return ExitUsageError;
   }
   if (!cuda && (options.compileOnly || !options.measurementsFile.empty() ||
@@ -664,13 +665,15 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
   // Measure: run the points here (CPU), or compile an artifact and run it
   // with costopt-run-cuda here or on a GPU machine (CUDA).
   std::vector<Measured> measured;
-  std::string device = "the CPU";
+  std::string device = emulator ? "the CPU, running the GPU kernels as loops" : "the CPU";
   bool progress = llvm::sys::Process::StandardErrIsDisplayed();
   if (!cuda) {
     mlir::PassManager toLLVM(&context);
     std::string pipelineError;
-    if (failed(buildCpuPipeline(toLLVM, pipelineError, /*optimize=*/!options.untiled))) {
-      errs << "costopt: error: the CPU pipeline does not parse: " << pipelineError << "\n";
+    if (emulator ? failed(buildGpuEmulationPipeline(toLLVM, gpuTarget, pipelineError))
+                 : failed(buildCpuPipeline(toLLVM, pipelineError, /*optimize=*/!options.untiled))) {
+      errs << "costopt: error: the " << (emulator ? "GPU emulation" : "CPU")
+           << " pipeline does not parse: " << pipelineError << "\n";
       return ExitInputError;
     }
     if (failed(toLLVM.run(*loaded->module)))

@@ -74,10 +74,13 @@ void costopt::registerGpuLoweringDialects(DialectRegistry &registry) {
   registerNVVMDialectTranslation(registry);
 }
 
-LogicalResult costopt::buildGpuKernelPipeline(OpPassManager &pm, const GpuTarget &target,
-                                              std::string &error) {
+namespace {
+
+/// Bufferization and the mapping to blocks and threads, up to gpu.launch
+/// ops in the function; `ptxMath` as costopt-gpu-optimize-kernels takes it.
+LogicalResult addGpuMapping(OpPassManager &pm, const GpuTarget &target, bool ptxMath,
+                            llvm::raw_ostream &os) {
   registerLoweringPasses();
-  llvm::raw_string_ostream os(error);
   // As on the CPU (CpuRunner.cpp): function boundaries bufferize to
   // identity-layout memrefs, the descriptors costopt-run-cuda builds.
   if (failed(parsePassPipeline("canonicalize,cse,"
@@ -98,10 +101,36 @@ LogicalResult costopt::buildGpuKernelPipeline(OpPassManager &pm, const GpuTarget
   if (failed(parsePassPipeline("convert-parallel-loops-to-gpu", func, os)))
     return failure();
   func.addPass(createGpuCheckHostCode());
-  func.addPass(createGpuOptimizeKernels());
+  GpuOptimizeKernelsOptions optimize;
+  optimize.ptxMath = ptxMath;
+  func.addPass(createGpuOptimizeKernels(optimize));
+  return success();
+}
+
+} // namespace
+
+LogicalResult costopt::buildGpuKernelPipeline(OpPassManager &pm, const GpuTarget &target,
+                                              std::string &error) {
+  llvm::raw_string_ostream os(error);
+  if (failed(addGpuMapping(pm, target, /*ptxMath=*/true, os)))
+    return failure();
   return parsePassPipeline("lower-affine,gpu-launch-sink-index-computations,"
                            "gpu-kernel-outlining,canonicalize,cse",
                            pm, os);
+}
+
+LogicalResult costopt::buildGpuEmulationPipeline(OpPassManager &pm, const GpuTarget &target,
+                                                 std::string &error) {
+  llvm::raw_string_ostream os(error);
+  if (failed(addGpuMapping(pm, target, /*ptxMath=*/false, os)))
+    return failure();
+  pm.addNestedPass<func::FuncOp>(createGpuEmulateLaunches());
+  // The CPU pipeline's lowering to LLVM (CpuRunner.cpp), after its loops.
+  return parsePassPipeline(
+      "canonicalize,cse,fold-memref-alias-ops,lower-affine,convert-scf-to-cf,"
+      "expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-math-to-libm,"
+      "arith-expand,convert-to-llvm,reconcile-unrealized-casts",
+      pm, os);
 }
 
 LogicalResult costopt::buildGpuBinaryPipeline(OpPassManager &pm, const GpuTarget &target,

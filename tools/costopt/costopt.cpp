@@ -56,9 +56,11 @@ int main(int argc, char **argv) {
   verify->add_option("--sweep", verifyOptions.sweep,
                      "Sizes to run: n=64..1024 (doubling), n=64..512:+64");
   verify->add_option("--target", verifyOptions.target,
-                     "Where to run: cpu (JIT here) or cuda (an NVIDIA GPU: here, or compiled "
-                     "here with --compile-only and run elsewhere with costopt-run-cuda)")
-      ->check(CLI::IsMember({"cpu", "cuda"}))
+                     "Where to run: cpu (JIT here), cuda (an NVIDIA GPU: here, or compiled "
+                     "here with --compile-only and run elsewhere with costopt-run-cuda) or "
+                     "gpu-emulator (the GPU kernels run as loops on the CPU: checks the GPU "
+                     "mapping without a GPU; its times mean nothing)")
+      ->check(CLI::IsMember({"cpu", "cuda", "gpu-emulator"}))
       ->capture_default_str();
   verify->add_option("--gpu-chip", verifyOptions.gpuChip, "--target cuda: the chip (sm_80 or newer)")
       ->capture_default_str();

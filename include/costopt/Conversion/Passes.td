@@ -162,9 +162,29 @@ def GpuOptimizeKernels : Pass<"costopt-gpu-optimize-kernels", "::mlir::func::Fun
     None of these changes how many floating-point operations run (FMA
     counts as the multiply and the add it fuses, as the counters do).
   }];
+  let options = [
+    Option<"ptxMath", "ptx-math", "bool", /*default=*/"true",
+           "Lower what the approximations leave to PTX instructions (off for the "
+           "CPU emulation of the kernels, which keeps them as math ops)">
+  ];
   let dependentDialects = ["::mlir::math::MathDialect", "::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
                            "::mlir::LLVM::LLVMDialect"];
+}
+
+def GpuEmulateLaunches : Pass<"costopt-gpu-emulate-launches", "::mlir::func::FuncOp"> {
+  let summary = "Runs GPU launches as loops on the CPU, to check the GPU mapping";
+  let description = [{
+    Replaces each `gpu.launch` by nested `scf.for` loops over its grid and
+    block (z, y, x), with the body's block and thread ids bound to the loop
+    variables, and `gpu.alloc`/`gpu.dealloc`/`gpu.wait` by host memory. The
+    kernels the GPU pipeline built (tiling, guards, thread mapping, register
+    accumulation, polynomial math) then run on the CPU, so that
+    `costopt verify --target gpu-emulator` checks their counts and values
+    against the reference on a machine without a GPU. Kernels without
+    barriers or shared memory only: what costopt's mapping emits.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::memref::MemRefDialect"];
 }
 
 #endif // COSTOPT_CONVERSION_PASSES_TD

@@ -50,6 +50,13 @@ void registerGpuLoweringDialects(mlir::DialectRegistry &registry);
 mlir::LogicalResult buildGpuKernelPipeline(mlir::OpPassManager &pm, const GpuTarget &target,
                                            std::string &error);
 
+/// Appends the GPU lowering up to the launches, then runs each launch as
+/// loops on the CPU (costopt-gpu-emulate-launches) and lowers to the LLVM
+/// dialect for the CPU JIT: `costopt verify --target gpu-emulator` checks
+/// the GPU mapping's counts and values without a GPU.
+mlir::LogicalResult buildGpuEmulationPipeline(mlir::OpPassManager &pm, const GpuTarget &target,
+                                              std::string &error);
+
 /// Appends the lowering of outlined kernels to NVVM and PTX (`gpu.binary`
 /// objects in the `isa` format), and of the host code to the LLVM dialect.
 mlir::LogicalResult buildGpuBinaryPipeline(mlir::OpPassManager &pm, const GpuTarget &target,

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -36,6 +37,7 @@ namespace costopt {
 #define GEN_PASS_DEF_GPUMAPLOOPS
 #define GEN_PASS_DEF_GPUCHECKHOSTCODE
 #define GEN_PASS_DEF_GPUOPTIMIZEKERNELS
+#define GEN_PASS_DEF_GPUEMULATELAUNCHES
 #include "costopt/Conversion/Passes.h.inc"
 } // namespace costopt
 
@@ -330,6 +332,8 @@ LogicalResult lowerMathToPtx(gpu::LaunchOp launch) {
 
 struct GpuOptimizeKernelsPass
     : public costopt::impl::GpuOptimizeKernelsBase<GpuOptimizeKernelsPass> {
+  using GpuOptimizeKernelsBase::GpuOptimizeKernelsBase;
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     SmallVector<gpu::LaunchOp> launches;
@@ -361,9 +365,101 @@ struct GpuOptimizeKernelsPass
         launch.emitError("the math functions in this kernel could not be approximated");
         return signalPassFailure();
       }
-      if (failed(lowerMathToPtx(launch)))
+      if (ptxMath && failed(lowerMathToPtx(launch)))
         return signalPassFailure();
     }
+  }
+};
+
+struct GpuEmulateLaunchesPass
+    : public costopt::impl::GpuEmulateLaunchesBase<GpuEmulateLaunchesPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    bool unsupported = false;
+    func.walk([&](Operation *op) {
+      if (isa<gpu::BarrierOp, gpu::ShuffleOp>(op) ||
+          (isa<gpu::LaunchOp>(op) &&
+           (cast<gpu::LaunchOp>(op).getDynamicSharedMemorySize() ||
+            !cast<gpu::LaunchOp>(op).getWorkgroupAttributions().empty()))) {
+        op->emitError("the CPU emulation runs kernels without barriers or shared memory");
+        unsupported = true;
+      }
+    });
+    if (unsupported)
+      return signalPassFailure();
+    // Device memory becomes host memory; streams disappear.
+    func.walk([&](gpu::AllocOp op) {
+      OpBuilder b(op);
+      auto alloc = memref::AllocOp::create(b, op.getLoc(), op.getMemref().getType(),
+                                           op.getDynamicSizes(), op.getSymbolOperands());
+      op.getMemref().replaceAllUsesWith(alloc.getResult());
+      if (op.getAsyncToken())
+        op.getAsyncToken().replaceAllUsesWith(op.getAsyncDependencies().front());
+      op.erase();
+    });
+    func.walk([&](gpu::DeallocOp op) {
+      OpBuilder b(op);
+      memref::DeallocOp::create(b, op.getLoc(), op.getMemref());
+      if (op.getAsyncToken())
+        op.getAsyncToken().replaceAllUsesWith(op.getAsyncDependencies().front());
+      op.erase();
+    });
+    // Waits last: the tokens above now come from them.
+    SmallVector<gpu::WaitOp> waits;
+    func.walk([&](gpu::WaitOp op) { waits.push_back(op); });
+    for (gpu::WaitOp op : llvm::reverse(waits)) {
+      if (op.getAsyncToken() && !op.getAsyncToken().use_empty()) {
+        op.emitError("a stream token that the CPU emulation cannot drop");
+        return signalPassFailure();
+      }
+      op.erase();
+    }
+    SmallVector<gpu::LaunchOp> launches;
+    func.walk([&](gpu::LaunchOp op) { launches.push_back(op); });
+    for (gpu::LaunchOp launch : launches)
+      emulate(launch);
+  }
+
+  /// for bz, by, bx, tz, ty, tx: body (block and thread ids bound to them).
+  static void emulate(gpu::LaunchOp launch) {
+    OpBuilder b(launch);
+    Location loc = launch.getLoc();
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+    gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+    gpu::KernelDim3 blockIds = launch.getBlockIds(), threadIds = launch.getThreadIds();
+    gpu::KernelDim3 gridArgs = launch.getGridSize(), blockArgs = launch.getBlockSize();
+    IRMapping mapping;
+    for (auto [arg, size] : llvm::zip(std::array<Value, 6>{gridArgs.x, gridArgs.y, gridArgs.z,
+                                                             blockArgs.x, blockArgs.y, blockArgs.z},
+                                      std::array<Value, 6>{grid.x, grid.y, grid.z, block.x,
+                                                           block.y, block.z}))
+      mapping.map(arg, size);
+    std::array<std::pair<Value, Value>, 6> loops = {
+        std::pair{blockIds.z, grid.z},  std::pair{blockIds.y, grid.y},
+        std::pair{blockIds.x, grid.x},  std::pair{threadIds.z, block.z},
+        std::pair{threadIds.y, block.y}, std::pair{threadIds.x, block.x}};
+    for (auto [id, size] : loops) {
+      auto loop = scf::ForOp::create(b, loc, zero, size, one);
+      mapping.map(id, loop.getInductionVar());
+      b.setInsertionPointToStart(loop.getBody());
+    }
+    Region &body = launch.getBody();
+    if (!body.hasOneBlock()) {
+      // Multi-block bodies wrap in scf.execute_region.
+      auto region = scf::ExecuteRegionOp::create(b, loc, TypeRange());
+      body.cloneInto(&region.getRegion(), mapping);
+      region.getRegion().walk([&](gpu::TerminatorOp t) {
+        OpBuilder tb(t);
+        scf::YieldOp::create(tb, t.getLoc());
+        t.erase();
+      });
+    } else {
+      for (Operation &op : body.front().without_terminator())
+        b.clone(op, mapping);
+    }
+    launch.erase();
   }
 };
 

@@ -36,6 +36,14 @@ field() { echo "$1" | cut -d'|' -f"$2"; }
 
 prepare() {
   if [ ! -x "$costopt" ]; then bash "$root/scripts/build.sh"; fi
+  # The same kernels, run as loops on the CPU at small sizes first: a
+  # mapping bug fails here, not after the trip to the GPU.
+  "$costopt" verify "$root/bench/table1-cores.mlir" --model self_attention -D d=16 --sweep n=8..32 \
+    --target gpu-emulator --repeat 0 > /dev/null
+  "$costopt" verify "$root/bench/table1-cores.mlir" --model recurrent -D d=16 --sweep n=8..16 \
+    --target gpu-emulator --repeat 0 > /dev/null
+  "$costopt" verify "$root/test/costopt/Inputs/gpt2-layers.mlir" -D d=32 -D h=4 -D L=1 -D V=50 \
+    -D n=16 --target gpu-emulator --repeat 0 > /dev/null
   rm -rf "$work" && mkdir -p "$work/include"
   cp -r /usr/include/nlohmann "$work/include/"
   for check in "${checks[@]}"; do

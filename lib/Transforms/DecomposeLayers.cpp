@@ -329,8 +329,9 @@ private:
     if (auto conv = llvm::dyn_cast<ConvOp>(op))
       return canDecomposeConv(conv);
     if (auto attention = llvm::dyn_cast<AttentionOp>(op))
-      return attention.getKind() == "softmax" && !attention.getFlash() &&
-             !attention.getRotary() &&
+      // Flash attention computes what softmax attention computes; it
+      // differs in what it stores and recomputes (docs/Dialect.md).
+      return attention.getKind() == "softmax" && !attention.getRotary() &&
              llvm::is_contained({2, 3}, attention.getInput().getType().getRank());
     if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
       return !e.getTied();

@@ -83,9 +83,12 @@ run() {
     echo "runner: g++ failed; using the one built by prepare"
   fi
   status=0
+  # The runtime and runner alone first, on a hand-written kernel
+  # (scripts/cuda-device-check.sh): a failure there is not the compiler's.
+  CXXFLAGS="-I $work/include" bash "$root/scripts/cuda-device-check.sh" "$work/device-check" || status=1
   for artifact in "$work"/*/manifest.json; do
     dir=$(dirname "$artifact"); name=$(basename "$dir")
-    [ "$name" = results ] && continue
+    case "$name" in results|device-check) continue ;; esac
     mkdir -p "$results/$name"
     start=$(date +%s%N)
     if timeout 150 "$runner" "$dir" -o "$results/$name/measurements.json"; then

@@ -7,7 +7,7 @@
 
 nn.model @mixtral_8x7b(%tokens: !nn.tokens<[b, n]>)
     symbols(b = 1, n = 32768, d = 4096, h = 32, g = 8, dff = 14336, E = 8, K = 2, V = 32000, L = 32)
-    where (d mod h == 0, h mod g == 0, g <= h, K <= E) {
+    where (d mod h == 0, d mod (2*h) == 0, h mod g == 0, g <= h, K <= E) {
   %emb = nn.embedding %tokens {vocab = V} : !nn.tokens<[b, n]> -> !nn.seq<[b, n, d]>
   %blocks = nn.repeat<L>(%x = %emb) : !nn.seq<[b, n, d]> {
     %norm1 = nn.rms_norm %x : !nn.seq<[b, n, d]>

@@ -373,7 +373,9 @@ llvm::Expected<std::string> importLlamaFamily(ConfigReader &c, llvm::StringRef s
 
   std::vector<std::pair<std::string, int64_t>> symbols{
       {"b", 1}, {"n", P}, {"d", d}, {"h", h}, {"g", *g}, {"dff", dff}, {"V", V}, {"L", L}};
-  std::string constraints = "d mod h == 0, h mod g == 0, g <= h";
+  // Rotary positions rotate the two halves of each head vector: the head
+  // dimension d/h is even (Hugging Face's rotate_half splits it in two).
+  std::string constraints = "d mod h == 0, d mod (2*h) == 0, h mod g == 0, g <= h";
   // No 'r <= n': a window longer than the prompt is the normal case, and
   // the window formulas are exact on both sides of n = r.
   if (window)

@@ -325,14 +325,29 @@ private:
     return groups == Expr(1) || (groups == cin && cout == cin) || integerOf(groups);
   }
 
+  static bool hasEvenHeadDim(AttentionOp attention) {
+    auto model = attention->getParentOfType<ModelOp>();
+    if (!model)
+      return false;
+    auto assumptions = model.getAssumptions();
+    return succeeded(assumptions) &&
+           isKnownIntegral(attention.getHeadDimExpr() * Expr(sym::Rational(1, 2)), *assumptions);
+  }
+
   static bool canDecompose(Operation *op) {
     if (auto conv = llvm::dyn_cast<ConvOp>(op))
       return canDecomposeConv(conv);
-    if (auto attention = llvm::dyn_cast<AttentionOp>(op))
+    if (auto attention = llvm::dyn_cast<AttentionOp>(op)) {
+      // Rotary positions rotate the two halves of each head vector: the
+      // model must say they exist (an even head dimension, e.g.
+      // 'd mod (2*h) == 0'), or the halves are not sizes.
+      if (attention.getRotary() && !hasEvenHeadDim(attention))
+        return false;
       // Flash attention computes what softmax attention computes; it
       // differs in what it stores and recomputes (docs/Dialect.md).
-      return attention.getKind() == "softmax" && !attention.getRotary() &&
+      return attention.getKind() == "softmax" &&
              llvm::is_contained({2, 3}, attention.getInput().getType().getRank());
+    }
     if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
       return !e.getTied();
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
@@ -756,6 +771,37 @@ private:
                       sizes);
   }
 
+  /// Rotary position embedding as Hugging Face's LLaMA computes it:
+  /// x·cos + rotate_half(x)·sin over the last (head) dimension, where
+  /// rotate_half(x) = (−x₂, x₁) for the halves x₁, x₂ of each head vector
+  /// and cos, sin are fixed [n, e] tables. The halves are swapped by two
+  /// slices and a concatenation (data movement, no FLOPs); the sign of
+  /// −x₂ is folded into the fixed sine table, so the map is the layer
+  /// rule's 3 FLOPs per element (two products and a sum).
+  Value rotate(PrimitiveBuilder &p, Value x) {
+    auto type = llvm::cast<SeqType>(x.getType());
+    unsigned last = type.getRank() - 1;
+    Expr n = type.getDimExpr(-2), e = type.getDimExpr(-1);
+    Expr half = cantFail(e.divide(Expr(2))); // even: canDecompose checked
+    DimAttr axis = DimAttr::get(p.b.getContext(), Expr(int64_t(last)));
+    auto slice = [&](const Expr &offset, const Expr &size) {
+      return ExtractOp::create(p.b, p.loc, p.seq(withLast(type.getShapeExprs(), size)), x, axis,
+                               DimAttr::get(p.b.getContext(), offset))
+          .getResult();
+    };
+    Value first = slice(Expr(0), half), second = slice(half, e - half);
+    Value swapped =
+        ConcatOp::create(p.b, p.loc, type, ValueRange{second, first}, axis).getResult();
+    Value cos = ConstantOp::create(p.b, p.loc, p.seq({n, e})).getResult();
+    Value signedSin = ConstantOp::create(p.b, p.loc, p.seq({n, e})).getResult();
+    return p.map({x, cos, swapped, signedSin}, type,
+                 [](OpBuilder &b, Location loc, ValueRange a) {
+                   Value direct = arith::MulFOp::create(b, loc, a[0], a[1]);
+                   Value rotated = arith::MulFOp::create(b, loc, a[2], a[3]);
+                   return arith::AddFOp::create(b, loc, direct, rotated).getResult();
+                 });
+  }
+
   Value buildAttention(AttentionOp op, PrimitiveBuilder &p, ValueRange in) {
     Value x = in[0];
     Value mem = op.isCrossAttention() ? in[1] : in[0];
@@ -799,6 +845,10 @@ private:
     };
     Value k = kv();
     Value v = kv();
+    if (op.getRotary()) {
+      q = rotate(p, q);
+      k = rotate(p, k);
+    }
     // Scores over (b, g, r, q, k, e), masked by causality or the window.
     std::optional<Expr> above, below;
     if (!op.isCrossAttention()) {

@@ -88,7 +88,8 @@ RandomModel buildModel(std::mt19937 &rng) {
       m.hasCentredWindow |= window && !causal;
       os << "    " << out << " = nn.attention " << in << " {heads = h"
          << (pick(2) ? ", kv_heads = g" : "") << (causal ? ", causal" : "")
-         << (window ? ", window = w" : "") << (pick(2) ? ", no_bias" : "") << "} : " << ty
+         << (window ? ", window = w" : "") << (pick(2) ? ", no_bias" : "")
+         << (pick(3) == 0 ? ", rotary" : "") << "} : " << ty
          << "\n";
       break;
     }
@@ -226,7 +227,8 @@ RandomModel buildModel(std::mt19937 &rng) {
   }
   std::ostringstream text;
   text << "nn.model @random(%x: " << ty << ") symbols(b = 2, n = 64, d = 48, h = 4, g = 2, "
-       << "f = 40, w = 9, L = 3, k = 3) where (d mod h == 0, h mod g == 0, d mod 4 == 0, "
+       << "f = 40, w = 9, L = 3, k = 3) where (d mod h == 0, d mod (2*h) == 0, h mod g == 0, "
+       << "d mod 4 == 0, "
        << "k >= 2, n >= 5) {\n"
        << body.str() << "    nn.output " << current << " : " << outTy << "\n}\n";
   m.text = text.str();

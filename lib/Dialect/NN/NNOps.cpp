@@ -514,7 +514,7 @@ static LogicalResult verifyDeclared(Operation *op, const sym::Expr &expr,
 
 /// True if every term c·P/Q of `expr` (P, Q products of atoms) has
 /// c.den·Q dividing c.num·P under the assumptions: then `expr` is an integer.
-static bool isKnownIntegral(const sym::Expr &expr, const sym::Assumptions &assumptions) {
+bool costopt::nn::isKnownIntegral(const sym::Expr &expr, const sym::Assumptions &assumptions) {
   if (sym::simplify(expr, assumptions).isObviouslyIntegral())
     return true;
   for (const sym::Term &t : expr.getTerms()) {

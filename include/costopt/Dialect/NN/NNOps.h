@@ -30,6 +30,11 @@ void printLayerOp(mlir::Operation *op, mlir::OpAsmPrinter &printer);
 
 /// Requires `expr` to be an integer >= 1 for every admissible value of the
 /// symbols, naming it `what` otherwise.
+/// Whether `expr` is an integer for every admissible symbol value: each
+/// term's numerator divisible by its denominator under `assumptions`
+/// (d/h with 'd mod h == 0').
+bool isKnownIntegral(const sym::Expr &expr, const sym::Assumptions &assumptions);
+
 mlir::LogicalResult verifySize(mlir::Operation *op, const sym::Expr &expr, llvm::StringRef what,
                                const sym::Assumptions &assumptions);
 

@@ -29,8 +29,15 @@ checks=(
   "convolution|bench/table1-cores.mlir|--model convolution -D d=64|n=256..4096"
   "gpt2_layer|test/costopt/Inputs/gpt2-layers.mlir|-D d=768 -D h=12 -D L=1 -D V=50257|n=64..512"
   "gpt2_values|test/costopt/Inputs/gpt2-layers.mlir|-D d=64 -D h=4 -D L=2 -D V=100|n=16..64"
+  "llama_layer|.gpu-check/llama-2-7b.mlir|-D L=1|n=128..512"
   "matmul|test/costopt/Inputs/matmul.mlir||m = k = n = 1024, 2048, 4096"
 )
+
+# Llama-2-7B's architecture at its own widths (d = 4096, dff = 11,008,
+# V = 32,000), one layer, imported from its Hugging Face config.
+import_llama() {
+  "$costopt" import "$root/test/Import/Inputs/llama-2-7b.json" -o "$work/llama-2-7b.mlir"
+}
 
 field() { echo "$1" | cut -d'|' -f"$2"; }
 
@@ -46,6 +53,7 @@ prepare() {
     -D n=16 --target gpu-emulator --repeat 0 > /dev/null
   rm -rf "$work" && mkdir -p "$work/include"
   cp -r /usr/include/nlohmann "$work/include/"
+  import_llama
   for check in "${checks[@]}"; do
     name=$(field "$check" 1); file=$(field "$check" 2); opts=$(field "$check" 3); sweep=$(field "$check" 4)
     if [ "$name" = matmul ]; then
@@ -126,6 +134,7 @@ EOF
 collect() {
   archive=$1
   rm -rf "$work/results" && tar -C "$work" -xzf "$archive"
+  [ -f "$work/llama-2-7b.mlir" ] || import_llama
   status=0
   for check in "${checks[@]}"; do
     name=$(field "$check" 1); file=$(field "$check" 2); opts=$(field "$check" 3); sweep=$(field "$check" 4)

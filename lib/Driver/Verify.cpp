@@ -192,7 +192,8 @@ void renderJSON(const VerifyOptions &options, const Verification &v, llvm::raw_o
                                "median of the repetitions"
                              : "thread CPU time, best and median of the repetitions"},
       {"value_tolerance", kValueTolerance},
-      {"repetitions", int64_t(options.repetitions)},
+      {"repetitions", int64_t(v.points.empty() ? options.repetitions
+                                               : v.points.front().seconds.size())},
       {"exact", v.allExact},
       {"points", std::move(points)}};
   if (sweep) {
@@ -214,8 +215,10 @@ void renderText(const VerifyOptions &options, const Verification &v, llvm::raw_o
   const std::vector<std::string> &symbolNames = v.symbolNames;
   const std::optional<SweepSpec> &sweep = v.sweep;
   auto count = [](const llvm::DynamicAPInt &x) { return sym::formatWithSeparators(x); };
-  os << "costopt verify @" << v.modelName << " on " << v.device << " (" << options.repetitions
-     << (options.repetitions == 1 ? " timed run" : " timed runs") << " per point after a counting run"
+  // The runs measured (a --measurements file may hold another count).
+  size_t timed = results.empty() ? options.repetitions : results.front().seconds.size();
+  os << "costopt verify @" << v.modelName << " on " << v.device << " (" << timed
+     << (timed == 1 ? " timed run" : " timed runs") << " per point after a counting run"
      << (options.target == "cuda" ? " and a warm-up; time from CUDA events)\n\n"
                                   : "; time is thread CPU time)\n\n");
   std::vector<std::vector<std::string>> rows;

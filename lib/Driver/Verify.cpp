@@ -696,8 +696,13 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
         errs << "costopt: error: " << llvm::toString(run.takeError()) << "\n";
         return ExitInputError;
       }
-      measured.push_back(Measured{std::move(run->counters), std::move(run->seconds),
-                                  std::move(run->output)});
+      // Outputs are kept only where the reference will read them: a sweep's
+      // large points would otherwise hold every output at once.
+      std::optional<std::vector<float>> output;
+      if (results[i].checkValues)
+        output = std::move(run->output);
+      measured.push_back(
+          Measured{std::move(run->counters), std::move(run->seconds), std::move(output)});
     }
     if (progress)
       errs << "\r\033[K";

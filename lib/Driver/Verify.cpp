@@ -5,10 +5,14 @@
 //===----------------------------------------------------------------------===//
 //
 // `costopt verify model.mlir --target cpu --sweep n=64..512`: lowers the
-// model through linalg to a JIT-compiled CPU kernel with FLOP counters in
-// its loops, runs it at every point, and checks that the FLOPs each layer
-// executed equal the FLOPs predicted for it exactly; then fits how the
-// measured time grows against how the predicted FLOPs grow.
+// model through linalg to a kernel with FLOP counters in its loops, runs it
+// at every point, and checks that the FLOPs each layer executed equal the
+// FLOPs predicted for it exactly, and its output values the reference's;
+// then fits how the measured time grows against how the predicted FLOPs
+// grow. The kernel runs JIT-compiled on the CPU (--target cpu), as the GPU
+// pipeline's kernels emulated on the CPU (--target gpu-emulator), or on an
+// NVIDIA GPU (--target cuda) from an artifact that costopt-run-cuda runs,
+// here or on another machine (--compile-only, --measurements).
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +33,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -387,9 +392,11 @@ readMeasurements(llvm::StringRef path, const std::vector<sym::Bindings> &points,
           return bad("cannot read " + f + ": " + read.getError().message());
         outputs = std::move(*read);
       }
-      uint64_t begin = uint64_t(*offset) * 4, bytes = uint64_t(*count) * 4;
-      if (begin + bytes > outputs->getBufferSize())
+      // In elements, so that no product can wrap past the check.
+      uint64_t available = outputs->getBufferSize() / 4;
+      if (uint64_t(*count) > available || uint64_t(*offset) > available - uint64_t(*count))
         return bad("its output values lie past the end of " + *file);
+      uint64_t begin = uint64_t(*offset) * 4, bytes = uint64_t(*count) * 4;
       std::vector<float> values(static_cast<size_t>(*count));
       std::memcpy(values.data(), outputs->getBufferStart() + begin, bytes);
       m.output = std::move(values);
@@ -706,6 +713,15 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     }
     if (progress)
       errs << "\r\033[K";
+  } else if (!options.measurementsFile.empty()) {
+    // A run of an artifact compiled earlier: nothing to compile here.
+    auto read = readMeasurements(options.measurementsFile, points, symbolNames,
+                                 signature.layerCount, device);
+    if (!read) {
+      errs << "costopt: error: " << llvm::toString(read.takeError()) << "\n";
+      return ExitInputError;
+    }
+    measured = std::move(*read);
   } else {
     mlir::PassManager toGpu(&context);
     std::string pipelineError;
@@ -717,14 +733,20 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     if (failed(toGpu.run(*loaded->module)))
       return ExitInputError;
     std::string artifact = options.artifactDir;
-    if (artifact.empty()) {
-      llvm::SmallString<128> temporary;
-      if (auto ec = llvm::sys::fs::createUniqueDirectory("costopt-cuda", temporary)) {
+    bool temporary = artifact.empty();
+    if (temporary) {
+      llvm::SmallString<128> folder;
+      if (auto ec = llvm::sys::fs::createUniqueDirectory("costopt-cuda", folder)) {
         errs << "costopt: error: cannot create a temporary folder: " << ec.message() << "\n";
         return ExitInputError;
       }
-      artifact = temporary.str().str();
+      artifact = folder.str().str();
     }
+    // A temporary artifact goes on every path out of here.
+    auto removeArtifact = llvm::make_scope_exit([&] {
+      if (temporary)
+        llvm::sys::fs::remove_directories(artifact);
+    });
     std::vector<ArtifactPoint> artifactPoints;
     for (const PointResult &r : results)
       artifactPoints.push_back(ArtifactPoint{r.point, r.checkValues});
@@ -742,27 +764,23 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
            << "then check the run here:  costopt verify " << options.inputFile
            << " --target cuda <same -D and --sweep> --measurements " << artifact
            << "/measurements.json\n";
+      temporary = false; // the user asked for it, wherever it is
       return ExitSuccess;
     }
-    std::string measurements = options.measurementsFile;
-    if (measurements.empty()) {
-      RunOptions run;
-      run.toolName = "costopt";
-      std::ostringstream runErrors;
-      if (runArtifact(artifact, run, runErrors) != 0) {
-        errs << runErrors.str();
-        return ExitInputError;
-      }
-      measurements = artifact + "/measurements.json";
+    RunOptions run;
+    run.toolName = "costopt";
+    std::ostringstream runErrors;
+    if (runArtifact(artifact, run, runErrors) != 0) {
+      errs << runErrors.str();
+      return ExitInputError;
     }
-    auto read = readMeasurements(measurements, points, symbolNames, signature.layerCount, device);
+    auto read = readMeasurements(artifact + "/measurements.json", points, symbolNames,
+                                 signature.layerCount, device);
     if (!read) {
       errs << "costopt: error: " << llvm::toString(read.takeError()) << "\n";
       return ExitInputError;
     }
     measured = std::move(*read);
-    if (options.artifactDir.empty() && options.measurementsFile.empty())
-      llvm::sys::fs::remove_directories(artifact);
   }
 
   // Compare each point's run with its prediction and the reference.
@@ -791,7 +809,14 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
         errs << "costopt: error: " << llvm::toString(expected.takeError()) << "\n";
         return ExitInputError;
       }
-      std::vector<float> got = m.output.value_or(std::vector<float>());
+      if (!m.output) {
+        // The run kept no output here: compiled with another
+        // --reference-limit than this check uses.
+        errs << "costopt: error: the run kept no output at point " << i + 1
+             << "; check it with the --reference-limit the artifact was compiled with\n";
+        return ExitInputError;
+      }
+      std::vector<float> got = *m.output;
       // Non-finite values (an overflow, a NaN) are an error, not a match.
       double largest = 0, difference = 0;
       bool comparable = expected->size() == got.size();

@@ -27,6 +27,7 @@
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -49,20 +50,33 @@ using namespace mlir;
 using namespace costopt;
 
 llvm::Error costopt::parseGpuChip(llvm::StringRef chip, GpuTarget &target) {
+  // The chips LLVM 22's NVPTX backend knows from sm_80 on, each with the
+  // PTX ISA version that introduced it (older PTX for a newer chip is a
+  // fatal error in the backend); the "a" and "f" variants need the same.
+  static const std::pair<llvm::StringLiteral, llvm::StringLiteral> kChips[] = {
+      {"sm_80", "+ptx80"},  {"sm_86", "+ptx80"},  {"sm_87", "+ptx80"},  {"sm_88", "+ptx90"},
+      {"sm_89", "+ptx80"},  {"sm_90", "+ptx80"},  {"sm_100", "+ptx86"}, {"sm_101", "+ptx86"},
+      {"sm_103", "+ptx88"}, {"sm_110", "+ptx90"}, {"sm_120", "+ptx87"}, {"sm_121", "+ptx88"}};
+  llvm::StringRef base = chip;
+  if (base.ends_with("a") || base.ends_with("f"))
+    base = base.drop_back();
   unsigned version = 0;
-  llvm::StringRef digits = chip;
-  bool archSpecific = digits.consume_back("a");
-  if (!digits.consume_front("sm_") || digits.getAsInteger(10, version) || version < 10)
+  llvm::StringRef digits = base;
+  if (!digits.consume_front("sm_") || digits.getAsInteger(10, version))
     return sym::makeError("--gpu-chip '" + chip + "' is not a CUDA chip name like sm_90");
   if (version < 80)
     return sym::makeError("--gpu-chip " + chip +
                           ": the GPU lowering needs sm_80 (Ampere) or newer");
-  // The PTX ISA that introduced the chip: 8.0 covers sm_80 to sm_90(a),
-  // 8.6 sm_100 and sm_120.
-  target.chip = chip.str();
-  target.features = version <= 90 ? "+ptx80" : "+ptx86";
-  (void)archSpecific;
-  return llvm::Error::success();
+  for (const auto &[name, ptx] : kChips)
+    if (base == name && (chip == base || version >= 90)) {
+      target.chip = chip.str();
+      target.features = ptx.str();
+      return llvm::Error::success();
+    }
+  return sym::makeError("--gpu-chip " + chip +
+                        " is not a chip LLVM 22's NVPTX backend knows (sm_80, sm_86, sm_87, "
+                        "sm_88, sm_89, sm_90[a], sm_100[a|f], sm_101, sm_103, sm_110, sm_120, "
+                        "sm_121)");
 }
 
 void costopt::registerGpuLoweringDialects(DialectRegistry &registry) {
@@ -155,6 +169,27 @@ std::vector<std::pair<std::string, std::string>> costopt::collectPtx(ModuleOp mo
   return result;
 }
 
+namespace {
+
+/// Writes `text` to `path`; a failed open or write (a full disk) is an
+/// error, not the abort of a stream destroyed with its error unread.
+llvm::Error writeFile(llvm::StringRef path, llvm::StringRef text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return sym::makeError("cannot write " + path + ": " + ec.message());
+  os << text;
+  os.close();
+  if (os.has_error()) {
+    std::string message = os.error().message();
+    os.clear_error();
+    return sym::makeError("cannot write " + path + ": " + message);
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
 llvm::Error costopt::assemblePtx(llvm::StringRef ptx, llvm::StringRef chip, bool &found) {
   found = false;
   std::string ptxas;
@@ -166,19 +201,20 @@ llvm::Error costopt::assemblePtx(llvm::StringRef ptx, llvm::StringRef chip, bool
     return llvm::Error::success();
   found = true;
   llvm::SmallString<128> input, output, log;
+  // Every temporary file goes, however this returns.
+  auto cleanup = llvm::make_scope_exit([&] {
+    for (const llvm::SmallString<128> *path : {&input, &output, &log})
+      if (!path->empty())
+        llvm::sys::fs::remove(*path);
+  });
   if (auto ec = llvm::sys::fs::createTemporaryFile("costopt-kernel", "ptx", input))
     return llvm::errorCodeToError(ec);
   if (auto ec = llvm::sys::fs::createTemporaryFile("costopt-kernel", "cubin", output))
     return llvm::errorCodeToError(ec);
   if (auto ec = llvm::sys::fs::createTemporaryFile("costopt-ptxas", "log", log))
     return llvm::errorCodeToError(ec);
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(input, ec);
-    if (ec)
-      return llvm::errorCodeToError(ec);
-    os << ptx;
-  }
+  if (llvm::Error e = writeFile(input, ptx))
+    return e;
   std::string arch = "-arch=" + chip.str();
   llvm::SmallVector<llvm::StringRef> args = {ptxas, arch, input, "-o", output};
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(log),
@@ -188,9 +224,6 @@ llvm::Error costopt::assemblePtx(llvm::StringRef ptx, llvm::StringRef chip, bool
   std::string text;
   if (auto buffer = llvm::MemoryBuffer::getFile(log))
     text = (*buffer)->getBuffer().str();
-  llvm::sys::fs::remove(input);
-  llvm::sys::fs::remove(output);
-  llvm::sys::fs::remove(log);
   if (status != 0)
     return sym::makeError("ptxas " + arch + " rejected the PTX: " +
                           (text.empty() ? message : llvm::StringRef(text).trim().str()));
@@ -223,7 +256,7 @@ llvm::Error addPackedEntry(llvm::Module &module, llvm::StringRef name) {
   return llvm::Error::success();
 }
 
-/// Compiles `module` to a position-independent x86-64 object file.
+/// Compiles `module` to a position-independent object file for this machine.
 llvm::Error emitObject(llvm::Module &module, llvm::StringRef path) {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -235,10 +268,11 @@ llvm::Error emitObject(llvm::Module &module, llvm::StringRef path) {
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return sym::makeError("no LLVM target for " + triple.str() + ": " + error);
-  // Baseline x86-64: the host code only allocates, launches and counts, and
-  // the artifact runs on another machine.
+  // The compiling machine's architecture at its baseline ("generic"): the
+  // host code only allocates, launches and counts, and the artifact runs on
+  // another machine of that architecture (x86-64 for the lent GPU machine).
   std::unique_ptr<llvm::TargetMachine> machine(
-      target->createTargetMachine(triple, "x86-64", "", llvm::TargetOptions(),
+      target->createTargetMachine(triple, "generic", "", llvm::TargetOptions(),
                                   llvm::Reloc::PIC_, std::nullopt,
                                   llvm::CodeGenOptLevel::Default));
   if (!machine)
@@ -247,15 +281,15 @@ llvm::Error emitObject(llvm::Module &module, llvm::StringRef path) {
   module.setTargetTriple(triple);
   if (llvm::Error e = makeOptimizingTransformer(2, 0, machine.get())(&module))
     return e;
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return sym::makeError("cannot write " + path + ": " + ec.message());
-  llvm::legacy::PassManager passes;
-  if (machine->addPassesToEmitFile(passes, os, nullptr, llvm::CodeGenFileType::ObjectFile))
-    return sym::makeError("LLVM cannot emit an object file for " + triple.str());
-  passes.run(module);
-  return llvm::Error::success();
+  llvm::SmallString<0> object;
+  {
+    llvm::raw_svector_ostream os(object);
+    llvm::legacy::PassManager passes;
+    if (machine->addPassesToEmitFile(passes, os, nullptr, llvm::CodeGenFileType::ObjectFile))
+      return sym::makeError("LLVM cannot emit an object file for " + triple.str());
+    passes.run(module);
+  }
+  return writeFile(path, object);
 }
 
 /// Links `object` into the shared library `library` with the system's C
@@ -311,11 +345,8 @@ llvm::Error costopt::writeGpuArtifact(ModuleOp module, const KernelSignature &si
   for (auto &[name, ptx] : collectPtx(module)) {
     llvm::SmallString<128> path(kernels);
     llvm::sys::path::append(path, name + ".ptx");
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (ec)
-      return sym::makeError("cannot write " + path + ": " + ec.message());
-    os << ptx;
+    if (llvm::Error e = writeFile(path, ptx))
+      return e;
   }
 
   llvm::LLVMContext llvmContext;
@@ -328,11 +359,12 @@ llvm::Error costopt::writeGpuArtifact(ModuleOp module, const KernelSignature &si
   llvm::SmallString<128> object(directory), library(directory);
   llvm::sys::path::append(object, "kernel.o");
   llvm::sys::path::append(library, "kernel.so");
+  // The object file is an intermediate: it goes whether linking works or not.
+  auto removeObject = llvm::make_scope_exit([&] { llvm::sys::fs::remove(object); });
   if (llvm::Error e = emitObject(*llvmModule, object))
     return e;
   if (llvm::Error e = linkShared(object, library))
     return e;
-  llvm::sys::fs::remove(object);
 
   llvm::json::Array arguments;
   for (const KernelArgument &arg : signature.arguments) {
@@ -386,10 +418,6 @@ llvm::Error costopt::writeGpuArtifact(ModuleOp module, const KernelSignature &si
                               {"points", std::move(pointList)}};
   llvm::SmallString<128> path(directory);
   llvm::sys::path::append(path, "manifest.json");
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (ec)
-    return sym::makeError("cannot write " + path + ": " + ec.message());
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
-  return llvm::Error::success();
+  return writeFile(path,
+                   llvm::formatv("{0:2}\n", llvm::json::Value(std::move(manifest))).str());
 }

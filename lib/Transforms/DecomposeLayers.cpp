@@ -777,7 +777,10 @@ private:
   /// and cos, sin are fixed [n, e] tables. The halves are swapped by two
   /// slices and a concatenation (data movement, no FLOPs); the sign of
   /// −x₂ is folded into the fixed sine table, so the map is the layer
-  /// rule's 3 FLOPs per element (two products and a sum).
+  /// rule's 3 FLOPs per element (two products and a sum). The tables are
+  /// `nn.constant`s, which carry no values (the runners fill them with
+  /// deterministic data, and identical constants may be merged): the value
+  /// check covers the data flow, not the trigonometry or the sign.
   Value rotate(PrimitiveBuilder &p, Value x) {
     auto type = llvm::cast<SeqType>(x.getType());
     unsigned last = type.getRank() - 1;

@@ -146,9 +146,12 @@ def GpuOptimizeKernels : Pass<"costopt-gpu-optimize-kernels", "::mlir::func::Fun
     - A reduction loop (`scf.for`) that loads and stores one output element
       at loop-invariant indices carries the element in a register instead
       (loaded before the loop, stored after it), when no other access in
-      the loop can alias it: every other buffer the loop reads has a
-      different root allocation or function argument. Without this, each
-      step of a contraction stores to global memory.
+      the loop can alias it: through every view, each buffer the loop
+      touches must be an allocation or a function argument (distinct
+      arguments are distinct buffers: the runner allocates each), and every
+      other one a different one; a buffer of unknown origin keeps the loop
+      as it is. Without this, each step of a contraction stores to global
+      memory.
     - `arith.mulf`, `addf` and `subf` get the `contract` fast-math flag, so
       that the NVPTX backend fuses multiply-adds into `fma.rn.f32` (without
       it, LLVM emits `mul.rn` and `add.rn`, which ptxas must not fuse).

@@ -12,7 +12,8 @@
 //   manifest.json   the kernel's arguments (roles, symbolic shapes) and the
 //                   points to run, each with its concrete sizes
 //   kernel.so       host code (launches, allocations, counters) compiled by
-//                   LLVM for x86-64, with every kernel embedded as PTX
+//                   LLVM for this machine's architecture at its baseline, with
+//                   every kernel embedded as PTX
 //   kernels/*.ptx   the kernels, as ptxas checks them
 //
 //===----------------------------------------------------------------------===//

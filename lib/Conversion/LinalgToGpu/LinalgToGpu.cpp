@@ -28,7 +28,9 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -146,8 +148,9 @@ struct GpuMapLoopsPass : public costopt::impl::GpuMapLoopsBase<GpuMapLoopsPass> 
         all *= t;
       sizes[0] = all;
     }
-    auto [outer, inner] = scf::tileParallelLoop(loop, sizes, /*noMinMaxBounds=*/true);
+    // tileParallelLoop erases `loop`: take what is needed of it first.
     MLIRContext *ctx = loop.getContext();
+    auto [outer, inner] = scf::tileParallelLoop(loop, sizes, /*noMinMaxBounds=*/true);
     AffineMap identity = AffineMap::getMultiDimIdentityMap(1, ctx);
     auto mapping = [&](unsigned count, ArrayRef<gpu::Processor> processors) {
       SmallVector<gpu::ParallelLoopDimMappingAttr> result;
@@ -213,15 +216,24 @@ struct GpuCheckHostCodePass
   }
 };
 
-/// The buffer a memref view reads: a function argument or an allocation.
+/// The buffer a memref view reads, through every view-like op: an
+/// allocation or an argument of the kernel's function. Anything else (a
+/// value from scf.if or select, a global) is not a known buffer: null, and
+/// no two memrefs are then known to be distinct. The runner passes every
+/// argument in a buffer of its own, so distinct arguments do not alias.
 Value rootOf(Value memref) {
   while (Operation *def = memref.getDefiningOp()) {
-    if (!isa<memref::SubViewOp, memref::CastOp, memref::ReinterpretCastOp,
-             memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
-      break;
-    memref = def->getOperand(0);
+    if (isa<memref::AllocOp, gpu::AllocOp>(def))
+      return memref;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return Value();
+    memref = view.getViewSource();
   }
-  return memref;
+  auto argument = dyn_cast<BlockArgument>(memref);
+  if (argument && isa<FunctionOpInterface>(argument.getOwner()->getParentOp()))
+    return memref;
+  return Value();
 }
 
 /// Keeps the element a reduction loop accumulates into in a register:
@@ -238,6 +250,8 @@ bool accumulateInRegister(scf::ForOp loop) {
                       [&](Value i) { return loop.isDefinedOutsideOfLoop(i); }))
       continue;
     Value root = rootOf(target);
+    if (!root)
+      continue;
     memref::LoadOp load;
     bool safe = true;
     loop.walk([&](Operation *op) {
@@ -248,7 +262,14 @@ bool accumulateInRegister(scf::ForOp loop) {
         touched = s.getMemRef();
       else if (!isMemoryEffectFree(op) && !isa<scf::ForOp, scf::YieldOp>(op))
         safe = false; // an op whose accesses this does not see
-      if (!touched || rootOf(touched) != root || op == store)
+      if (!touched || op == store)
+        return;
+      Value other = rootOf(touched);
+      if (!other) {
+        safe = false; // an unknown buffer may be this one
+        return;
+      }
+      if (other != root)
         return;
       auto l = dyn_cast<memref::LoadOp>(op);
       if (l && !load && l->getBlock() == body && l.getMemRef() == target &&
@@ -380,30 +401,50 @@ struct GpuEmulateLaunchesPass
       if (isa<gpu::BarrierOp, gpu::ShuffleOp>(op) ||
           (isa<gpu::LaunchOp>(op) &&
            (cast<gpu::LaunchOp>(op).getDynamicSharedMemorySize() ||
-            !cast<gpu::LaunchOp>(op).getWorkgroupAttributions().empty()))) {
-        op->emitError("the CPU emulation runs kernels without barriers or shared memory");
+            !cast<gpu::LaunchOp>(op).getWorkgroupAttributions().empty() ||
+            !cast<gpu::LaunchOp>(op).getPrivateAttributions().empty() ||
+            cast<gpu::LaunchOp>(op).hasClusterSize()))) {
+        op->emitError("the CPU emulation runs kernels without barriers, shared or private "
+                      "memory and clusters");
         unsupported = true;
       }
     });
     if (unsupported)
       return signalPassFailure();
     // Device memory becomes host memory; streams disappear.
-    func.walk([&](gpu::AllocOp op) {
+    // An async op's token stands for its dependency once the op is gone;
+    // without one, nothing may wait for it.
+    auto forwardToken = [&](Operation *op, Value token, ValueRange dependencies) {
+      if (!token || token.use_empty())
+        return true;
+      if (dependencies.empty()) {
+        op->emitError("an async token without a dependency that the CPU emulation cannot "
+                      "forward");
+        return false;
+      }
+      token.replaceAllUsesWith(dependencies.front());
+      return true;
+    };
+    WalkResult allocs = func.walk([&](gpu::AllocOp op) {
       OpBuilder b(op);
       auto alloc = memref::AllocOp::create(b, op.getLoc(), op.getMemref().getType(),
                                            op.getDynamicSizes(), op.getSymbolOperands());
       op.getMemref().replaceAllUsesWith(alloc.getResult());
-      if (op.getAsyncToken())
-        op.getAsyncToken().replaceAllUsesWith(op.getAsyncDependencies().front());
+      if (!forwardToken(op, op.getAsyncToken(), op.getAsyncDependencies()))
+        return WalkResult::interrupt();
       op.erase();
+      return WalkResult::advance();
     });
-    func.walk([&](gpu::DeallocOp op) {
+    WalkResult deallocs = func.walk([&](gpu::DeallocOp op) {
       OpBuilder b(op);
       memref::DeallocOp::create(b, op.getLoc(), op.getMemref());
-      if (op.getAsyncToken())
-        op.getAsyncToken().replaceAllUsesWith(op.getAsyncDependencies().front());
+      if (!forwardToken(op, op.getAsyncToken(), op.getAsyncDependencies()))
+        return WalkResult::interrupt();
       op.erase();
+      return WalkResult::advance();
     });
+    if (allocs.wasInterrupted() || deallocs.wasInterrupted())
+      return signalPassFailure();
     // Waits last: the tokens above now come from them.
     SmallVector<gpu::WaitOp> waits;
     func.walk([&](gpu::WaitOp op) { waits.push_back(op); });

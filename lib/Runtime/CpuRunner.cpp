@@ -147,13 +147,11 @@ llvm::Expected<std::vector<KernelSignature>> costopt::readKernelSignatures(Modul
         return sym::makeError("argument " + llvm::Twine(i) + " of @" + signature.name +
                               " has no costopt.role/costopt.name");
       arg.name = name.getValue().str();
-      arg.role = llvm::StringSwitch<KernelArgument::Role>(role.getValue())
-                     .Case("symbol", KernelArgument::Role::Symbol)
-                     .Case("counters", KernelArgument::Role::Counters)
-                     .Case("input", KernelArgument::Role::Input)
-                     .Case("param", KernelArgument::Role::Param)
-                     .Case("constant", KernelArgument::Role::Constant)
-                     .Default(KernelArgument::Role::Output);
+      auto parsed = parseArgumentRole(std::string_view(role.getValue()));
+      if (!parsed)
+        return sym::makeError("argument " + llvm::Twine(i) + " of @" + signature.name +
+                              " has the unknown role '" + role.getValue() + "'");
+      arg.role = *parsed;
       if (auto shape = func.getArgAttrOfType<ArrayAttr>(i, attrs::kShape))
         for (Attribute a : shape) {
           auto e = sym::parse(llvm::cast<StringAttr>(a).getValue());
@@ -305,7 +303,7 @@ llvm::Expected<uint64_t> costopt::argumentBytes(const KernelSignature &signature
                                                 const sym::Bindings &point) {
   uint64_t total = 0;
   for (const KernelArgument &arg : signature.arguments) {
-    if (arg.role == KernelArgument::Role::Symbol || arg.role == KernelArgument::Role::Counters)
+    if (!isTensorRole(arg.role))
       continue;
     auto shape = argumentShape(arg, point);
     if (!shape)
@@ -333,7 +331,7 @@ costopt::makeArgumentData(const KernelSignature &signature, const sym::Bindings 
     return idLimitOrError.takeError();
   int64_t idLimit = *idLimitOrError;
   for (auto [i, arg] : llvm::enumerate(signature.arguments)) {
-    if (arg.role == KernelArgument::Role::Symbol || arg.role == KernelArgument::Role::Counters)
+    if (!isTensorRole(arg.role))
       continue;
     auto shape = argumentShape(arg, point);
     if (!shape)

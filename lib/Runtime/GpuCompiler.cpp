@@ -313,23 +313,6 @@ llvm::Error linkShared(llvm::StringRef object, llvm::StringRef library) {
   return llvm::Error::success();
 }
 
-llvm::StringRef roleName(KernelArgument::Role role) {
-  switch (role) {
-  case KernelArgument::Role::Symbol:
-    return "symbol";
-  case KernelArgument::Role::Counters:
-    return "counters";
-  case KernelArgument::Role::Input:
-    return "input";
-  case KernelArgument::Role::Param:
-    return "param";
-  case KernelArgument::Role::Constant:
-    return "constant";
-  case KernelArgument::Role::Output:
-    return "output";
-  }
-  llvm_unreachable("unknown argument role");
-}
 
 } // namespace
 
@@ -368,9 +351,8 @@ llvm::Error costopt::writeGpuArtifact(ModuleOp module, const KernelSignature &si
 
   llvm::json::Array arguments;
   for (const KernelArgument &arg : signature.arguments) {
-    llvm::json::Object a{{"role", roleName(arg.role)}, {"name", arg.name}};
-    if (arg.role != KernelArgument::Role::Symbol &&
-        arg.role != KernelArgument::Role::Counters) {
+    llvm::json::Object a{{"role", std::string(argumentRoleName(arg.role))}, {"name", arg.name}};
+    if (isTensorRole(arg.role)) {
       llvm::json::Array shape;
       for (const sym::Expr &e : arg.shape)
         shape.push_back(e.str());

@@ -37,6 +37,10 @@ class ModelOp;
 /// order, so slot i counts the FLOPs of the i-th op.
 void forEachLayerOp(nn::ModelOp model, llvm::function_ref<void(mlir::Operation *)> fn);
 
+/// The argument of a lowered model function that holds its FLOP counters
+/// (`costopt.role = "counters"`), or null for another function.
+mlir::Value findCountersArgument(mlir::func::FuncOp func);
+
 /// Attribute names shared by the lowering, the counting pass and the
 /// runtime that calls the kernels.
 namespace attrs {

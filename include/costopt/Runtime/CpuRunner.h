@@ -15,6 +15,7 @@
 #ifndef COSTOPT_RUNTIME_CPURUNNER_H
 #define COSTOPT_RUNTIME_CPURUNNER_H
 
+#include "costopt/Runtime/ArgumentRole.h"
 #include "costopt/Support/Sym.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -59,7 +60,8 @@ std::unique_ptr<mlir::Pass> createCpuSchedulePass();
 
 /// One argument of a lowered model function (from its costopt.* attrs).
 struct KernelArgument {
-  enum class Role { Symbol, Counters, Input, Param, Constant, Output } role;
+  using Role = ArgumentRole;
+  Role role;
   std::string name;
   /// Its shape in the model's symbols (empty for symbols and counters).
   std::vector<sym::Expr> shape;

@@ -13,6 +13,7 @@
 
 #include "costopt/Conversion/Passes.h"
 #include "costopt/Dialect/NN/NNOps.h"
+#include "costopt/Runtime/ArgumentRole.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -37,14 +38,22 @@ int64_t floatOpsOf(Block &body) {
   });
 }
 
+} // namespace
+
+Value costopt::findCountersArgument(func::FuncOp func) {
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto role = func.getArgAttrOfType<StringAttr>(i, costopt::attrs::kRole);
+        role && parseArgumentRole(std::string_view(role.getValue())) == ArgumentRole::Counters)
+      return func.getArgument(i);
+  return {};
+}
+
+namespace {
+
 struct CountFlopsPass : public costopt::impl::CountFlopsBase<CountFlopsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    Value counters;
-    for (unsigned i = 0; i < func.getNumArguments(); ++i)
-      if (auto role = func.getArgAttrOfType<StringAttr>(i, costopt::attrs::kRole);
-          role && role.getValue() == "counters")
-        counters = func.getArgument(i);
+    Value counters = costopt::findCountersArgument(func);
     if (!counters)
       return; // not a lowered model
     WalkResult walk = func.walk([&](linalg::LinalgOp op) -> WalkResult {

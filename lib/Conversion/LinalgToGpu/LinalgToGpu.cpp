@@ -47,15 +47,6 @@ using namespace mlir;
 
 namespace {
 
-/// The function argument that holds the FLOP counters (host memory), if any.
-Value countersOf(func::FuncOp func) {
-  for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    if (auto role = func.getArgAttrOfType<StringAttr>(i, costopt::attrs::kRole);
-        role && role.getValue() == "counters")
-      return func.getArgument(i);
-  return {};
-}
-
 /// `gpu.wait async` followed by `op async [token]` and a blocking wait:
 /// the host code is synchronous, and gpu-to-llvm lowers only the async
 /// forms of gpu.alloc and gpu.dealloc.
@@ -180,7 +171,7 @@ struct GpuCheckHostCodePass
     : public costopt::impl::GpuCheckHostCodeBase<GpuCheckHostCodePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    Value counters = countersOf(func);
+    Value counters = costopt::findCountersArgument(func);
     // Memory the host may touch: the counters, and views of them.
     auto isHostMemory = [&](Value memref) {
       while (memref) {

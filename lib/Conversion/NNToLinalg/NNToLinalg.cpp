@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Conversion/Passes.h"
+#include "costopt/Runtime/ArgumentRole.h"
 #include "costopt/Dialect/NN/Domain.h"
 #include "costopt/Dialect/NN/NNDialect.h"
 #include "costopt/Dialect/NN/NNOps.h"
@@ -1177,11 +1178,13 @@ FailureOr<func::FuncOp> ModelLowering::run() {
   // Arguments: symbols, counters, inputs, parameters, fixed tensors, outputs.
   llvm::SmallVector<Type> argTypes;
   llvm::SmallVector<DictionaryAttr> argAttrs;
-  auto describe = [&](llvm::StringRef role, llvm::StringRef name, llvm::ArrayRef<Expr> shape,
+  auto describe = [&](ArgumentRole role, llvm::StringRef name, llvm::ArrayRef<Expr> shape,
                       size_t stacked = 0) {
-    llvm::SmallVector<NamedAttribute> a{builder.getNamedAttr(attrs::kRole, builder.getStringAttr(role)),
-                                        builder.getNamedAttr(attrs::kName, builder.getStringAttr(name))};
-    if (!shape.empty() || role != "symbol") {
+    llvm::SmallVector<NamedAttribute> a{
+        builder.getNamedAttr(attrs::kRole,
+                             builder.getStringAttr(llvm::StringRef(argumentRoleName(role)))),
+        builder.getNamedAttr(attrs::kName, builder.getStringAttr(name))};
+    if (!shape.empty() || role != ArgumentRole::Symbol) {
       llvm::SmallVector<Attribute> dims;
       for (const Expr &e : shape)
         dims.push_back(builder.getStringAttr(e.str()));
@@ -1189,7 +1192,8 @@ FailureOr<func::FuncOp> ModelLowering::run() {
     }
     // Inputs and weights are read-only: a run must leave them as they were
     // (verify runs a kernel many times on the same buffers).
-    if (role == "input" || role == "param" || role == "constant")
+    if (role == ArgumentRole::Input || role == ArgumentRole::Param ||
+        role == ArgumentRole::Constant)
       a.push_back(builder.getNamedAttr("bufferization.writable", builder.getBoolAttr(false)));
     // The leading dimensions that stack a parameter over repeats.
     if (stacked)
@@ -1199,22 +1203,23 @@ FailureOr<func::FuncOp> ModelLowering::run() {
   std::vector<std::string> symbols = model.getSymbolNames();
   for (const std::string &s : symbols) {
     argTypes.push_back(builder.getIndexType());
-    describe("symbol", s, {});
+    describe(ArgumentRole::Symbol, s, {});
   }
   argTypes.push_back(MemRefType::get({ShapedType::kDynamic}, builder.getI64Type()));
-  describe("counters", "counters", {});
+  describe(ArgumentRole::Counters, "counters", {});
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
     argTypes.push_back(tensorTypeOf(arg.getType()));
-    describe("input", "input" + std::to_string(i), nn::shapeExprsOf(arg.getType()));
+    describe(ArgumentRole::Input, "input" + std::to_string(i), nn::shapeExprsOf(arg.getType()));
   }
   llvm::SmallVector<Operation *> tensorOps;
-  for (llvm::StringRef role : {"param", "constant"}) {
+  for (ArgumentRole role : {ArgumentRole::Param, ArgumentRole::Constant}) {
+    bool param = role == ArgumentRole::Param;
     model.walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (role == "param" ? !llvm::isa<nn::ParamOp>(op) : !llvm::isa<nn::ConstantOp>(op))
+      if (param ? !llvm::isa<nn::ParamOp>(op) : !llvm::isa<nn::ConstantOp>(op))
         return;
       llvm::SmallVector<nn::RepeatOp> stack;
       llvm::SmallVector<Expr> prefix;
-      if (role == "param")
+      if (param)
         for (auto r = op->getParentOfType<nn::RepeatOp>(); r; r = r->getParentOfType<nn::RepeatOp>())
           if (!r.getSharedWeights()) {
             stack.insert(stack.begin(), r);
@@ -1224,7 +1229,8 @@ FailureOr<func::FuncOp> ModelLowering::run() {
       argTypes.push_back(tensorTypeOf(type, prefix));
       llvm::SmallVector<Expr> shape(prefix);
       llvm::append_range(shape, nn::shapeExprsOf(type));
-      std::string name = (role + "@").str() + nn::fileLineColOf(op->getLoc())
+      std::string name = std::string(argumentRoleName(role)) + "@" +
+                         nn::fileLineColOf(op->getLoc())
                                                    .value_or(std::to_string(tensorOps.size()));
       describe(role, name, shape, prefix.size());
       tensorArgs[op] = {Value(), stack};
@@ -1235,7 +1241,7 @@ FailureOr<func::FuncOp> ModelLowering::run() {
   for (auto [i, v] : llvm::enumerate(output.getValues())) {
     auto type = tensorTypeOf(v.getType());
     argTypes.push_back(MemRefType::get(type.getShape(), type.getElementType()));
-    describe("output", "output" + std::to_string(i), nn::shapeExprsOf(v.getType()));
+    describe(ArgumentRole::Output, "output" + std::to_string(i), nn::shapeExprsOf(v.getType()));
   }
 
   builder.setInsertionPointAfter(model);

@@ -24,6 +24,7 @@
 
 #include "costopt/Runtime/ArtifactRunner.h"
 
+#include "costopt/Runtime/ArgumentRole.h"
 #include "costopt/Runtime/ArgumentValues.h"
 #include "costopt/Runtime/CudaRuntime.h"
 
@@ -62,7 +63,7 @@ struct RunError : std::runtime_error {
 // The manifest
 //===----------------------------------------------------------------------===//
 
-enum class Role { Symbol, Counters, Input, Param, Constant, Output };
+using Role = costopt::ArgumentRole;
 
 struct ArgumentSpec {
   Role role = Role::Input;
@@ -128,23 +129,12 @@ int64_t requireInteger(const json &object, const char *key, const std::string &w
 }
 
 Role parseRole(const std::string &role, const std::string &where) {
-  if (role == "symbol")
-    return Role::Symbol;
-  if (role == "counters")
-    return Role::Counters;
-  if (role == "input")
-    return Role::Input;
-  if (role == "param")
-    return Role::Param;
-  if (role == "constant")
-    return Role::Constant;
-  if (role == "output")
-    return Role::Output;
+  if (auto parsed = costopt::parseArgumentRole(role))
+    return *parsed;
   manifestError("'" + where + "role' is \"" + role +
                 "\", not one of symbol, counters, input, param, constant, output");
 }
 
-bool isTensor(Role role) { return role != Role::Symbol && role != Role::Counters; }
 
 ArgumentSpec parseArgument(const json &object, const std::string &where) {
   if (!object.is_object())
@@ -152,7 +142,7 @@ ArgumentSpec parseArgument(const json &object, const std::string &where) {
   ArgumentSpec arg;
   arg.role = parseRole(requireString(object, "role", where), where);
   arg.name = requireString(object, "name", where);
-  if (!isTensor(arg.role))
+  if (!costopt::isTensorRole(arg.role))
     return arg;
   std::string element = requireString(object, "element", where);
   if (element == "i64")

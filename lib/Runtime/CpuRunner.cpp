@@ -319,10 +319,6 @@ llvm::Expected<uint64_t> costopt::argumentBytes(const KernelSignature &signature
   return total;
 }
 
-llvm::Expected<uint64_t> CpuKernel::bufferBytes(const sym::Bindings &point) const {
-  return argumentBytes(signature, point);
-}
-
 llvm::Expected<std::vector<ArgumentData>>
 costopt::makeArgumentData(const KernelSignature &signature, const sym::Bindings &point) {
   std::vector<ArgumentData> data(signature.arguments.size());

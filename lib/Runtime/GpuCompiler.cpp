@@ -35,7 +35,6 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -190,45 +189,6 @@ llvm::Error writeFile(llvm::StringRef path, llvm::StringRef text) {
 
 } // namespace
 
-llvm::Error costopt::assemblePtx(llvm::StringRef ptx, llvm::StringRef chip, bool &found) {
-  found = false;
-  std::string ptxas;
-  if (auto onPath = llvm::sys::findProgramByName("ptxas"))
-    ptxas = *onPath;
-  else if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas"))
-    ptxas = "/usr/local/cuda/bin/ptxas";
-  else
-    return llvm::Error::success();
-  found = true;
-  llvm::SmallString<128> input, output, log;
-  // Every temporary file goes, however this returns.
-  auto cleanup = llvm::make_scope_exit([&] {
-    for (const llvm::SmallString<128> *path : {&input, &output, &log})
-      if (!path->empty())
-        llvm::sys::fs::remove(*path);
-  });
-  if (auto ec = llvm::sys::fs::createTemporaryFile("costopt-kernel", "ptx", input))
-    return llvm::errorCodeToError(ec);
-  if (auto ec = llvm::sys::fs::createTemporaryFile("costopt-kernel", "cubin", output))
-    return llvm::errorCodeToError(ec);
-  if (auto ec = llvm::sys::fs::createTemporaryFile("costopt-ptxas", "log", log))
-    return llvm::errorCodeToError(ec);
-  if (llvm::Error e = writeFile(input, ptx))
-    return e;
-  std::string arch = "-arch=" + chip.str();
-  llvm::SmallVector<llvm::StringRef> args = {ptxas, arch, input, "-o", output};
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(log),
-                                                llvm::StringRef(log)};
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0, 0, &message);
-  std::string text;
-  if (auto buffer = llvm::MemoryBuffer::getFile(log))
-    text = (*buffer)->getBuffer().str();
-  if (status != 0)
-    return sym::makeError("ptxas " + arch + " rejected the PTX: " +
-                          (text.empty() ? message : llvm::StringRef(text).trim().str()));
-  return llvm::Error::success();
-}
 
 namespace {
 

@@ -129,10 +129,6 @@ public:
   /// `repetitions` more times to time (none: counting only).
   llvm::Expected<KernelRun> run(const sym::Bindings &point, unsigned repetitions);
 
-  /// Bytes the buffers of one run at `point` take (inputs, weights,
-  /// outputs), to refuse points that would not fit in memory.
-  llvm::Expected<uint64_t> bufferBytes(const sym::Bindings &point) const;
-
   const KernelSignature &getSignature() const { return signature; }
 
 private:

@@ -67,10 +67,6 @@ mlir::LogicalResult buildGpuBinaryPipeline(mlir::OpPassManager &pm, const GpuTar
 /// (gpu.binary name, PTX text).
 std::vector<std::pair<std::string, std::string>> collectPtx(mlir::ModuleOp module);
 
-/// Checks PTX with ptxas for `chip` when ptxas is found (returns false in
-/// `found` otherwise); the message is ptxas's output on failure.
-llvm::Error assemblePtx(llvm::StringRef ptx, llvm::StringRef chip, bool &found);
-
 /// One point the artifact runs at.
 struct ArtifactPoint {
   sym::Bindings bindings;

@@ -104,6 +104,7 @@ LogicalResult addGpuMapping(OpPassManager &pm, const GpuTarget &target, bool ptx
     return failure();
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(createGpuPrepareBuffers());
+  func.addPass(createGpuParallelIteratorsFirst());
   if (failed(parsePassPipeline("convert-linalg-to-parallel-loops", func, os)))
     return failure();
   GpuMapLoopsOptions mapOptions;

@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // The costopt-specific steps of the GPU pipeline (GpuCompiler.cpp lists
-// them all): device buffers (costopt-gpu-prepare-buffers), coalesced
+// them all): device buffers (costopt-gpu-prepare-buffers), parallel loops
+// outside reductions (costopt-gpu-parallel-iterators-first), coalesced
 // block/thread mapping of parallel loops (costopt-gpu-map-loops), and the
 // check that nothing but the FLOP counters is touched on the host
 // (costopt-gpu-check-host-code).
@@ -21,11 +22,13 @@
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -36,6 +39,7 @@
 
 namespace costopt {
 #define GEN_PASS_DEF_GPUPREPAREBUFFERS
+#define GEN_PASS_DEF_GPUPARALLELITERATORSFIRST
 #define GEN_PASS_DEF_GPUMAPLOOPS
 #define GEN_PASS_DEF_GPUCHECKHOSTCODE
 #define GEN_PASS_DEF_GPUOPTIMIZEKERNELS
@@ -95,6 +99,75 @@ struct GpuPrepareBuffersPass
   }
 };
 
+struct GpuParallelIteratorsFirstPass
+    : public costopt::impl::GpuParallelIteratorsFirstBase<GpuParallelIteratorsFirstPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::GenericOp op : generics) {
+      SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+      // New loop p is old loop order[p]: the parallel ones, then the rest.
+      SmallVector<unsigned> order;
+      for (auto [index, type] : llvm::enumerate(iterators))
+        if (type == utils::IteratorType::parallel)
+          order.push_back(index);
+      for (auto [index, type] : llvm::enumerate(iterators))
+        if (type != utils::IteratorType::parallel)
+          order.push_back(index);
+      if (llvm::equal(order, llvm::seq<unsigned>(0, order.size())))
+        continue;
+      rewriter.setInsertionPoint(op);
+      if (failed(linalg::interchangeGenericOp(rewriter, op, order))) {
+        op.emitError() << "cannot interchange this op's loops to put its parallel ones first";
+        return signalPassFailure();
+      }
+    }
+  }
+};
+
+/// `loop` without its dimensions of one iteration (constant bounds and
+/// step), whose induction variables become their lower bounds. At least
+/// one dimension stays, so the loop is still there to map. Loops with
+/// reductions are returned as they are.
+scf::ParallelOp withoutUnitDimensions(scf::ParallelOp loop) {
+  if (!loop.getInitVals().empty())
+    return loop;
+  auto isUnit = [&](unsigned d) {
+    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()[d]);
+    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound()[d]);
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep()[d]);
+    return lb && ub && step && *step > 0 && *ub > *lb && *ub - *lb <= *step;
+  };
+  SmallVector<unsigned> kept;
+  for (unsigned d = 0; d < loop.getNumLoops(); ++d)
+    if (!isUnit(d))
+      kept.push_back(d);
+  if (kept.size() == loop.getNumLoops())
+    return loop;
+  if (kept.empty())
+    kept.push_back(loop.getNumLoops() - 1);
+  SmallVector<Value> lbs, ubs, steps;
+  for (unsigned d : kept) {
+    lbs.push_back(loop.getLowerBound()[d]);
+    ubs.push_back(loop.getUpperBound()[d]);
+    steps.push_back(loop.getStep()[d]);
+  }
+  OpBuilder b(loop);
+  auto replacement = scf::ParallelOp::create(
+      b, loop.getLoc(), lbs, ubs, steps, [&](OpBuilder &nested, Location, ValueRange ivs) {
+        IRMapping mapping;
+        for (unsigned d = 0; d < loop.getNumLoops(); ++d)
+          mapping.map(loop.getInductionVars()[d], loop.getLowerBound()[d]);
+        for (auto [d, iv] : llvm::zip(kept, ivs))
+          mapping.map(loop.getInductionVars()[d], iv);
+        for (Operation &op : loop.getBody()->without_terminator())
+          nested.clone(op, mapping);
+      });
+  loop.erase();
+  return replacement;
+}
+
 struct GpuMapLoopsPass : public costopt::impl::GpuMapLoopsBase<GpuMapLoopsPass> {
   using GpuMapLoopsBase::GpuMapLoopsBase;
 
@@ -122,7 +195,7 @@ struct GpuMapLoopsPass : public costopt::impl::GpuMapLoopsBase<GpuMapLoopsPass> 
         outermost.push_back(op);
     });
     for (scf::ParallelOp loop : outermost)
-      if (failed(mapLoop(loop, threads)))
+      if (failed(mapLoop(withoutUnitDimensions(loop), threads)))
         return signalPassFailure();
   }
 

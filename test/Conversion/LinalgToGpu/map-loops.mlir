@@ -50,3 +50,39 @@ func.func @rank1(%n: index, %m: memref<?xf32>) {
 }
 
 // TOO-MANY: error: costopt-gpu-map-loops: 2048 threads per block; CUDA allows at most 1024
+
+// -----
+
+// A dimension of one iteration (the kept dimension of a row reduction's
+// [b, n, 1] result) is removed before mapping: x goes to n, not to the 1.
+// CHECK-LABEL: func.func @unit_dimension(
+// CHECK: scf.parallel (%{{[^,]*}}, %{{[^,]*}}) =
+// CHECK: mapping = [#gpu.loop_dim_map<processor = thread_y, map = (d0) -> (d0), bound = (d0) -> (d0)>, #gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]
+// CHECK: mapping = [#gpu.loop_dim_map<processor = block_y, map = (d0) -> (d0), bound = (d0) -> (d0)>, #gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]
+func.func @unit_dimension(%b: index, %n: index, %m: memref<?x?x1xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%b, %n, %c1) step (%c1, %c1, %c1) {
+    memref.store %zero, %m[%i, %j, %k] : memref<?x?x1xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// All dimensions of one iteration: one stays, so there is a loop to map.
+// CHECK-LABEL: func.func @all_unit(
+// CHECK: scf.parallel (%{{[^,]*}}) = (%{{.*}}) to (%{{.*}}) step (%{{.*}})
+// CHECK: mapping = [#gpu.loop_dim_map<processor = thread_x
+func.func @all_unit(%m: memref<1x1xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1, %c1) step (%c1, %c1) {
+    memref.store %zero, %m[%i, %j] : memref<1x1xf32>
+    scf.reduce
+  }
+  return
+}

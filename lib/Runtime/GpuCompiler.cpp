@@ -99,7 +99,7 @@ LogicalResult addGpuMapping(OpPassManager &pm, const GpuTarget &target, bool ptx
   if (failed(parsePassPipeline("canonicalize,cse,"
                                "one-shot-bufferize{bufferize-function-boundaries "
                                "function-boundary-type-conversion=identity-layout-map},"
-                               "buffer-deallocation-pipeline,canonicalize",
+                               "func.func(buffer-loop-hoisting),buffer-deallocation-pipeline,canonicalize",
                                pm, os)))
     return failure();
   OpPassManager &func = pm.nest<func::FuncOp>();
@@ -128,9 +128,12 @@ LogicalResult costopt::buildGpuKernelPipeline(OpPassManager &pm, const GpuTarget
   llvm::raw_string_ostream os(error);
   if (failed(addGpuMapping(pm, target, /*ptxMath=*/true, os)))
     return failure();
-  return parsePassPipeline("lower-affine,gpu-launch-sink-index-computations,"
-                           "gpu-kernel-outlining,canonicalize,cse",
-                           pm, os);
+  if (failed(parsePassPipeline("lower-affine,gpu-launch-sink-index-computations,"
+                               "gpu-kernel-outlining,canonicalize,cse",
+                               pm, os)))
+    return failure();
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncLaunches());
+  return success();
 }
 
 LogicalResult costopt::buildGpuEmulationPipeline(OpPassManager &pm, const GpuTarget &target,

@@ -44,6 +44,7 @@ namespace costopt {
 #define GEN_PASS_DEF_GPUCHECKHOSTCODE
 #define GEN_PASS_DEF_GPUOPTIMIZEKERNELS
 #define GEN_PASS_DEF_GPUEMULATELAUNCHES
+#define GEN_PASS_DEF_GPUASYNCLAUNCHES
 #include "costopt/Conversion/Passes.h.inc"
 } // namespace costopt
 
@@ -237,6 +238,139 @@ struct GpuMapLoopsPass : public costopt::impl::GpuMapLoopsBase<GpuMapLoopsPass> 
                                                  gpu::Processor::ThreadZ}))))
       return inner.emitError("cannot map this loop to GPU threads");
     return success();
+  }
+};
+
+/// Whether `op` or an op nested in it launches a kernel or frees a buffer:
+/// the ops costopt-gpu-async-launches orders.
+bool ordersDeviceWork(Operation *op) {
+  return op
+      ->walk([](Operation *nested) {
+        return isa<gpu::LaunchFuncOp, gpu::DeallocOp>(nested) ? WalkResult::interrupt()
+                                                              : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+struct GpuAsyncLaunchesPass
+    : public costopt::impl::GpuAsyncLaunchesBase<GpuAsyncLaunchesPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal() || !ordersDeviceWork(func))
+      return;
+    WalkResult walk = func.walk([&](Operation *op) -> WalkResult {
+      if (isa<gpu::MemcpyOp, gpu::MemsetOp>(op)) {
+        op->emitError() << "costopt-gpu-async-launches orders only kernel launches and "
+                           "deallocations; this copy would not be ordered with them";
+        return WalkResult::interrupt();
+      }
+      auto launch = dyn_cast<gpu::LaunchFuncOp>(op);
+      if (launch && (launch.getAsyncToken() || !launch.getAsyncDependencies().empty())) {
+        op->emitError() << "this launch is already asynchronous; costopt-gpu-async-launches "
+                           "expects the synchronous launches of kernel outlining";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+    // The final wait needs a token of the function's own block (a launch or
+    // a deallocation after every loop): the wait on the stream's creation
+    // itself canonicalizes away (a fresh `gpu.wait async` has nothing to
+    // wait for). Without one the launches stay synchronous.
+    if (func.getBody().getBlocks().size() != 1)
+      return;
+    Operation *lastDeviceWork = nullptr;
+    for (Operation &op : func.getBody().front())
+      if (ordersDeviceWork(&op))
+        lastDeviceWork = &op;
+    if (!isa<gpu::LaunchFuncOp, gpu::DeallocOp>(lastDeviceWork))
+      return;
+    IRRewriter rewriter(&getContext());
+    rewriter.setInsertionPointToStart(&func.getBody().front());
+    Value token = gpu::WaitOp::create(rewriter, func.getLoc(),
+                                      gpu::AsyncTokenType::get(&getContext()), ValueRange())
+                      .getAsyncToken();
+    if (failed(chain(func.getBody().front(), token, rewriter)))
+      return signalPassFailure();
+  }
+
+  /// Threads `token` through `block` in program order: each launch and
+  /// deallocation depends on the one before it and yields the next token
+  /// (in the lowering, all are the same stream); a return first waits for
+  /// it. Returns the block's last token.
+  FailureOr<Value> chain(Block &block, Value token, IRRewriter &rewriter) {
+    Type tokenType = token.getType();
+    // The waits around a deallocation go with it, after it in the block.
+    SmallVector<Operation *> ops = llvm::map_to_vector(block, [](Operation &op) { return &op; });
+    llvm::SmallPtrSet<Operation *, 8> erased;
+    for (Operation *current : ops) {
+      if (erased.contains(current))
+        continue;
+      Operation &op = *current;
+      if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op)) {
+        rewriter.setInsertionPoint(launch);
+        std::optional<gpu::KernelDim3> cluster;
+        if (launch.hasClusterSize())
+          cluster = launch.getClusterSizeOperandValues();
+        token = gpu::LaunchFuncOp::create(
+                    rewriter, launch.getLoc(), launch.getKernelAttr(),
+                    launch.getGridSizeOperandValues(), launch.getBlockSizeOperandValues(),
+                    launch.getDynamicSharedMemorySize(), launch.getKernelOperands(), tokenType,
+                    ValueRange{token}, cluster)
+                    .getAsyncToken();
+        rewriter.eraseOp(launch);
+        continue;
+      }
+      if (auto dealloc = dyn_cast<gpu::DeallocOp>(op)) {
+        // costopt-gpu-prepare-buffers's dealloc on a stream of its own,
+        // waited for, becomes one on the launches' stream: the runtime's
+        // mgpuMemFree synchronizes the stream it is given, so the buffer
+        // is freed after the kernels before it ran.
+        rewriter.setInsertionPoint(dealloc);
+        token = gpu::DeallocOp::create(rewriter, dealloc.getLoc(), tokenType, ValueRange{token},
+                                       dealloc.getMemref())
+                    .getAsyncToken();
+        SmallVector<Value> dependencies(dealloc.getAsyncDependencies());
+        if (Value done = dealloc.getAsyncToken())
+          for (Operation *user : llvm::make_early_inc_range(done.getUsers())) {
+            auto wait = dyn_cast<gpu::WaitOp>(user);
+            if (!wait || wait.getAsyncToken())
+              return dealloc.emitError() << "costopt-gpu-async-launches expects a deallocation "
+                                            "that is waited for and nothing else";
+            erased.insert(wait);
+            rewriter.eraseOp(wait);
+          }
+        rewriter.eraseOp(dealloc);
+        for (Value dependency : dependencies)
+          if (dependency.use_empty())
+            if (auto wait = dependency.getDefiningOp<gpu::WaitOp>()) {
+              erased.insert(wait);
+              rewriter.eraseOp(wait);
+            }
+        continue;
+      }
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        rewriter.setInsertionPoint(ret);
+        gpu::WaitOp::create(rewriter, ret.getLoc(), Type(), ValueRange{token});
+        continue;
+      }
+      if (op.getNumRegions() == 0 || !ordersDeviceWork(&op))
+        continue;
+      if (!isa<scf::ForOp>(op))
+        return op.emitError() << "costopt-gpu-async-launches can order kernel launches in "
+                                 "scf.for loops only, not in this op";
+      // The body chains from the token before the loop, which it uses
+      // without carrying it: gpu-to-llvm takes a token in a block argument
+      // for an event, while every token here is the one stream. What comes
+      // after the loop keeps that token too; the stream orders it after
+      // the loop's work all the same.
+      for (Region &region : op.getRegions())
+        for (Block &body : region)
+          if (failed(chain(body, token, rewriter)))
+            return failure();
+    }
+    return token;
   }
 };
 

@@ -382,10 +382,16 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/, bool isHostShared) {
   return reinterpret_cast<void *>(static_cast<uintptr_t>(pointer));
 }
 
-void mgpuMemFree(void *ptr, void * /*stream*/) {
+void mgpuMemFree(void *ptr, void *stream) {
   if (!ptr)
     return;
   Driver &d = contextOrExit();
+  // Freed when the work queued on `stream` has run (costopt-gpu-async-
+  // launches makes it wait for the kernel launches, which no longer wait
+  // for themselves); cuMemFree alone does not order with non-blocking
+  // streams.
+  if (stream)
+    checkOrExit(d.cuStreamSynchronize(static_cast<CUstream>(stream)), "cuStreamSynchronize");
   checkOrExit(d.cuMemFree_v2(devicePointer(ptr)), "cuMemFree");
 }
 

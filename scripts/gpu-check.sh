@@ -30,6 +30,7 @@ checks=(
   "gpt2_layer|test/costopt/Inputs/gpt2-layers.mlir|-D d=768 -D h=12 -D L=1 -D V=50257|n=64..512"
   "gpt2_values|test/costopt/Inputs/gpt2-layers.mlir|-D d=64 -D h=4 -D L=2 -D V=100|n=16..64"
   "llama_layer|.gpu-check/llama-2-7b.mlir|-D L=1|n=128..512"
+  "linear_transformer|examples/linear-transformer.mlir|-D L=1|n=256..4096"
   "matmul|test/costopt/Inputs/matmul.mlir||m = k = n = 1024, 2048, 4096"
 )
 

@@ -247,9 +247,16 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
     cost.outputElements = elementCountOf(op.getResult().getType());
     cost.readElements = activationsRead(op);
     cost.weightElementsRead = weightsRead(op);
-    // Decoding state: an operand whose positions other result positions
-    // read (attention's keys and values) must be kept for later steps, all
-    // of it, or the last reachBack + 1 positions of a window.
+    // Decoding state: a sum over the positions into a result without a
+    // position axis (linear attention's φ(K)ᵀV) is kept as that running
+    // sum, updated by each new position's term. Otherwise an operand whose
+    // positions other result positions read (attention's keys and values)
+    // must be kept for later steps, all of it, or the last reachBack + 1
+    // positions of a window.
+    if (!resultDim && mixes) {
+      cost.kvCacheElements = cost.outputElements;
+      return cost;
+    }
     for (auto [i, reach] : llvm::enumerate(cost.operandReach)) {
       if (!reach.positional || reach.mixing == Mixing::Pointwise || i > 1)
         continue;
@@ -297,6 +304,9 @@ struct ReduceCost : CostModel<ReduceCost, ReduceOp> {
         })) {
       cost.operandReach[0].positional = true;
       cost.operandReach[0].mixing = Mixing::Full;
+      // Decoding keeps the running sum or maximum, which each new position
+      // updates.
+      cost.kvCacheElements = elementCountOf(op.getResult().getType());
     }
     return cost;
   }

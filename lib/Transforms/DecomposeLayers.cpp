@@ -345,7 +345,9 @@ private:
         return false;
       // Flash attention computes what softmax attention computes; it
       // differs in what it stores and recomputes (docs/Dialect.md).
-      return attention.getKind() == "softmax" &&
+      bool linear = attention.getKind() == "linear" && !attention.getWindowAttr() &&
+                    !attention.getFlash();
+      return (attention.getKind() == "softmax" || linear) &&
              llvm::is_contained({2, 3}, attention.getInput().getType().getRank());
     }
     if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
@@ -852,6 +854,50 @@ private:
       q = rotate(p, q);
       k = rotate(p, k);
     }
+    Value context = op.getKind() == "linear"
+                        ? linearContext(op, p, q, k, v, batch, drop)
+                        : softmaxContext(op, p, q, k, v, batch, drop, scale);
+    // Output: (b, q, d, g, r, e) <- context(b, g, r, q, e) · Wo(g, r, e, d).
+    Value wo = p.param({g, r, e, d});
+    Value bo = bias ? p.param({d}) : Value();
+    return p.contract(context, wo, bo, 6 - drop, dims({0, 3, 4, 1, 5}), dims({3, 4, 5, 2}),
+                      dims({0, 1, 2}), seq({batch, n, d}));
+  }
+
+  /// The dimension lists and shapes of an attention layer's domains, which
+  /// an unbatched layer ([n, d]) writes without the batch dimension 0.
+  struct AttentionDomains {
+    PrimitiveBuilder &p;
+    unsigned drop;
+    llvm::SmallVector<unsigned> dims(std::initializer_list<unsigned> list) const {
+      llvm::SmallVector<unsigned> r;
+      for (unsigned i : list)
+        if (!drop || i != 0)
+          r.push_back(i - drop);
+      return r;
+    }
+    Type seq(std::initializer_list<Expr> shape) const {
+      llvm::SmallVector<Expr> r(shape.begin() + drop, shape.end());
+      return p.seq(r);
+    }
+    /// A value without a position axis (a summary over the positions).
+    Type tensor(std::initializer_list<Expr> shape) const {
+      llvm::SmallVector<Expr> r(shape.begin() + drop, shape.end());
+      return p.tensor(r);
+    }
+  };
+
+  /// softmax(QKᵀ·scale)·V per (b, g, r) head, masked by causality or the
+  /// window: [b, g, r, n, e].
+  Value softmaxContext(AttentionOp op, PrimitiveBuilder &p, Value q, Value k, Value v,
+                       const Expr &batch, unsigned drop, double scale) {
+    AttentionDomains domains{p, drop};
+    auto dims = [&](std::initializer_list<unsigned> list) { return domains.dims(list); };
+    auto seq = [&](std::initializer_list<Expr> shape) { return domains.seq(shape); };
+    Expr n = op.getInput().getType().getDimExpr(-2);
+    Expr m = op.isCrossAttention() ? op.getMemory().getType().getDimExpr(-2) : n;
+    Expr g = op.getKVHeadsExpr(), e = op.getHeadDimExpr();
+    Expr r = cantFail(op.getHeads().getExpr().divide(g));
     // Scores over (b, g, r, q, k, e), masked by causality or the window.
     std::optional<Expr> above, below;
     if (!op.isCrossAttention()) {
@@ -874,14 +920,88 @@ private:
     Value s = p.contract(q, k, Value(), 6 - drop, dims({0, 1, 2, 3, 5}), dims({0, 1, 4, 5}),
                          dims({0, 1, 2, 3, 4}), scoresType, contractMask);
     Value probs = softmax(p, s, scoreMask, scale);
-    Value context = p.contract(probs, v, Value(), 6 - drop, dims({0, 1, 2, 3, 4}),
-                               dims({0, 1, 4, 5}), dims({0, 1, 2, 3, 5}),
-                               seq({batch, g, r, n, e}), contractMask);
-    // Output: (b, q, d, g, r, e) <- context(b, g, r, q, e) · Wo(g, r, e, d).
-    Value wo = p.param({g, r, e, d});
-    Value bo = bias ? p.param({d}) : Value();
-    return p.contract(context, wo, bo, 6 - drop, dims({0, 3, 4, 1, 5}), dims({3, 4, 5, 2}),
-                      dims({0, 1, 2}), seq({batch, n, d}));
+    return p.contract(probs, v, Value(), 6 - drop, dims({0, 1, 2, 3, 4}), dims({0, 1, 4, 5}),
+                      dims({0, 1, 2, 3, 5}), seq({batch, g, r, n, e}), contractMask);
+  }
+
+  /// Linear attention (Katharopoulos et al. 2020, Eqs. 5-6): φ(Q)·(φ(K)ᵀV)
+  /// divided by φ(Q)·Σφ(K) + ε, per (b, g, r) head: [b, g, r, n, e]. Causal, the
+  /// two sums are running sums over the positions (nn.scan, their §3.3):
+  /// each position's φ(k)ᵀv outer product ([b, g, e, n, e], positions
+  /// second to last) and φ(k), n dependent steps as the layer rule counts.
+  /// φ is elu(x) + 1 = max(x, 0) + exp(min(x, 0)) (4 FLOPs per element where
+  /// the layer rule counts elu as one evaluation, 2), relu, or identity.
+  Value linearContext(AttentionOp op, PrimitiveBuilder &p, Value q, Value k, Value v,
+                      const Expr &batch, unsigned drop) {
+    AttentionDomains domains{p, drop};
+    auto dims = [&](std::initializer_list<unsigned> list) { return domains.dims(list); };
+    auto seq = [&](std::initializer_list<Expr> shape) { return domains.seq(shape); };
+    Expr n = op.getInput().getType().getDimExpr(-2);
+    Expr m = op.isCrossAttention() ? op.getMemory().getType().getDimExpr(-2) : n;
+    Expr g = op.getKVHeadsExpr(), e = op.getHeadDimExpr();
+    Expr r = cantFail(op.getHeads().getExpr().divide(g));
+    llvm::StringRef featureMap = op.getFeatureMap();
+    auto phi = [&](Value x) -> Value {
+      if (featureMap == "identity")
+        return x;
+      return p.map({x}, x.getType(), [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Value zero = constant(b, loc, 0.0);
+        if (featureMap == "relu")
+          return arith::MaximumFOp::create(b, loc, a[0], zero);
+        // elu(x) + 1 = max(x, 0) + exp(min(x, 0)).
+        Value above = arith::MaximumFOp::create(b, loc, a[0], zero);
+        Value below = arith::MinimumFOp::create(b, loc, a[0], zero);
+        Value exponential = math::ExpOp::create(b, loc, below);
+        return arith::AddFOp::create(b, loc, above, exponential);
+      });
+    };
+    Value fq = phi(q), fk = phi(k);
+    Value numerator, denominator;
+    if (op.getCausal()) {
+      // φ(k_t)ᵀv_t over (b, g, i, t, j), nothing summed; then the sums.
+      Value outer = p.contract(fk, v, Value(), 5 - drop, dims({0, 1, 3, 2}), dims({0, 1, 3, 4}),
+                               dims({0, 1, 2, 3, 4}), seq({batch, g, e, m, e}));
+      auto scanSum = [&](Value x) {
+        return PrefixScanOp::create(p.b, p.loc, x.getType(), x, Value(),
+                                    p.b.getStringAttr("sum"))
+            .getResult();
+      };
+      Value state = scanSum(outer), z = scanSum(fk);
+      // (b, g, r, t, j, i) <- φq(b, g, r, t, i) · S(b, g, i, t, j).
+      numerator = p.contract(fq, state, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                             dims({0, 1, 5, 3, 4}), dims({0, 1, 2, 3, 4}),
+                             seq({batch, g, r, n, e}));
+      // (b, g, r, t, u, i) <- φq(b, g, r, t, i) · z(b, g, t, i); u is the
+      // result's unit dimension, so the quotient broadcasts over e.
+      denominator = p.contract(fq, z, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                               dims({0, 1, 3, 5}), dims({0, 1, 2, 3, 4}),
+                               seq({batch, g, r, n, Expr(1)}));
+    } else {
+      // S over (b, g, i, j, k) <- φk(b, g, k, i) · v(b, g, k, j); z = Σ_k φk.
+      // Both are summaries without a position axis (nn.tensor): reading
+      // them back at every query position is not a second mixing step.
+      Value state = p.contract(fk, v, Value(), 5 - drop, dims({0, 1, 4, 2}), dims({0, 1, 4, 3}),
+                               dims({0, 1, 2, 3}), domains.tensor({batch, g, e, e}));
+      Value z = p.reduce(fk, "sum", 2 - drop, domains.tensor({batch, g, Expr(1), e}));
+      numerator = p.contract(fq, state, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                             dims({0, 1, 5, 4}), dims({0, 1, 2, 3, 4}),
+                             seq({batch, g, r, n, e}));
+      // (b, g, r, q, u, i) <- φq(b, g, r, q, i) · z(b, g, u, i).
+      denominator = p.contract(fq, z, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                               dims({0, 1, 4, 5}), dims({0, 1, 2, 3, 4}),
+                               seq({batch, g, r, n, Expr(1)}));
+    }
+    // + ε (1e-6, as the layer rule counts it): relu features can make
+    // φ(q)·z zero.
+    denominator = p.map({denominator}, denominator.getType(),
+                        [](OpBuilder &b, Location loc, ValueRange a) {
+                          return arith::AddFOp::create(b, loc, a[0], constant(b, loc, 1e-6))
+                              .getResult();
+                        });
+    return p.map({numerator, denominator}, numerator.getType(),
+                 [](OpBuilder &b, Location loc, ValueRange a) {
+                   return arith::DivFOp::create(b, loc, a[0], a[1]).getResult();
+                 });
   }
 
   OpBuilder &builder;

@@ -32,10 +32,11 @@ nn.model @attention(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h, g, r)
   // CHECK-NOT: costopt.workspace
   // CHECK-SAME: no_bias
   %window = nn.attention %causal {heads = h, kv_heads = g, window = r, causal, flash, no_bias} : !nn.seq<[b, n, d]>
-  // Linear attention: φ(K)ᵀV and φ(Q)(φ(K)ᵀV) cost 2·n·dk² per head each.
+  // Linear attention: φ(K)ᵀV and φ(Q)(φ(K)ᵀV) cost 2·n·dk² per head each;
+  // the normaliser's ε is 1 per position and head.
   // CHECK: nn.attention
   // CHECK-SAME: costopt.core = "4*b*d^2*n/h"
-  // CHECK-SAME: costopt.flops = "8*b*d^2*n + 4*b*d^2*n/h + 6*b*d*n"
+  // CHECK-SAME: costopt.flops = "8*b*d^2*n + 4*b*d^2*n/h + 6*b*d*n + b*h*n"
   // CHECK-SAME: costopt.kv_cache = "b*d^2/h + b*d"
   %linear = nn.attention %window {heads = h, kind = "linear", feature_map = "relu", no_bias} : !nn.seq<[b, n, d]>
   nn.output %linear : !nn.seq<[b, n, d]>

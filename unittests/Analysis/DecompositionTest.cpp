@@ -8,7 +8,8 @@
 // generic analysis of the decomposed model equals the layer rules. Layers
 // whose rules differ by a documented convention (norms' per-row work, σ/Φ
 // counted as one evaluation, attention's in-place softmax, a convolution's
-// decoding state, a separable one's core, grouped copies) are built so
+// decoding state, a separable one's core, grouped copies, linear
+// attention's core) are built so
 // that each quantity is compared only where no convention applies.
 //
 //===----------------------------------------------------------------------===//
@@ -40,6 +41,9 @@ struct RandomModel {
   bool hasConventionFlops = false; ///< a layer whose element-wise rule differs
   bool hasConventionPeak = false;  ///< an unfused softmax holds its sums
   bool hasRecurrent = false;       ///< its Table-1 core leaves out the input projection
+  /// Linear attention: the rule's Table-1 core is the summary and the
+  /// readout, the primitives' what combines positions (the sums).
+  bool hasLinearAttention = false;
   /// A centred window: the two derivations clip its band at the two ends
   /// in different but equal forms (n·r − clipped ends against n + both
   /// sides), which the algebra does not reduce to one; compared by value.
@@ -84,6 +88,19 @@ RandomModel buildModel(std::mt19937 &rng) {
     }
     case 1: {
       m.hasAttention = true;
+      if (pick(4) == 0) {
+        // Linear attention: φ = elu + 1 is 4 FLOPs per element written out
+        // (the rule counts elu as one evaluation).
+        const char *maps[] = {"relu", "elu+1", "identity"};
+        int map = pick(3);
+        m.hasConventionFlops |= map == 1;
+        m.hasLinearAttention = true;
+        os << "    " << out << " = nn.attention " << in << " {heads = h"
+           << (pick(2) ? ", kv_heads = g" : "") << (pick(2) ? ", causal" : "")
+           << ", kind = \"linear\", feature_map = \"" << maps[map] << "\""
+           << (pick(2) ? ", no_bias" : "") << "} : " << ty << "\n";
+        break;
+      }
       bool causal = pick(2), window = pick(3) == 0;
       m.hasCentredWindow |= window && !causal;
       os << "    " << out << " = nn.attention " << in << " {heads = h"
@@ -312,7 +329,7 @@ TEST_F(Decomposition, RandomModelsAgreeWithTheLayerRules) {
       std::string where = random.text + " in mode " + stringifyCostMode(mode).str();
       bool byValue = random.hasCentredWindow;
       EXPECT_TRUE(same(a.params, b.params, byValue)) << where;
-      if (!random.hasSeparable && !random.hasRecurrent)
+      if (!random.hasSeparable && !random.hasRecurrent && !random.hasLinearAttention)
         EXPECT_TRUE(same(a.coreFlops, b.coreFlops, byValue)) << where;
       // An upper bound (a recurrence's sloped depth through a repeat whose
       // increments vary) may keep terms that never decide its max in one

@@ -501,11 +501,13 @@ struct AttentionCost : CostModel<AttentionCost, AttentionOp> {
       cost.terms.push_back({"φ(K)ᵀV summary", summary, true});
       cost.terms.push_back({"key sum z", statePositions * kvHeads * dk, false});
       cost.terms.push_back({"φ(Q)·(φ(K)ᵀV)", readout, true});
-      // The denominator gets an ε before the division, as the reference
-      // implementation (fast-transformers' LinearAttention, eps = 1e-6)
-      // adds it: relu features can make φ(Q)·z zero.
-      cost.terms.push_back({"normaliser φ(Q)·z + ε and division",
-                            Expr(3) * queryPositions * heads * dk + queryPositions * heads,
+      // The normaliser: φ(Q)·z is a product (a batched matrix-vector one,
+      // twice the work backward); the denominator then gets an ε before
+      // the division, as the reference implementation (fast-transformers'
+      // LinearAttention, eps = 1e-6) adds it: relu features can make
+      // φ(Q)·z zero.
+      cost.terms.push_back({"normaliser φ(Q)·z", Expr(2) * queryPositions * heads * dk, true});
+      cost.terms.push_back({"+ ε and division", queryPositions * heads * dk + queryPositions * heads,
                             false});
       cost.core = summary + readout;
       cost.kvCacheElements = batch * kvHeads * (dk * dk + dk);

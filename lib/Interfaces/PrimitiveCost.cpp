@@ -19,6 +19,7 @@
 #include "costopt/Dialect/NN/NNOps.h"
 
 #include "mlir/IR/DialectRegistry.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 using namespace costopt;
 using namespace costopt::nn;
@@ -236,6 +237,26 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
       *dense = perPoint * domainPoints(extents, std::nullopt);
     cost.terms.push_back({sums ? "contraction (2 per point)" : "product (1 per point)",
                           perPoint * points, true, dense});
+    // Backward, each operand's gradient is the result's gradient times the
+    // other operand, summed over the dimensions the operand lacks: 2 per
+    // point (1 where it has every dimension). A contraction's 2 + 2 is the
+    // matmul rule's 2 × forward; a product's (nothing summed forward) can
+    // be more: an outer product's is 2 + 2 against its forward 1.
+    if (!sums) {
+      auto coversDomain = [&](mlir::AffineMap map) {
+        llvm::SmallBitVector seen(map.getNumDims());
+        for (mlir::AffineExpr e : map.getResults())
+          if (auto dim = llvm::dyn_cast<mlir::AffineDimExpr>(e))
+            seen.set(dim.getPosition());
+        return seen.all();
+      };
+      int64_t perPointBackward = (coversDomain(mapList[0]) ? 1 : 2) +
+                                 (coversDomain(mapList[1]) ? 1 : 2);
+      if (perPointBackward > 2)
+        cost.backwardTerms.push_back({"product's gradients: sums over the other operand's "
+                                      "dimensions (backward only)",
+                                      Expr(perPointBackward - 2) * points, true});
+    }
     if (Value bias = op.getBias()) {
       cost.terms.push_back({"bias", elementCountOf(op.getResult().getType()), false});
       cost.operandReach.push_back(OperandReach{});

@@ -90,6 +90,25 @@ llvm::Expected<HardwareProfile> costopt::parseHardwareProfile(const llvm::json::
         profile.sources.push_back(text->str());
   if (profile.sources.empty())
     return profileError(origin + ": a profile must cite the \"sources\" of its figures");
+  if (const llvm::json::Value *classes = object->get("kernel_classes")) {
+    const llvm::json::Object *rates = classes->getAsObject();
+    if (!rates)
+      return profileError(origin + ": \"kernel_classes\" must be an object");
+    KernelClassRates k;
+    for (auto [field, target] : {std::pair<llvm::StringRef, double *>{"matmul_flops", &k.matmulFlops},
+                                 {"loop_flops", &k.loopFlops}}) {
+      auto number = rates->getNumber(field);
+      if (llvm::Error e = checkFigure(number, origin, "kernel_classes." + field.str(), "FLOP/s"))
+        return std::move(e);
+      *target = *number;
+    }
+    auto step = rates->getNumber("step_seconds");
+    if (!step || !std::isfinite(*step) || *step <= 0 || *step > 1)
+      return profileError(origin + ": \"kernel_classes.step_seconds\" must be a number of "
+                                   "seconds in (0, 1]");
+    k.stepSeconds = *step;
+    profile.kernelClasses = k;
+  }
   return profile;
 }
 
@@ -97,11 +116,16 @@ llvm::json::Value costopt::toJSON(const HardwareProfile &profile) {
   llvm::json::Object peaks;
   for (const auto &entry : profile.peakFlops)
     peaks[entry.getKey()] = entry.getValue();
-  return llvm::json::Object{{"name", profile.name},
-                            {"peak_flops", std::move(peaks)},
-                            {"memory_bandwidth", profile.memoryBandwidth},
-                            {"memory_bytes", profile.memoryBytes},
-                            {"sources", llvm::json::Array(profile.sources)}};
+  llvm::json::Object json{{"name", profile.name},
+                          {"peak_flops", std::move(peaks)},
+                          {"memory_bandwidth", profile.memoryBandwidth},
+                          {"memory_bytes", profile.memoryBytes},
+                          {"sources", llvm::json::Array(profile.sources)}};
+  if (const auto &k = profile.kernelClasses)
+    json["kernel_classes"] = llvm::json::Object{{"matmul_flops", k->matmulFlops},
+                                                {"loop_flops", k->loopFlops},
+                                                {"step_seconds", k->stepSeconds}};
+  return json;
 }
 
 std::string costopt::calibratedProfilePath(llvm::StringRef name) {

@@ -58,7 +58,58 @@ struct LayerPrediction {
   int64_t slot = 0;   ///< its counter
   Expr flops;         ///< all its applications, forward
   Expr bytes;         ///< bytes they move in f32 (the roofline's traffic)
+  /// Of `flops`, those in plain matrix products (the CPU schedule's class).
+  Expr matmulFlops;
+  /// Steps of its recurrences and scans, all applications.
+  Expr steps;
 };
+
+/// `e` at `point` as a double; nullopt where it cannot be evaluated.
+std::optional<double> evaluateDouble(const Expr &e, const sym::Bindings &point) {
+  auto value = sym::evaluate(e, point);
+  if (!value) {
+    llvm::consumeError(value.takeError());
+    return std::nullopt;
+  }
+  return toDouble(*value);
+}
+
+/// A contraction the CPU schedule compiles as a plain matrix product:
+/// C[i, j] (+)= A[i, k]·B[k, j] over three dimensions, unmasked
+/// (CpuSchedule.cpp's isPlainMatmul, read before lowering).
+bool isPlainMatmul(nn::ContractOp op) {
+  if (op.getMask())
+    return false;
+  auto maps = llvm::to_vector(op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>());
+  if (maps.size() != 3 || maps[0].getNumDims() != 3)
+    return false;
+  mlir::MLIRContext *ctx = op.getContext();
+  mlir::AffineExpr i, j, k;
+  mlir::bindDims(ctx, i, j, k);
+  return maps[0] == mlir::AffineMap::get(3, 0, {i, k}, ctx) &&
+         maps[1] == mlir::AffineMap::get(3, 0, {k, j}, ctx) &&
+         maps[2] == mlir::AffineMap::get(3, 0, {i, j}, ctx);
+}
+
+/// The FLOPs of `layer` (an nn.block of primitives, or one primitive) in
+/// plain matrix products, and the steps of its recurrences and scans, per
+/// application: what `costopt calibrate`'s kernel classes price.
+std::pair<Expr, Expr> kernelClassesOf(mlir::Operation *layer, const CostOptions &options) {
+  Expr matmul, steps;
+  layer->walk([&](mlir::Operation *op) {
+    if (auto contract = llvm::dyn_cast<nn::ContractOp>(op)) {
+      // Inside a recurrence the body runs once per step.
+      if (!contract->getParentOfType<nn::RecurOp>() && isPlainMatmul(contract))
+        matmul += llvm::cast<CostModelOpInterface>(op).getCost(options).totalFlops(
+            CostMode::Forward);
+    } else if (llvm::isa<nn::RecurOp, nn::PrefixScanOp>(op)) {
+      mlir::Type input = op->getOperand(0).getType();
+      if (auto axis = positionAxisOf(input))
+        steps += nn::shapeExprsOf(input)[*axis];
+    }
+  });
+  return {matmul, steps};
+}
 
 struct PointResult {
   sym::Bindings point;
@@ -140,6 +191,19 @@ struct Verification {
   std::string device;
   /// The --hw profile's name ("" without --hw).
   std::string hardware;
+  /// Its kernel classes, when calibrated: the prediction's rates.
+  std::optional<KernelClassRates> rates;
+
+  /// The median over the timed points of measured / predicted time.
+  std::optional<double> medianRatio() const {
+    std::vector<double> ratios;
+    for (const PointResult &r : points)
+      if (r.best > 0 && r.predictedSeconds > 0)
+        ratios.push_back(r.best / r.predictedSeconds);
+    if (ratios.empty())
+      return std::nullopt;
+    return medianOf(ratios);
+  }
 };
 
 /// `costopt-verify/1`: exact integers per point and per layer.
@@ -192,6 +256,11 @@ void renderJSON(const VerifyOptions &options, const Verification &v, llvm::raw_o
       {"device", v.device},
       {"hardware_profile", v.hardware.empty() ? llvm::json::Value(nullptr)
                                               : llvm::json::Value(v.hardware)},
+      {"time_model", v.hardware.empty() ? llvm::json::Value(nullptr)
+                     : v.rates          ? llvm::json::Value("kernel classes")
+                                        : llvm::json::Value("roofline")},
+      {"median_measured_over_predicted",
+       v.medianRatio() ? llvm::json::Value(*v.medianRatio()) : llvm::json::Value(nullptr)},
       {"time_statistic", options.target == "cuda"
                              ? "CUDA events around each call after a warm-up call, best and "
                                "median of the repetitions"
@@ -294,10 +363,21 @@ void renderText(const VerifyOptions &options, const Verification &v, llvm::raw_o
     os << llvm::formatv("\nGrowth along {0}: predicted FLOPs ∝ {0}^{1:f2}, measured time ∝ "
                         "{0}^{2:f2}: {3}\n",
                         sweep->symbol, *v.predictedSlope, *v.measuredSlope, v.verdict);
-  if (roofline)
+  if (roofline && v.rates)
+    os << llvm::formatv(
+        "\npredicted time: each layer on {0} as `costopt calibrate` measured costopt's "
+        "kernels (plain matrix products at {1:f2} GFLOP/s, other loops at {2:f2} GFLOP/s, "
+        "or its bytes at the memory bandwidth, whichever is slower, plus {3:f3} µs per "
+        "recurrence step), summed; GB/s: those bytes over the best time\n",
+        v.hardware, v.rates->matmulFlops / 1e9, v.rates->loopFlops / 1e9,
+        v.rates->stepSeconds * 1e6);
+  else if (roofline)
     os << "\npredicted time: the f32 roofline of each layer on " << v.hardware
        << " (its FLOPs at the f32 peak or its bytes at the memory bandwidth, whichever is "
           "slower), summed; GB/s: those bytes over the best time\n";
+  if (roofline && v.medianRatio())
+    os << llvm::formatv("measured/predicted: median {0:f2}× over the timed points\n",
+                        *v.medianRatio());
   os << "\nvalues: the first output against an independent f64 evaluation of the "
         "primitives, max |error| / max |value| <= "
      << llvm::formatv("{0:e0}", kValueTolerance) << " (- : above --reference-limit FLOPs)\n";
@@ -530,6 +610,9 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
     p.slot = slots.lookup(layer.op);
     p.flops = layer.multiplicity * layer.cost.totalFlops(CostMode::Forward);
     p.bytes = layer.multiplicity * trafficElementsOf(layer.cost, costOptions) * Expr(4);
+    auto [matmul, steps] = kernelClassesOf(layer.op, costOptions);
+    p.matmulFlops = layer.multiplicity * matmul;
+    p.steps = layer.multiplicity * steps;
     layers.push_back(std::move(p));
   }
   Expr predictedTotal = decomposed->flops;
@@ -646,20 +729,24 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
       r.predicted.push_back(*p);
     }
     if (hardware) {
-      // The roofline of each layer in f32 (the kernels' type), summed.
+      // Each layer in f32 (the kernels' type): its FLOPs at the f32 peak,
+      // or with a calibrated profile at its kernel classes' rates, or its
+      // bytes at the bandwidth, whichever is slower; plus, calibrated, the
+      // latency of each recurrence step. Summed over the layers.
       double peak = hardware->peakFlops.lookup("f32");
+      const std::optional<KernelClassRates> &rates = hardware->kernelClasses;
       for (const LayerPrediction &layer : layers) {
-        auto f = sym::evaluate(layer.flops, point);
-        auto b = sym::evaluate(layer.bytes, point);
-        if (!f || !b) {
-          if (!f)
-            llvm::consumeError(f.takeError());
-          if (!b)
-            llvm::consumeError(b.takeError());
+        std::optional<double> f = evaluateDouble(layer.flops, point);
+        std::optional<double> b = evaluateDouble(layer.bytes, point);
+        std::optional<double> mm = evaluateDouble(layer.matmulFlops, point);
+        std::optional<double> steps = evaluateDouble(layer.steps, point);
+        if (!f || !b || !mm || !steps)
           continue;
-        }
-        r.predictedBytes += toDouble(*b);
-        r.predictedSeconds += std::max(toDouble(*f) / peak, toDouble(*b) / hardware->memoryBandwidth);
+        r.predictedBytes += *b;
+        double compute = rates ? *mm / rates->matmulFlops + (*f - *mm) / rates->loopFlops
+                               : *f / peak;
+        r.predictedSeconds += std::max(compute, *b / hardware->memoryBandwidth) +
+                              (rates ? *steps * rates->stepSeconds : 0.0);
       }
     }
     // The reference evaluates a masked op over its whole box, so its cost
@@ -870,7 +957,8 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
                             std::move(results), predictedTotal, layerLevelTotal,
                             sweep,         measuredSlope, predictedSlope,
                             verdict,       allExact,      device,
-                            hardware ? hardware->name : std::string()};
+                            hardware ? hardware->name : std::string(),
+                            hardware ? hardware->kernelClasses : std::nullopt};
   if (options.format == "json")
     renderJSON(options, verification, os);
   else

@@ -311,6 +311,10 @@ struct UnembeddingCost : CostModel<UnembeddingCost, UnembeddingOp> {
       cost.weights.push_back({"bias", {vocab}});
     cost.outputElements = positions * vocab;
     cost.readElements = positions * d;
+    // A tied head owns no parameters but multiplies by the whole shared
+    // table all the same: its forward reads it.
+    if (op.getTied())
+      cost.weightElementsRead = d * vocab + (op.getBias() ? vocab : Expr());
     return cost;
   }
 };

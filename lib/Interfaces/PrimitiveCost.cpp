@@ -30,7 +30,17 @@ using mlir::Value;
 
 namespace {
 
-bool isWeight(Value value) { return value.getDefiningOp<ParamOp>() != nullptr; }
+/// A parameter, a block's view of one (an embedding table two blocks
+/// share, passed to each as an input), or a slice of one (the first n rows
+/// of a learned position table): its readers read weights.
+bool isWeight(Value value) {
+  if (auto arg = llvm::dyn_cast<mlir::BlockArgument>(value))
+    if (auto block = llvm::dyn_cast_or_null<BlockOp>(arg.getOwner()->getParentOp()))
+      return isWeight(block.getInputs()[arg.getArgNumber()]);
+  if (auto slice = value.getDefiningOp<ExtractOp>())
+    return isWeight(slice.getInput());
+  return value.getDefiningOp<ParamOp>() != nullptr;
+}
 
 /// Activation elements an op reads: its operands, less the weights (which
 /// count through the parameters).
@@ -372,6 +382,14 @@ struct ConcatCost : CostModel<ConcatCost, ConcatOp> {
 struct ExtractCost : CostModel<ExtractCost, ExtractOp> {
   static OpCost compute(ExtractOp op, const CostOptions &options) {
     OpCost cost = MoveCost<ExtractOp>::compute(op, options);
+    // A slice of a weight is a view its readers read as weights: it moves
+    // and stores nothing itself.
+    if (isWeight(op.getInput())) {
+      cost.outputElements = Expr();
+      cost.readElements = Expr();
+      cost.weightElementsRead = Expr();
+      return cost;
+    }
     auto axis = positionAxisOf(op.getResult().getType());
     if (axis && op.getDim().getExpr() == Expr(int64_t(*axis)) &&
         !op.getOffset().getExpr().isZero() && cost.operandReach[0].positional) {

@@ -250,6 +250,8 @@ public:
 
   /// Replaces `op` by blocks; false when it has no decomposition.
   bool run(Operation *op) {
+    if (isSharedTable(op))
+      return runSharedTable(op);
     if (!canDecompose(op))
       return false;
     builder.setInsertionPoint(op);
@@ -283,6 +285,89 @@ public:
   }
 
 private:
+  /// Embedding tables shared by `tied` lookups and LM heads, by vocabulary:
+  /// one nn.param at the model's top level, an input of every block that
+  /// reads it, so its elements are counted once.
+  llvm::DenseMap<ModelOp, llvm::SmallVector<std::pair<Expr, Value>>> sharedTables;
+
+  static Value lookupTable(llvm::ArrayRef<std::pair<Expr, Value>> tables, const Expr &vocab) {
+    for (const auto &[v, table] : tables)
+      if (v == vocab)
+        return table;
+    return Value();
+  }
+
+  /// An embedding, or a tied embedding or LM head, at a model's top level,
+  /// whose model has a tied lookup of the same vocabulary: the table is
+  /// shared. (Elsewhere, e.g. inside nn.repeat, tied ops stay layers.)
+  static bool isSharedTable(Operation *op) {
+    auto model = llvm::dyn_cast<ModelOp>(op->getParentOp());
+    if (!model)
+      return false;
+    std::optional<Expr> vocab;
+    if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
+      vocab = e.getVocab().getExpr();
+    else if (auto u = llvm::dyn_cast<UnembeddingOp>(op); u && u.getTied())
+      vocab = u.getVocab().getExpr();
+    if (!vocab)
+      return false;
+    for (Operation &other : model.getBodyBlock()) {
+      auto e = llvm::dyn_cast<EmbeddingOp>(other);
+      auto u = llvm::dyn_cast<UnembeddingOp>(other);
+      if ((e && e.getTied() && e.getVocab().getExpr() == *vocab) ||
+          (u && u.getTied() && u.getVocab().getExpr() == *vocab))
+        return true;
+    }
+    return false;
+  }
+
+  /// The owner (the first untied embedding of the vocabulary) makes the
+  /// table; the tied ops after it read it. A tied op before any owner has
+  /// no table to read: it stays a layer.
+  bool runSharedTable(Operation *op) {
+    auto model = llvm::cast<ModelOp>(op->getParentOp());
+    llvm::SmallVector<std::pair<Expr, Value>> &tables = sharedTables[model];
+    auto embedding = llvm::dyn_cast<EmbeddingOp>(op);
+    Expr vocab = embedding ? embedding.getVocab().getExpr()
+                           : llvm::cast<UnembeddingOp>(op).getVocab().getExpr();
+    Value table = lookupTable(tables, vocab);
+    bool tied = embedding ? embedding.getTied() : true;
+    if (tied != bool(table))
+      return false;
+    builder.setInsertionPoint(op);
+    if (!tied) {
+      Expr d = embedding.getResult().getType().getDimExpr(-1);
+      table = ParamOp::create(builder, op->getLoc(), NNTensorType::get(builder.getContext(), {vocab, d}))
+                  .getResult();
+      tables.push_back({vocab, table});
+    }
+    Value result;
+    if (embedding) {
+      result = emitBlock(op, ValueRange{embedding.getInput(), table},
+                         [&](PrimitiveBuilder &p, ValueRange in) {
+                           return GatherOp::create(p.b, p.loc, embedding.getResult().getType(),
+                                                   in[1], in[0])
+                               .getResult();
+                         });
+    } else {
+      auto head = llvm::cast<UnembeddingOp>(op);
+      // logits(b..., t, o) = Σ_i x(b..., t, i) · table(o, i) [+ bias(o)].
+      result = emitBlock(op, ValueRange{head.getInput(), table},
+                         [&](PrimitiveBuilder &p, ValueRange in) {
+                           auto type = llvm::cast<SeqType>(in[0].getType());
+                           unsigned rank = type.getRank();
+                           Value bias = head.getBias() ? p.param({vocab}) : Value();
+                           return p.contract(in[0], in[1], bias, rank + 1, range(0, rank),
+                                             {rank - 1 + 1, rank - 1},
+                                             concat(range(0, rank - 1), {rank}),
+                                             head.getResult().getType());
+                         });
+    }
+    op->getResult(0).replaceAllUsesWith(result);
+    op->erase();
+    return true;
+  }
+
   /// An nn.block named after `op` over `inputs`, of `op`'s result type,
   /// whose body `body` builds.
   Value emitBlock(Operation *op, ValueRange inputs,
@@ -354,15 +439,8 @@ private:
       return !e.getTied();
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
       return !u.getTied();
-    if (auto positional = llvm::dyn_cast<PositionalOp>(op)) {
-      // A learned table decomposes when it has exactly the sequence's
-      // rows: taking the first n of max_len rows is a slice whose bound
-      // (n <= max_len) the primitives cannot state yet.
-      SeqType input = positional.getInput().getType();
-      return positional.getKind() == "sinusoidal" ||
-             (positional.getMaxLenAttr() &&
-              positional.getMaxLenAttr().getExpr() == input.getDimExpr(-2));
-    }
+    if (auto positional = llvm::dyn_cast<PositionalOp>(op))
+      return positional.getKind() == "sinusoidal" || positional.getMaxLenAttr();
     if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
       // Layers are unrolled: a known, small count.
       auto layers = rnn.getLayersExpr().getConstant();
@@ -403,13 +481,25 @@ private:
     if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
       return project(p, in[0], u.getVocab().getExpr(), u.getBias());
     if (auto positional = llvm::dyn_cast<PositionalOp>(op)) {
-      // x + table[position]: a fixed [n, d] encoding (sinusoidal) or the
-      // [max_len = n, d] trained table, broadcast over the batch.
+      // x + table[position]: a fixed [n, d] encoding (sinusoidal), or the
+      // first n rows of the [max_len, d] trained table (a slice, whose end
+      // n <= max_len is checked at every evaluated point), broadcast over
+      // the batch.
       SeqType input = positional.getInput().getType();
-      llvm::SmallVector<Expr> rows{input.getDimExpr(-2), input.getDimExpr(-1)};
-      Value table = positional.getKind() == "sinusoidal"
-                        ? ConstantOp::create(p.b, p.loc, p.seq(rows)).getResult()
-                        : p.param(rows);
+      Expr n = input.getDimExpr(-2), d = input.getDimExpr(-1);
+      llvm::SmallVector<Expr> rows{n, d};
+      Value table;
+      if (positional.getKind() == "sinusoidal") {
+        table = ConstantOp::create(p.b, p.loc, p.seq(rows)).getResult();
+      } else {
+        Expr maxLen = positional.getMaxLenAttr().getExpr();
+        table = p.param({maxLen, d});
+        if (maxLen != n)
+          table = ExtractOp::create(p.b, p.loc, p.tensor(rows), table,
+                                    DimAttr::get(p.b.getContext(), Expr(0)),
+                                    DimAttr::get(p.b.getContext(), Expr(0)))
+                      .getResult();
+      }
       return p.map({in[0], table}, op->getResult(0).getType(),
                    [](OpBuilder &b, Location loc, ValueRange a) {
                      return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();

@@ -92,6 +92,19 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
             "size '" + formatSizeExpr(size) + "' of '" + op->getName().getStringRef().str() +
                 "'");
     }
+    // A slice ends within its dimension (its verifier refuses only what is
+    // provably past the end).
+    if (auto extract = llvm::dyn_cast<ExtractOp>(op)) {
+      int64_t dim = 0;
+      if (auto c = extract.getDim().getExpr().getConstant())
+        dim = static_cast<int64_t>(c->num);
+      sym::Expr end = extract.getOffset().getExpr() +
+                      shapeExprsOf(extract.getResult().getType())[dim];
+      sym::Expr size = shapeExprsOf(extract.getInput().getType())[dim];
+      add(op->getLoc(), Kind::AtMost, end, size,
+          "rule '" + formatSizeExpr(end) + " <= " + formatSizeExpr(size) +
+              "' of 'nn.extract' (a slice ends within its dimension)");
+    }
     // A learned position table has max_len rows: longer sequences cannot run.
     if (auto positional = llvm::dyn_cast<PositionalOp>(op))
       if (auto maxLen = positional.getMaxLenAttr())

@@ -84,7 +84,7 @@ nn.model @reshape_count(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, h) {
 // -----
 
 nn.model @extract_past_end(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
-  // expected-error @+1 {{cannot prove the slice ends (n + 1) within the dimension (n)}}
+  // expected-error @+1 {{the slice ends (n + 1) past the dimension (n)}}
   %r = nn.extract %x {dim = 1, offset = 1} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d]>
   nn.output %x : !nn.seq<[b, n, d]>
 }

@@ -19,7 +19,7 @@ nn.model @learned_exact(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) {
   nn.output %y : !nn.seq<[b, n, d]>
 }
 
-// A longer table (the first n of P rows): stays a layer.
+// A longer table: the first n of P rows, a slice.
 nn.model @learned_longer(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4, P = 16) where (n <= P) {
   %y = nn.positional %x {max_len = P} : !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>

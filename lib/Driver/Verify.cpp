@@ -734,7 +734,11 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
       // bytes at the bandwidth, whichever is slower; plus, calibrated, the
       // latency of each recurrence step. Summed over the layers.
       double peak = hardware->peakFlops.lookup("f32");
-      const std::optional<KernelClassRates> &rates = hardware->kernelClasses;
+      // Kernel classes describe costopt's CPU kernels (costopt calibrate):
+      // the GPU targets keep the roofline.
+      std::optional<KernelClassRates> rates;
+      if (options.target == "cpu")
+        rates = hardware->kernelClasses;
       for (const LayerPrediction &layer : layers) {
         std::optional<double> f = evaluateDouble(layer.flops, point);
         std::optional<double> b = evaluateDouble(layer.bytes, point);
@@ -958,7 +962,8 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
                             sweep,         measuredSlope, predictedSlope,
                             verdict,       allExact,      device,
                             hardware ? hardware->name : std::string(),
-                            hardware ? hardware->kernelClasses : std::nullopt};
+                            hardware && options.target == "cpu" ? hardware->kernelClasses
+                                                                : std::nullopt};
   if (options.format == "json")
     renderJSON(options, verification, os);
   else

@@ -31,6 +31,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
@@ -220,8 +221,33 @@ llvm::Error addPackedEntry(llvm::Module &module, llvm::StringRef name) {
   return llvm::Error::success();
 }
 
+/// Moves every fixed-size alloca into its function's entry block. MLIR's
+/// translation of gpu.launch_func allocates each launch's argument array
+/// where the launch is; inside the host's loops (a masked row, a
+/// recurrence step, a layer of nn.repeat) each iteration would take more
+/// stack, and GPT-2's 12 layers at n = 256 overflowed 8 MiB on the H200.
+/// One slot per launch site suffices: the driver copies the arguments when
+/// the launch is queued.
+void hoistStaticAllocas(llvm::Module &module) {
+  for (llvm::Function &function : module) {
+    if (function.isDeclaration())
+      continue;
+    llvm::BasicBlock &entry = function.getEntryBlock();
+    llvm::SmallVector<llvm::AllocaInst *> moved;
+    for (llvm::BasicBlock &block : function)
+      if (&block != &entry)
+        for (llvm::Instruction &instruction : block)
+          if (auto *alloca = llvm::dyn_cast<llvm::AllocaInst>(&instruction))
+            if (llvm::isa<llvm::ConstantInt>(alloca->getArraySize()))
+              moved.push_back(alloca);
+    for (llvm::AllocaInst *alloca : moved)
+      alloca->moveBefore(entry.getFirstInsertionPt());
+  }
+}
+
 /// Compiles `module` to a position-independent object file for this machine.
 llvm::Error emitObject(llvm::Module &module, llvm::StringRef path) {
+  hoistStaticAllocas(module);
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();

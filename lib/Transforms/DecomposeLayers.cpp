@@ -334,6 +334,14 @@ private:
     bool tied = embedding ? embedding.getTied() : true;
     if (tied != bool(table))
       return false;
+    // A reader of another width than the table's (a head after a
+    // projection to e != d) cannot share it: it stays a layer.
+    if (table) {
+      Expr width = embedding ? embedding.getResult().getType().getDimExpr(-1)
+                             : llvm::cast<UnembeddingOp>(op).getInput().getType().getDimExpr(-1);
+      if (shapeExprsOf(table.getType())[1] != width)
+        return false;
+    }
     builder.setInsertionPoint(op);
     if (!tied) {
       Expr d = embedding.getResult().getType().getDimExpr(-1);

@@ -112,9 +112,10 @@ def GpuParallelIteratorsFirst
   let description = [{
     Runs before `convert-linalg-to-parallel-loops`, which turns the leading
     run of parallel iterators of a `linalg.generic` into the outermost
-    `scf.parallel` (the one mapped to blocks and threads) and everything
-    from the first reduction on into sequential loops, parallel ones
-    included. A contraction written with its reduction before a parallel
+    `scf.parallel` (the one mapped to blocks and threads), the first
+    reduction into an `scf.for` inside it, and the parallel iterators after
+    that into an `scf.parallel` nested in the `scf.for`, which each thread
+    runs sequentially. A contraction written with its reduction before a parallel
     dimension, such as `(b, i, k, j)` for `[b, i, k] x [k, j]`, would then
     run `k x j` sequential steps in each of only `b x i` threads: GPT-2's
     unembedding at n = 64 takes seconds that way. This interchanges the
@@ -213,8 +214,8 @@ def GpuAsyncLaunches : Pass<"costopt-gpu-async-launches", "::mlir::func::FuncOp"
       launch before it: in issue order on that stream, without waiting.
       Inside an `scf.for` the body chains from the token before the loop,
       without carrying it (`gpu-to-llvm` takes a token in a block argument
-      for an event, and every token here is the one stream); any other op
-      with launches inside is an error;
+      for an event, and every token here is the one stream); launches
+      inside any other op (scf.if, say) leave the function synchronous;
     - a deallocation goes on that stream too (`gpu.dealloc async
       [%stream]`, replacing the blocking one of
       `costopt-gpu-prepare-buffers`), and the runtime's `mgpuMemFree`

@@ -286,6 +286,18 @@ struct GpuAsyncLaunchesPass
         lastDeviceWork = &op;
     if (!isa<gpu::LaunchFuncOp, gpu::DeallocOp>(lastDeviceWork))
       return;
+    // Launches or deallocations inside anything but scf.for (a conditional
+    // deallocation in scf.if, say) are not chained: the function stays
+    // synchronous.
+    bool onlyLoops = !func.walk([](Operation *op) {
+                            if (op->getNumRegions() == 0 || isa<scf::ForOp>(op) ||
+                                isa<func::FuncOp>(op) || !ordersDeviceWork(op))
+                              return WalkResult::advance();
+                            return WalkResult::interrupt();
+                          })
+                          .wasInterrupted();
+    if (!onlyLoops)
+      return;
     IRRewriter rewriter(&getContext());
     rewriter.setInsertionPointToStart(&func.getBody().front());
     Value token = gpu::WaitOp::create(rewriter, func.getLoc(),

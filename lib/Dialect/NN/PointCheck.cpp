@@ -104,6 +104,10 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
       add(op->getLoc(), Kind::AtMost, end, size,
           "rule '" + formatSizeExpr(end) + " <= " + formatSizeExpr(size) +
               "' of 'nn.extract' (a slice ends within its dimension)");
+      if (!extract.getOffset().getExpr().getConstant())
+        add(op->getLoc(), Kind::AtLeast, extract.getOffset().getExpr(), sym::Expr(0),
+            "rule '" + formatSizeExpr(extract.getOffset().getExpr()) +
+                " >= 0' of 'nn.extract' (a slice starts within its dimension)");
     }
     // A learned position table has max_len rows: longer sequences cannot run.
     if (auto positional = llvm::dyn_cast<PositionalOp>(op))

@@ -953,8 +953,9 @@ private:
       k = rotate(p, k);
     }
     Value context = op.getKind() == "linear"
-                        ? linearContext(op, p, q, k, v, batch, drop)
-                        : softmaxContext(op, p, q, k, v, batch, drop, scale);
+                        ? linearContext(op, AttentionDomains(op, p, drop, batch), q, k, v)
+                        : softmaxContext(op, AttentionDomains(op, p, drop, batch), q, k, v,
+                                         scale);
     // Output: (b, q, d, g, r, e) <- context(b, g, r, q, e) · Wo(g, r, e, d).
     Value wo = p.param({g, r, e, d});
     Value bo = bias ? p.param({d}) : Value();
@@ -965,8 +966,17 @@ private:
   /// The dimension lists and shapes of an attention layer's domains, which
   /// an unbatched layer ([n, d]) writes without the batch dimension 0.
   struct AttentionDomains {
+    AttentionDomains(AttentionOp op, PrimitiveBuilder &p, unsigned drop, Expr batch)
+        : p(p), drop(drop), batch(std::move(batch)),
+          n(op.getInput().getType().getDimExpr(-2)),
+          m(op.isCrossAttention() ? op.getMemory().getType().getDimExpr(-2) : n),
+          g(op.getKVHeadsExpr()), e(op.getHeadDimExpr()),
+          r(cantFail(op.getHeads().getExpr().divide(g))) {}
     PrimitiveBuilder &p;
     unsigned drop;
+    /// The batch (1 when unbatched), queries, keys, key-value groups, the
+    /// head width and the query heads per group.
+    Expr batch, n, m, g, e, r;
     llvm::SmallVector<unsigned> dims(std::initializer_list<unsigned> list) const {
       llvm::SmallVector<unsigned> r;
       for (unsigned i : list)
@@ -987,15 +997,14 @@ private:
 
   /// softmax(QKᵀ·scale)·V per (b, g, r) head, masked by causality or the
   /// window: [b, g, r, n, e].
-  Value softmaxContext(AttentionOp op, PrimitiveBuilder &p, Value q, Value k, Value v,
-                       const Expr &batch, unsigned drop, double scale) {
-    AttentionDomains domains{p, drop};
+  Value softmaxContext(AttentionOp op, const AttentionDomains &domains, Value q, Value k,
+                       Value v, double scale) {
     auto dims = [&](std::initializer_list<unsigned> list) { return domains.dims(list); };
     auto seq = [&](std::initializer_list<Expr> shape) { return domains.seq(shape); };
-    Expr n = op.getInput().getType().getDimExpr(-2);
-    Expr m = op.isCrossAttention() ? op.getMemory().getType().getDimExpr(-2) : n;
-    Expr g = op.getKVHeadsExpr(), e = op.getHeadDimExpr();
-    Expr r = cantFail(op.getHeads().getExpr().divide(g));
+    PrimitiveBuilder &p = domains.p;
+    unsigned drop = domains.drop;
+    const Expr &batch = domains.batch, &n = domains.n, &m = domains.m, &g = domains.g,
+               &e = domains.e, &r = domains.r;
     // Scores over (b, g, r, q, k, e), masked by causality or the window.
     std::optional<Expr> above, below;
     if (!op.isCrossAttention()) {
@@ -1029,15 +1038,14 @@ private:
   /// second to last) and φ(k), n dependent steps as the layer rule counts.
   /// φ is elu(x) + 1 = max(x, 0) + exp(min(x, 0)) (4 FLOPs per element where
   /// the layer rule counts elu as one evaluation, 2), relu, or identity.
-  Value linearContext(AttentionOp op, PrimitiveBuilder &p, Value q, Value k, Value v,
-                      const Expr &batch, unsigned drop) {
-    AttentionDomains domains{p, drop};
+  Value linearContext(AttentionOp op, const AttentionDomains &domains, Value q, Value k,
+                      Value v) {
     auto dims = [&](std::initializer_list<unsigned> list) { return domains.dims(list); };
     auto seq = [&](std::initializer_list<Expr> shape) { return domains.seq(shape); };
-    Expr n = op.getInput().getType().getDimExpr(-2);
-    Expr m = op.isCrossAttention() ? op.getMemory().getType().getDimExpr(-2) : n;
-    Expr g = op.getKVHeadsExpr(), e = op.getHeadDimExpr();
-    Expr r = cantFail(op.getHeads().getExpr().divide(g));
+    PrimitiveBuilder &p = domains.p;
+    unsigned drop = domains.drop;
+    const Expr &batch = domains.batch, &n = domains.n, &m = domains.m, &g = domains.g,
+               &e = domains.e, &r = domains.r;
     llvm::StringRef featureMap = op.getFeatureMap();
     auto phi = [&](Value x) -> Value {
       if (featureMap == "identity")

@@ -18,14 +18,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "costopt/Conversion/Passes.h"
 #include "costopt/InitAll.h"
 #include "costopt/Runtime/CpuRunner.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cblas.h>
@@ -85,25 +82,7 @@ std::unique_ptr<CpuKernel> compile(mlir::MLIRContext &context, const char *sourc
     llvm::errs() << "bench: the model does not parse\n";
     std::exit(1);
   }
-  mlir::PassManager lower(&context);
-  lower.addPass(createConvertNNToLinalg());
-  lower.addNestedPass<mlir::func::FuncOp>(createCountFlops());
-  std::string error;
-  if (failed(lower.run(*module))) {
-    llvm::errs() << "bench: lowering failed\n";
-    std::exit(1);
-  }
-  auto signatures = readKernelSignatures(*module);
-  if (!signatures || signatures->size() != 1) {
-    llvm::errs() << "bench: no kernel\n";
-    std::exit(1);
-  }
-  mlir::PassManager toLLVM(&context);
-  if (failed(buildCpuPipeline(toLLVM, error, optimize)) || failed(toLLVM.run(*module))) {
-    llvm::errs() << "bench: the CPU pipeline failed " << error << "\n";
-    std::exit(1);
-  }
-  auto kernel = CpuKernel::compile(*module, std::move(signatures->front()));
+  auto kernel = compileCpuKernel(*module, optimize);
   if (!kernel) {
     llvm::errs() << "bench: " << llvm::toString(kernel.takeError()) << "\n";
     std::exit(1);

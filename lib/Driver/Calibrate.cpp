@@ -15,17 +15,13 @@
 
 #include "Hardware.h"
 
-#include "costopt/Conversion/Passes.h"
 #include "costopt/Dialect/NN/NNOps.h"
 #include "costopt/InitAll.h"
 #include "costopt/Runtime/CpuRunner.h"
 #include "costopt/Support/Sym.h"
-#include "costopt/Transforms/Passes.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 
 #include <algorithm>
 #include <numeric>
@@ -93,27 +89,8 @@ llvm::Expected<Timing> timeModel(mlir::MLIRContext &context, llvm::StringRef tex
       mlir::parseSourceString<mlir::ModuleOp>(text, &context);
   if (!module)
     return sym::makeError("a calibration model does not parse");
-  nn::ModelOp model = *module->getOps<nn::ModelOp>().begin();
-  sym::Bindings point = model.getDefaultBindings();
-  mlir::PassManager pm(&context);
-  pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
-  pm.addPass(createConvertNNToLinalg());
-  pm.addNestedPass<mlir::func::FuncOp>(createCountFlops());
-  if (failed(pm.run(*module)))
-    return sym::makeError("a calibration model does not lower");
-  auto signatures = readKernelSignatures(*module);
-  if (!signatures)
-    return signatures.takeError();
-  if (signatures->size() != 1)
-    return sym::makeError("a calibration model lowered to no kernel");
-  KernelSignature signature = std::move(signatures->front());
-  mlir::PassManager toLLVM(&context);
-  std::string error;
-  if (failed(buildCpuPipeline(toLLVM, error, /*optimize=*/true)))
-    return sym::makeError("the CPU pipeline does not parse: " + error);
-  if (failed(toLLVM.run(*module)))
-    return sym::makeError("a calibration model does not compile");
-  auto kernel = CpuKernel::compile(*module, std::move(signature));
+  sym::Bindings point = (*module->getOps<nn::ModelOp>().begin()).getDefaultBindings();
+  auto kernel = compileCpuKernel(*module, /*optimize=*/true);
   if (!kernel)
     return kernel.takeError();
   auto run = (*kernel)->run(point, repetitions);

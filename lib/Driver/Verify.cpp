@@ -74,21 +74,12 @@ std::optional<double> evaluateDouble(const Expr &e, const sym::Bindings &point) 
   return toDouble(*value);
 }
 
-/// A contraction the CPU schedule compiles as a plain matrix product:
-/// C[i, j] (+)= A[i, k]·B[k, j] over three dimensions, unmasked
-/// (CpuSchedule.cpp's isPlainMatmul, read before lowering).
+/// A contraction the CPU schedule compiles as a plain matrix product: the
+/// schedule's maps (its lowering keeps them), unmasked.
 bool isPlainMatmul(nn::ContractOp op) {
-  if (op.getMask())
-    return false;
-  auto maps = llvm::to_vector(op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>());
-  if (maps.size() != 3 || maps[0].getNumDims() != 3)
-    return false;
-  mlir::MLIRContext *ctx = op.getContext();
-  mlir::AffineExpr i, j, k;
-  mlir::bindDims(ctx, i, j, k);
-  return maps[0] == mlir::AffineMap::get(3, 0, {i, k}, ctx) &&
-         maps[1] == mlir::AffineMap::get(3, 0, {k, j}, ctx) &&
-         maps[2] == mlir::AffineMap::get(3, 0, {i, j}, ctx);
+  return !op.getMask() &&
+         isPlainMatmulMaps(llvm::to_vector(
+             op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>()));
 }
 
 /// The FLOPs of `layer` (an nn.block of primitives, or one primitive) in
@@ -834,7 +825,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
       artifact = folder.str().str();
     }
     // A temporary artifact goes on every path out of here.
-    auto removeArtifact = llvm::make_scope_exit([&] {
+    llvm::scope_exit removeArtifact([&] {
       if (temporary)
         llvm::sys::fs::remove_directories(artifact);
     });

@@ -236,6 +236,27 @@ llvm::Expected<int64_t> costopt::tokenIdLimit(const KernelSignature &signature,
 
 CpuKernel::~CpuKernel() = default;
 
+llvm::Expected<std::unique_ptr<CpuKernel>> costopt::compileCpuKernel(ModuleOp module,
+                                                                     bool optimize) {
+  PassManager lower(module.getContext());
+  buildLinalgPipeline(lower, /*countFlops=*/true);
+  if (failed(lower.run(module)))
+    return sym::makeError("the model does not lower to linalg");
+  auto signatures = readKernelSignatures(module);
+  if (!signatures)
+    return signatures.takeError();
+  if (signatures->size() != 1)
+    return sym::makeError("the module lowered to " + std::to_string(signatures->size()) +
+                          " kernels, not one");
+  PassManager toLLVM(module.getContext());
+  std::string error;
+  if (failed(buildCpuPipeline(toLLVM, error, optimize)))
+    return sym::makeError("the CPU pipeline does not parse: " + error);
+  if (failed(toLLVM.run(module)))
+    return sym::makeError("the model does not compile for the CPU");
+  return CpuKernel::compile(module, std::move(signatures->front()));
+}
+
 llvm::Expected<std::unique_ptr<CpuKernel>> CpuKernel::compile(ModuleOp llvmModule,
                                                               KernelSignature signature) {
   static std::once_flag once;

@@ -106,6 +106,21 @@ module attributes {transform.with_named_sequence} {
 }
 )mlir";
 
+} // namespace
+
+bool costopt::isPlainMatmulMaps(llvm::ArrayRef<AffineMap> maps) {
+  if (maps.size() != 3 || maps[0].getNumDims() != 3)
+    return false;
+  MLIRContext *ctx = maps[0].getContext();
+  AffineExpr i, j, k;
+  bindDims(ctx, i, j, k);
+  return maps[0] == AffineMap::get(3, 0, {i, k}, ctx) &&
+         maps[1] == AffineMap::get(3, 0, {k, j}, ctx) &&
+         maps[2] == AffineMap::get(3, 0, {i, j}, ctx);
+}
+
+namespace {
+
 /// C[i,j] += A[i,k] * B[k,j] on f32 tensors: maps (i,k), (k,j), (i,j),
 /// iterators parallel, parallel, reduction, body mulf then addf.
 bool isPlainMatmul(linalg::GenericOp op) {
@@ -114,13 +129,7 @@ bool isPlainMatmul(linalg::GenericOp op) {
   if (op.getNumLoops() != 3 || op.getNumReductionLoops() != 1 ||
       op.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
     return false;
-  MLIRContext *ctx = op.getContext();
-  AffineExpr i, j, k;
-  bindDims(ctx, i, j, k);
-  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {i, k}, ctx),
-                                     AffineMap::get(3, 0, {k, j}, ctx),
-                                     AffineMap::get(3, 0, {i, j}, ctx)};
-  if (op.getIndexingMapsArray() != expected)
+  if (!costopt::isPlainMatmulMaps(op.getIndexingMapsArray()))
     return false;
   for (Value v : op->getOperands())
     if (!cast<ShapedType>(v.getType()).getElementType().isF32())

@@ -333,7 +333,7 @@ llvm::Error costopt::writeGpuArtifact(ModuleOp module, const KernelSignature &si
   llvm::sys::path::append(object, "kernel.o");
   llvm::sys::path::append(library, "kernel.so");
   // The object file is an intermediate: it goes whether linking works or not.
-  auto removeObject = llvm::make_scope_exit([&] { llvm::sys::fs::remove(object); });
+  llvm::scope_exit removeObject([&] { llvm::sys::fs::remove(object); });
   if (llvm::Error e = emitObject(*llvmModule, object))
     return e;
   if (llvm::Error e = linkShared(object, library))

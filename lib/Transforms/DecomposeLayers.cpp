@@ -345,8 +345,8 @@ private:
     builder.setInsertionPoint(op);
     if (!tied) {
       Expr d = embedding.getResult().getType().getDimExpr(-1);
-      table = ParamOp::create(builder, op->getLoc(), NNTensorType::get(builder.getContext(), {vocab, d}))
-                  .getResult();
+      auto type = NNTensorType::get(builder.getContext(), {vocab, d});
+      table = ParamOp::create(builder, op->getLoc(), type).getResult();
       tables.push_back({vocab, table});
     }
     Value result;
@@ -366,7 +366,7 @@ private:
                            unsigned rank = type.getRank();
                            Value bias = head.getBias() ? p.param({vocab}) : Value();
                            return p.contract(in[0], in[1], bias, rank + 1, range(0, rank),
-                                             {rank - 1 + 1, rank - 1},
+                                             {rank, rank - 1},
                                              concat(range(0, rank - 1), {rank}),
                                              head.getResult().getType());
                          });
@@ -910,27 +910,12 @@ private:
     Value mem = op.isCrossAttention() ? in[1] : in[0];
     auto xType = llvm::cast<SeqType>(x.getType());
     auto mType = llvm::cast<SeqType>(mem.getType());
-    // [b, n, d], or [n, d] without a batch (Table 1's layers): every domain
-    // below has the batch as its dimension 0, which an unbatched layer
-    // leaves out.
-    bool batched = xType.getRank() == 3;
-    unsigned drop = batched ? 0 : 1;
-    auto dims = [&](std::initializer_list<unsigned> list) {
-      llvm::SmallVector<unsigned> r;
-      for (unsigned i : list)
-        if (batched || i != 0)
-          r.push_back(i - drop);
-      return r;
-    };
-    Expr batch = batched ? xType.getDimExpr(0) : Expr(1);
-    auto seq = [&](std::initializer_list<Expr> shape) {
-      llvm::SmallVector<Expr> r(shape.begin() + drop, shape.end());
-      return p.seq(r);
-    };
-    Expr n = xType.getDimExpr(-2), d = xType.getDimExpr(-1);
-    Expr m = mType.getDimExpr(-2), dm = mType.getDimExpr(-1);
-    Expr h = op.getHeads().getExpr(), g = op.getKVHeadsExpr(), e = op.getHeadDimExpr();
-    Expr r = cantFail(h.divide(g));
+    AttentionBuilder a(*this, op, p);
+    auto dims = [&](std::initializer_list<unsigned> list) { return a.dims(list); };
+    auto seq = [&](std::initializer_list<Expr> shape) { return a.seq(shape); };
+    unsigned drop = a.drop;
+    const Expr &batch = a.batch, &n = a.n, &m = a.m, &g = a.g, &e = a.e, &r = a.r;
+    Expr d = xType.getDimExpr(-1), dm = mType.getDimExpr(-1);
     bool bias = !op.getNoBias();
     double scale = 1.0 / std::sqrt(valueAtDefaults(op, e));
 
@@ -952,10 +937,8 @@ private:
       q = rotate(p, q);
       k = rotate(p, k);
     }
-    Value context = op.getKind() == "linear"
-                        ? linearContext(op, AttentionDomains(op, p, drop, batch), q, k, v)
-                        : softmaxContext(op, AttentionDomains(op, p, drop, batch), q, k, v,
-                                         scale);
+    Value context =
+        op.getKind() == "linear" ? a.linearContext(q, k, v) : a.softmaxContext(q, k, v, scale);
     // Output: (b, q, d, g, r, e) <- context(b, g, r, q, e) · Wo(g, r, e, d).
     Value wo = p.param({g, r, e, d});
     Value bo = bias ? p.param({d}) : Value();
@@ -963,15 +946,20 @@ private:
                       dims({0, 1, 2}), seq({batch, n, d}));
   }
 
-  /// The dimension lists and shapes of an attention layer's domains, which
-  /// an unbatched layer ([n, d]) writes without the batch dimension 0.
-  struct AttentionDomains {
-    AttentionDomains(AttentionOp op, PrimitiveBuilder &p, unsigned drop, Expr batch)
-        : p(p), drop(drop), batch(std::move(batch)),
+  /// An attention layer's sizes and domains, and the two ways its context
+  /// is computed. Every domain has the batch as its dimension 0, which an
+  /// unbatched layer ([n, d], as Table 1's layers are written) leaves out.
+  struct AttentionBuilder {
+    AttentionBuilder(Decomposer &decomposer, AttentionOp op, PrimitiveBuilder &p)
+        : decomposer(decomposer), op(op), p(p),
+          drop(op.getInput().getType().getRank() == 3 ? 0 : 1),
+          batch(drop ? Expr(1) : op.getInput().getType().getDimExpr(0)),
           n(op.getInput().getType().getDimExpr(-2)),
           m(op.isCrossAttention() ? op.getMemory().getType().getDimExpr(-2) : n),
           g(op.getKVHeadsExpr()), e(op.getHeadDimExpr()),
           r(cantFail(op.getHeads().getExpr().divide(g))) {}
+    Decomposer &decomposer;
+    AttentionOp op;
     PrimitiveBuilder &p;
     unsigned drop;
     /// The batch (1 when unbatched), queries, keys, key-value groups, the
@@ -993,122 +981,108 @@ private:
       llvm::SmallVector<Expr> r(shape.begin() + drop, shape.end());
       return p.tensor(r);
     }
-  };
 
-  /// softmax(QKᵀ·scale)·V per (b, g, r) head, masked by causality or the
-  /// window: [b, g, r, n, e].
-  Value softmaxContext(AttentionOp op, const AttentionDomains &domains, Value q, Value k,
-                       Value v, double scale) {
-    auto dims = [&](std::initializer_list<unsigned> list) { return domains.dims(list); };
-    auto seq = [&](std::initializer_list<Expr> shape) { return domains.seq(shape); };
-    PrimitiveBuilder &p = domains.p;
-    unsigned drop = domains.drop;
-    const Expr &batch = domains.batch, &n = domains.n, &m = domains.m, &g = domains.g,
-               &e = domains.e, &r = domains.r;
-    // Scores over (b, g, r, q, k, e), masked by causality or the window.
-    std::optional<Expr> above, below;
-    if (!op.isCrossAttention()) {
-      if (auto window = op.getWindowAttr()) {
-        Expr span = window.getExpr() - Expr(1);
-        if (op.getCausal()) {
+    /// softmax(QKᵀ·scale)·V per (b, g, r) head, masked by causality or the
+    /// window: [b, g, r, n, e].
+    Value softmaxContext(Value q, Value k, Value v, double scale) {
+      // Scores over (b, g, r, q, k, e), masked by causality or the window.
+      std::optional<Expr> above, below;
+      if (!op.isCrossAttention()) {
+        if (auto window = op.getWindowAttr()) {
+          Expr span = window.getExpr() - Expr(1);
+          if (op.getCausal()) {
+            above = Expr(0);
+            below = span;
+          } else {
+            below = Expr::floorDiv(span, Expr(2));
+            above = Expr::ceilDiv(span, Expr(2));
+          }
+        } else if (op.getCausal()) {
           above = Expr(0);
-          below = span;
-        } else {
-          below = Expr::floorDiv(span, Expr(2));
-          above = Expr::ceilDiv(span, Expr(2));
         }
-      } else if (op.getCausal()) {
-        above = Expr(0);
       }
+      auto contractMask = p.band(6 - drop, 3 - drop, 4 - drop, above, below);
+      auto scoreMask = p.band(5 - drop, 3 - drop, 4 - drop, above, below);
+      Type scoresType = seq({batch, g, r, n, m});
+      Value s = p.contract(q, k, Value(), 6 - drop, dims({0, 1, 2, 3, 5}), dims({0, 1, 4, 5}),
+                           dims({0, 1, 2, 3, 4}), scoresType, contractMask);
+      Value probs = decomposer.softmax(p, s, scoreMask, scale);
+      return p.contract(probs, v, Value(), 6 - drop, dims({0, 1, 2, 3, 4}), dims({0, 1, 4, 5}),
+                        dims({0, 1, 2, 3, 5}), seq({batch, g, r, n, e}), contractMask);
     }
-    auto contractMask = p.band(6 - drop, 3 - drop, 4 - drop, above, below);
-    auto scoreMask = p.band(5 - drop, 3 - drop, 4 - drop, above, below);
-    Type scoresType = seq({batch, g, r, n, m});
-    Value s = p.contract(q, k, Value(), 6 - drop, dims({0, 1, 2, 3, 5}), dims({0, 1, 4, 5}),
-                         dims({0, 1, 2, 3, 4}), scoresType, contractMask);
-    Value probs = softmax(p, s, scoreMask, scale);
-    return p.contract(probs, v, Value(), 6 - drop, dims({0, 1, 2, 3, 4}), dims({0, 1, 4, 5}),
-                      dims({0, 1, 2, 3, 5}), seq({batch, g, r, n, e}), contractMask);
-  }
 
-  /// Linear attention (Katharopoulos et al. 2020, Eqs. 5-6): φ(Q)·(φ(K)ᵀV)
-  /// divided by φ(Q)·Σφ(K) + ε, per (b, g, r) head: [b, g, r, n, e]. Causal, the
-  /// two sums are running sums over the positions (nn.scan, their §3.3):
-  /// each position's φ(k)ᵀv outer product ([b, g, e, n, e], positions
-  /// second to last) and φ(k), n dependent steps as the layer rule counts.
-  /// φ is elu(x) + 1 = max(x, 0) + exp(min(x, 0)) (4 FLOPs per element where
-  /// the layer rule counts elu as one evaluation, 2), relu, or identity.
-  Value linearContext(AttentionOp op, const AttentionDomains &domains, Value q, Value k,
-                      Value v) {
-    auto dims = [&](std::initializer_list<unsigned> list) { return domains.dims(list); };
-    auto seq = [&](std::initializer_list<Expr> shape) { return domains.seq(shape); };
-    PrimitiveBuilder &p = domains.p;
-    unsigned drop = domains.drop;
-    const Expr &batch = domains.batch, &n = domains.n, &m = domains.m, &g = domains.g,
-               &e = domains.e, &r = domains.r;
-    llvm::StringRef featureMap = op.getFeatureMap();
-    auto phi = [&](Value x) -> Value {
-      if (featureMap == "identity")
-        return x;
-      return p.map({x}, x.getType(), [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
-        Value zero = constant(b, loc, 0.0);
-        if (featureMap == "relu")
-          return arith::MaximumFOp::create(b, loc, a[0], zero);
-        // elu(x) + 1 = max(x, 0) + exp(min(x, 0)).
-        Value above = arith::MaximumFOp::create(b, loc, a[0], zero);
-        Value below = arith::MinimumFOp::create(b, loc, a[0], zero);
-        Value exponential = math::ExpOp::create(b, loc, below);
-        return arith::AddFOp::create(b, loc, above, exponential);
-      });
-    };
-    Value fq = phi(q), fk = phi(k);
-    Value numerator, denominator;
-    if (op.getCausal()) {
-      // φ(k_t)ᵀv_t over (b, g, i, t, j), nothing summed; then the sums.
-      Value outer = p.contract(fk, v, Value(), 5 - drop, dims({0, 1, 3, 2}), dims({0, 1, 3, 4}),
-                               dims({0, 1, 2, 3, 4}), seq({batch, g, e, m, e}));
-      auto scanSum = [&](Value x) {
-        return PrefixScanOp::create(p.b, p.loc, x.getType(), x, Value(),
-                                    p.b.getStringAttr("sum"))
-            .getResult();
+    /// Linear attention (Katharopoulos et al. 2020, Eqs. 5-6): φ(Q)·(φ(K)ᵀV)
+    /// divided by φ(Q)·Σφ(K) + ε, per (b, g, r) head: [b, g, r, n, e]. Causal, the
+    /// two sums are running sums over the positions (nn.scan, their §3.3):
+    /// each position's φ(k)ᵀv outer product ([b, g, e, n, e], positions
+    /// second to last) and φ(k), n dependent steps as the layer rule counts.
+    /// φ is elu(x) + 1 = max(x, 0) + exp(min(x, 0)) (4 FLOPs per element where
+    /// the layer rule counts elu as one evaluation, 2), relu, or identity.
+    Value linearContext(Value q, Value k, Value v) {
+      llvm::StringRef featureMap = op.getFeatureMap();
+      auto phi = [&](Value x) -> Value {
+        if (featureMap == "identity")
+          return x;
+        return p.map({x}, x.getType(), [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+          Value zero = constant(b, loc, 0.0);
+          if (featureMap == "relu")
+            return arith::MaximumFOp::create(b, loc, a[0], zero);
+          // elu(x) + 1 = max(x, 0) + exp(min(x, 0)).
+          Value above = arith::MaximumFOp::create(b, loc, a[0], zero);
+          Value below = arith::MinimumFOp::create(b, loc, a[0], zero);
+          Value exponential = math::ExpOp::create(b, loc, below);
+          return arith::AddFOp::create(b, loc, above, exponential);
+        });
       };
-      Value state = scanSum(outer), z = scanSum(fk);
-      // (b, g, r, t, j, i) <- φq(b, g, r, t, i) · S(b, g, i, t, j).
-      numerator = p.contract(fq, state, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
-                             dims({0, 1, 5, 3, 4}), dims({0, 1, 2, 3, 4}),
-                             seq({batch, g, r, n, e}));
-      // (b, g, r, t, u, i) <- φq(b, g, r, t, i) · z(b, g, t, i); u is the
-      // result's unit dimension, so the quotient broadcasts over e.
-      denominator = p.contract(fq, z, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
-                               dims({0, 1, 3, 5}), dims({0, 1, 2, 3, 4}),
-                               seq({batch, g, r, n, Expr(1)}));
-    } else {
-      // S over (b, g, i, j, k) <- φk(b, g, k, i) · v(b, g, k, j); z = Σ_k φk.
-      // Both are summaries without a position axis (nn.tensor): reading
-      // them back at every query position is not a second mixing step.
-      Value state = p.contract(fk, v, Value(), 5 - drop, dims({0, 1, 4, 2}), dims({0, 1, 4, 3}),
-                               dims({0, 1, 2, 3}), domains.tensor({batch, g, e, e}));
-      Value z = p.reduce(fk, "sum", 2 - drop, domains.tensor({batch, g, Expr(1), e}));
-      numerator = p.contract(fq, state, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
-                             dims({0, 1, 5, 4}), dims({0, 1, 2, 3, 4}),
-                             seq({batch, g, r, n, e}));
-      // (b, g, r, q, u, i) <- φq(b, g, r, q, i) · z(b, g, u, i).
-      denominator = p.contract(fq, z, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
-                               dims({0, 1, 4, 5}), dims({0, 1, 2, 3, 4}),
-                               seq({batch, g, r, n, Expr(1)}));
+      Value fq = phi(q), fk = phi(k);
+      Value numerator, denominator;
+      if (op.getCausal()) {
+        // φ(k_t)ᵀv_t over (b, g, i, t, j), nothing summed; then the sums.
+        Value outer = p.contract(fk, v, Value(), 5 - drop, dims({0, 1, 3, 2}), dims({0, 1, 3, 4}),
+                                 dims({0, 1, 2, 3, 4}), seq({batch, g, e, m, e}));
+        auto scanSum = [&](Value x) {
+          return PrefixScanOp::create(p.b, p.loc, x.getType(), x, Value(),
+                                      p.b.getStringAttr("sum"))
+              .getResult();
+        };
+        Value state = scanSum(outer), z = scanSum(fk);
+        // (b, g, r, t, j, i) <- φq(b, g, r, t, i) · S(b, g, i, t, j).
+        numerator = p.contract(fq, state, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                               dims({0, 1, 5, 3, 4}), dims({0, 1, 2, 3, 4}),
+                               seq({batch, g, r, n, e}));
+        // (b, g, r, t, u, i) <- φq(b, g, r, t, i) · z(b, g, t, i); u is the
+        // result's unit dimension, so the quotient broadcasts over e.
+        denominator = p.contract(fq, z, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                                 dims({0, 1, 3, 5}), dims({0, 1, 2, 3, 4}),
+                                 seq({batch, g, r, n, Expr(1)}));
+      } else {
+        // S over (b, g, i, j, k) <- φk(b, g, k, i) · v(b, g, k, j); z = Σ_k φk.
+        // Both are summaries without a position axis (nn.tensor): reading
+        // them back at every query position is not a second mixing step.
+        Value state = p.contract(fk, v, Value(), 5 - drop, dims({0, 1, 4, 2}), dims({0, 1, 4, 3}),
+                                 dims({0, 1, 2, 3}), tensor({batch, g, e, e}));
+        Value z = p.reduce(fk, "sum", 2 - drop, tensor({batch, g, Expr(1), e}));
+        numerator = p.contract(fq, state, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                               dims({0, 1, 5, 4}), dims({0, 1, 2, 3, 4}),
+                               seq({batch, g, r, n, e}));
+        // (b, g, r, q, u, i) <- φq(b, g, r, q, i) · z(b, g, u, i).
+        denominator = p.contract(fq, z, Value(), 6 - drop, dims({0, 1, 2, 3, 5}),
+                                 dims({0, 1, 4, 5}), dims({0, 1, 2, 3, 4}),
+                                 seq({batch, g, r, n, Expr(1)}));
+      }
+      // + ε (1e-6, as the layer rule counts it): relu features can make
+      // φ(q)·z zero.
+      denominator = p.map({denominator}, denominator.getType(),
+                          [](OpBuilder &b, Location loc, ValueRange a) {
+                            return arith::AddFOp::create(b, loc, a[0], constant(b, loc, 1e-6))
+                                .getResult();
+                          });
+      return p.map({numerator, denominator}, numerator.getType(),
+                   [](OpBuilder &b, Location loc, ValueRange a) {
+                     return arith::DivFOp::create(b, loc, a[0], a[1]).getResult();
+                   });
     }
-    // + ε (1e-6, as the layer rule counts it): relu features can make
-    // φ(q)·z zero.
-    denominator = p.map({denominator}, denominator.getType(),
-                        [](OpBuilder &b, Location loc, ValueRange a) {
-                          return arith::AddFOp::create(b, loc, a[0], constant(b, loc, 1e-6))
-                              .getResult();
-                        });
-    return p.map({numerator, denominator}, numerator.getType(),
-                 [](OpBuilder &b, Location loc, ValueRange a) {
-                   return arith::DivFOp::create(b, loc, a[0], a[1]).getResult();
-                 });
-  }
+  };
 
   OpBuilder &builder;
 };

@@ -53,6 +53,12 @@ void buildLinalgPipeline(mlir::OpPassManager &pm, bool countFlops);
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error,
                                      bool optimize = true);
 
+/// The indexing maps of a plain matrix product, C[i, j] += A[i, k]·B[k, j]
+/// over (i, j, k): with its f32 multiply-add body, what costopt-cpu-schedule
+/// tiles and vectorises, and what `costopt verify` prices at the
+/// matrix-product rate of a calibrated profile.
+bool isPlainMatmulMaps(llvm::ArrayRef<mlir::AffineMap> maps);
+
 /// costopt-cpu-schedule (CpuSchedule.cpp): a transform-dialect schedule
 /// for the matrix products of a module of linalg on tensors. Run it after
 /// costopt-count-flops, whose counters it leaves untouched.
@@ -137,6 +143,12 @@ private:
   void (*entry)(void **) = nullptr;
   KernelSignature signature;
 };
+
+/// Lowers `module` (one nn.model: buildLinalgPipeline with FLOP counters,
+/// then buildCpuPipeline) and JIT-compiles its kernel, as `costopt verify`
+/// does: what `costopt calibrate` and the kernel benchmark time.
+llvm::Expected<std::unique_ptr<CpuKernel>> compileCpuKernel(mlir::ModuleOp module,
+                                                            bool optimize);
 
 } // namespace costopt
 

@@ -369,9 +369,7 @@ struct GpuAsyncLaunchesPass
       }
       if (op.getNumRegions() == 0 || !ordersDeviceWork(&op))
         continue;
-      if (!isa<scf::ForOp>(op))
-        return op.emitError() << "costopt-gpu-async-launches can order kernel launches in "
-                                 "scf.for loops only, not in this op";
+      assert(isa<scf::ForOp>(op) && "runOnOperation leaves other regions synchronous");
       // The body chains from the token before the loop, which it uses
       // without carrying it: gpu-to-llvm takes a token in a block argument
       // for an event, while every token here is the one stream. What comes

@@ -95,12 +95,7 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
     // A slice ends within its dimension (its verifier refuses only what is
     // provably past the end).
     if (auto extract = llvm::dyn_cast<ExtractOp>(op)) {
-      int64_t dim = 0;
-      if (auto c = extract.getDim().getExpr().getConstant())
-        dim = static_cast<int64_t>(c->num);
-      sym::Expr end = extract.getOffset().getExpr() +
-                      shapeExprsOf(extract.getResult().getType())[dim];
-      sym::Expr size = shapeExprsOf(extract.getInput().getType())[dim];
+      auto [end, size] = extract.getSliceEndAndExtent();
       add(op->getLoc(), Kind::AtMost, end, size,
           "rule '" + formatSizeExpr(end) + " <= " + formatSizeExpr(size) +
               "' of 'nn.extract' (a slice ends within its dimension)");

@@ -375,10 +375,14 @@ LogicalResult ExtractOp::verify() {
       return emitOpError() << "only dimension " << dim << " may change";
   return success();
 }
-LogicalResult ExtractOp::verifySizes(const sym::Assumptions &assumptions) {
+std::pair<Expr, Expr> ExtractOp::getSliceEndAndExtent() {
   int64_t dim = indexOf(getDim());
-  Expr end = getOffset().getExpr() + shapeExprsOf(getResult().getType())[dim];
-  Expr size = shapeExprsOf(getInput().getType())[dim];
+  return {getOffset().getExpr() + shapeExprsOf(getResult().getType())[dim],
+          shapeExprsOf(getInput().getType())[dim]};
+}
+
+LogicalResult ExtractOp::verifySizes(const sym::Assumptions &assumptions) {
+  auto [end, size] = getSliceEndAndExtent();
   if (auto offset = getOffset().getExpr().getConstant(); offset && offset->num < 0)
     return emitOpError() << "offset must be >= 0";
   // Only a provable overflow is an error here; otherwise the end is checked

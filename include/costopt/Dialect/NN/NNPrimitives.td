@@ -198,6 +198,12 @@ def NN_ExtractOp : NN_PrimitiveOp<"extract"> {
   }];
   let arguments = (ins NN_AnyTensor:$input, NN_DimAttr:$dim, NN_DimAttr:$offset);
   let results = (outs NN_AnyTensor:$result);
+  let extraClassDeclaration = [{
+    /// Along `dim`: where the slice ends (offset + its size) and the
+    /// input's extent, which the verifier compares where it can prove the
+    /// order and the point check at every evaluated point.
+    std::pair<::costopt::sym::Expr, ::costopt::sym::Expr> getSliceEndAndExtent();
+  }];
 }
 
 def NN_GatherOp : NN_PrimitiveOp<"gather"> {

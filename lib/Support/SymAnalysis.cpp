@@ -269,10 +269,12 @@ private:
   }
 
   /// A constant lower bound of a whole expression: the constant term after
-  /// shifting, when every other coefficient is non-negative.
+  /// shifting, when every other coefficient is non-negative. Rounded down: the
+  /// expression need not be integral (j^2*n/4 - 1 is -3/4 at j = n = 1), so
+  /// rounding its bound up would claim more than holds.
   std::optional<DynamicAPInt> expressionLowerBound(const Expr &expr) {
     if (auto c = expr.getConstant())
-      return mlir::presburger::ceil(*c);
+      return mlir::presburger::floor(*c);
     auto poly = abstractAtoms(expr);
     if (!poly || !poly->isPolynomial())
       return std::nullopt;
@@ -280,7 +282,7 @@ private:
     DynamicAPInt constant(0);
     for (const Term &t : shifted.getTerms()) {
       if (t.isConstant())
-        constant = mlir::presburger::ceil(t.coefficient);
+        constant = mlir::presburger::floor(t.coefficient);
       else if (t.coefficient.num < 0)
         return std::nullopt;
     }

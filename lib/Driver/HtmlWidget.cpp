@@ -178,7 +178,7 @@ function brokenRule(rules, env) {
                   rule.kind === 'greater' ? order > 0 :
                   rule.kind === 'divides' ? rhs.n !== 0n && lhs.d === 1n && rhs.d === 1n &&
                                             div(lhs, rhs).d === 1n :
-                  order >= 0 && lhs.d === 1n;
+                  order >= 0 && lhs.d === 1n; // integer_at_least
     if (!holds) return rule.description + ' does not hold';
   }
   return null;
@@ -264,7 +264,7 @@ llvm::StringRef ruleKind(nn::PointChecker::Kind kind) {
   case nn::PointChecker::Kind::Divides: return "divides";
   case nn::PointChecker::Kind::Less: return "less";
   case nn::PointChecker::Kind::Greater: return "greater";
-  case nn::PointChecker::Kind::PositiveInteger: return "positive_integer";
+  case nn::PointChecker::Kind::IntegerAtLeast: return "integer_at_least";
   }
   llvm_unreachable("unhandled rule kind");
 }

@@ -15,7 +15,11 @@ using namespace costopt;
 using namespace costopt::nn;
 
 /// Every size an op carries: its size attributes and its types' dimensions.
-static void collectSizes(Operation *op, llvm::SmallVectorImpl<DimAttr> &sizes) {
+/// The sizes an op's types and attributes name; `offsets` gets the symbols
+/// of index maps and masks, which are positions, not extents (a padding or
+/// a band limit may be 0). An nn.extract's offset has rules of its own.
+static void collectSizes(Operation *op, llvm::SmallVectorImpl<DimAttr> &sizes,
+                         llvm::SmallVectorImpl<DimAttr> &offsets) {
   auto addShape = [&](Type type) {
     llvm::ArrayRef<DimAttr> shape;
     if (auto seq = llvm::dyn_cast<SeqType>(type))
@@ -25,12 +29,15 @@ static void collectSizes(Operation *op, llvm::SmallVectorImpl<DimAttr> &sizes) {
     llvm::append_range(sizes, shape);
   };
   for (NamedAttribute attr : op->getAttrs()) {
+    if (llvm::isa<ExtractOp>(op) && attr.getName() == "offset")
+      continue;
+    auto &into = attr.getName() == "symbols" ? offsets : sizes;
     if (auto dim = llvm::dyn_cast<DimAttr>(attr.getValue()))
-      sizes.push_back(dim);
+      into.push_back(dim);
     else if (auto array = llvm::dyn_cast<ArrayAttr>(attr.getValue()))
       for (Attribute a : array)
         if (auto dim = llvm::dyn_cast<DimAttr>(a))
-          sizes.push_back(dim);
+          into.push_back(dim);
   }
   for (Type t : op->getOperandTypes())
     addShape(t);
@@ -81,17 +88,22 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
   llvm::StringSet<> seen;
   llvm::DenseSet<Attribute> seenAttrs;
   model.getBody().walk([&](Operation *op) {
-    llvm::SmallVector<DimAttr> dims;
-    collectSizes(op, dims);
+    llvm::SmallVector<DimAttr> dims, offsets;
+    collectSizes(op, dims, offsets);
     for (DimAttr dim : dims) {
       if (!seenAttrs.insert(dim).second)
         continue;
       const sym::Expr &size = dim.getExpr();
       if (!size.getConstant() && seen.insert(size.str()).second)
-        add(op->getLoc(), Kind::PositiveInteger, size, sym::Expr(1),
+        add(op->getLoc(), Kind::IntegerAtLeast, size, sym::Expr(1),
             "size '" + formatSizeExpr(size) + "' of '" + op->getName().getStringRef().str() +
                 "'");
     }
+    for (DimAttr dim : offsets)
+      if (!dim.getExpr().getConstant())
+        add(op->getLoc(), Kind::IntegerAtLeast, dim.getExpr(), sym::Expr(0),
+            "offset '" + formatSizeExpr(dim.getExpr()) + "' of '" +
+                op->getName().getStringRef().str() + "'");
     // A slice ends within its dimension (its verifier refuses only what is
     // provably past the end).
     if (auto extract = llvm::dyn_cast<ExtractOp>(op)) {
@@ -100,7 +112,7 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
           "rule '" + formatSizeExpr(end) + " <= " + formatSizeExpr(size) +
               "' of 'nn.extract' (a slice ends within its dimension)");
       if (!extract.getOffset().getExpr().getConstant())
-        add(op->getLoc(), Kind::AtLeast, extract.getOffset().getExpr(), sym::Expr(0),
+        add(op->getLoc(), Kind::IntegerAtLeast, extract.getOffset().getExpr(), sym::Expr(0),
             "rule '" + formatSizeExpr(extract.getOffset().getExpr()) +
                 " >= 0' of 'nn.extract' (a slice starts within its dimension)");
     }
@@ -142,7 +154,7 @@ std::optional<PointViolation> PointChecker::check(const sym::Bindings &point) co
     case Kind::Divides:
       holds = rhs->num != 0 && lhs->den == 1 && rhs->den == 1 && (*lhs / *rhs).den == 1;
       break;
-    case Kind::PositiveInteger:
+    case Kind::IntegerAtLeast:
       holds = order >= 0 && lhs->den == 1;
       value = " is " + sym::formatRational(*lhs);
       break;
@@ -155,8 +167,10 @@ std::optional<PointViolation> PointChecker::check(const sym::Bindings &point) co
         at += (at.empty() ? "" : ", ") + name + " = " +
               sym::formatWithSeparators(point.lookup(name));
     std::string message = rule.description;
-    if (rule.kind == Kind::PositiveInteger)
-      message += value + " at " + at + "; sizes must be positive integers";
+    if (rule.kind == Kind::IntegerAtLeast)
+      message += value + " at " + at +
+                 (rule.rhs.isZero() ? "; offsets must be non-negative integers"
+                                    : "; sizes must be positive integers");
     else if (rule.symbolBound)
       message += "; got " + at;
     else

@@ -46,7 +46,9 @@ public:
   /// The first rule `point` breaks, or std::nullopt.
   std::optional<PointViolation> check(const sym::Bindings &point) const;
 
-  enum class Kind { AtLeast, AtMost, Equal, Divides, Less, Greater, PositiveInteger };
+  /// IntegerAtLeast: lhs is an integer and at least rhs (a size at least 1,
+  /// an offset at least 0).
+  enum class Kind { AtLeast, AtMost, Equal, Divides, Less, Greater, IntegerAtLeast };
   struct Rule {
     mlir::Location loc;
     Kind kind;

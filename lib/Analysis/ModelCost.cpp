@@ -558,9 +558,13 @@ private:
       for (const OperandReach &reach : inner.operandReach) {
         if (!reach.positional || reach.mixing == Mixing::Pointwise)
           continue;
-        if (cost.mixing == Mixing::Recurrent)
+        // Recurrent > Scan > Full > Causal > Window: a block's row is its
+        // widest-reaching step.
+        if (cost.mixing == Mixing::Recurrent ||
+            (cost.mixing == Mixing::Scan && reach.mixing != Mixing::Recurrent))
           continue;
-        if (reach.mixing == Mixing::Recurrent || reach.mixing == Mixing::Full ||
+        if (reach.mixing == Mixing::Recurrent || reach.mixing == Mixing::Scan ||
+            reach.mixing == Mixing::Full ||
             cost.mixing == Mixing::Pointwise ||
             (reach.mixing == Mixing::Causal && cost.mixing == Mixing::Window)) {
           cost.mixing = reach.mixing;
@@ -1148,6 +1152,15 @@ private:
           s.depth = Profile{{1, latest ? *latest : Expr()}};
           break;
         }
+        case Mixing::Scan: {
+          // A parallel prefix scan: position t depends on every input up
+          // to t, through ⌈log2 n⌉ combining levels.
+          Expr levels = scanLevels(stepLength(operand));
+          s.depth = causal(s.depth, levels);
+          s.path.hops += levels;
+          s.path.unboundedReach = true;
+          break;
+        }
         default:
           break;
         }
@@ -1295,7 +1308,7 @@ private:
     case Mixing::Scan: {
       // A parallel prefix scan: ceil(log2 n) combining levels, plus one
       // step for the projections around it.
-      Expr levels = Expr::ceilDiv(Expr::log(Expr(2), n), Expr(1));
+      Expr levels = scanLevels(n);
       out.depth = causal(in.depth, levels + Expr(1));
       out.path.hops += levels + Expr(1);
       out.path.unboundedReach = true;
@@ -1437,7 +1450,7 @@ TableRowFigures costopt::tableRowFigures(const LayerCost &layer) {
     figures.pathLength = n;
     break;
   case Mixing::Scan: {
-    Expr levels = Expr::ceilDiv(Expr::log(Expr(2), n), Expr(1));
+    Expr levels = scanLevels(n);
     figures.sequentialOps = levels + Expr(1);
     figures.pathLength = levels + Expr(1);
     break;

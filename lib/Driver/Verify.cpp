@@ -95,8 +95,13 @@ std::pair<Expr, Expr> kernelClassesOf(mlir::Operation *layer, const CostOptions 
             CostMode::Forward);
     } else if (llvm::isa<nn::RecurOp, nn::PrefixScanOp>(op)) {
       mlir::Type input = op->getOperand(0).getType();
-      if (auto axis = positionAxisOf(input))
-        steps += nn::shapeExprsOf(input)[*axis];
+      auto axis = positionAxisOf(input);
+      if (!axis)
+        return;
+      Expr length = nn::shapeExprsOf(input)[*axis];
+      // A parallel scan's steps are its levels.
+      auto scan = llvm::dyn_cast<nn::PrefixScanOp>(op);
+      steps += scan && scan.getParallel() ? scanLevels(length) : length;
     }
   });
   return {matmul, steps};

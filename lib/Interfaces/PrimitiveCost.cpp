@@ -84,6 +84,8 @@ void summariseReach(OpCost &cost) {
   auto rank = [](Mixing m) {
     switch (m) {
     case Mixing::Recurrent:
+      return 5;
+    case Mixing::Scan:
       return 4;
     case Mixing::Full:
       return 3;
@@ -427,12 +429,28 @@ struct ScanCost : CostModel<ScanCost, PrefixScanOp> {
   static OpCost compute(PrefixScanOp op, const CostOptions &) {
     OpCost cost = inPlaceCost(op);
     bool linear = op.getKind() == "linear";
-    cost.terms.push_back({linear ? "linear recurrence (multiply, add per element)"
-                                 : "prefix sum (1 per element)",
-                          Expr(linear ? 2 : 1) * cost.outputElements, false});
-    cost.operandReach[0].mixing = Mixing::Recurrent;
-    // Decoding keeps the last step's state.
     Type type = op.getInput().getType();
+    if (op.getParallel()) {
+      // Every position at each of the ⌈log2 n⌉ levels (nn.scan's
+      // description): 3 per element for (a·a', a·x' + x), 1 for a sum.
+      Expr levels = scanLevels(shapeExprsOf(type)[*positionAxisOf(type)]);
+      cost.terms.push_back({linear ? "parallel linear scan (3 per element per level)"
+                                   : "parallel prefix sum (1 per element per level)",
+                            Expr(linear ? 3 : 1) * levels * cost.outputElements, false});
+      // The decays are combined across positions as the values are.
+      for (OperandReach &reach : cost.operandReach)
+        reach.mixing = Mixing::Scan;
+      // While a level runs: the previous level's values shifted by the
+      // stride; a linear scan also holds the composed decays and their
+      // shifted copy.
+      cost.workspaceElements = Expr(linear ? 3 : 1) * cost.outputElements;
+    } else {
+      cost.terms.push_back({linear ? "linear recurrence (multiply, add per element)"
+                                   : "prefix sum (1 per element)",
+                            Expr(linear ? 2 : 1) * cost.outputElements, false});
+      cost.operandReach[0].mixing = Mixing::Recurrent;
+    }
+    // Decoding keeps the last step's state.
     cost.kvCacheElements =
         cantFail(elementCountOf(type).divide(shapeExprsOf(type)[*positionAxisOf(type)]));
     // The decay enters each step where it stands.
@@ -522,6 +540,10 @@ struct GatherCost : CostModel<GatherCost, GatherOp> {
 };
 
 } // namespace
+
+Expr costopt::scanLevels(const Expr &n) {
+  return Expr::ceilDiv(Expr::log(Expr(2), n), Expr(1));
+}
 
 std::optional<unsigned> costopt::positionAxisOf(Type type) {
   if (auto seq = llvm::dyn_cast<SeqType>(type); seq && seq.getRank() >= 2)

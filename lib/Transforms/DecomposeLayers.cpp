@@ -455,8 +455,8 @@ private:
       return layers && layers->den == 1 && layers->num >= 1 && layers->num <= 16 &&
              rnn.getInput().getType().getRank() >= 2;
     }
-    return llvm::isa<LinearOp, FFNOp, AddOp, ActivationOp, SoftmaxOp, LayerNormOp, RMSNormOp>(
-        op);
+    return llvm::isa<LinearOp, FFNOp, ScanOp, AddOp, ActivationOp, SoftmaxOp, LayerNormOp,
+                     RMSNormOp>(op);
   }
 
   Value build(Operation *op, PrimitiveBuilder &p, ValueRange in) {
@@ -465,6 +465,8 @@ private:
                      !linear.getNoBias());
     if (auto ffn = llvm::dyn_cast<FFNOp>(op))
       return buildFFN(ffn, p, in[0]);
+    if (auto ssm = llvm::dyn_cast<ScanOp>(op))
+      return buildSelectiveScan(ssm, p, in[0]);
     if (llvm::isa<AddOp>(op))
       return p.map(in, op->getResult(0).getType(), [](OpBuilder &b, Location loc, ValueRange a) {
         return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
@@ -687,6 +689,91 @@ private:
     }
     auto type = llvm::cast<SeqType>(out);
     return project(p, act, type.getDimExpr(-1), bias);
+  }
+
+  /// A Mamba block as Gu & Dao's reference computes it (mamba_simple.py,
+  /// selective_scan_ref), over channels c = E·d and state size N:
+  ///   x, z   = split(in_proj(u))                  (d → 2·c, no bias)
+  ///   x      = silu(causal depthwise conv_k(x) + bias)
+  ///   Δr,B,C = split(x_proj(x))                   (c → R + 2·N, no bias)
+  ///   Δ      = softplus(dt_proj(Δr) + bias)       (R → c)
+  ///   h_t    = exp(Δ_t·A) ⊙ h_{t-1} + (Δ_t·x_t) ⊗ B_t   per (c, N)
+  ///   y      = (C_t · h_t + D ⊙ x_t) ⊙ silu(z_t);  out_proj(y) (c → d)
+  /// The per-state tensors are laid out [..., c, n, N], positions second to
+  /// last, so that the nn.scan runs along them; the contractions that make
+  /// them (nothing summed) put the position axis there. A is the learned
+  /// (negative) matrix itself: the reference's A = -exp(A_log) costs c·N
+  /// per forward, independent of n, and the layer rule does not count it.
+  Value buildSelectiveScan(ScanOp op, PrimitiveBuilder &p, Value u) {
+    auto type = llvm::cast<SeqType>(u.getType());
+    llvm::SmallVector<Expr> shape = type.getShapeExprs();
+    unsigned lead = shape.size() - 2;
+    Expr n = shape[lead], d = shape.back();
+    Expr c = op.getExpandExpr() * d, state = op.getState().getExpr();
+    Expr rank = op.getDtRankExpr();
+    MLIRContext *context = p.b.getContext();
+    DimAttr last = DimAttr::get(context, Expr(int64_t(lead + 1)));
+    auto slice = [&](Value x, const Expr &offset, const Expr &size) {
+      auto from = llvm::cast<SeqType>(x.getType());
+      return ExtractOp::create(p.b, p.loc, p.seq(withLast(from.getShapeExprs(), size)), x, last,
+                               DimAttr::get(context, offset))
+          .getResult();
+    };
+    auto silu = [&](Value x) {
+      return p.map({x}, x.getType(), [](OpBuilder &b, Location loc, ValueRange a) {
+        return *activation(b, loc, "silu", a[0]);
+      });
+    };
+    auto leading = [&](llvm::ArrayRef<unsigned> rest) { return concat(range(0, lead), rest); };
+    auto shaped = [&](llvm::ArrayRef<Expr> rest) {
+      llvm::SmallVector<Expr> r(shape.begin(), shape.begin() + lead);
+      r.append(rest.begin(), rest.end());
+      return p.seq(r);
+    };
+
+    Value xz = project(p, u, Expr(2) * c, /*bias=*/false);
+    Value x = slice(xz, Expr(0), c), z = slice(xz, c, c);
+    ConvTaps taps{1, 1, op.getConvKernelExpr(), op.getConvKernelExpr() - Expr(1), true};
+    x = silu(depthwiseConv(p, x, taps, x.getType()));
+    Value dbc = project(p, x, rank + Expr(2) * state, /*bias=*/false);
+    Value dr = slice(dbc, Expr(0), rank), bIn = slice(dbc, rank, state),
+          cOut = slice(dbc, rank + state, state);
+    Value delta = p.map({project(p, dr, c, /*bias=*/true)}, x.getType(),
+                        [](OpBuilder &b, Location loc, ValueRange a) {
+                          // softplus(v) = log(1 + e^v)
+                          Value e = math::ExpOp::create(b, loc, a[0]);
+                          Value one = arith::AddFOp::create(b, loc, e, constant(b, loc, 1.0));
+                          return math::LogOp::create(b, loc, one).getResult();
+                        });
+    // Dimensions (lead..., t, c, s) below: t = lead, c = lead + 1, s = lead + 2.
+    unsigned t = lead, ch = lead + 1, s = lead + 2, numDims = lead + 3;
+    Type perState = shaped({c, n, state});
+    Value a = p.param({c, state});
+    Value decayExponent = p.contract(delta, a, Value(), numDims, leading({t, ch}), {ch, s},
+                                     leading({ch, t, s}), perState);
+    Value decay = p.map({decayExponent}, perState, [](OpBuilder &b, Location loc, ValueRange v) {
+      return math::ExpOp::create(b, loc, v[0]).getResult();
+    });
+    Value deltaX = p.map({delta, x}, x.getType(), [](OpBuilder &b, Location loc, ValueRange v) {
+      return arith::MulFOp::create(b, loc, v[0], v[1]).getResult();
+    });
+    Value drive = p.contract(deltaX, bIn, Value(), numDims, leading({t, ch}), leading({t, s}),
+                             leading({ch, t, s}), perState);
+    // A parallel prefix scan, as Mamba's kernel runs it and as the layer
+    // rule's ⌈log2 n⌉ + 1 depth assumes.
+    Value h = PrefixScanOp::create(p.b, p.loc, perState, drive, decay,
+                                   p.b.getStringAttr("linear"), p.b.getUnitAttr())
+                  .getResult();
+    Value y = p.contract(h, cOut, Value(), numDims, leading({ch, t, s}), leading({t, s}),
+                         leading({t, ch}), x.getType());
+    Value skip = p.param({c});
+    Value gated = p.map({y, x, skip, silu(z)}, x.getType(),
+                        [](OpBuilder &b, Location loc, ValueRange v) {
+                          Value direct = arith::MulFOp::create(b, loc, v[1], v[2]);
+                          Value sum = arith::AddFOp::create(b, loc, v[0], direct);
+                          return arith::MulFOp::create(b, loc, sum, v[3]).getResult();
+                        });
+    return project(p, gated, d, /*bias=*/false);
   }
 
   /// exp, sum, divide over the last dimension (masked when given).

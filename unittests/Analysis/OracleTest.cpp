@@ -484,14 +484,33 @@ private:
       std::vector<int> level;
       for (int64_t t = 0; t < n; ++t)
         level.push_back(add({in[t]}, true));
-      for (int64_t offset = 1; offset < n; offset *= 2) {
-        std::vector<int> next;
-        for (int64_t t = 0; t < n; ++t)
-          next.push_back(t >= offset ? add({level[t], level[t - offset]}, true)
-                                     : add({level[t]}, true));
-        level = next;
+      return hillisSteele(level);
+    }
+    if (auto scan = llvm::dyn_cast<PrefixScanOp>(op)) {
+      // The op's own step at each position (it mixes nothing), then either
+      // the loop's chain or Hillis–Steele's levels, each a mixing step. A
+      // decay along the positions enters where its position does.
+      std::vector<int> current;
+      for (int64_t t = 0; t < n; ++t) {
+        std::vector<int> deps{in[t]};
+        if (scan.getDecay() && of(scan.getDecay()).size() == size_t(n))
+          deps.push_back(of(scan.getDecay())[t]);
+        current.push_back(add(deps, false));
       }
-      return level;
+      if (!scan.getParallel()) {
+        std::vector<int> chain;
+        for (int64_t t = 0; t < n; ++t) {
+          std::vector<int> deps{current[t]};
+          if (t > 0)
+            deps.push_back(chain.back());
+          chain.push_back(add(deps, true));
+        }
+        // The first step is the op's own: the chain replaces it.
+        for (int64_t t = 0; t < n; ++t)
+          zeroStep.push_back(current[t]);
+        return chain;
+      }
+      return hillisSteele(current);
     }
     // Point-wise: one step at each position, over every operand.
     for (int64_t t = 0; t < n; ++t) {
@@ -501,6 +520,21 @@ private:
       out.push_back(add(deps, false));
     }
     return out;
+  }
+
+  /// An inclusive Hillis–Steele scan over `level`: at stride 1, 2, 4, ...
+  /// below n, every position combines with the one a stride before it (the
+  /// first positions with nothing), each a mixing step.
+  std::vector<int> hillisSteele(std::vector<int> level) {
+    int64_t n = level.size();
+    for (int64_t offset = 1; offset < n; offset *= 2) {
+      std::vector<int> next;
+      for (int64_t t = 0; t < n; ++t)
+        next.push_back(t >= offset ? add({level[t], level[t - offset]}, true)
+                                   : add({level[t]}, true));
+      level = next;
+    }
+    return level;
   }
 
   /// A node standing for a concatenation: it adds no step (longestPath()
@@ -792,6 +826,24 @@ TEST_F(Oracle, ParallelScanDepth) {
       nn.output %y : !nn.seq<[n, d]>
     })mlir");
   expectDepthAndPath(model, grid({1, 2, 3, 8, 9, 64}, {1, 3}), false);
+}
+
+TEST_F(Oracle, PrimitiveScansLoopsAndLevels) {
+  // Parallel scans stacked on a loop and on each other, with a per-position
+  // decay computed from the input: the depth profile composes the loop's
+  // wavefront with the levels.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %s = nn.scan %x {kind = "sum"} : !nn.seq<[n, d]>
+      %y = nn.repeat<L>(%h = %s) : !nn.seq<[n, d]> {
+        %p = nn.scan %h, %h {kind = "linear", parallel}
+            : !nn.seq<[n, d]>, !nn.seq<[n, d]> -> !nn.seq<[n, d]>
+        nn.yield %p : !nn.seq<[n, d]>
+      }
+      %z = nn.scan %y {kind = "sum", parallel} : !nn.seq<[n, d]>
+      nn.output %z : !nn.seq<[n, d]>
+    })mlir");
+  expectDepthAndPath(model, grid({1, 2, 3, 5, 8, 9, 33}, {1, 2, 3}), true);
 }
 
 //===----------------------------------------------------------------------===//

@@ -207,6 +207,9 @@ sym::Expr sequenceLengthOf(nn::SeqType type);
 /// `!nn.seq`, the last of `!nn.tokens`; none for `!nn.tensor`.
 std::optional<unsigned> positionAxisOf(mlir::Type type);
 
+/// The levels of a parallel prefix scan over `n` positions: ⌈log2 n⌉.
+sym::Expr scanLevels(const sym::Expr &n);
+
 /// Attaches CostModelOpInterface to every nn op.
 void registerCostModelInterfaces(mlir::DialectRegistry &registry);
 /// The primitives' part of registerCostModelInterfaces.

@@ -163,6 +163,7 @@ private:
   LogicalResult lowerMap(nn::MapOp op);
   LogicalResult lowerReduce(nn::ReduceOp op);
   LogicalResult lowerScan(nn::PrefixScanOp op);
+  LogicalResult lowerParallelScan(nn::PrefixScanOp op);
   LogicalResult lowerGather(nn::GatherOp op);
   LogicalResult lowerTranspose(nn::TransposeOp op);
   LogicalResult lowerReshape(nn::ReshapeOp op);
@@ -756,7 +757,97 @@ LogicalResult ModelLowering::lowerReduce(nn::ReduceOp op) {
 // Scans and data movement
 //===----------------------------------------------------------------------===//
 
+/// nn.scan's `parallel` form as its description counts it: while the
+/// stride s < n, every position combines with the one s before it (the
+/// identity before the first s, read from padding), then s doubles. Each
+/// level is one data-parallel generic over all positions: 1 FLOP per
+/// element for a sum; for a linear recurrence x ← a·x' + x (2) and the
+/// composed decay a ← a·a' (1).
+LogicalResult ModelLowering::lowerParallelScan(nn::PrefixScanOp op) {
+  Type type = op.getInput().getType();
+  llvm::SmallVector<Expr> shape = nn::shapeExprsOf(type);
+  unsigned rank = shape.size(), axis = *positionAxisOf(type);
+  Type f32 = builder.getF32Type();
+  auto length = size(shape[axis], op);
+  auto sizes = foldedSizes(shape, op);
+  if (failed(length) || failed(sizes))
+    return failure();
+  AffineMap identity = builder.getMultiDimIdentityMap(rank);
+  llvm::SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  bool linear = op.getKind() == "linear";
+  llvm::SmallVector<Value> initial{values.lookup(op.getInput())};
+  if (linear) {
+    // The decay at every position (a copy, no arithmetic): the levels
+    // compose it.
+    Value decay = op.getDecay();
+    auto operand = broadcastOperand(op, values.lookup(decay), decay.getType(), shape);
+    auto init = emptyTensor(shape, f32, op);
+    if (failed(operand) || failed(init))
+      return failure();
+    initial.push_back(generic({*operand}, {*init, identity}, iterators,
+                              [](OpBuilder &b, Location l, ValueRange args) {
+                                linalg::YieldOp::create(b, l, args[0]);
+                              }));
+  }
+  initial.push_back(index(1));
+  auto loop = scf::WhileOp::create(
+      builder, loc, TypeRange(ValueRange(initial)), initial,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value more = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, args.back(), *length);
+        scf::ConditionOp::create(b, l, more, args);
+      },
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+        Value stride = args.back();
+        // v shifted by s along the positions: v[t - s], the identity for t < s.
+        auto shifted = [&](Value v, double identityValue) {
+          llvm::SmallVector<OpFoldResult> origin(rank, builder.getIndexAttr(0)),
+              strides(rank, builder.getIndexAttr(1));
+          llvm::SmallVector<OpFoldResult> low(origin), high(origin);
+          low[axis] = stride;
+          Value fill = arith::ConstantOp::create(builder, l, builder.getF32FloatAttr(
+                                                                 float(identityValue)));
+          Value padded = tensor::PadOp::create(builder, l, Type(), v, low, high, fill);
+          return tensor::ExtractSliceOp::create(builder, l, padded, origin, *sizes, strides)
+              .getResult();
+        };
+        // Each level updates its carried tensors in place (the bodies read
+        // the output's own element), so the loop's results are its
+        // arguments' buffers; the shifted copies are read, not written.
+        Value x = args[0];
+        llvm::SmallVector<Value> next;
+        if (!linear) {
+          next.push_back(generic({{shifted(x, 0.0), identity}}, {x, identity}, iterators,
+                                 [](OpBuilder &bb, Location ll, ValueRange v) {
+                                   linalg::YieldOp::create(
+                                       bb, ll, arith::AddFOp::create(bb, ll, v[0], v[1]).getResult());
+                                 }));
+        } else {
+          Value a = args[1];
+          Value previousX = shifted(x, 0.0), previousA = shifted(a, 1.0);
+          next.push_back(generic({{a, identity}, {previousX, identity}}, {x, identity}, iterators,
+                                 [](OpBuilder &bb, Location ll, ValueRange v) {
+                                   Value carried = arith::MulFOp::create(bb, ll, v[0], v[1]);
+                                   linalg::YieldOp::create(
+                                       bb, ll, arith::AddFOp::create(bb, ll, carried, v[2]).getResult());
+                                 }));
+          next.push_back(generic({{previousA, identity}}, {a, identity}, iterators,
+                                 [](OpBuilder &bb, Location ll, ValueRange v) {
+                                   linalg::YieldOp::create(
+                                       bb, ll, arith::MulFOp::create(bb, ll, v[1], v[0]).getResult());
+                                 }));
+        }
+        next.push_back(arith::ShLIOp::create(builder, l, stride, index(1)));
+        scf::YieldOp::create(builder, l, next);
+      });
+  values.map(op.getResult(), loop.getResult(0));
+  return success();
+}
+
 LogicalResult ModelLowering::lowerScan(nn::PrefixScanOp op) {
+  if (op.getParallel())
+    return lowerParallelScan(op);
   Type type = op.getInput().getType();
   llvm::SmallVector<Expr> shape = nn::shapeExprsOf(type);
   unsigned rank = shape.size(), axis = *positionAxisOf(type);

@@ -230,16 +230,31 @@ def NN_PrefixScanOp : NN_PrimitiveOp<"scan"> {
 
     It is counted as the loop it is: 1 FLOP per element for a sum, 2 for a
     linear recurrence (multiply, add), and n dependent steps of sequential
-    depth; depth and FLOPs describe the same algorithm. (A parallel prefix
-    scan would trade more work for ⌈log2 n⌉ depth.)
+    depth; depth and FLOPs describe the same algorithm.
+
+    `parallel` computes the same result as a parallel prefix scan
+    (Hillis & Steele 1986, Kogge–Stone): ⌈log2 n⌉ levels, where level ℓ
+    combines every position t with position t − 2^ℓ, and positions before
+    2^ℓ with the identity (0 for a sum; decay 1 and 0 for a linear
+    recurrence), so each level is one data-parallel step over all n
+    positions. The combine of a linear recurrence is (a, x) ∘ (a', x') =
+    (a·a', a·x' + x): 3 FLOPs per element per level; a sum's is 1. Its
+    depth is the ⌈log2 n⌉ levels (output t depends on every input up to t,
+    in that many steps), and the FLOPs are ⌈log2 n⌉·n per element of a
+    position instead of n: more work for logarithmic depth, as the
+    algorithm runs. (The identity combines of the first 2^ℓ positions are
+    counted because they run; a work-efficient scan would skip them.)
 
     ```mlir
     %s = nn.scan %kv {kind = "sum"} : !nn.seq<[b, h, e, n, e]>
     %r = nn.scan %kv, %gamma {kind = "linear"}
         : !nn.seq<[b, h, e, n, e]>, !nn.tensor<[h, 1, 1, 1]> -> !nn.seq<[b, h, e, n, e]>
+    %p = nn.scan %x, %a {kind = "linear", parallel}
+        : !nn.seq<[b, c, n, s]>, !nn.seq<[b, c, n, s]> -> !nn.seq<[b, c, n, s]>
     ```
   }];
-  let arguments = (ins NN_SeqType:$input, Optional<NN_AnyTensor>:$decay, StrAttr:$kind);
+  let arguments = (ins NN_SeqType:$input, Optional<NN_AnyTensor>:$decay, StrAttr:$kind,
+                   UnitAttr:$parallel);
   let results = (outs NN_SeqType:$result);
 }
 

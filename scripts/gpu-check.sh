@@ -24,7 +24,8 @@ costopt=${COSTOPT:-$root/build/bin/costopt}
 # name | model file | options (-D, --model) | sweep
 # (gpt2_small is GPT-2 as imported from its Hugging Face config, all 12
 # layers, tied LM head, learned positions; transformer_base one encoder and
-# one decoder layer of the seed's model, tied tables, target length 256)
+# one decoder layer of the seed's model, tied tables, target length 256;
+# mamba_130m two of Mamba-130m's blocks at d = 768, parallel scans, tied head)
 checks=(
   "attention|bench/table1-cores.mlir|--model self_attention -D d=64|n=256..4096"
   "restricted_attention|bench/table1-cores.mlir|--model restricted_attention -D d=64|n=256..4096"
@@ -36,6 +37,7 @@ checks=(
   "linear_transformer|examples/linear-transformer.mlir|-D L=1|n=256..4096"
   "gpt2_small|test/Import/Inputs/gpt2.json||n=128..1024"
   "transformer_base|examples/transformer-base.mlir|-D N=1 -D m=256|n=128..1024"
+  "mamba_130m|examples/mamba.mlir|-D L=2|n=128..1024"
   "matmul|test/costopt/Inputs/matmul.mlir||m = k = n = 1024, 2048, 4096"
 )
 

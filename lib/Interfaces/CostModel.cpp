@@ -378,6 +378,11 @@ struct MoECost : CostModel<MoECost, MoEOp> {
                "top_k experts: ");
     cost.terms.push_back({"combine expert outputs", product({Expr(2), positions, topK, d}),
                           false});
+    // Its backward: each gate's gradient sums over d (2 per element of the
+    // outputs), each output's is the gate times the result's gradient (1).
+    cost.backwardTerms.push_back(
+        {"combine: the outputs' gradients (backward only)", product({positions, topK, d}),
+         false});
     cost.params = experts * ffnParams(d, hidden, op.getGated(), bias) + d * experts;
     cost.weights.push_back({"router", {experts, d}});
     addFFNWeights(cost, d, hidden, op.getGated(), bias, experts);

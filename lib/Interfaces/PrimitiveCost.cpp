@@ -247,28 +247,33 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
     Expr perPoint(sums ? 2 : 1);
     if (dense)
       *dense = perPoint * domainPoints(extents, std::nullopt);
+    // A matmul reuses each operand along a dimension it lacks; an operand
+    // with every dimension (a weighted sum such as a mixture's combine,
+    // y = Σ_s g_s·o_s) is read once per point, as element-wise work is.
+    auto coversDomain = [&](mlir::AffineMap map) {
+      llvm::SmallBitVector seen(map.getNumDims());
+      for (mlir::AffineExpr e : map.getResults())
+        if (auto dim = llvm::dyn_cast<mlir::AffineDimExpr>(e))
+          seen.set(dim.getPosition());
+      return seen.all();
+    };
+    bool lhsCovers = coversDomain(mapList[0]), rhsCovers = coversDomain(mapList[1]);
+    bool matmul = !lhsCovers && !rhsCovers;
     cost.terms.push_back({sums ? "contraction (2 per point)" : "product (1 per point)",
-                          perPoint * points, true, dense});
+                          perPoint * points, matmul, dense});
     // Backward, each operand's gradient is the result's gradient times the
     // other operand, summed over the dimensions the operand lacks: 2 per
-    // point (1 where it has every dimension). A contraction's 2 + 2 is the
-    // matmul rule's 2 × forward; a product's (nothing summed forward) can
-    // be more: an outer product's is 2 + 2 against its forward 1.
-    if (!sums) {
-      auto coversDomain = [&](mlir::AffineMap map) {
-        llvm::SmallBitVector seen(map.getNumDims());
-        for (mlir::AffineExpr e : map.getResults())
-          if (auto dim = llvm::dyn_cast<mlir::AffineDimExpr>(e))
-            seen.set(dim.getPosition());
-        return seen.all();
-      };
-      int64_t perPointBackward = (coversDomain(mapList[0]) ? 1 : 2) +
-                                 (coversDomain(mapList[1]) ? 1 : 2);
-      if (perPointBackward > 2)
-        cost.backwardTerms.push_back({"product's gradients: sums over the other operand's "
-                                      "dimensions (backward only)",
-                                      Expr(perPointBackward - 2) * points, true});
-    }
+    // point (1 where it has every dimension). A matmul's 2 + 2 is the
+    // matmul rule's 2 × forward; the rest gets the mode rule's 1 × forward
+    // and what the gradients need beyond it: an outer product's 2 + 2
+    // against its forward 1, a weighted sum's 2 + 1 against its 2.
+    int64_t perPointBackward = (lhsCovers ? 1 : 2) + (rhsCovers ? 1 : 2);
+    Expr byModeRule = matmul ? Expr(2) * perPoint : perPoint;
+    Expr beyond = Expr(perPointBackward) - byModeRule;
+    if (!beyond.isZero())
+      cost.backwardTerms.push_back({"gradients: sums over the other operand's dimensions "
+                                    "(backward only)",
+                                    beyond * points, matmul});
     if (Value bias = op.getBias()) {
       cost.terms.push_back({"bias", elementCountOf(op.getResult().getType()), false});
       cost.operandReach.push_back(OperandReach{});

@@ -455,8 +455,8 @@ private:
       return layers && layers->den == 1 && layers->num >= 1 && layers->num <= 16 &&
              rnn.getInput().getType().getRank() >= 2;
     }
-    return llvm::isa<LinearOp, FFNOp, ScanOp, AddOp, ActivationOp, SoftmaxOp, LayerNormOp,
-                     RMSNormOp>(op);
+    return llvm::isa<LinearOp, FFNOp, MoEOp, ScanOp, AddOp, ActivationOp, SoftmaxOp,
+                     LayerNormOp, RMSNormOp>(op);
   }
 
   Value build(Operation *op, PrimitiveBuilder &p, ValueRange in) {
@@ -467,6 +467,8 @@ private:
       return buildFFN(ffn, p, in[0]);
     if (auto ssm = llvm::dyn_cast<ScanOp>(op))
       return buildSelectiveScan(ssm, p, in[0]);
+    if (auto moe = llvm::dyn_cast<MoEOp>(op))
+      return buildMixtureOfExperts(moe, p, in[0]);
     if (llvm::isa<AddOp>(op))
       return p.map(in, op->getResult(0).getType(), [](OpBuilder &b, Location loc, ValueRange a) {
         return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
@@ -672,23 +674,77 @@ private:
     std::string kind = ffn.getActivation().str();
     Type out = x.getType();
     Value up = project(p, x, hidden, bias);
-    Value act;
-    if (ffn.getGated()) {
-      // Both the gate and the up projection carry biases (Shazeer 2020:
-      // act(xW + b) ⊙ (xV + c)).
-      Value gate = project(p, x, hidden, bias);
-      // act(gate) ⊙ up in one pass, as the layer holds them.
-      act = p.map({up, gate}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
+    // Both the gate and the up projection carry biases (Shazeer 2020:
+    // act(xW + b) ⊙ (xV + c)).
+    Value gate = ffn.getGated() ? project(p, x, hidden, bias) : Value();
+    Value act = activate(p, up, gate, kind);
+    auto type = llvm::cast<SeqType>(out);
+    return project(p, act, type.getDimExpr(-1), bias);
+  }
+
+  /// act(up), or act(gate) ⊙ up in one pass as a gated layer holds them.
+  static Value activate(PrimitiveBuilder &p, Value up, Value gate, llvm::StringRef kind) {
+    if (gate)
+      return p.map({up, gate}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
         Value g = *activation(b, loc, kind, a[1]);
         return arith::MulFOp::create(b, loc, g, a[0]).getResult();
       });
-    } else {
-      act = p.map({up}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
-        return *activation(b, loc, kind, a[0]);
-      });
-    }
-    auto type = llvm::cast<SeqType>(out);
-    return project(p, act, type.getDimExpr(-1), bias);
+    return p.map({up}, up.getType(), [&](OpBuilder &b, Location loc, ValueRange a) {
+      return *activation(b, loc, kind, a[0]);
+    });
+  }
+
+  /// nn.moe under a stated routing: every position runs the experts 0 to
+  /// K - 1, weighted by the router's probabilities of those experts. A
+  /// top-K routing without capacity limits costs the same FLOPs whichever
+  /// experts it picks (each position runs K experts' FFNs and the router
+  /// scores all E), so FLOPs, parameters, depth and path are the layer's;
+  /// what the routing changes is which weights are read: these read the K
+  /// experts they use, where a batch spread over every expert reads all E
+  /// (the rule's bytes; docs/Dialect.md). Slots are laid out [.., K, n, f],
+  /// the positions second to last; the experts' weights are [E, in, out]
+  /// (biases [E, 1, out]), of which the first K are read (nn.extract).
+  Value buildMixtureOfExperts(MoEOp op, PrimitiveBuilder &p, Value x) {
+    auto type = llvm::cast<SeqType>(x.getType());
+    llvm::SmallVector<Expr> shape = type.getShapeExprs();
+    unsigned lead = shape.size() - 2;
+    Expr n = shape[lead], d = shape.back();
+    Expr experts = op.getExperts().getExpr(), k = op.getTopK().getExpr();
+    Expr hidden = op.getHidden().getExpr();
+    bool bias = !op.getNoBias();
+    MLIRContext *context = p.b.getContext();
+    auto firstK = [&](Value v, unsigned axis) {
+      llvm::SmallVector<Expr> sliced = shapeExprsOf(v.getType());
+      sliced[axis] = k;
+      Type t = llvm::isa<SeqType>(v.getType()) ? p.seq(sliced) : p.tensor(sliced);
+      return ExtractOp::create(p.b, p.loc, t, v, DimAttr::get(context, Expr(int64_t(axis))),
+                               DimAttr::get(context, Expr(0)))
+          .getResult();
+    };
+    auto leading = [&](llvm::ArrayRef<unsigned> rest) { return concat(range(0, lead), rest); };
+    auto slots = [&](const Expr &width) {
+      llvm::SmallVector<Expr> r(shape.begin(), shape.begin() + lead);
+      r.append({k, n, width});
+      return p.seq(r);
+    };
+    Value probabilities = softmax(p, project(p, x, experts, /*bias=*/false), std::nullopt);
+    Value gates = firstK(probabilities, lead + 1);
+    // Dimensions (lead..., s, t, c, a): slot s, position t, output c,
+    // summed input a.
+    auto expertProject = [&](Value in, bool perSlot, const Expr &from, const Expr &to) {
+      Value w = firstK(p.param({experts, from, to}), 0);
+      Value b = bias ? firstK(p.param({experts, Expr(1), to}), 0) : Value();
+      unsigned s = lead, t = lead + 1, c = lead + 2, a = lead + 3;
+      return p.contract(in, w, b, lead + 4, perSlot ? leading({s, t, a}) : leading({t, a}),
+                        {s, a, c}, leading({s, t, c}), slots(to));
+    };
+    Value up = expertProject(x, false, d, hidden);
+    Value gate = op.getGated() ? expertProject(x, false, d, hidden) : Value();
+    Value out = expertProject(activate(p, up, gate, op.getActivation()), true, hidden, d);
+    // y(.., t, c) = Σ_s gates(.., t, s) · out(.., s, t, c).
+    unsigned t = lead, c = lead + 1, s = lead + 2;
+    return p.contract(gates, out, Value(), lead + 3, leading({t, s}), leading({s, t, c}),
+                      leading({t, c}), type);
   }
 
   /// A Mamba block as Gu & Dao's reference computes it (mamba_simple.py,

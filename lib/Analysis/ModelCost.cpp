@@ -1307,10 +1307,12 @@ private:
     }
     case Mixing::Scan: {
       // A parallel prefix scan: ceil(log2 n) combining levels, plus one
-      // step for the projections around it.
+      // step for the projections around it, which is a hop of the path
+      // when the convolution before the scan reaches back (reachBack: a
+      // kernel of 1 mixes no positions).
       Expr levels = scanLevels(n);
       out.depth = causal(in.depth, levels + Expr(1));
-      out.path.hops += levels + Expr(1);
+      out.path.hops += levels + (cost->reachBack.isZero() ? Expr() : Expr(1));
       out.path.unboundedReach = true;
       break;
     }

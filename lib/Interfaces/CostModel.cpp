@@ -798,15 +798,14 @@ struct ScanCost : CostModel<ScanCost, ScanOp> {
     Expr dtRank = op.getDtRankExpr(), kernel = op.getConvKernelExpr();
     cost.terms.push_back({"input projection (d×2·E·d)",
                           product({Expr(4), positions, d, inner}), true});
-    cost.terms.push_back({"causal depthwise convolution and bias",
-                          product({Expr(2), positions, inner, kernel}) + positions * inner, true});
+    cost.terms.push_back({"causal depthwise convolution",
+                          product({Expr(2), positions, inner, kernel}), true});
+    cost.terms.push_back({"convolution bias", positions * inner, false});
     cost.terms.push_back({"SiLU on x and z", Expr(4) * positions * inner, false});
     cost.terms.push_back({"x projection to Δ, B, C",
                           product({Expr(2), positions, inner, dtRank + Expr(2) * state}), true});
-    cost.terms.push_back({"Δ projection, bias and softplus",
-                          product({Expr(2), positions, dtRank, inner}) +
-                              Expr(2) * positions * inner,
-                          true});
+    cost.terms.push_back({"Δ projection", product({Expr(2), positions, dtRank, inner}), true});
+    cost.terms.push_back({"Δ bias and softplus", Expr(2) * positions * inner, false});
     // Per (position, channel, state): exp(ΔA) 2, ΔB·x 2, h = Āh + B̄x 2,
     // y += C·h 2.
     Expr scan = product({Expr(8), positions, inner, state});
@@ -845,6 +844,9 @@ struct ScanCost : CostModel<ScanCost, ScanOp> {
     cost.internalPeaks.push_back(positions * inner + cost.outputElements);
     cost.readElements = positions * d;
     cost.mixing = Mixing::Scan;
+    // The causal convolution's reach back: with a kernel of 1 the path has
+    // no hop besides the scan's levels.
+    cost.reachBack = kernel - Expr(1);
     return cost;
   }
 };

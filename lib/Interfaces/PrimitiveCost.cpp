@@ -247,9 +247,11 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
     Expr perPoint(sums ? 2 : 1);
     if (dense)
       *dense = perPoint * domainPoints(extents, std::nullopt);
-    // A matmul reuses each operand along a dimension it lacks; an operand
-    // with every dimension (a weighted sum such as a mixture's combine,
-    // y = Σ_s g_s·o_s) is read once per point, as element-wise work is.
+    // A matmul sums, and reuses each operand along a dimension it lacks;
+    // an operand with every dimension (a weighted sum such as a mixture's
+    // combine, y = Σ_s g_s·o_s) is read once per point, as element-wise
+    // work is, and a product (nothing summed) multiplies only: neither is
+    // a matmul, so neither has multiply-accumulates to count.
     auto coversDomain = [&](mlir::AffineMap map) {
       llvm::SmallBitVector seen(map.getNumDims());
       for (mlir::AffineExpr e : map.getResults())
@@ -258,22 +260,23 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
       return seen.all();
     };
     bool lhsCovers = coversDomain(mapList[0]), rhsCovers = coversDomain(mapList[1]);
-    bool matmul = !lhsCovers && !rhsCovers;
+    bool matmul = sums && !lhsCovers && !rhsCovers;
     cost.terms.push_back({sums ? "contraction (2 per point)" : "product (1 per point)",
                           perPoint * points, matmul, dense});
     // Backward, each operand's gradient is the result's gradient times the
     // other operand, summed over the dimensions the operand lacks: 2 per
     // point (1 where it has every dimension). A matmul's 2 + 2 is the
     // matmul rule's 2 × forward; the rest gets the mode rule's 1 × forward
-    // and what the gradients need beyond it: an outer product's 2 + 2
-    // against its forward 1, a weighted sum's 2 + 1 against its 2.
+    // and what the gradients need beyond it (not matmul FLOPs: an outer
+    // product's 2 + 2 against its forward 1, a weighted sum's 2 + 1
+    // against its 2).
     int64_t perPointBackward = (lhsCovers ? 1 : 2) + (rhsCovers ? 1 : 2);
     Expr byModeRule = matmul ? Expr(2) * perPoint : perPoint;
     Expr beyond = Expr(perPointBackward) - byModeRule;
     if (!beyond.isZero())
       cost.backwardTerms.push_back({"gradients: sums over the other operand's dimensions "
                                     "(backward only)",
-                                    beyond * points, matmul});
+                                    beyond * points, false});
     if (Value bias = op.getBias()) {
       cost.terms.push_back({"bias", elementCountOf(op.getResult().getType()), false});
       cost.operandReach.push_back(OperandReach{});

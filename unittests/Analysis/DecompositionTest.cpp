@@ -229,7 +229,8 @@ RandomModel buildModel(std::mt19937 &rng) {
       m.hasConventionPeak = true;
       os << "    " << out << " = nn.ssm " << in << " {state = " << (pick(2) ? "4" : "k")
          << (pick(2) ? ", expand = 1, dt_rank = 3" : "")
-         << (pick(2) ? ", conv_kernel = k" : "") << "} : " << ty << "\n";
+         << (pick(2) ? (pick(2) ? ", conv_kernel = k" : ", conv_kernel = 1") : "") << "} : "
+         << ty << "\n";
       break;
     case 10: {
       // Decomposes under a fixed routing (the experts 0 to K - 1): FLOPs,

@@ -800,16 +800,18 @@ LogicalResult ModelLowering::lowerParallelScan(nn::PrefixScanOp op) {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
         Value stride = args.back();
-        // v shifted by s along the positions: v[t - s], the identity for t < s.
+        // v shifted by s along the positions: v[t - s], the identity for
+        // t < s. The first n - s positions, padded in front: n positions.
         auto shifted = [&](Value v, double identityValue) {
           llvm::SmallVector<OpFoldResult> origin(rank, builder.getIndexAttr(0)),
-              strides(rank, builder.getIndexAttr(1));
+              strides(rank, builder.getIndexAttr(1)), kept(*sizes);
+          kept[axis] = arith::SubIOp::create(builder, l, *length, stride).getResult();
+          Value head = tensor::ExtractSliceOp::create(builder, l, v, origin, kept, strides);
           llvm::SmallVector<OpFoldResult> low(origin), high(origin);
           low[axis] = stride;
           Value fill = arith::ConstantOp::create(builder, l, builder.getF32FloatAttr(
                                                                  float(identityValue)));
-          Value padded = tensor::PadOp::create(builder, l, Type(), v, low, high, fill);
-          return tensor::ExtractSliceOp::create(builder, l, padded, origin, *sizes, strides)
+          return tensor::PadOp::create(builder, l, v.getType(), head, low, high, fill)
               .getResult();
         };
         // Each level updates its carried tensors in place (the bodies read

@@ -16,8 +16,9 @@ using namespace costopt::nn;
 
 /// Every size an op carries: its size attributes and its types' dimensions.
 /// The sizes an op's types and attributes name; `offsets` gets the symbols
-/// of index maps and masks, which are positions, not extents (a padding or
-/// a band limit may be 0). An nn.extract's offset has rules of its own.
+/// of a primitive's index maps and masks, which are positions, not extents
+/// (a padding or a band limit may be 0). An nn.extract's offset has rules
+/// of its own.
 static void collectSizes(Operation *op, llvm::SmallVectorImpl<DimAttr> &sizes,
                          llvm::SmallVectorImpl<DimAttr> &offsets) {
   auto addShape = [&](Type type) {
@@ -31,7 +32,9 @@ static void collectSizes(Operation *op, llvm::SmallVectorImpl<DimAttr> &sizes,
   for (NamedAttribute attr : op->getAttrs()) {
     if (llvm::isa<ExtractOp>(op) && attr.getName() == "offset")
       continue;
-    auto &into = attr.getName() == "symbols" ? offsets : sizes;
+    bool mapSymbols =
+        llvm::isa<ContractOp, MapOp, ReduceOp>(op) && attr.getName() == "symbols";
+    auto &into = mapSymbols ? offsets : sizes;
     if (auto dim = llvm::dyn_cast<DimAttr>(attr.getValue()))
       into.push_back(dim);
     else if (auto array = llvm::dyn_cast<ArrayAttr>(attr.getValue()))
@@ -100,7 +103,7 @@ PointChecker::PointChecker(ModelOp model) : symbolOrder(model.getSymbolNames()) 
                 "'");
     }
     for (DimAttr dim : offsets)
-      if (!dim.getExpr().getConstant())
+      if (!dim.getExpr().getConstant() && seen.insert("offset " + dim.getExpr().str()).second)
         add(op->getLoc(), Kind::IntegerAtLeast, dim.getExpr(), sym::Expr(0),
             "offset '" + formatSizeExpr(dim.getExpr()) + "' of '" +
                 op->getName().getStringRef().str() + "'");

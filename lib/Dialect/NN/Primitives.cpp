@@ -60,11 +60,29 @@ static int64_t indexOf(DimAttr attr) {
   return c && c->den == 1 && c->num < 64 ? int64_t(c->num) : -1;
 }
 
+/// The symbols of a primitive's index maps and masks are positions (a
+/// padding, a band limit): a constant one must be a non-negative integer.
+/// (Symbolic ones are checked at every evaluated point.)
+static LogicalResult checkSymbolValues(Operation *op, ArrayAttr symbols) {
+  if (!symbols)
+    return success();
+  for (auto [i, a] : llvm::enumerate(symbols)) {
+    auto c = llvm::cast<DimAttr>(a).getExpr().getConstant();
+    if (c && (c->den != 1 || c->num < 0))
+      return op->emitOpError() << "symbol " << i << " is " << sym::formatRational(*c)
+                               << "; the symbols of index maps and masks are offsets, "
+                                  "non-negative integers";
+  }
+  return success();
+}
+
 /// The band `mask` over a domain of `extents`, checked; nullopt (and no
 /// error) without a mask.
 static FailureOr<std::optional<Band>> checkMask(Operation *op, IntegerSetAttr mask,
                                                  ArrayAttr symbols,
                                                  llvm::ArrayRef<Expr> extents) {
+  if (failed(checkSymbolValues(op, symbols)))
+    return failure();
   if (!mask)
     return std::optional<Band>();
   llvm::SmallVector<Expr> values;
@@ -210,6 +228,8 @@ LogicalResult ContractOp::verify() {
   if (given != numSymbols)
     return emitOpError() << "the maps have " << numSymbols << " symbol(s) but 'symbols' gives "
                          << given;
+  if (failed(checkSymbolValues(*this, getSymbolsAttr())))
+    return failure();
   auto extents = domainExtents(*this, [&] { return emitOpError(); });
   if (!extents)
     return failure();

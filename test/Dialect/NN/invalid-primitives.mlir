@@ -214,3 +214,20 @@ nn.model @recur_lengths(%x: !nn.seq<[b, n, d]>, %y: !nn.seq<[b, m, d]>, %h0: !nn
   }
   nn.output %hs : !nn.seq<[b, n, d]>
 }
+
+// -----
+
+nn.model @fractional_offset(%x: !nn.seq<[n, c]>) symbols(n, c) {
+  %w = nn.param : !nn.tensor<[c, 1, 3]>
+  // expected-error @+1 {{symbol 0 is 1/2; the symbols of index maps and masks are offsets, non-negative integers}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(t, ch, j)[s0] -> (t + j - s0, ch)>, affine_map<(t, ch, j)[s0] -> (ch, 0, j)>, affine_map<(t, ch, j)[s0] -> (t, ch)>], symbols = [1/2]} : !nn.seq<[n, c]>, !nn.tensor<[c, 1, 3]> -> !nn.seq<[n, c]>
+  nn.output %y : !nn.seq<[n, c]>
+}
+
+// -----
+
+nn.model @negative_band(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{symbol 0 is -1; the symbols of index maps and masks are offsets, non-negative integers}}
+  %s = nn.contract %x, %x {indexing_maps = [affine_map<(b, q, k, e)[s] -> (b, q, e)>, affine_map<(b, q, k, e)[s] -> (b, k, e)>, affine_map<(b, q, k, e)[s] -> (b, q, k)>], mask = affine_set<(b, q, k, e)[s] : (q - k >= 0, k - q + s >= 0)>, symbols = [-1]} : !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> -> !nn.seq<[b, n, n]>
+  nn.output %s : !nn.seq<[b, n, n]>
+}

@@ -27,3 +27,23 @@ nn.model @retention(%x: !nn.seq<[b, h, e, n, e]>, %g: !nn.tensor<[h, 1, 1, 1]>)
       : !nn.seq<[b, h, e, n, e]>, !nn.tensor<[h, 1, 1, 1]> -> !nn.seq<[b, h, e, n, e]>
   nn.output %h : !nn.seq<[b, h, e, n, e]>
 }
+
+// The scan's input is an intermediate (writable) that is read again after
+// the scan, and is its decay too: the levels update copies in place, never
+// the input itself.
+nn.model @input_reused(%x: !nn.seq<[b, n, e]>) symbols(b = 2, n = 1000, e = 8) {
+  %d = nn.map %x : !nn.seq<[b, n, e]> -> !nn.seq<[b, n, e]> {
+  ^bb0(%a: f32):
+    %c = arith.constant 0.5 : f32
+    %m = arith.mulf %a, %c : f32
+    nn.yield %m : f32
+  }
+  %s = nn.scan %d, %d {kind = "linear", parallel}
+      : !nn.seq<[b, n, e]>, !nn.seq<[b, n, e]> -> !nn.seq<[b, n, e]>
+  %y = nn.map %s, %d : !nn.seq<[b, n, e]>, !nn.seq<[b, n, e]> -> !nn.seq<[b, n, e]> {
+  ^bb0(%a: f32, %c: f32):
+    %r = arith.addf %a, %c : f32
+    nn.yield %r : f32
+  }
+  nn.output %y : !nn.seq<[b, n, e]>
+}

@@ -15,3 +15,10 @@ nn.model @unbatched(%x: !nn.seq<[n, d]>) symbols(n = 1024, d = 32) {
   %s = nn.ssm %x {state = 4, conv_kernel = 2} : !nn.seq<[n, d]>
   nn.output %s : !nn.seq<[n, d]>
 }
+
+// A convolution of width 1 mixes no positions: the path is the scan's
+// levels alone (the depth keeps the block's step).
+nn.model @kernel_one(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 1024, d = 32) {
+  %s = nn.ssm %x {state = 4, conv_kernel = 1} : !nn.seq<[b, n, d]>
+  nn.output %s : !nn.seq<[b, n, d]>
+}

@@ -456,12 +456,12 @@ struct ScanCost : CostModel<ScanCost, PrefixScanOp> {
       cost.terms.push_back({linear ? "linear recurrence (multiply, add per element)"
                                    : "prefix sum (1 per element)",
                             Expr(linear ? 2 : 1) * cost.outputElements, false});
+      // The decay enters each step where it stands.
       cost.operandReach[0].mixing = Mixing::Recurrent;
     }
     // Decoding keeps the last step's state.
     cost.kvCacheElements =
         cantFail(elementCountOf(type).divide(shapeExprsOf(type)[*positionAxisOf(type)]));
-    // The decay enters each step where it stands.
     return cost;
   }
 };

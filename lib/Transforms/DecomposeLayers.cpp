@@ -50,6 +50,17 @@ public:
     return ParamOp::create(b, loc, tensor(shape)).getResult();
   }
 
+  /// `size` entries of `v` along `axis` from `offset` (nn.extract), of
+  /// `v`'s kind (a sequence or a tensor).
+  Value slice(Value v, unsigned axis, const Expr &offset, const Expr &size) {
+    llvm::SmallVector<Expr> shape = shapeExprsOf(v.getType());
+    shape[axis] = size;
+    Type type = llvm::isa<SeqType>(v.getType()) ? seq(shape) : tensor(shape);
+    return ExtractOp::create(b, loc, type, v, DimAttr::get(b.getContext(), Expr(int64_t(axis))),
+                             DimAttr::get(b.getContext(), offset))
+        .getResult();
+  }
+
   ArrayAttr dims(llvm::ArrayRef<Expr> exprs) {
     llvm::SmallVector<Attribute> attrs;
     for (const Expr &e : exprs)
@@ -507,10 +518,7 @@ private:
         Expr maxLen = positional.getMaxLenAttr().getExpr();
         table = p.param({maxLen, d});
         if (maxLen != n)
-          table = ExtractOp::create(p.b, p.loc, p.tensor(rows), table,
-                                    DimAttr::get(p.b.getContext(), Expr(0)),
-                                    DimAttr::get(p.b.getContext(), Expr(0)))
-                      .getResult();
+          table = p.slice(table, 0, Expr(0), n);
       }
       return p.map({in[0], table}, op->getResult(0).getType(),
                    [](OpBuilder &b, Location loc, ValueRange a) {
@@ -586,8 +594,6 @@ private:
   llvm::SmallVector<Value> cellStep(PrimitiveBuilder &p, llvm::StringRef cell, Value pre,
                                     ValueRange states, Value whh, Value bhh, const Expr &hidden,
                                     unsigned rank) {
-    OpBuilder &b = p.b;
-    Location loc = p.loc;
     Value h = states[0];
     Type gatesType = pre.getType(), stateType = h.getType();
     // h·W_hh (+ b_hh): [B..., H] x [H, G·H].
@@ -601,10 +607,7 @@ private:
       });
     };
     auto gate = [&](Value all, int64_t index) {
-      return ExtractOp::create(b, loc, stateType, all,
-                               DimAttr::get(b.getContext(), Expr(int64_t(rank - 1))),
-                               DimAttr::get(b.getContext(), Expr(index) * hidden))
-          .getResult();
+      return p.slice(all, rank - 1, Expr(index) * hidden, hidden);
     };
     auto sigmoid = [&](OpBuilder &b, Location loc, Value v) {
       return *activation(b, loc, "sigmoid", v);
@@ -712,15 +715,7 @@ private:
     Expr experts = op.getExperts().getExpr(), k = op.getTopK().getExpr();
     Expr hidden = op.getHidden().getExpr();
     bool bias = !op.getNoBias();
-    MLIRContext *context = p.b.getContext();
-    auto firstK = [&](Value v, unsigned axis) {
-      llvm::SmallVector<Expr> sliced = shapeExprsOf(v.getType());
-      sliced[axis] = k;
-      Type t = llvm::isa<SeqType>(v.getType()) ? p.seq(sliced) : p.tensor(sliced);
-      return ExtractOp::create(p.b, p.loc, t, v, DimAttr::get(context, Expr(int64_t(axis))),
-                               DimAttr::get(context, Expr(0)))
-          .getResult();
-    };
+    auto firstK = [&](Value v, unsigned axis) { return p.slice(v, axis, Expr(0), k); };
     auto leading = [&](llvm::ArrayRef<unsigned> rest) { return concat(range(0, lead), rest); };
     auto slots = [&](const Expr &width) {
       llvm::SmallVector<Expr> r(shape.begin(), shape.begin() + lead);
@@ -767,13 +762,8 @@ private:
     Expr n = shape[lead], d = shape.back();
     Expr c = op.getExpandExpr() * d, state = op.getState().getExpr();
     Expr rank = op.getDtRankExpr();
-    MLIRContext *context = p.b.getContext();
-    DimAttr last = DimAttr::get(context, Expr(int64_t(lead + 1)));
     auto slice = [&](Value x, const Expr &offset, const Expr &size) {
-      auto from = llvm::cast<SeqType>(x.getType());
-      return ExtractOp::create(p.b, p.loc, p.seq(withLast(from.getShapeExprs(), size)), x, last,
-                               DimAttr::get(context, offset))
-          .getResult();
+      return p.slice(x, lead + 1, offset, size);
     };
     auto silu = [&](Value x) {
       return p.map({x}, x.getType(), [](OpBuilder &b, Location loc, ValueRange a) {
@@ -939,13 +929,11 @@ private:
     // which group an output channel belongs to).
     int64_t count = constantOf(groups);
     Expr perGroupIn = cantFail(cin.divide(groups));
-    Type sliceType = p.seq(withLast(type.getShapeExprs(), perGroupIn));
     Type groupType = p.seq(withLast(resultType.getShapeExprs(), cantFail(cout.divide(groups))));
     DimAttr channelAxis = DimAttr::get(p.b.getContext(), Expr(int64_t(type.getRank() - 1)));
     llvm::SmallVector<Value> outputs;
     for (int64_t g = 0; g < count; ++g) {
-      Value slice = ExtractOp::create(p.b, p.loc, sliceType, x, channelAxis,
-                                      DimAttr::get(p.b.getContext(), Expr(g) * perGroupIn));
+      Value slice = p.slice(x, type.getRank() - 1, Expr(g) * perGroupIn, perGroupIn);
       outputs.push_back(denseConv(p, slice, taps, groupType));
     }
     return ConcatOp::create(p.b, p.loc, resultType, outputs, channelAxis).getResult();
@@ -1030,12 +1018,7 @@ private:
     Expr n = type.getDimExpr(-2), e = type.getDimExpr(-1);
     Expr half = cantFail(e.divide(Expr(2))); // even: canDecompose checked
     DimAttr axis = DimAttr::get(p.b.getContext(), Expr(int64_t(last)));
-    auto slice = [&](const Expr &offset, const Expr &size) {
-      return ExtractOp::create(p.b, p.loc, p.seq(withLast(type.getShapeExprs(), size)), x, axis,
-                               DimAttr::get(p.b.getContext(), offset))
-          .getResult();
-    };
-    Value first = slice(Expr(0), half), second = slice(half, e - half);
+    Value first = p.slice(x, last, Expr(0), half), second = p.slice(x, last, half, e - half);
     Value swapped =
         ConcatOp::create(p.b, p.loc, type, ValueRange{second, first}, axis).getResult();
     Value cos = ConstantOp::create(p.b, p.loc, p.seq({n, e})).getResult();

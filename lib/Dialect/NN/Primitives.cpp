@@ -228,8 +228,6 @@ LogicalResult ContractOp::verify() {
   if (given != numSymbols)
     return emitOpError() << "the maps have " << numSymbols << " symbol(s) but 'symbols' gives "
                          << given;
-  if (failed(checkSymbolValues(*this, getSymbolsAttr())))
-    return failure();
   auto extents = domainExtents(*this, [&] { return emitOpError(); });
   if (!extents)
     return failure();
@@ -239,8 +237,7 @@ LogicalResult ContractOp::verify() {
       return emitOpError() << "bias shape " << showShape(b) << " does not broadcast to the result "
                            << showShape(r);
   }
-  if (getMaskAttr() &&
-      failed(checkMask(*this, getMaskAttr(), getSymbolsAttr(), *extents)))
+  if (failed(checkMask(*this, getMaskAttr(), getSymbolsAttr(), *extents)))
     return failure();
   return success();
 }

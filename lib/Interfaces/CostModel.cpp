@@ -150,7 +150,9 @@ Expr costopt::batchSizeOf(SeqType type) {
 }
 
 Expr costopt::sequenceLengthOf(SeqType type) {
-  return type.getRank() >= 2 ? type.getDimExpr(-2) : Expr(1);
+  if (std::optional<unsigned> axis = type.getPositionAxis())
+    return type.getDimExpr(*axis);
+  return Expr(1);
 }
 
 namespace {

@@ -31,14 +31,17 @@ using mlir::Value;
 namespace {
 
 /// A parameter, a block's view of one (an embedding table two blocks
-/// share, passed to each as an input), or a slice of one (the first n rows
-/// of a learned position table): its readers read weights.
+/// share, passed to each as an input), a slice of one (the first n rows
+/// of a learned position table) or a reshape of one (a grouped
+/// convolution's kernel split by group): its readers read weights.
 bool isWeight(Value value) {
   if (auto arg = llvm::dyn_cast<mlir::BlockArgument>(value))
     if (auto block = llvm::dyn_cast_or_null<BlockOp>(arg.getOwner()->getParentOp()))
       return isWeight(block.getInputs()[arg.getArgNumber()]);
   if (auto slice = value.getDefiningOp<ExtractOp>())
     return isWeight(slice.getInput());
+  if (auto view = value.getDefiningOp<ReshapeOp>())
+    return isWeight(view.getInput());
   return value.getDefiningOp<ParamOp>() != nullptr;
 }
 
@@ -411,24 +414,56 @@ struct ExtractCost : CostModel<ExtractCost, ExtractOp> {
   }
 };
 
+/// Whether `wide`'s position axis is `narrow`'s position axis merged with
+/// the k >= 0 dimensions just before it, with equal products before the
+/// merged run and equal element counts after the axis.
+bool positionsKeepTheirPlace(llvm::ArrayRef<Expr> wide, unsigned wideAxis,
+                             llvm::ArrayRef<Expr> narrow, unsigned narrowAxis) {
+  Expr wideAfter(1), narrowAfter(1), wideBefore(1);
+  for (unsigned i = wideAxis + 1; i < wide.size(); ++i)
+    wideAfter *= wide[i];
+  for (unsigned i = narrowAxis + 1; i < narrow.size(); ++i)
+    narrowAfter *= narrow[i];
+  if (wideAfter != narrowAfter)
+    return false;
+  for (unsigned i = 0; i < wideAxis; ++i)
+    wideBefore *= wide[i];
+  // Merge narrow[k..narrowAxis] for k = narrowAxis down to 0.
+  Expr merged(1);
+  for (unsigned k = narrowAxis + 1; k-- > 0;) {
+    merged *= narrow[k];
+    Expr before(1);
+    for (unsigned i = 0; i < k; ++i)
+      before *= narrow[i];
+    if (merged == wide[wideAxis] && before == wideBefore)
+      return true;
+  }
+  return false;
+}
+
 struct ReshapeCost : CostModel<ReshapeCost, ReshapeOp> {
   static OpCost compute(ReshapeOp op, const CostOptions &options) {
     OpCost cost = MoveCost<ReshapeOp>::compute(op, options);
-    // The position axis survives when it and everything before it keep
-    // their extents; otherwise positions are regrouped.
+    // A view of a weight: its readers read the weight.
+    if (isWeight(op.getInput())) {
+      cost.outputElements = Expr();
+      cost.readElements = Expr();
+      cost.weightElementsRead = Expr();
+      return cost;
+    }
+    // The positions stay in place when what follows the position axis
+    // keeps its element count and the axis keeps its extent, or merges
+    // with (or splits off) the dimensions just before it: [b, n, d] to
+    // [b*n, d] and back, as exported graphs flatten for a matrix product.
+    // Otherwise positions are regrouped.
     llvm::SmallVector<Expr> in = shapeExprsOf(op.getInput().getType());
     llvm::SmallVector<Expr> out = shapeExprsOf(op.getResult().getType());
     auto inAxis = positionAxisOf(op.getInput().getType());
     auto outAxis = positionAxisOf(op.getResult().getType());
-    if (inAxis && outAxis) {
-      Expr before(1), after(1);
-      for (unsigned i = 0; i < *inAxis; ++i)
-        before *= in[i];
-      for (unsigned i = 0; i < *outAxis; ++i)
-        after *= out[i];
-      if (before != after || in[*inAxis] != out[*outAxis])
-        cost.operandReach[0].mixing = Mixing::Full;
-    }
+    if (inAxis && outAxis &&
+        !positionsKeepTheirPlace(in, *inAxis, out, *outAxis) &&
+        !positionsKeepTheirPlace(out, *outAxis, in, *inAxis))
+      cost.operandReach[0].mixing = Mixing::Full;
     return cost;
   }
 };
@@ -554,8 +589,8 @@ Expr costopt::scanLevels(const Expr &n) {
 }
 
 std::optional<unsigned> costopt::positionAxisOf(Type type) {
-  if (auto seq = llvm::dyn_cast<SeqType>(type); seq && seq.getRank() >= 2)
-    return seq.getRank() - 2;
+  if (auto seq = llvm::dyn_cast<SeqType>(type))
+    return seq.getPositionAxis();
   if (auto tokens = llvm::dyn_cast<TokensType>(type))
     return tokens.getRank() - 1;
   return std::nullopt;

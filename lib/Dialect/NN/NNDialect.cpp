@@ -362,10 +362,70 @@ static LogicalResult verifyShape(llvm::function_ref<InFlightDiagnostic()> emitEr
     return verifyShape(emitError, shape);                                       \
   }
 
-COSTOPT_SHAPED_TYPE_METHODS(SeqType)
 COSTOPT_SHAPED_TYPE_METHODS(TokensType)
 COSTOPT_SHAPED_TYPE_METHODS(NNTensorType)
 #undef COSTOPT_SHAPED_TYPE_METHODS
+
+SeqType SeqType::get(MLIRContext *context, llvm::ArrayRef<sym::Expr> exprs,
+                     int64_t positionAxis) {
+  // One spelling per type: the default axis is stored as -1.
+  if (positionAxis == static_cast<int64_t>(exprs.size()) - 2)
+    positionAxis = -1;
+  return Base::get(context, toDimAttrs(context, exprs), positionAxis);
+}
+llvm::SmallVector<sym::Expr> SeqType::getShapeExprs() const {
+  llvm::SmallVector<sym::Expr> exprs;
+  for (DimAttr dim : getShape())
+    exprs.push_back(dim.getExpr());
+  return exprs;
+}
+sym::Expr SeqType::getDimExpr(int i) const {
+  int rank = getShape().size();
+  return getShape()[i < 0 ? rank + i : i].getExpr();
+}
+std::optional<unsigned> SeqType::getPositionAxis() const {
+  if (getPosition() >= 0)
+    return static_cast<unsigned>(getPosition());
+  if (getRank() >= 2)
+    return getRank() - 2;
+  return std::nullopt;
+}
+LogicalResult SeqType::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                              llvm::ArrayRef<DimAttr> shape, int64_t position) {
+  if (failed(verifyShape(emitError, shape)))
+    return failure();
+  int64_t rank = shape.size();
+  if (position < -1 || position >= rank)
+    return emitError() << "position axis " << position << " is not an axis of the rank-"
+                       << rank << " sequence";
+  if (position >= 0 && position == rank - 2)
+    return emitError() << "position axis " << position
+                       << " is the default (second to last): leave it out";
+  return success();
+}
+
+ParseResult costopt::nn::parsePositionAxis(AsmParser &parser, int64_t &position,
+                                           llvm::ArrayRef<DimAttr> shape) {
+  position = -1;
+  if (failed(parser.parseOptionalComma()))
+    return success();
+  llvm::SMLoc at = parser.getCurrentLocation();
+  if (parser.parseKeyword("position") || parser.parseEqual() || parser.parseInteger(position))
+    return failure();
+  int64_t rank = shape.size();
+  if (position < 0 || position >= rank)
+    return parser.emitError(at) << "position axis " << position
+                                << " is not an axis of the rank-" << rank << " sequence";
+  if (position == rank - 2)
+    position = -1;
+  return success();
+}
+
+void costopt::nn::printPositionAxis(AsmPrinter &printer, int64_t position,
+                                    llvm::ArrayRef<DimAttr>) {
+  if (position >= 0)
+    printer << ", position = " << position;
+}
 
 llvm::ArrayRef<DimAttr> costopt::nn::shapeOf(Type type) {
   if (auto t = llvm::dyn_cast<SeqType>(type))

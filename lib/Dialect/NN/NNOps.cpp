@@ -984,3 +984,22 @@ LogicalResult ActivationOp::verify() {
   return verifyOneOf(*this, "activation", getKind(), kActivations);
 }
 LogicalResult ActivationOp::verifySizes(const sym::Assumptions &) { return success(); }
+
+LogicalResult costopt::nn::verifyDefaultPositionAxes(Operation *op) {
+  auto check = [&](Type type, llvm::StringRef what, unsigned index) -> LogicalResult {
+    auto seq = llvm::dyn_cast<SeqType>(type);
+    if (!seq || seq.hasDefaultPositionAxis())
+      return success();
+    return op->emitOpError() << what << " " << index << " has its positions on axis "
+                             << seq.getPosition()
+                             << "; this op reads them as the second-to-last axis (only "
+                                "primitives accept another position axis)";
+  };
+  for (auto [i, type] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(type, "operand", i)))
+      return failure();
+  for (auto [i, type] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(type, "result", i)))
+      return failure();
+  return success();
+}

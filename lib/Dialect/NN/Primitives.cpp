@@ -711,8 +711,8 @@ static Type substituteType(Type type, const llvm::StringMap<Expr> &values) {
   for (Expr &e : shape)
     e = e.substitute(values);
   MLIRContext *context = type.getContext();
-  if (llvm::isa<SeqType>(type))
-    return SeqType::get(context, shape);
+  if (auto seq = llvm::dyn_cast<SeqType>(type))
+    return SeqType::get(context, shape, seq.getPosition());
   if (llvm::isa<NNTensorType>(type))
     return NNTensorType::get(context, shape);
   if (llvm::isa<TokensType>(type))

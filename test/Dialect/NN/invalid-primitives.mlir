@@ -231,3 +231,27 @@ nn.model @negative_band(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
   %s = nn.contract %x, %x {indexing_maps = [affine_map<(b, q, k, e)[s] -> (b, q, e)>, affine_map<(b, q, k, e)[s] -> (b, k, e)>, affine_map<(b, q, k, e)[s] -> (b, q, k)>], mask = affine_set<(b, q, k, e)[s] : (q - k >= 0, k - q + s >= 0)>, symbols = [-1]} : !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> -> !nn.seq<[b, n, n]>
   nn.output %s : !nn.seq<[b, n, n]>
 }
+
+// -----
+
+// expected-error @+1 {{position axis 3 is not an axis of the rank-3 sequence}}
+nn.model @position_out_of_range(%x: !nn.seq<[b, n, d], position = 3>) symbols(b, n, d) {
+  nn.output %x : !nn.seq<[b, n, d], position = 3>
+}
+
+// -----
+
+// Built-in layers read the positions as the second-to-last axis.
+nn.model @layer_with_position(%x: !nn.seq<[n, b, d], position = 0>) symbols(b, n, d) {
+  // expected-error @+1 {{'nn.layer_norm' op operand 0 has its positions on axis 0; this op reads them as the second-to-last axis (only primitives accept another position axis)}}
+  %y = nn.layer_norm %x : !nn.seq<[n, b, d], position = 0>
+  nn.output %y : !nn.seq<[n, b, d], position = 0>
+}
+
+// -----
+
+nn.model @scan_with_position(%x: !nn.seq<[n, b, d], position = 0>) symbols(b, n, d) {
+  // expected-error @+1 {{'nn.scan' op operand 0 has its positions on axis 0}}
+  %y = nn.scan %x {kind = "sum"} : !nn.seq<[n, b, d], position = 0>
+  nn.output %y : !nn.seq<[n, b, d], position = 0>
+}

@@ -71,6 +71,14 @@ mlir::ParseResult parseDimList(mlir::AsmParser &parser,
                                llvm::SmallVector<DimAttr> &dims);
 void printDimList(mlir::AsmPrinter &printer, llvm::ArrayRef<DimAttr> dims);
 
+/// Custom directive for `!nn.seq`: `, position = i` when the positions are
+/// not the second-to-last axis (which is stored as -1 and printed as
+/// nothing, so that each type has one spelling).
+mlir::ParseResult parsePositionAxis(mlir::AsmParser &parser, int64_t &position,
+                                    llvm::ArrayRef<DimAttr> shape);
+void printPositionAxis(mlir::AsmPrinter &printer, int64_t position,
+                       llvm::ArrayRef<DimAttr> shape);
+
 /// The size attributes of any nn shaped type (`!nn.seq`, `!nn.tensor`,
 /// `!nn.tokens`); empty for other types.
 llvm::ArrayRef<DimAttr> shapeOf(mlir::Type type);

@@ -45,6 +45,19 @@ mlir::LogicalResult verifySize(mlir::Operation *op, const sym::Expr &expr, llvm:
 /// in either.
 bool isFloatingPointArithmetic(mlir::Operation &op);
 
+/// Refuses `!nn.seq` operands and results whose positions are not the
+/// second-to-last axis (NN_DefaultPositionAxes).
+mlir::LogicalResult verifyDefaultPositionAxes(mlir::Operation *op);
+
+template <typename ConcreteType>
+class NNDefaultPositionAxes
+    : public mlir::OpTrait::TraitBase<ConcreteType, NNDefaultPositionAxes> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    return verifyDefaultPositionAxes(op);
+  }
+};
+
 } // namespace nn
 } // namespace costopt
 

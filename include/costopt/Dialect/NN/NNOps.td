@@ -20,7 +20,13 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 /// A layer: `nn.<name> %operands {attributes} : operand types [-> result type]`.
 /// All layers share one parser and printer (NNOps.cpp) so that sizes in
 /// attribute dictionaries are written bare: `{heads = h, hidden = 4*d}`.
-class NN_LayerOp<string mnemonic, list<Trait> traits = []>
+/// Built-in layers read the positions of an `!nn.seq` as its second-to-last
+/// axis; this trait refuses operands and results that name another one.
+def NN_DefaultPositionAxes : NativeOpTrait<"NNDefaultPositionAxes"> {
+  let cppNamespace = "::costopt::nn";
+}
+
+class NN_LayerOpBase<string mnemonic, list<Trait> traits = []>
     : Op<NN_Dialect, mnemonic,
          !listconcat(traits, [Pure, DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>])> {
   let hasCustomAssemblyFormat = 1;
@@ -35,6 +41,9 @@ class NN_LayerOp<string mnemonic, list<Trait> traits = []>
     }
   }];
 }
+
+class NN_LayerOp<string mnemonic, list<Trait> traits = []>
+    : NN_LayerOpBase<mnemonic, !listconcat(traits, [NN_DefaultPositionAxes])>;
 
 /// A layer that keeps its input's type: [..., n, d] -> [..., n, d].
 class NN_SameShapeLayerOp<string mnemonic, list<Trait> traits = []>

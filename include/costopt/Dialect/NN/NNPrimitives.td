@@ -20,7 +20,7 @@ include "mlir/IR/CommonAttrConstraints.td"
 /// A primitive: written like a layer (`nn.op %a, %b {attrs} : types -> type`).
 /// Dimension numbers (`dims = [2]`, `dim = 1`) are written as constant sizes.
 class NN_PrimitiveOp<string mnemonic, list<Trait> traits = []>
-    : NN_LayerOp<mnemonic, traits>;
+    : NN_LayerOpBase<mnemonic, traits>;
 
 def NN_ParamOp : Op<NN_Dialect, "param", [
     Pure, DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
@@ -218,7 +218,7 @@ def NN_GatherOp : NN_PrimitiveOp<"gather"> {
   let results = (outs NN_AnyTensor:$result);
 }
 
-def NN_PrefixScanOp : NN_PrimitiveOp<"scan"> {
+def NN_PrefixScanOp : NN_PrimitiveOp<"scan", [NN_DefaultPositionAxes]> {
   let summary = "A linear recurrence along the position axis, run step by step";
   let description = [{
     `kind = "sum"`: s_t = s_{t-1} + x_t (a prefix sum, as causal linear
@@ -259,7 +259,7 @@ def NN_PrefixScanOp : NN_PrimitiveOp<"scan"> {
 }
 
 def NN_RecurOp : Op<NN_Dialect, "recur", [
-    SingleBlock, RecursiveMemoryEffects,
+    SingleBlock, RecursiveMemoryEffects, NN_DefaultPositionAxes,
     DeclareOpInterfaceMethods<NN_SizeCheckedOpInterface>]> {
   let summary = "A recurrence over the positions: a body of primitives run step by step";
   let description = [{

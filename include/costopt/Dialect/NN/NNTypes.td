@@ -34,7 +34,34 @@ def NN_SeqType : NN_ShapedType<"Seq", "seq", "activations"> {
     axis (n). The element type is not part of the type: the report chooses it
     (`--dtype`), because the architecture's costs are the same formulas at
     every precision.
+
+    `position = i` names another axis as the positions, for a layout that
+    an imported graph computes in: `!nn.seq<[b, n, h, e], position = 1>` is
+    a head split before its transpose, `!nn.seq<[b, e, n], position = 2>`
+    a convolution's channels-first activations. Only the primitives accept
+    it; a built-in layer, `nn.scan` and `nn.recur` want the positions
+    second to last. (Written only when it is not the default: the default
+    spelled out is the same type, printed without it.)
   }];
+  let parameters = (ins ArrayRefParameter<"::costopt::nn::DimAttr", "sizes">:$shape,
+                        DefaultValuedParameter<"int64_t", "-1">:$position);
+  let assemblyFormat = "`<` custom<DimList>($shape) `` custom<PositionAxis>($position, ref($shape)) `` `>`";
+  let extraClassDeclaration = [{
+    /// The sizes as symbolic expressions.
+    ::llvm::SmallVector<::costopt::sym::Expr> getShapeExprs() const;
+    unsigned getRank() const { return getShape().size(); }
+    /// The size of dimension `i`; negative `i` counts from the end.
+    ::costopt::sym::Expr getDimExpr(int i) const;
+    /// The position axis, if the sequence has one (rank >= 2, or an
+    /// explicit `position`).
+    ::std::optional<unsigned> getPositionAxis() const;
+    /// Whether the positions are second to last, as layers expect.
+    bool hasDefaultPositionAxis() const { return getPosition() < 0; }
+  }];
+  let builders = [
+    TypeBuilder<(ins "::llvm::ArrayRef<::costopt::sym::Expr>":$exprs,
+                     CArg<"int64_t", "-1">:$positionAxis)>
+  ];
 }
 
 def NN_TokensType : NN_ShapedType<"Tokens", "tokens", "token ids"> {

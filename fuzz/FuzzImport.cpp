@@ -15,13 +15,6 @@
 #include "FuzzSupport.h"
 
 #include "costopt/Import/HuggingFace.h"
-#include "costopt/InitAll.h"
-
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "llvm/Support/xxhash.h"
 
 using namespace costopt;
 
@@ -35,13 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
 
-  static const char *const formats[] = {"text", "json", "md", "csv", "html"};
-  static const char *const modes[] = {"forward", "backward", "train", "decode"};
-  uint64_t hash = llvm::xxh3_64bits(input);
-  DriverOptions options;
-  options.inputFile = scratch.write(*model);
-  options.format = formats[hash % 5];
-  options.mode = modes[(hash / 5) % 4];
+  DriverOptions options = fuzz::hashedOptions(input, scratch.write(*model));
   int code = fuzz::runChecked(options, input);
   if (code == ExitSuccess)
     return 0;
@@ -52,17 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
 
   // Say whether the model is broken MLIR or only rejected by the analysis.
-  mlir::DialectRegistry registry;
-  registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  context.printOpOnDiagnostic(false);
   std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    diagnostics += diag.str() + "\n";
-    return mlir::success();
-  });
-  if (!mlir::parseSourceString<mlir::ModuleOp>(*model, &context))
+  if (!fuzz::parsesAndVerifies(*model, diagnostics))
     // Sizes that break a rule the importer itself wrote into the model
     // (e.g. d mod h == 0) are their own class; anything else is bad MLIR.
     fuzz::fail(llvm::StringRef(diagnostics).contains("break the model's rules") ? "import-rules"

@@ -15,6 +15,13 @@
 #define COSTOPT_FUZZ_FUZZSUPPORT_H
 
 #include "costopt/Driver/Driver.h"
+#include "costopt/InitAll.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/xxhash.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -94,6 +101,34 @@ inline int runChecked(const DriverOptions &options, llvm::StringRef input) {
     }
   }
   return code;
+}
+
+/// Options for one run on a generated model: the report format and mode
+/// follow from a hash of the input, so a campaign covers all of them.
+inline DriverOptions hashedOptions(llvm::StringRef input, const std::string &modelPath) {
+  static const char *const formats[] = {"text", "json", "md", "csv", "html"};
+  static const char *const modes[] = {"forward", "backward", "train", "decode"};
+  uint64_t hash = llvm::xxh3_64bits(input);
+  DriverOptions options;
+  options.inputFile = modelPath;
+  options.format = formats[hash % 5];
+  options.mode = modes[(hash / 5) % 4];
+  return options;
+}
+
+/// Whether an importer's output parses and verifies; `diagnostics` gets
+/// what MLIR said otherwise.
+inline bool parsesAndVerifies(llvm::StringRef model, std::string &diagnostics) {
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    diagnostics += diag.str() + "\n";
+    return mlir::success();
+  });
+  return static_cast<bool>(mlir::parseSourceString<mlir::ModuleOp>(model, &context));
 }
 
 /// Applies command-line words from a `//! ...` options line to `options`.

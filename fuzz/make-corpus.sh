@@ -5,6 +5,7 @@
 #                 the options as a `//! ...` first line (--compare files
 #                 appended after a `// -----` line), as costopt-fuzz-mlir reads them
 #   $out/import/  test/Import/Inputs/*.json
+#   $out/onnx/    the small .onnx files of test/Import/Onnx/Inputs
 #   $out/sym/     size expressions: attribute values, symbol defaults and
 #                 constraints of those .mlir files, string literals of the
 #                 sym unit tests, and a few hand-written corner cases
@@ -12,8 +13,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: make-corpus.sh OUT_DIR}
-rm -rf "$out/mlir" "$out/import" "$out/sym"
-mkdir -p "$out/mlir" "$out/import" "$out/sym"
+rm -rf "$out/mlir" "$out/import" "$out/onnx" "$out/sym"
+mkdir -p "$out/mlir" "$out/import" "$out/onnx" "$out/sym"
+for f in "$root"/test/Import/Onnx/Inputs/*.onnx; do
+  cp "$f" "$out/onnx/$(basename "$f")"
+done
 
 python3 - "$root" "$out" <<'PY'
 import hashlib, os, re, shlex, sys
@@ -104,6 +108,6 @@ for e in exprs:
     if e:
         save("sym", e)
 PY
-for kind in mlir import sym; do
+for kind in mlir import onnx sym; do
   echo "$kind: $(ls "$out/$kind" | wc -l) seeds" >&2
 done

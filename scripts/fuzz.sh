@@ -3,7 +3,7 @@
 # UndefinedBehaviorSanitizer, in ${FUZZ_BUILD_DIR:-build-fuzz}) and fuzzes
 # each for SECONDS (default 60), one after another, one process at a time.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: mlir, import, sym (default: all)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: mlir, import, onnx, sym (default: all)
 #
 # Corpora live in $build/fuzz-corpus/<target> (seeded by fuzz/make-corpus.sh,
 # kept between runs); crash, timeout and OOM inputs go to
@@ -23,7 +23,7 @@ build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(mlir import sym)
+[ ${#targets[@]} -eq 0 ] && targets=(mlir import onnx sym)
 
 bash "$root/scripts/setup.sh"
 source "$root/scripts/sanitized.sh"
@@ -39,8 +39,9 @@ for target in "${targets[@]}"; do
   case $target in
     mlir) dict=nn.dict; max_len=4096 ;;
     import) dict=hf.dict; max_len=2048 ;;
+    onnx) dict=onnx.dict; max_len=16384 ;;
     sym) dict=sym.dict; max_len=256 ;;
-    *) echo "fuzz: unknown target '$target' (mlir, import, sym)" >&2; exit 2 ;;
+    *) echo "fuzz: unknown target '$target' (mlir, import, onnx, sym)" >&2; exit 2 ;;
   esac
   corpus="$build/fuzz-corpus/$target"
   findings="${FUZZ_FINDINGS:-$build/fuzz-findings}/$target"

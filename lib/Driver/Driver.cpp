@@ -26,6 +26,7 @@
 #include "costopt/Dialect/NN/NNOps.h"
 #include "costopt/Dialect/NN/PointCheck.h"
 #include "costopt/Import/HuggingFace.h"
+#include "costopt/Import/Onnx.h"
 #include "costopt/InitAll.h"
 #include "costopt/Support/Input.h"
 
@@ -112,8 +113,10 @@ public:
       return e;
     llvm::StringMap<Expr> ones;
     auto shape = seq.getShapeExprs();
-    for (size_t i = 0; i + 2 < shape.size(); ++i)
-      if (auto name = shape[i].getSymbolName())
+    // The batch dimensions: all but the positions and the features.
+    std::optional<unsigned> positions = seq.getPositionAxis();
+    for (size_t i = 0; i + 1 < shape.size(); ++i)
+      if (auto name = shape[i].getSymbolName(); name && i != positions)
         ones[*name] = Expr(1);
     return e.substitute(ones);
   }
@@ -821,35 +824,57 @@ void nameImportedOps(mlir::ModuleOp module, llvm::StringRef text) {
 
 } // namespace
 
-mlir::FailureOr<LoadedFile> costopt::driver::loadModels(llvm::StringRef path, llvm::StringRef modelName,
-                                       mlir::MLIRContext &context, llvm::raw_ostream &errs) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+costopt::driver::readModelSource(llvm::StringRef path, llvm::StringRef sequence,
+                                 bool &imported) {
+  imported = false;
+  if (isOnnxPath(path)) {
+    // An ONNX model: import it, then read the generated model.
+    auto read = readBinaryInputFile(path);
+    if (!read)
+      return read.takeError();
+    OnnxImportOptions options;
+    options.sequence = sequence.str();
+    auto model = importOnnxModel((*read)->getBuffer(), path, options);
+    if (!model)
+      return model.takeError();
+    imported = true;
+    return llvm::MemoryBuffer::getMemBufferCopy(*model, (path + " (imported)").str());
+  }
   auto read = readInputFile(path);
+  if (!read)
+    return read.takeError();
+  std::unique_ptr<llvm::MemoryBuffer> file = std::move(*read);
+  if (path.ends_with(".json")) {
+    // A Hugging Face config: import it, then read the generated model.
+    auto model = importHuggingFaceConfig(file->getBuffer(), path);
+    if (!model)
+      return model.takeError();
+    imported = true;
+    return llvm::MemoryBuffer::getMemBufferCopy(*model, (path + " (imported)").str());
+  }
+  // Editors on some systems start UTF-8 files with a byte-order mark.
+  if (file->getBuffer().starts_with("\xEF\xBB\xBF"))
+    file = llvm::MemoryBuffer::getMemBufferCopy(file->getBuffer().drop_front(3),
+                                                file->getBufferIdentifier());
+  return file;
+}
+
+mlir::FailureOr<LoadedFile> costopt::driver::loadModels(llvm::StringRef path, llvm::StringRef modelName,
+                                       mlir::MLIRContext &context, llvm::raw_ostream &errs,
+                                       llvm::StringRef sequence) {
+  bool imported = false;
+  auto read = readModelSource(path, sequence, imported);
   if (!read) {
     errs << "costopt: error: " << llvm::toString(read.takeError()) << "\n";
     return mlir::failure();
   }
   std::unique_ptr<llvm::MemoryBuffer> file = std::move(*read);
-  // Editors on some systems start UTF-8 files with a byte-order mark.
-  if (file->getBuffer().starts_with("\xEF\xBB\xBF"))
-    file = llvm::MemoryBuffer::getMemBufferCopy(file->getBuffer().drop_front(3),
-                                                file->getBufferIdentifier());
-  if (!path.ends_with(".json")) {
-    // MLIR's parser recurses per bracket: refuse what would overflow it.
-    if (auto violation = checkTextLimits(file->getBuffer())) {
-      errs << formatTextViolation(path, file->getBuffer(), *violation) << "\n";
-      return mlir::failure();
-    }
+  // MLIR's parser recurses per bracket: refuse what would overflow it.
+  if (auto violation = checkTextLimits(file->getBuffer())) {
+    errs << formatTextViolation(path, file->getBuffer(), *violation) << "\n";
+    return mlir::failure();
   }
-  if (path.ends_with(".json")) {
-    // A Hugging Face config: import it, then read the generated model.
-    auto model = importHuggingFaceConfig(file->getBuffer(), path);
-    if (!model) {
-      errs << "costopt: error: " << llvm::toString(model.takeError()) << "\n";
-      return mlir::failure();
-    }
-    file = llvm::MemoryBuffer::getMemBufferCopy(*model, (path + " (imported)").str());
-  }
-  bool imported = path.ends_with(".json");
   LoadedFile loaded;
   loaded.sourceMgr = std::make_shared<llvm::SourceMgr>();
   unsigned bufferID = loaded.sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
@@ -1019,7 +1044,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   context.printOpOnDiagnostic(false);
   // --model takes the name with or without its '@'.
   auto loaded = loadModels(options.inputFile, llvm::StringRef(options.modelName).ltrim('@'),
-                           context, errs);
+                           context, errs, options.sequence);
   if (failed(loaded))
     return ExitInputError;
   std::vector<nn::ModelOp> &models = loaded->models;
@@ -1326,17 +1351,21 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
 }
 
 int costopt::runImport(const std::string &inputFile, const std::string &outputFile,
-                       llvm::raw_ostream &outs, llvm::raw_ostream &errs) {
-  auto file = readInputFile(inputFile);
-  if (!file) {
-    errs << "costopt: error: " << llvm::toString(file.takeError()) << "\n";
+                       llvm::raw_ostream &outs, llvm::raw_ostream &errs,
+                       const std::string &sequence) {
+  if (!isOnnxPath(inputFile) && !llvm::StringRef(inputFile).ends_with(".json")) {
+    errs << "costopt: error: import reads a Hugging Face config.json or an ONNX model "
+            "(.onnx), not '"
+         << inputFile << "'\n";
     return ExitInputError;
   }
-  auto model = importHuggingFaceConfig((*file)->getBuffer(), inputFile);
-  if (!model) {
-    errs << "costopt: error: " << llvm::toString(model.takeError()) << "\n";
+  bool imported = false;
+  auto source = driver::readModelSource(inputFile, sequence, imported);
+  if (!source) {
+    errs << "costopt: error: " << llvm::toString(source.takeError()) << "\n";
     return ExitInputError;
   }
+  std::optional<std::string> model = (*source)->getBuffer().str();
   // Check the generated model before handing it over.
   mlir::DialectRegistry registry;
   registerAllDialects(registry);

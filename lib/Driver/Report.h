@@ -47,10 +47,18 @@ struct LoadedFile {
   std::vector<nn::ModelOp> models;
 };
 
-/// Reads a .mlir model or a Hugging Face config.json, inlines user-defined
-/// layers and selects `modelName` (or every model no other model calls).
+/// Reads a .mlir model, a Hugging Face config.json or an ONNX model,
+/// inlines user-defined layers and selects `modelName` (or every model no
+/// other model calls). `sequence` names an ONNX model's position axis
+/// ("" = guess).
 mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
-                                       mlir::MLIRContext &context, llvm::raw_ostream &errs);
+                                       mlir::MLIRContext &context, llvm::raw_ostream &errs,
+                                       llvm::StringRef sequence = "");
+
+/// Imports a Hugging Face config.json or an ONNX model into nn text; other
+/// files are returned as they are. `imported` says which happened.
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readModelSource(llvm::StringRef path, llvm::StringRef sequence, bool &imported);
 
 /// Parses -D name=value into `overrides`, each name declared by one of
 /// `models`; returns an exit code (0 = success) after printing the error.

@@ -11,10 +11,10 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-costopt::readInputFile(llvm::StringRef path) {
+static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readWithin(llvm::StringRef path, uint64_t limit, bool text) {
   auto fail = [&](const llvm::Twine &why) {
-    return sym::makeError("cannot read '" + path + "': " + why);
+    return costopt::sym::makeError("cannot read '" + path + "': " + why);
   };
   if (path != "-") {
     llvm::sys::fs::file_status status;
@@ -22,15 +22,26 @@ costopt::readInputFile(llvm::StringRef path) {
       return fail(error.message());
     if (status.type() != llvm::sys::fs::file_type::regular_file)
       return fail("not a regular file");
-    if (status.getSize() > kMaxInputBytes)
-      return fail("larger than the " + llvm::Twine(kMaxInputBytes >> 20) + " MiB costopt reads");
+    if (status.getSize() > limit)
+      return fail("larger than the " + llvm::Twine(limit >> 20) + " MiB costopt reads");
   }
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/text,
+                                                   /*RequiresNullTerminator=*/text);
   if (!buffer)
     return fail(buffer.getError().message());
-  if ((*buffer)->getBufferSize() > kMaxInputBytes)
-    return fail("larger than the " + llvm::Twine(kMaxInputBytes >> 20) + " MiB costopt reads");
+  if ((*buffer)->getBufferSize() > limit)
+    return fail("larger than the " + llvm::Twine(limit >> 20) + " MiB costopt reads");
   return std::move(*buffer);
+}
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+costopt::readInputFile(llvm::StringRef path) {
+  return readWithin(path, kMaxInputBytes, /*text=*/true);
+}
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+costopt::readBinaryInputFile(llvm::StringRef path) {
+  return readWithin(path, kMaxBinaryInputBytes, /*text=*/false);
 }
 
 std::optional<costopt::TextViolation> costopt::checkTextLimits(llvm::StringRef text) {

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Driver/Driver.h"
+#include "costopt/Import/Onnx.h"
 
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -32,7 +33,8 @@ int main(int argc, char **argv) {
                "  costopt model.mlir --budget 'flops<=1e15' --budget 'memory<=80GB'\n"
                "  costopt a.mlir --compare b.mlir\n"
                "  costopt config.json                 (a Hugging Face config)\n"
-               "  costopt import config.json -o model.mlir",
+               "  costopt import config.json -o model.mlir\n"
+               "  costopt model.onnx -D sequence=4096 (an exported ONNX graph)",
                "costopt"};
   app.require_subcommand(0, 1);
   CLI::App *calibrate = app.add_subcommand(
@@ -42,10 +44,12 @@ int main(int argc, char **argv) {
                         "Where to write the profile (default ~/.config/costopt/cpu.json)");
   CLI::App *import = app.add_subcommand(
       "import", "Write the nn model of a Hugging Face config.json (gpt2, bert, llama, "
-                "mistral, mixtral, mamba)");
-  std::string importInput, importOutput;
-  import->add_option("config", importInput, "config.json")->required();
+                "mistral, mixtral, mamba) or of an ONNX model (.onnx)");
+  std::string importInput, importOutput, importSequence;
+  import->add_option("model", importInput, "config.json or model.onnx")->required();
   import->add_option("-o,--output", importOutput, "Output .mlir file ('-' = stdout)");
+  import->add_option("--sequence", importSequence,
+                     "ONNX: the dim_param that counts positions (default: guessed)");
   costopt::VerifyOptions verifyOptions;
   CLI::App *verify = app.add_subcommand(
       "verify", "Run the model lowered to a CPU kernel and check that the FLOPs each layer "
@@ -95,7 +99,11 @@ int main(int argc, char **argv) {
   verify->add_option("-o,--output", verifyOptions.outputFile, "Output file ('-' = stdout)")
       ->capture_default_str();
   app.add_option("model", options.inputFile,
-                 "The model: .mlir (nn dialect) or a Hugging Face config.json");
+                 "The model: .mlir (nn dialect), a Hugging Face config.json or an ONNX "
+                 "model (.onnx)");
+  app.add_option("--sequence", options.sequence,
+                 "ONNX: the dim_param that counts positions (default: guessed from the "
+                 "inputs' names)");
   bool report = true;
   app.add_flag("--report", report, "Print the cost report (the default action)");
   app.add_option("-D,--bind", options.bindings,
@@ -172,6 +180,9 @@ int main(int argc, char **argv) {
                "parameters and share of the FLOPs (JSON: \"tree\")");
   app.add_flag("--explain", options.explain,
                "Trace every FLOP term to its op, source location and rule");
+  bool listOnnxOperators = false;
+  app.add_flag("--list-onnx-ops", listOnnxOperators,
+               "List the ONNX operators costopt imports, and exit");
   app.set_version_flag("--version", costopt::getVersionString());
   try {
     app.parse(argc, argv);
@@ -187,8 +198,13 @@ int main(int argc, char **argv) {
     return code == 0 ? 0 : costopt::ExitUsageError;
   }
   int status;
-  if (import->parsed()) {
-    status = costopt::runImport(importInput, importOutput, llvm::outs(), llvm::errs());
+  if (listOnnxOperators) {
+    for (const std::string &op : costopt::supportedOnnxOperators())
+      llvm::outs() << op << "\n";
+    status = costopt::ExitSuccess;
+  } else if (import->parsed()) {
+    status = costopt::runImport(importInput, importOutput, llvm::outs(), llvm::errs(),
+                                importSequence);
   } else if (verify->parsed()) {
     status = costopt::runVerify(verifyOptions, llvm::outs(), llvm::errs());
   } else if (calibrate->parsed()) {

@@ -67,6 +67,8 @@ struct DriverOptions {
   std::string format = "text";
   /// Only this model of the file ("" = all).
   std::string modelName;
+  /// An ONNX model's dim_param that counts positions ("" = guess).
+  std::string sequence;
   /// Unit for human-readable memory figures: auto, KiB, MiB, GiB or TiB.
   std::string memoryUnit = "auto";
   /// Formulas in the text report: "wrap" (the report fits in 120 columns,
@@ -137,8 +139,11 @@ struct VerifyOptions {
 
 int runVerify(const VerifyOptions &options, llvm::raw_ostream &outs, llvm::raw_ostream &errs);
 
+/// `costopt import`: writes the nn model of a config.json or an ONNX file
+/// (`sequence`: the ONNX dim_param that counts positions, "" = guess).
 int runImport(const std::string &inputFile, const std::string &outputFile,
-              llvm::raw_ostream &outs, llvm::raw_ostream &errs);
+              llvm::raw_ostream &outs, llvm::raw_ostream &errs,
+              const std::string &sequence = "");
 
 /// `costopt calibrate`: measures this machine and writes its profile to
 /// `outputFile` ("" = the per-user config location).

@@ -38,6 +38,14 @@ constexpr size_t kMaxLiteralDigits = 309;
 /// is a readable regular file of at most kMaxInputBytes.
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef path);
 
+/// The size limit of a binary model file (an ONNX protobuf cannot exceed
+/// 2 GiB); such files are mapped, not read, so that the weights they hold
+/// are not brought into memory unless touched.
+constexpr uint64_t kMaxBinaryInputBytes = uint64_t(2) << 30;
+
+/// As readInputFile, for a binary file of at most kMaxBinaryInputBytes.
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readBinaryInputFile(llvm::StringRef path);
+
 /// A place in a text and what is wrong there.
 struct TextViolation {
   size_t offset;

@@ -1,0 +1,3529 @@
+//===- Onnx.cpp - Models from ONNX files ----------------------------------===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+//
+// Every ONNX value falls in one of three classes:
+//
+//  - known: a small integer or float tensor whose contents are formulas in
+//    the symbols (a Shape, the sizes a Reshape is given, a scale). Shape
+//    computations (Shape -> Gather -> Concat -> Reshape) run on these, so
+//    sizes stay formulas; nothing is emitted for them.
+//  - fixed: a tensor that does not depend on the model's inputs or weights
+//    (a causal mask built from Range, a rotary table): computed once before
+//    the model runs, so it costs no FLOPs. Only its shape is tracked; where
+//    the model reads it, it is an `nn.constant`.
+//  - data: everything computed from an input or a parameter. Each node
+//    becomes primitives (nn.contract, nn.map, nn.reduce, data movement) on
+//    values whose shape is the ONNX shape; the axis whose size has the
+//    sequence symbol as a factor is the value's position axis (written
+//    `position = i` when it is not the second to last).
+//
+// Each node's result shapes are computed here and compared with the
+// shapes the file declares (value_info) wherever those are formulas in the
+// same symbols: a disagreement is an error, not a silent choice.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Import/Onnx.h"
+
+#include "costopt/Import/OnnxProto.h"
+#include "costopt/Support/Sym.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+
+using namespace costopt;
+using sym::Expr;
+using Shape = llvm::SmallVector<Expr, 4>;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+struct Val {
+  enum Class { Known, Fixed, Data };
+  Class cls = Data;
+  int32_t elem = onnx::Float;
+  Shape shape;
+  /// Known: the contents, row-major (integers as formulas, or floats).
+  std::optional<llvm::SmallVector<Expr, 4>> ints;
+  std::optional<std::vector<double>> floats;
+  /// Fixed: 0, 1, 2, ... along the only axis longer than 1 (a Range).
+  bool iota = false;
+  /// Data (or a fixed value once read as an nn.constant): its SSA name.
+  std::string ssa;
+  /// Data: a parameter or a view of one; `weightPerm` is a transpose not
+  /// yet applied (logical axis i is the stored axis weightPerm[i]).
+  bool weight = false;
+  llvm::SmallVector<unsigned, 4> weightPerm;
+  /// A trained initializer: its nn.param is written on first use as data.
+  std::string initializer;
+  /// The nn type once fixed by how the value was written (a constant).
+  std::string type;
+
+  bool isFloat() const {
+    return elem == onnx::Float || elem == onnx::Double || elem == onnx::Float16 ||
+           elem == onnx::BFloat16;
+  }
+  unsigned rank() const { return shape.size(); }
+};
+
+std::string sizeText(const Expr &e) {
+  sym::PrintOptions options;
+  options.notation = sym::Notation::Ascii;
+  options.powersAsProducts = true;
+  return sym::print(e, options);
+}
+
+std::string shapeText(llvm::ArrayRef<Expr> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(shape, os, [&](const Expr &e) { os << sizeText(e); });
+  os << "]";
+  return s;
+}
+
+std::optional<int64_t> constantOf(const Expr &e) {
+  auto c = e.getConstant();
+  if (!c || c->den != 1)
+    return std::nullopt;
+  return static_cast<int64_t>(c->num);
+}
+
+Expr product(llvm::ArrayRef<Expr> shape) {
+  Expr p(1);
+  for (const Expr &e : shape)
+    p *= e;
+  return p;
+}
+
+/// A float literal MLIR's lexer reads as f32.
+std::string floatLiteral(double v) {
+  if (std::isnan(v))
+    return "0x7FC00000";
+  if (std::isinf(v))
+    return v > 0 ? "0x7F800000" : "0xFF800000";
+  std::string s = llvm::formatv("{0:e9}", v).str();
+  return s;
+}
+
+/// The element-wise body of an nn.map under construction.
+struct Body {
+  std::vector<std::string> lines;
+  unsigned next = 0;
+  std::string op(llvm::StringRef text) {
+    std::string name = "%t" + std::to_string(next++);
+    lines.push_back(name + " = " + text.str());
+    return name;
+  }
+  std::string constant(double v) { return op("arith.constant " + floatLiteral(v) + " : f32"); }
+  std::string binary(llvm::StringRef opName, llvm::StringRef a, llvm::StringRef b) {
+    return op((opName + " " + a + ", " + b + " : f32").str());
+  }
+  std::string unary(llvm::StringRef opName, llvm::StringRef a) {
+    return op((opName + " " + a + " : f32").str());
+  }
+  /// A comparison's i1 as 0.0 or 1.0 (one FLOP for the compare, one for
+  /// the select that turns it into a value).
+  std::string compare(llvm::StringRef predicate, llvm::StringRef a, llvm::StringRef b) {
+    std::string c = op(("arith.cmpf " + predicate + ", " + a + ", " + b + " : f32").str());
+    std::string one = constant(1.0), zero = constant(0.0);
+    return op("arith.select " + c + ", " + one + ", " + zero + " : f32");
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Emitted ops, grouped into blocks at the end
+//===----------------------------------------------------------------------===//
+
+struct Emitted {
+  std::string module;
+  std::vector<std::string> results, resultTypes;
+  std::vector<std::string> operands;
+  /// The op's text after `%r = ` (operands written by name).
+  std::string text;
+  /// nn.param and nn.constant: placed with their users.
+  bool hoistable = false;
+  /// From a node that names no module (one an exporter's optimizer
+  /// added): it joins its users' module.
+  bool unscoped = false;
+  std::string comment;
+};
+
+//===----------------------------------------------------------------------===//
+// The importer
+//===----------------------------------------------------------------------===//
+
+class Importer {
+public:
+  Importer(const onnx::Model &model, llvm::StringRef path, const OnnxImportOptions &options)
+      : model(model), path(path.str()), options(options) {}
+
+  llvm::Expected<std::string> run();
+
+private:
+  using Inputs = llvm::SmallVector<Val *, 4>;
+
+  // Diagnostics.
+  llvm::Error fail(const onnx::Node &node, const llvm::Twine &what) const {
+    return sym::makeError(path + ": node '" + node.name + "' (" + node.opType + ", byte " +
+                          llvm::Twine(node.fileOffset) + "): " + what);
+  }
+  llvm::Error failFile(const llvm::Twine &what) const {
+    return sym::makeError(path + ": " + what);
+  }
+
+  // Set-up.
+  llvm::Error readOpsets();
+  llvm::Error declareSymbols();
+  llvm::Expected<Shape> declaredShape(const onnx::ValueInfo &info, bool create);
+  llvm::Error chooseSequence();
+  void classifyInitializers();
+  llvm::Error checkExternalData(const onnx::Tensor &tensor);
+
+  // Translation.
+  llvm::Error translate(const onnx::Node &node);
+  llvm::Error translateKnown(const onnx::Node &node, Inputs &in, bool &handled);
+  llvm::Expected<std::vector<Shape>> inferShapes(const onnx::Node &node, Inputs &in);
+  llvm::Error translateData(const onnx::Node &node, Inputs &in,
+                            const std::vector<Shape> &shapes);
+  llvm::Error checkDeclared(const onnx::Node &node, const std::string &name,
+                            const Shape &shape);
+  /// The module path of a node, "" for the model itself, none when the
+  /// node does not say.
+  std::optional<std::string> moduleOf(const onnx::Node &node) const;
+
+  // Emission.
+  std::string fresh(llvm::StringRef hint);
+  std::string typeOf(const Shape &shape, int32_t elem) const;
+  std::string typeOf(const Val &v) const {
+    return v.type.empty() ? typeOf(v.shape, v.elem) : v.type;
+  }
+  std::optional<unsigned> positionOf(const Shape &shape) const;
+  std::string emit(const Shape &shape, int32_t elem, const std::string &text,
+                   std::vector<std::string> operands, llvm::StringRef hint,
+                   bool hoistable = false, std::string comment = "");
+  llvm::Expected<std::string> use(const onnx::Node &node, Val &v);
+  llvm::Expected<std::string> useStored(const onnx::Node &node, Val &v);
+  llvm::Expected<std::string> reshapeTo(const onnx::Node &node, Val &v, const Shape &shape);
+  std::string operandList(llvm::ArrayRef<std::string> names) const {
+    return llvm::join(names, ", ");
+  }
+
+  llvm::Expected<Val> map(const onnx::Node &node, llvm::ArrayRef<Val *> operands,
+                          const Shape &shape,
+                          const std::function<std::string(Body &, llvm::ArrayRef<std::string>)> &f,
+                          llvm::ArrayRef<Expr> sizes = {});
+  llvm::Expected<Val> elementwise(const onnx::Node &node, Inputs &in, const Shape &shape);
+  llvm::Expected<Val> contract(const onnx::Node &node, Val &a, Val &b, Val *bias,
+                               bool transA, bool transB, const Shape &shape);
+  llvm::Expected<Val> reduce(const onnx::Node &node, Val &x, llvm::ArrayRef<int64_t> axes,
+                             llvm::StringRef kind, bool keepDims, bool mean);
+  llvm::Expected<Val> softmax(const onnx::Node &node, Val &x, int64_t axis, bool log);
+  llvm::Expected<Val> normalize(const onnx::Node &node, Val &x, Val *scale, Val *bias,
+                                int64_t axis, double epsilon, bool centre);
+  llvm::Expected<Val> conv(const onnx::Node &node, Val &x, Val &w, Val *bias,
+                           const Shape &shape);
+  /// A convolution's strides, dilations, pads (begins, then ends) and
+  /// auto_pad, checked against its spatial rank.
+  struct ConvAttributes {
+    std::vector<int64_t> strides, dilations, pads;
+    std::string autoPad;
+  };
+  llvm::Expected<ConvAttributes> convAttributes(const onnx::Node &node, unsigned spatial) const;
+  llvm::Error recurrent(const onnx::Node &node, Inputs &in);
+  /// An Einsum of two operands: each operand's letters, the output's, the
+  /// extent of every letter and the output shape.
+  struct EinsumSpec {
+    std::vector<std::string> operands;
+    std::string output;
+    std::map<char, Expr> extents;
+    Shape outputShape;
+  };
+  llvm::Expected<EinsumSpec> parseEinsum(const onnx::Node &node, Inputs &in);
+  llvm::Expected<Val> einsum(const onnx::Node &node, Val &a, Val &b, const Shape &shape);
+  /// `size` entries of `axis` from `offset`, viewed as `shape` (an index
+  /// dropped, a direction's slice of a recurrence's weights).
+  llvm::Expected<Val> sliceAs(const onnx::Node &node, Val &x, unsigned axis,
+                              const Expr &offset, const Expr &size, const Shape &shape);
+  /// The type of `v` as stored (before a weight's pending transpose) and an
+  /// operand map over `dims` domain dimensions reading it: `logical[i]` is
+  /// the domain dimension of logical axis i.
+  std::string storedTypeOf(const Val &v) const;
+  std::string storedMap(const Val &v, unsigned dims, llvm::ArrayRef<std::string> logical) const;
+  llvm::Expected<Val> extract(const onnx::Node &node, Val &x, unsigned axis,
+                              const Expr &offset, const Expr &size, llvm::StringRef hint = "");
+
+  // Attribute and operand helpers.
+  int64_t intAttr(const onnx::Node &node, llvm::StringRef name, int64_t otherwise) const;
+  float floatAttr(const onnx::Node &node, llvm::StringRef name, float otherwise) const;
+  llvm::Expected<std::vector<int64_t>> intsOf(const onnx::Node &node, Val *v,
+                                              llvm::StringRef what) const;
+  llvm::Expected<llvm::SmallVector<Expr, 4>> exprsOf(const onnx::Node &node, Val *v,
+                                                     llvm::StringRef what) const;
+  llvm::Expected<int64_t> axisOf(const onnx::Node &node, int64_t axis, unsigned rank) const;
+  llvm::Expected<std::vector<int64_t>> axesOf(const onnx::Node &node, Inputs &in,
+                                              unsigned inputIndex, unsigned rank,
+                                              bool allIfAbsent);
+  int64_t opset() const { return defaultOpset; }
+
+  const onnx::Model &model;
+  std::string path;
+  OnnxImportOptions options;
+  int64_t defaultOpset = 0;
+
+  std::map<std::string, Val> values;
+  std::map<std::string, const onnx::Tensor *> initializers;
+  std::map<std::string, const onnx::ValueInfo *> declared;
+  std::set<std::string> parameterNames, bufferNames;
+
+  /// dim_param -> symbol, in order of appearance.
+  std::map<std::string, std::string> symbolOf;
+  std::vector<std::string> symbols;
+  std::vector<std::string> symbolNotes;
+  std::optional<Expr> sequence;
+  std::string sequenceParam;
+
+  std::vector<Emitted> ops;
+  std::string currentModule;
+  bool currentUnscoped = false;
+  std::set<std::string> used;
+  /// The nn.param of each initializer read as data (one per initializer,
+  /// so that a weight two nodes share counts once).
+  std::map<std::string, std::string> paramOf;
+  std::vector<std::string> notes;
+  void assumeAtMost(const Expr &small, const Expr &large) {
+    std::string c = "assumes " + sizeText(small) + " <= " + sizeText(large) +
+                    " (a buffer sliced to that length, as the exporter declares)";
+    if (!llvm::is_contained(notes, c))
+      notes.push_back(c);
+  }
+  /// The shape value_info declares for `name`, where every dimension is a
+  /// number or a formula of the inputs' sizes.
+  std::optional<Shape> declaredShapeOf(const std::string &name);
+};
+
+//===----------------------------------------------------------------------===//
+// Set-up
+//===----------------------------------------------------------------------===//
+
+llvm::Error Importer::readOpsets() {
+  auto it = model.opsets.find("");
+  if (it == model.opsets.end())
+    return failFile("the model imports no opset of the default domain (ai.onnx)");
+  defaultOpset = it->second;
+  if (defaultOpset < 13)
+    return failFile("opset " + llvm::Twine(defaultOpset) +
+                    "; costopt reads opsets 13 and newer (convert older models with "
+                    "onnx.version_converter)");
+  if (defaultOpset > 24)
+    return failFile("opset " + llvm::Twine(defaultOpset) +
+                    " is newer than the operators costopt knows (up to 24)");
+  return llvm::Error::success();
+}
+
+/// A dim_param as a symbol name costopt's size syntax reads.
+std::string sanitizeSymbol(llvm::StringRef param) {
+  std::string s;
+  for (char c : param)
+    s.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
+  if (s.empty() || llvm::isDigit(s[0]))
+    s = "s_" + s;
+  // Words of the size syntax itself.
+  static const char *const reserved[] = {"mod", "min", "max", "ceil", "floor", "log",
+                                         "log2", "sqrt", "exp", "where", "symbols"};
+  for (const char *word : reserved)
+    if (s == word)
+      s += "_";
+  return s;
+}
+
+llvm::Expected<Shape> Importer::declaredShape(const onnx::ValueInfo &info, bool create) {
+  Shape shape;
+  if (!info.shape)
+    return failFile("value '" + info.name + "' has no declared shape");
+  for (auto [i, dim] : llvm::enumerate(*info.shape)) {
+    if (dim.value) {
+      if (*dim.value < 0)
+        return failFile("value '" + info.name + "' has dimension " + llvm::Twine(i) +
+                        " of size " + llvm::Twine(*dim.value));
+      shape.push_back(Expr(*dim.value));
+      continue;
+    }
+    if (dim.param.empty()) {
+      if (!create)
+        return failFile("unknown dimension");
+      return failFile("input '" + info.name + "': dimension " + llvm::Twine(i) +
+                      " has neither a size nor a name; export with named dynamic axes "
+                      "(dynamic_axes / dynamic_shapes) or a fixed size");
+    }
+    auto found = symbolOf.find(dim.param);
+    if (found != symbolOf.end()) {
+      shape.push_back(Expr::symbol(found->second));
+      continue;
+    }
+    if (!create) {
+      // A formula of symbols already declared ("sequence*batch").
+      std::string text = dim.param;
+      auto parsed = sym::parse(text);
+      if (!parsed) {
+        llvm::consumeError(parsed.takeError());
+        return failFile("dimension '" + dim.param + "' is not a formula of the inputs' sizes");
+      }
+      for (const std::string &s : parsed->getSymbols())
+        if (!llvm::is_contained(symbols, s))
+          return failFile("dimension '" + dim.param + "' names '" + s +
+                          "', which is not an input's size");
+      shape.push_back(*parsed);
+      continue;
+    }
+    // A formula of new names ("2*size", as torch.export writes a derived
+    // dimension): each name becomes a symbol.
+    if (sanitizeSymbol(dim.param) != dim.param) {
+      auto parsed = sym::parse(dim.param);
+      if (parsed && !parsed->getSymbols().empty() &&
+          llvm::all_of(parsed->getSymbols(), [](const std::string &s) {
+            return sanitizeSymbol(s) == s;
+          })) {
+        for (const std::string &s : parsed->getSymbols())
+          if (!llvm::is_contained(symbols, s)) {
+            symbols.push_back(s);
+            symbolOf[s] = s;
+          }
+        shape.push_back(*parsed);
+        continue;
+      }
+      if (!parsed)
+        llvm::consumeError(parsed.takeError());
+    }
+    std::string name = sanitizeSymbol(dim.param);
+    while (llvm::is_contained(symbols, name))
+      name += "_";
+    symbolOf[dim.param] = name;
+    symbols.push_back(name);
+    if (name != dim.param)
+      symbolNotes.push_back("symbol " + name + " is ONNX dim_param \"" + dim.param + "\"");
+    shape.push_back(Expr::symbol(name));
+  }
+  return shape;
+}
+
+llvm::Error Importer::declareSymbols() {
+  for (const onnx::Tensor &t : model.graph.initializers)
+    initializers[t.name] = &t;
+  for (const onnx::ValueInfo &info : model.graph.valueInfos)
+    declared[info.name] = &info;
+  for (const onnx::ValueInfo &info : model.graph.outputs)
+    declared[info.name] = &info;
+  for (const onnx::ValueInfo &info : model.graph.inputs) {
+    if (initializers.count(info.name))
+      continue; // an initializer listed as an input (IR < 4): a default
+    auto shape = declaredShape(info, /*create=*/true);
+    if (!shape)
+      return shape.takeError();
+    Val v;
+    v.elem = info.elementType;
+    v.shape = *shape;
+    v.ssa = fresh(info.name);
+    values[info.name] = v;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Importer::chooseSequence() {
+  if (!options.sequence.empty()) {
+    auto it = symbolOf.find(options.sequence);
+    if (it == symbolOf.end()) {
+      std::vector<std::string> params;
+      for (auto &[param, name] : symbolOf)
+        params.push_back("'" + param + "'");
+      return failFile("--sequence '" + options.sequence +
+                      "' is not a dim_param of the inputs (they have " +
+                      (params.empty() ? std::string("none") : llvm::join(params, ", ")) + ")");
+    }
+    sequenceParam = it->first;
+    sequence = Expr::symbol(it->second);
+    return llvm::Error::success();
+  }
+  static const char *const likely[] = {"sequence", "sequence_length", "seq_len", "seq",
+                                       "seq_length", "sequence_len", "length", "time",
+                                       "num_tokens", "tokens", "n"};
+  for (const char *name : likely)
+    for (auto &[param, symbol] : symbolOf)
+      if (llvm::StringRef(param).equals_insensitive(name)) {
+        sequenceParam = param;
+        sequence = Expr::symbol(symbol);
+        return llvm::Error::success();
+      }
+  // Token ids: [batch, sequence].
+  for (const onnx::ValueInfo &info : model.graph.inputs) {
+    auto it = values.find(info.name);
+    if (it == values.end() || it->second.isFloat() || !info.shape || info.shape->empty())
+      continue;
+    const onnx::Dimension &last = info.shape->back();
+    if (!last.param.empty()) {
+      sequenceParam = last.param;
+      sequence = Expr::symbol(symbolOf[last.param]);
+      return llvm::Error::success();
+    }
+  }
+  return llvm::Error::success();
+}
+
+/// Initializers that are buffers rather than trained weights, by the
+/// names PyTorch gives registered buffers.
+bool isBufferName(llvm::StringRef name) {
+  llvm::StringRef last = name.rsplit('.').second.empty() ? name : name.rsplit('.').second;
+  static const char *const buffers[] = {"inv_freq", "cos_cached", "sin_cached", "_cos_cached",
+                                        "_sin_cached", "position_ids", "token_type_ids",
+                                        "masked_bias", "causal_mask", "attention_mask",
+                                        "running_mean", "running_var", "num_batches_tracked"};
+  for (const char *b : buffers)
+    if (last == b)
+      return true;
+  return false;
+}
+
+llvm::Error Importer::checkExternalData(const onnx::Tensor &tensor) {
+  llvm::SmallString<256> file(llvm::sys::path::parent_path(path));
+  llvm::sys::path::append(file, tensor.location);
+  if (llvm::StringRef(tensor.location).contains("..") ||
+      llvm::sys::path::is_absolute(tensor.location))
+    return failFile("initializer '" + tensor.name + "' names external data '" +
+                    tensor.location + "' outside the model's folder");
+  uint64_t size = 0;
+  if (llvm::sys::fs::file_size(file, size)) {
+    notes.push_back("external data " + tensor.location +
+                    " is not next to the model: sizes come from the shapes");
+    return llvm::Error::success();
+  }
+  auto count = tensor.elementCount();
+  if (!count)
+    return count.takeError();
+  unsigned width = onnx::bytesPerElement(tensor.dataType);
+  int64_t expected = *count * static_cast<int64_t>(width);
+  int64_t length = tensor.length.value_or(static_cast<int64_t>(size) - tensor.offset);
+  if (width && length != expected)
+    return failFile("initializer '" + tensor.name + "' is " + llvm::Twine(*count) +
+                    " elements of " + onnx::dataTypeName(tensor.dataType) + " (" +
+                    llvm::Twine(expected) + " bytes), but its external data holds " +
+                    llvm::Twine(length));
+  if (tensor.offset < 0 || static_cast<uint64_t>(tensor.offset + length) > size)
+    return failFile("initializer '" + tensor.name + "': bytes " + llvm::Twine(tensor.offset) +
+                    ".." + llvm::Twine(tensor.offset + length) + " are past the end of " +
+                    tensor.location + " (" + llvm::Twine(size) + " bytes)");
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Emission
+//===----------------------------------------------------------------------===//
+
+std::string Importer::fresh(llvm::StringRef hint) {
+  std::string base;
+  for (char c : hint)
+    base.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
+  if (base.empty() || llvm::isDigit(base[0]))
+    base = "v" + base;
+  std::string name = base;
+  for (unsigned n = 1; used.count(name); ++n)
+    name = base + "_" + std::to_string(n);
+  used.insert(name);
+  return "%" + name;
+}
+
+std::optional<unsigned> Importer::positionOf(const Shape &shape) const {
+  if (!sequence || shape.empty())
+    return std::nullopt;
+  llvm::StringRef s = *sequence->getSymbolName();
+  auto hasPositions = [&](const Expr &e) {
+    if (!e.containsSymbol(s))
+      return false;
+    auto q = e.divide(*sequence);
+    if (!q) {
+      llvm::consumeError(q.takeError());
+      return false;
+    }
+    return q->isPolynomial();
+  };
+  unsigned rank = shape.size();
+  if (rank >= 2 && hasPositions(shape[rank - 2]))
+    return rank - 2;
+  for (unsigned i = 0; i < rank; ++i)
+    if (hasPositions(shape[i]))
+      return i;
+  return std::nullopt;
+}
+
+std::string Importer::typeOf(const Shape &shape, int32_t elem) const {
+  bool integer = elem != onnx::Float && elem != onnx::Double && elem != onnx::Float16 &&
+                 elem != onnx::BFloat16 && elem != onnx::Bool;
+  if (integer)
+    return "!nn.tokens<" + shapeText(shape) + ">";
+  auto position = positionOf(shape);
+  if (!position)
+    return "!nn.tensor<" + shapeText(shape) + ">";
+  std::string t = "!nn.seq<" + shapeText(shape);
+  if (*position + 2 != shape.size())
+    t += ", position = " + std::to_string(*position);
+  return t + ">";
+}
+
+std::string Importer::emit(const Shape &shape, int32_t elem, const std::string &text,
+                           std::vector<std::string> operands, llvm::StringRef hint,
+                           bool hoistable, std::string comment) {
+  Emitted e;
+  e.module = currentModule;
+  e.unscoped = currentUnscoped;
+  std::string name = fresh(hint);
+  e.results = {name};
+  e.resultTypes = {typeOf(shape, elem)};
+  e.operands = std::move(operands);
+  e.text = text;
+  e.hoistable = hoistable;
+  e.comment = std::move(comment);
+  ops.push_back(std::move(e));
+  return name;
+}
+
+/// The SSA value of `v` as stored (a weight's pending transpose not
+/// applied), emitting its nn.param or nn.constant on first use.
+llvm::Expected<std::string> Importer::useStored(const onnx::Node &node, Val &v) {
+  if (!v.ssa.empty())
+    return v.ssa;
+  if (!v.initializer.empty()) {
+    auto found = paramOf.find(v.initializer);
+    if (found != paramOf.end()) {
+      v.ssa = found->second;
+      return v.ssa;
+    }
+    const onnx::Tensor &t = *initializers.at(v.initializer);
+    if (t.external)
+      if (auto e = checkExternalData(t))
+        return std::move(e);
+    auto count = t.elementCount();
+    if (!count)
+      return count.takeError();
+    unsigned width = onnx::bytesPerElement(t.dataType);
+    if (!t.external && width &&
+        t.inlineBytes != static_cast<uint64_t>(*count) * width)
+      return fail(node, "initializer '" + t.name + "' is " + llvm::Twine(*count) +
+                            " elements of " + onnx::dataTypeName(t.dataType) +
+                            " but holds " + llvm::Twine(t.inlineBytes) + " bytes");
+    Shape stored;
+    for (int64_t d : t.dims)
+      stored.push_back(Expr(d));
+    std::string type = "!nn.tensor<" + shapeText(stored) + ">";
+    v.ssa = emit(stored, t.dataType, "nn.param : " + type, {}, t.name, /*hoistable=*/true,
+                 t.name);
+    ops.back().resultTypes = {type};
+    paramOf[v.initializer] = v.ssa;
+    parameterNames.insert(t.name);
+    return v.ssa;
+  }
+  if (v.cls == Val::Data)
+    return fail(node, "internal error: a value was never computed");
+  // A fixed or known tensor read as data: a constant of its shape.
+  if (v.shape.empty())
+    return fail(node, "a scalar constant is read as a tensor; costopt folds scalars into "
+                      "element-wise bodies only");
+  // Constants carry no positions: integers are token ids, the rest plain
+  // tensors.
+  Shape shape = v.shape;
+  bool integer = !v.isFloat() && v.elem != onnx::Bool;
+  v.type = integer ? "!nn.tokens<" + shapeText(shape) + ">"
+                   : "!nn.tensor<" + shapeText(shape) + ">";
+  v.ssa = emit(shape, onnx::Float, "nn.constant : " + v.type, {}, "const", /*hoistable=*/true,
+               "fixed: computed before the model runs");
+  ops.back().resultTypes = {v.type};
+  return v.ssa;
+}
+
+llvm::Expected<std::string> Importer::use(const onnx::Node &node, Val &v) {
+  auto stored = useStored(node, v);
+  if (!stored || v.weightPerm.empty())
+    return stored;
+  // A transposed weight read by something other than a contraction: the
+  // transpose runs.
+  llvm::SmallVector<unsigned, 4> perm = v.weightPerm;
+  std::string permText;
+  for (unsigned p : perm)
+    permText += (permText.empty() ? "" : ", ") + std::to_string(p);
+  Shape storedShape(v.shape.size());
+  for (unsigned i = 0; i < perm.size(); ++i)
+    storedShape[perm[i]] = v.shape[i];
+  std::string text = "nn.transpose " + *stored + " {permutation = [" + permText + "]} : " +
+                     typeOf(storedShape, v.elem) + " -> " + typeOf(v);
+  v.ssa = emit(v.shape, v.elem, text, {*stored}, "transposed");
+  v.weightPerm.clear();
+  v.weight = false;
+  return v.ssa;
+}
+
+llvm::Expected<std::string> Importer::reshapeTo(const onnx::Node &node, Val &v,
+                                                const Shape &shape) {
+  auto x = use(node, v);
+  if (!x)
+    return x.takeError();
+  if (Shape(v.shape) == shape)
+    return *x;
+  return emit(shape, v.elem, "nn.reshape " + *x + " : " + typeOf(v) + " -> " + typeOf(shape, v.elem),
+              {*x}, "view");
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers for operands and attributes
+//===----------------------------------------------------------------------===//
+
+int64_t Importer::intAttr(const onnx::Node &node, llvm::StringRef name, int64_t otherwise) const {
+  const onnx::Attribute *a = node.attribute(name);
+  return a ? a->i : otherwise;
+}
+
+float Importer::floatAttr(const onnx::Node &node, llvm::StringRef name, float otherwise) const {
+  const onnx::Attribute *a = node.attribute(name);
+  return a ? a->f : otherwise;
+}
+
+llvm::Expected<llvm::SmallVector<Expr, 4>> Importer::exprsOf(const onnx::Node &node, Val *v,
+                                                             llvm::StringRef what) const {
+  if (!v || v->cls != Val::Known || !v->ints)
+    return fail(node, what + " must be known when the model is imported (a constant or a "
+                             "formula of the input sizes); here it is computed from " +
+                      (v && v->cls == Val::Data ? "the model's data" : "a tensor costopt "
+                                                                       "does not evaluate"));
+  return *v->ints;
+}
+
+llvm::Expected<std::vector<int64_t>> Importer::intsOf(const onnx::Node &node, Val *v,
+                                                      llvm::StringRef what) const {
+  auto exprs = exprsOf(node, v, what);
+  if (!exprs)
+    return exprs.takeError();
+  std::vector<int64_t> out;
+  for (const Expr &e : *exprs) {
+    auto c = constantOf(e);
+    if (!c)
+      return fail(node, what + " must be numbers; element " + llvm::Twine(out.size()) +
+                            " is " + sizeText(e));
+    out.push_back(*c);
+  }
+  return out;
+}
+
+llvm::Expected<int64_t> Importer::axisOf(const onnx::Node &node, int64_t axis,
+                                         unsigned rank) const {
+  int64_t r = rank;
+  if (axis < -r || axis >= r)
+    return fail(node, "axis " + llvm::Twine(axis) + " is out of range for rank " +
+                          llvm::Twine(rank));
+  return axis < 0 ? axis + r : axis;
+}
+
+/// Axes from an attribute (older opsets) or input `inputIndex` (newer).
+llvm::Expected<std::vector<int64_t>> Importer::axesOf(const onnx::Node &node, Inputs &in,
+                                                      unsigned inputIndex, unsigned rank,
+                                                      bool allIfAbsent) {
+  std::vector<int64_t> raw;
+  if (const onnx::Attribute *a = node.attribute("axes")) {
+    raw = a->ints;
+  } else if (inputIndex < in.size() && in[inputIndex]) {
+    auto axes = intsOf(node, in[inputIndex], "the axes");
+    if (!axes)
+      return axes.takeError();
+    raw = *axes;
+  } else if (allIfAbsent) {
+    for (unsigned i = 0; i < rank; ++i)
+      raw.push_back(i);
+  }
+  std::vector<int64_t> axes;
+  for (int64_t a : raw) {
+    auto axis = axisOf(node, a, rank);
+    if (!axis)
+      return axis.takeError();
+    if (llvm::is_contained(axes, *axis))
+      return fail(node, "axis " + llvm::Twine(a) + " is listed twice");
+    axes.push_back(*axis);
+  }
+  llvm::sort(axes);
+  return axes;
+}
+
+llvm::Expected<Shape> broadcast(llvm::ArrayRef<Shape> shapes) {
+  size_t rank = 0;
+  for (const Shape &s : shapes)
+    rank = std::max(rank, s.size());
+  Shape out(rank, Expr(1));
+  for (const Shape &s : shapes)
+    for (size_t i = 0; i < s.size(); ++i) {
+      Expr &o = out[rank - s.size() + i];
+      const Expr &d = s[i];
+      if (d == o || d == Expr(1))
+        continue;
+      if (o == Expr(1)) {
+        o = d;
+        continue;
+      }
+      return sym::makeError("shapes " + shapeText(shapes.front()) + " and " + shapeText(s) +
+                            " do not broadcast (" + sizeText(o) + " against " + sizeText(d) +
+                            ")");
+    }
+  return out;
+}
+
+std::optional<std::string> Importer::moduleOf(const onnx::Node &node) const {
+  // The PyTorch exporter (dynamo): ['', 'transformer', 'transformer.h.0', ..., 'op'].
+  for (auto &[key, value] : node.metadata)
+    if (key == "pkg.torch.onnx.name_scopes") {
+      llvm::SmallVector<llvm::StringRef> parts;
+      llvm::StringRef(value).trim("[]").split(parts, ',');
+      if (parts.size() < 2)
+        return "";
+      return parts[parts.size() - 2].trim().trim("'\"").str();
+    }
+  // TorchScript exporter and tf2onnx: "/transformer/h.0/attn/MatMul".
+  llvm::StringRef name = node.name;
+  if (!name.starts_with("/"))
+    return std::nullopt;
+  llvm::SmallVector<llvm::StringRef> parts;
+  name.drop_front().split(parts, '/');
+  if (parts.size() < 2)
+    return "";
+  parts.pop_back();
+  return llvm::join(parts, ".");
+}
+
+//===----------------------------------------------------------------------===//
+// Known values: shape arithmetic
+//===----------------------------------------------------------------------===//
+
+Val knownInts(llvm::ArrayRef<Expr> contents, Shape shape) {
+  Val v;
+  v.cls = Val::Known;
+  v.elem = onnx::Int64;
+  v.ints = llvm::SmallVector<Expr, 4>(contents.begin(), contents.end());
+  v.shape = std::move(shape);
+  return v;
+}
+
+/// Gathers or slices Known contents along axis 0 of a rank <= 1 tensor.
+llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &handled) {
+  handled = false;
+  llvm::StringRef op = node.opType;
+  auto known = [](Val *v) { return v && v->cls == Val::Known; };
+  auto allKnown = [&]() { return llvm::all_of(in, [&](Val *v) { return !v || known(v); }); };
+  auto define = [&](Val v) {
+    values[node.outputs.at(0)] = std::move(v);
+    handled = true;
+    return llvm::Error::success();
+  };
+
+  if (op == "Shape" && !in.empty() && in[0]) {
+    int64_t rank = in[0]->rank();
+    int64_t start = intAttr(node, "start", 0), end = intAttr(node, "end", rank);
+    start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
+    end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
+    llvm::SmallVector<Expr, 4> dims;
+    for (int64_t i = start; i < end; ++i)
+      dims.push_back(in[0]->shape[i]);
+    return define(knownInts(dims, {Expr(static_cast<int64_t>(dims.size()))}));
+  }
+  if (op == "Size" && !in.empty() && in[0])
+    return define(knownInts({product(in[0]->shape)}, {}));
+  if (op == "Constant") {
+    for (const onnx::Attribute &a : node.attributes) {
+      if (a.name == "value_int")
+        return define(knownInts({Expr(a.i)}, {}));
+      if (a.name == "value_ints") {
+        llvm::SmallVector<Expr, 4> c;
+        for (int64_t i : a.ints)
+          c.push_back(Expr(i));
+        return define(knownInts(c, {Expr(static_cast<int64_t>(c.size()))}));
+      }
+      if (a.name == "value_float" || a.name == "value_floats") {
+        Val v;
+        v.cls = Val::Known;
+        v.floats = a.name == "value_float" ? std::vector<double>{a.f}
+                                           : std::vector<double>(a.floats.begin(), a.floats.end());
+        if (a.name == "value_floats")
+          v.shape = {Expr(static_cast<int64_t>(a.floats.size()))};
+        return define(std::move(v));
+      }
+    }
+    return llvm::Error::success(); // `value`: handled with initializers below
+  }
+  if (!allKnown() || in.empty())
+    return llvm::Error::success();
+
+  // From here on every operand is known.
+  auto intsIn = [&](unsigned i) -> const llvm::SmallVector<Expr, 4> * {
+    return i < in.size() && in[i] && in[i]->ints ? &*in[i]->ints : nullptr;
+  };
+  bool allInts = llvm::all_of(in, [](Val *v) { return !v || v->ints; });
+  if (op == "Cast" || op == "Identity" || op == "CastLike") {
+    Val v = *in[0];
+    int64_t to = intAttr(node, "to", v.elem);
+    if (op == "CastLike" && in.size() > 1 && in[1])
+      to = in[1]->elem;
+    v.elem = static_cast<int32_t>(to);
+    bool toFloat = to == onnx::Float || to == onnx::Double || to == onnx::Float16 ||
+                   to == onnx::BFloat16;
+    if (toFloat && v.ints) {
+      std::vector<double> f;
+      for (const Expr &e : *v.ints) {
+        auto c = constantOf(e);
+        if (!c)
+          return llvm::Error::success(); // a size as a float: not folded
+        f.push_back(static_cast<double>(*c));
+      }
+      v.ints.reset();
+      v.floats = f;
+    } else if (!toFloat && v.floats) {
+      llvm::SmallVector<Expr, 4> ints;
+      for (double f : *v.floats)
+        ints.push_back(Expr(static_cast<int64_t>(f)));
+      v.floats.reset();
+      v.ints = ints;
+    }
+    return define(std::move(v));
+  }
+  if (!allInts) {
+    // Float scalars: constants folded into bodies (a scale, an epsilon).
+    bool scalarFloats = llvm::all_of(in, [](Val *v) {
+      return !v || (v->floats && v->floats->size() == 1);
+    });
+    static const std::map<std::string, std::function<double(double, double)>> floatOps = {
+        {"Add", [](double a, double b) { return a + b; }},
+        {"Sub", [](double a, double b) { return a - b; }},
+        {"Mul", [](double a, double b) { return a * b; }},
+        {"Div", [](double a, double b) { return a / b; }},
+        {"Pow", [](double a, double b) { return std::pow(a, b); }}};
+    auto f = floatOps.find(op.str());
+    if (scalarFloats && f != floatOps.end() && in.size() == 2) {
+      Val v = *in[0];
+      v.floats = std::vector<double>{f->second((*in[0]->floats)[0], (*in[1]->floats)[0])};
+      return define(std::move(v));
+    }
+    if (scalarFloats && in.size() == 1 && (op == "Sqrt" || op == "Reciprocal" || op == "Neg")) {
+      Val v = *in[0];
+      double x = (*v.floats)[0];
+      v.floats = std::vector<double>{op == "Sqrt" ? std::sqrt(x) : op == "Neg" ? -x : 1 / x};
+      return define(std::move(v));
+    }
+    return llvm::Error::success();
+  }
+
+  // Integer contents: elementwise with broadcasting of scalars and [1].
+  static const std::map<std::string, std::function<std::optional<Expr>(const Expr &, const Expr &)>>
+      intOps = {
+          {"Add", [](const Expr &a, const Expr &b) -> std::optional<Expr> { return a + b; }},
+          {"Sub", [](const Expr &a, const Expr &b) -> std::optional<Expr> { return a - b; }},
+          {"Mul", [](const Expr &a, const Expr &b) -> std::optional<Expr> { return a * b; }},
+          {"Div",
+           [](const Expr &a, const Expr &b) -> std::optional<Expr> {
+             if (b.isZero())
+               return std::nullopt;
+             return Expr::floorDiv(a, b);
+           }},
+          {"Max", [](const Expr &a, const Expr &b) -> std::optional<Expr> { return Expr::max(a, b); }},
+          {"Min", [](const Expr &a, const Expr &b) -> std::optional<Expr> { return Expr::min(a, b); }},
+          {"Equal",
+           [](const Expr &a, const Expr &b) -> std::optional<Expr> {
+             if (a == b)
+               return Expr(1);
+             auto ca = constantOf(a), cb = constantOf(b);
+             if (ca && cb)
+               return Expr(0);
+             return std::nullopt; // symbolic: not decided here
+           }},
+      };
+  if (auto f = intOps.find(op.str()); f != intOps.end() && in.size() == 2) {
+    const auto &a = *in[0]->ints, &b = *in[1]->ints;
+    if (a.size() != b.size() && a.size() != 1 && b.size() != 1)
+      return llvm::Error::success();
+    llvm::SmallVector<Expr, 4> out;
+    for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+      auto r = f->second(a[a.size() == 1 ? 0 : i], b[b.size() == 1 ? 0 : i]);
+      if (!r)
+        return llvm::Error::success();
+      out.push_back(*r);
+    }
+    Val v = a.size() >= b.size() ? *in[0] : *in[1];
+    v.ints = out;
+    if (op == "Equal")
+      v.elem = onnx::Bool;
+    return define(std::move(v));
+  }
+  if (op == "Neg" || op == "Abs") {
+    Val v = *in[0];
+    for (Expr &e : *v.ints) {
+      if (op == "Neg") {
+        e = -e;
+        continue;
+      }
+      auto c = constantOf(e);
+      if (!c)
+        return llvm::Error::success();
+      e = Expr(std::abs(*c));
+    }
+    return define(std::move(v));
+  }
+  if (op == "Not") {
+    Val v = *in[0];
+    for (Expr &e : *v.ints) {
+      auto c = constantOf(e);
+      if (!c)
+        return llvm::Error::success();
+      e = Expr(*c ? 0 : 1);
+    }
+    return define(std::move(v));
+  }
+  if (op == "Where" && in.size() == 3) {
+    const auto &c = *in[0]->ints, &a = *in[1]->ints, &b = *in[2]->ints;
+    size_t n = std::max({c.size(), a.size(), b.size()});
+    llvm::SmallVector<Expr, 4> out;
+    for (size_t i = 0; i < n; ++i) {
+      auto cond = constantOf(c[c.size() == 1 ? 0 : i]);
+      if (!cond)
+        return llvm::Error::success();
+      out.push_back(*cond ? a[a.size() == 1 ? 0 : i] : b[b.size() == 1 ? 0 : i]);
+    }
+    Val v = *in[1];
+    v.ints = out;
+    v.shape = {Expr(static_cast<int64_t>(n))};
+    if (c.size() == 1 && a.size() == 1 && b.size() == 1)
+      v.shape = in[0]->shape.size() >= in[1]->shape.size() ? in[0]->shape : in[1]->shape;
+    return define(std::move(v));
+  }
+  if (op == "Concat") {
+    llvm::SmallVector<Expr, 4> out;
+    for (Val *v : in)
+      if (v)
+        llvm::append_range(out, *v->ints);
+    return define(knownInts(out, {Expr(static_cast<int64_t>(out.size()))}));
+  }
+  if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" || op == "Flatten") {
+    // Rank changes only: the contents stay.
+    if (in[0]->shape.size() > 1)
+      return llvm::Error::success();
+    Val v = *in[0];
+    size_t n = v.ints->size();
+    if (op == "Unsqueeze")
+      v.shape = n == 1 && in[0]->shape.empty() ? Shape{Expr(1)} : Shape{Expr(int64_t(n))};
+    else if (op == "Squeeze")
+      v.shape = n == 1 ? Shape{} : Shape{Expr(int64_t(n))};
+    else
+      v.shape = {Expr(int64_t(n))};
+    if (op == "Unsqueeze" && !in[0]->shape.empty())
+      return llvm::Error::success(); // [k] -> [1, k]: not a shape vector any more
+    return define(std::move(v));
+  }
+  if (op == "Gather" && in.size() == 2) {
+    if (intAttr(node, "axis", 0) != 0 || in[0]->shape.size() > 1)
+      return llvm::Error::success();
+    auto indices = intsOf(node, in[1], "the indices");
+    if (!indices)
+      return indices.takeError();
+    const auto &data = *in[0]->ints;
+    llvm::SmallVector<Expr, 4> out;
+    for (int64_t i : *indices) {
+      int64_t n = data.size();
+      if (i < -n || i >= n)
+        return fail(node, "index " + llvm::Twine(i) + " is out of range for " +
+                              llvm::Twine(n) + " elements");
+      out.push_back(data[i < 0 ? i + n : i]);
+    }
+    Val v = *in[0];
+    v.ints = out;
+    v.shape = in[1]->shape;
+    return define(std::move(v));
+  }
+  if (op == "Slice" && in.size() >= 3 && in[0]->shape.size() == 1) {
+    auto starts = intsOf(node, in[1], "the starts");
+    auto ends = intsOf(node, in[2], "the ends");
+    if (!starts || !ends) {
+      llvm::consumeError(starts.takeError());
+      llvm::consumeError(ends.takeError());
+      return llvm::Error::success();
+    }
+    int64_t step = 1;
+    if (in.size() > 4 && in[4]) {
+      auto steps = intsOf(node, in[4], "the steps");
+      if (!steps)
+        return steps.takeError();
+      step = steps->at(0);
+    }
+    const auto &data = *in[0]->ints;
+    int64_t n = data.size();
+    int64_t s = starts->at(0), e = ends->at(0);
+    s = s < 0 ? s + n : s;
+    e = e < 0 ? e + n : e;
+    llvm::SmallVector<Expr, 4> out;
+    if (step > 0) {
+      s = std::clamp<int64_t>(s, 0, n);
+      e = std::clamp<int64_t>(e, 0, n);
+      for (int64_t i = s; i < e; i += step)
+        out.push_back(data[i]);
+    } else if (step < 0) {
+      s = std::clamp<int64_t>(s, -1, n - 1);
+      e = std::clamp<int64_t>(e, -1, n - 1);
+      for (int64_t i = s; i > e; i += step)
+        out.push_back(data[i]);
+    } else {
+      return fail(node, "step 0");
+    }
+    return define(knownInts(out, {Expr(static_cast<int64_t>(out.size()))}));
+  }
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes of every operator
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node, Inputs &in) {
+  llvm::StringRef op = node.opType;
+  auto need = [&](unsigned n) -> llvm::Error {
+    if (in.size() < n || llvm::any_of(llvm::ArrayRef(in).take_front(n),
+                                      [](Val *v) { return v == nullptr; }))
+      return fail(node, "needs " + llvm::Twine(n) + " input(s)");
+    return llvm::Error::success();
+  };
+  auto one = [](Shape s) { return std::vector<Shape>{std::move(s)}; };
+  auto bcast = [&](llvm::ArrayRef<Val *> operands) -> llvm::Expected<std::vector<Shape>> {
+    std::vector<Shape> shapes;
+    for (Val *v : operands)
+      if (v)
+        shapes.push_back(v->shape);
+    auto out = broadcast(shapes);
+    if (!out)
+      return fail(node, llvm::toString(out.takeError()));
+    return one(*out);
+  };
+  static const llvm::StringSet<> elementwise = {
+      "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Equal", "Less",
+      "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Mod", "PRelu",
+      "BitShift", "BitwiseAnd", "BitwiseOr"};
+  static const llvm::StringSet<> sameShape = {
+      "Relu", "Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Neg", "Abs", "Erf", "Reciprocal",
+      "Softplus", "Gelu", "LeakyRelu", "Elu", "Selu", "HardSigmoid", "HardSwish", "Mish",
+      "Sin", "Cos", "Floor", "Ceil", "Round", "Sign", "Not", "IsNaN", "IsInf", "Cast",
+      "CastLike", "Identity", "Dropout", "Softmax", "LogSoftmax", "CumSum", "Trilu",
+      "LayerNormalization", "SimplifiedLayerNormalization", "RMSNormalization",
+      "SkipLayerNormalization", "BatchNormalization", "InstanceNormalization",
+      "Celu", "ThresholdedRelu", "Softsign", "Tan", "Atan", "Asin", "Acos", "Sinh", "Cosh"};
+  if (elementwise.contains(op)) {
+    if (auto e = need(op == "Sum" || op == "Mean" || op == "Max" || op == "Min" ? 1 : 2))
+      return std::move(e);
+    return bcast(in);
+  }
+  if (sameShape.contains(op)) {
+    if (auto e = need(1))
+      return std::move(e);
+    std::vector<Shape> out = one(in[0]->shape);
+    if (op == "LayerNormalization" || op == "SimplifiedLayerNormalization" ||
+        op == "RMSNormalization") {
+      // Optional mean and inverse standard deviation: the normalised axes
+      // kept with extent 1.
+      auto axis = axisOf(node, intAttr(node, "axis", -1), in[0]->rank());
+      if (!axis)
+        return axis.takeError();
+      Shape stats = in[0]->shape;
+      for (unsigned i = *axis; i < stats.size(); ++i)
+        stats[i] = Expr(1);
+      out.push_back(stats);
+      out.push_back(stats);
+    }
+    if (op == "Dropout")
+      out.push_back(in[0]->shape);
+    return out;
+  }
+  if (op == "Where") {
+    if (auto e = need(3))
+      return std::move(e);
+    return bcast(in);
+  }
+  if (op == "Transpose") {
+    if (auto e = need(1))
+      return std::move(e);
+    unsigned rank = in[0]->rank();
+    std::vector<int64_t> perm;
+    if (const onnx::Attribute *a = node.attribute("perm"))
+      perm = a->ints;
+    else
+      for (unsigned i = rank; i-- > 0;)
+        perm.push_back(i);
+    if (perm.size() != rank)
+      return fail(node, "perm lists " + llvm::Twine(perm.size()) + " axes for rank " +
+                            llvm::Twine(rank));
+    Shape out;
+    std::vector<bool> seen(rank);
+    for (int64_t p : perm) {
+      if (p < 0 || p >= rank || seen[p])
+        return fail(node, "perm is not a permutation");
+      seen[p] = true;
+      out.push_back(in[0]->shape[p]);
+    }
+    return one(out);
+  }
+  if (op == "Unsqueeze" || op == "Squeeze") {
+    if (auto e = need(1))
+      return std::move(e);
+    unsigned rank = in[0]->rank();
+    if (op == "Unsqueeze") {
+      std::vector<int64_t> raw;
+      if (const onnx::Attribute *a = node.attribute("axes"))
+        raw = a->ints;
+      else if (in.size() > 1 && in[1]) {
+        auto axes = intsOf(node, in[1], "the axes");
+        if (!axes)
+          return axes.takeError();
+        raw = *axes;
+      }
+      unsigned outRank = rank + raw.size();
+      std::vector<int64_t> axes;
+      for (int64_t a : raw) {
+        auto axis = axisOf(node, a, outRank);
+        if (!axis)
+          return axis.takeError();
+        axes.push_back(*axis);
+      }
+      Shape out;
+      unsigned next = 0;
+      for (unsigned i = 0; i < outRank; ++i)
+        out.push_back(llvm::is_contained(axes, int64_t(i)) ? Expr(1) : in[0]->shape[next++]);
+      if (next != rank)
+        return fail(node, "axes repeat");
+      return one(out);
+    }
+    std::vector<int64_t> axes;
+    if (node.attribute("axes") || (in.size() > 1 && in[1])) {
+      auto a = axesOf(node, in, 1, rank, false);
+      if (!a)
+        return a.takeError();
+      axes = *a;
+    } else {
+      for (unsigned i = 0; i < rank; ++i)
+        if (in[0]->shape[i] == Expr(1))
+          axes.push_back(i);
+    }
+    Shape out;
+    for (unsigned i = 0; i < rank; ++i) {
+      if (!llvm::is_contained(axes, int64_t(i))) {
+        out.push_back(in[0]->shape[i]);
+        continue;
+      }
+      if (in[0]->shape[i] != Expr(1))
+        return fail(node, "squeezes axis " + llvm::Twine(i) + " of size " +
+                              sizeText(in[0]->shape[i]) + ", which is not 1");
+    }
+    return one(out);
+  }
+  if (op == "Reshape") {
+    if (auto e = need(2))
+      return std::move(e);
+    auto target = exprsOf(node, in[1], "the shape");
+    if (!target)
+      return target.takeError();
+    bool allowZero = intAttr(node, "allowzero", 0) != 0;
+    Shape out;
+    std::optional<unsigned> inferred;
+    for (auto [i, d] : llvm::enumerate(*target)) {
+      auto c = constantOf(d);
+      if (c && *c == -1) {
+        if (inferred)
+          return fail(node, "the shape has two -1 entries");
+        inferred = i;
+        out.push_back(Expr(1));
+        continue;
+      }
+      if (c && *c == 0 && !allowZero) {
+        if (i >= in[0]->rank())
+          return fail(node, "a 0 entry copies axis " + llvm::Twine(i) +
+                                ", which the input does not have");
+        out.push_back(in[0]->shape[i]);
+        continue;
+      }
+      if (c && *c < 0)
+        return fail(node, "the shape has entry " + llvm::Twine(*c));
+      out.push_back(d);
+    }
+    Expr total = product(in[0]->shape);
+    if (inferred) {
+      auto q = total.divide(product(out));
+      if (!q) {
+        llvm::consumeError(q.takeError());
+        return fail(node, "cannot divide the " + sizeText(total) + " elements of " +
+                              shapeText(in[0]->shape) + " by " + sizeText(product(out)) +
+                              " to size the -1 axis");
+      }
+      out[*inferred] = *q;
+    } else if (product(out) != total) {
+      return fail(node, "reshapes " + shapeText(in[0]->shape) + " (" + sizeText(total) +
+                            " elements) to " + shapeText(out) + " (" +
+                            sizeText(product(out)) + " elements)");
+    }
+    return one(out);
+  }
+  if (op == "Flatten") {
+    if (auto e = need(1))
+      return std::move(e);
+    auto axis = axisOf(node, intAttr(node, "axis", 1), in[0]->rank() + 1);
+    if (!axis)
+      return axis.takeError();
+    return one({product(llvm::ArrayRef(in[0]->shape).take_front(*axis)),
+                product(llvm::ArrayRef(in[0]->shape).drop_front(*axis))});
+  }
+  if (op == "Expand") {
+    if (auto e = need(2))
+      return std::move(e);
+    auto target = exprsOf(node, in[1], "the shape");
+    if (!target)
+      return target.takeError();
+    auto out = broadcast({in[0]->shape, Shape(target->begin(), target->end())});
+    if (!out)
+      return fail(node, llvm::toString(out.takeError()));
+    return one(*out);
+  }
+  if (op == "Concat") {
+    Val *first = nullptr;
+    for (Val *v : in)
+      if (v && !first)
+        first = v;
+    if (!first)
+      return fail(node, "needs inputs");
+    auto axis = axisOf(node, intAttr(node, "axis", 0), first->rank());
+    if (!axis)
+      return axis.takeError();
+    Shape out = first->shape;
+    out[*axis] = Expr(0);
+    for (Val *v : in) {
+      if (!v)
+        continue;
+      if (v->rank() != out.size())
+        return fail(node, "inputs have different ranks");
+      for (unsigned i = 0; i < out.size(); ++i)
+        if (i != *axis && v->shape[i] != out[i])
+          return fail(node, "inputs differ in axis " + llvm::Twine(i) + " (" +
+                                sizeText(v->shape[i]) + " against " + sizeText(out[i]) + ")");
+      out[*axis] += v->shape[*axis];
+    }
+    return one(out);
+  }
+  if (op == "Split") {
+    if (auto e = need(1))
+      return std::move(e);
+    auto axis = axisOf(node, intAttr(node, "axis", 0), in[0]->rank());
+    if (!axis)
+      return axis.takeError();
+    llvm::SmallVector<Expr, 4> sizes;
+    if (const onnx::Attribute *a = node.attribute("split")) {
+      for (int64_t s : a->ints)
+        sizes.push_back(Expr(s));
+    } else if (in.size() > 1 && in[1]) {
+      auto s = exprsOf(node, in[1], "the split sizes");
+      if (!s)
+        return s.takeError();
+      sizes = *s;
+    } else {
+      int64_t parts = intAttr(node, "num_outputs", node.outputs.size());
+      Expr extent = in[0]->shape[*axis];
+      auto piece = Expr::ceilDiv(extent, Expr(parts));
+      for (int64_t i = 0; i < parts; ++i)
+        sizes.push_back(i + 1 < parts ? piece : extent - Expr(parts - 1) * piece);
+    }
+    if (sizes.size() != node.outputs.size())
+      return fail(node, llvm::Twine(sizes.size()) + " sizes for " +
+                            llvm::Twine(node.outputs.size()) + " outputs");
+    Expr total;
+    for (const Expr &s : sizes)
+      total += s;
+    if (total != in[0]->shape[*axis])
+      return fail(node, "the pieces add up to " + sizeText(total) + ", not the axis' " +
+                            sizeText(in[0]->shape[*axis]));
+    std::vector<Shape> out;
+    for (const Expr &s : sizes) {
+      Shape piece = in[0]->shape;
+      piece[*axis] = s;
+      out.push_back(piece);
+    }
+    return out;
+  }
+  if (op == "Slice") {
+    if (auto e = need(3))
+      return std::move(e);
+    unsigned rank = in[0]->rank();
+    auto starts = exprsOf(node, in[1], "the starts");
+    auto ends = exprsOf(node, in[2], "the ends");
+    if (!starts)
+      return starts.takeError();
+    if (!ends)
+      return ends.takeError();
+    std::vector<int64_t> axes;
+    if (in.size() > 3 && in[3]) {
+      auto a = intsOf(node, in[3], "the axes");
+      if (!a)
+        return a.takeError();
+      for (int64_t x : *a) {
+        auto axis = axisOf(node, x, rank);
+        if (!axis)
+          return axis.takeError();
+        axes.push_back(*axis);
+      }
+    } else {
+      for (unsigned i = 0; i < starts->size(); ++i)
+        axes.push_back(i);
+    }
+    if (in.size() > 4 && in[4]) {
+      auto steps = intsOf(node, in[4], "the steps");
+      if (!steps)
+        return steps.takeError();
+      for (int64_t s : *steps)
+        if (s != 1)
+          return fail(node, "step " + llvm::Twine(s) +
+                                "; costopt slices with step 1 (a strided slice is not "
+                                "supported yet)");
+    }
+    if (axes.size() != starts->size() || axes.size() != ends->size())
+      return fail(node, "starts, ends and axes differ in length");
+    Shape out = in[0]->shape;
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      Expr extent = in[0]->shape[axis];
+      auto clampIndex = [&](const Expr &e) -> std::optional<Expr> {
+        if (auto c = constantOf(e)) {
+          if (*c < 0) {
+            // Counted from the end: only constant extents resolve.
+            if (*c <= -(int64_t(1) << 62))
+              return Expr(0);
+            return Expr::max(extent + Expr(*c), Expr(0));
+          }
+          if (*c >= (int64_t(1) << 62))
+            return extent;
+          if (auto ce = constantOf(extent))
+            return Expr(std::min(*c, *ce));
+          return Expr::min(Expr(*c), extent);
+        }
+        if (e == extent)
+          return extent;
+        return Expr::min(e, extent);
+      };
+      auto s = clampIndex((*starts)[i]), e = clampIndex((*ends)[i]);
+      out[axis] = Expr::max(*e - *s, Expr(0));
+      // A buffer cut to the sequence length (BERT's position ids): ONNX
+      // clamps the end, and the exporter declares the unclamped size,
+      // which holds while the sequence fits the buffer. The declared size
+      // is used; the table those ids index checks the bound at every
+      // evaluated point.
+      if (auto declaredShape = declaredShapeOf(node.outputs[0]);
+          declaredShape && declaredShape->size() == out.size() && s->isZero() &&
+          !constantOf((*ends)[i]) && (*declaredShape)[axis] == (*ends)[i]) {
+        out[axis] = (*ends)[i];
+        assumeAtMost((*ends)[i], extent);
+      }
+    }
+    return one(out);
+  }
+  if (op == "Gather") {
+    if (auto e = need(2))
+      return std::move(e);
+    auto axis = axisOf(node, intAttr(node, "axis", 0), in[0]->rank());
+    if (!axis)
+      return axis.takeError();
+    Shape out(in[0]->shape.begin(), in[0]->shape.begin() + *axis);
+    llvm::append_range(out, in[1]->shape);
+    out.append(in[0]->shape.begin() + *axis + 1, in[0]->shape.end());
+    return one(out);
+  }
+  if (op == "GatherElements") {
+    if (auto e = need(2))
+      return std::move(e);
+    return one(in[1]->shape);
+  }
+  if (op == "GatherND") {
+    if (auto e = need(2))
+      return std::move(e);
+    int64_t batchDims = intAttr(node, "batch_dims", 0);
+    if (in[1]->shape.empty())
+      return fail(node, "indices must have rank >= 1");
+    auto k = constantOf(in[1]->shape.back());
+    if (!k)
+      return fail(node, "the last axis of the indices must be a number");
+    Shape out(in[1]->shape.begin(), in[1]->shape.end() - 1);
+    if (batchDims + *k > static_cast<int64_t>(in[0]->rank()))
+      return fail(node, "indices index more axes than the data has");
+    out.append(in[0]->shape.begin() + batchDims + *k, in[0]->shape.end());
+    return one(out);
+  }
+  if (op == "Range") {
+    if (auto e = need(3))
+      return std::move(e);
+    auto start = exprsOf(node, in[0], "the start");
+    auto limit = exprsOf(node, in[1], "the limit");
+    auto delta = exprsOf(node, in[2], "the step");
+    if (!start)
+      return start.takeError();
+    if (!limit)
+      return limit.takeError();
+    if (!delta)
+      return delta.takeError();
+    Expr count = Expr::max(Expr::ceilDiv((*limit)[0] - (*start)[0], (*delta)[0]), Expr(0));
+    if (auto c = constantOf((*delta)[0]); c && *c == 1)
+      count = Expr::max((*limit)[0] - (*start)[0], Expr(0));
+    return one({count});
+  }
+  if (op == "ConstantOfShape") {
+    if (auto e = need(1))
+      return std::move(e);
+    auto target = exprsOf(node, in[0], "the shape");
+    if (!target)
+      return target.takeError();
+    return one(Shape(target->begin(), target->end()));
+  }
+  if (op == "Tile") {
+    if (auto e = need(2))
+      return std::move(e);
+    auto repeats = exprsOf(node, in[1], "the repeats");
+    if (!repeats)
+      return repeats.takeError();
+    if (repeats->size() != in[0]->rank())
+      return fail(node, "repeats do not match the rank");
+    Shape out = in[0]->shape;
+    for (unsigned i = 0; i < out.size(); ++i)
+      out[i] = out[i] * (*repeats)[i];
+    return one(out);
+  }
+  if (op == "MatMul") {
+    if (auto e = need(2))
+      return std::move(e);
+    Shape a = in[0]->shape, b = in[1]->shape;
+    if (a.empty() || b.empty())
+      return fail(node, "MatMul of a scalar");
+    bool aVector = a.size() == 1, bVector = b.size() == 1;
+    if (aVector)
+      a.insert(a.begin(), Expr(1));
+    if (bVector)
+      b.push_back(Expr(1));
+    if (a.back() != b[b.size() - 2])
+      return fail(node, "inner sizes differ: " + shapeText(in[0]->shape) + " times " +
+                            shapeText(in[1]->shape));
+    auto batch = broadcast({Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2)});
+    if (!batch)
+      return fail(node, llvm::toString(batch.takeError()));
+    Shape out = *batch;
+    if (!aVector)
+      out.push_back(a[a.size() - 2]);
+    if (!bVector)
+      out.push_back(b.back());
+    return one(out);
+  }
+  if (op == "Gemm") {
+    if (auto e = need(2))
+      return std::move(e);
+    if (in[0]->rank() != 2 || in[1]->rank() != 2)
+      return fail(node, "Gemm takes matrices");
+    bool ta = intAttr(node, "transA", 0), tb = intAttr(node, "transB", 0);
+    Expr m = in[0]->shape[ta ? 1 : 0], k = in[0]->shape[ta ? 0 : 1];
+    Expr k2 = in[1]->shape[tb ? 1 : 0], n = in[1]->shape[tb ? 0 : 1];
+    if (k != k2)
+      return fail(node, "inner sizes differ (" + sizeText(k) + " against " + sizeText(k2) + ")");
+    return one({m, n});
+  }
+  if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax" || op == "ReduceMin" ||
+      op == "ReduceProd" || op == "ReduceL2" || op == "ReduceSumSquare" ||
+      op == "ReduceLogSumExp" || op == "ArgMax" || op == "ArgMin") {
+    if (auto e = need(1))
+      return std::move(e);
+    unsigned rank = in[0]->rank();
+    bool keep = intAttr(node, "keepdims", 1) != 0;
+    std::vector<int64_t> axes;
+    if (op == "ArgMax" || op == "ArgMin") {
+      auto axis = axisOf(node, intAttr(node, "axis", 0), rank);
+      if (!axis)
+        return axis.takeError();
+      axes = {*axis};
+    } else {
+      bool noopWithEmpty = intAttr(node, "noop_with_empty_axes", 0) != 0;
+      auto a = axesOf(node, in, 1, rank, !noopWithEmpty);
+      if (!a)
+        return a.takeError();
+      axes = *a;
+    }
+    Shape out;
+    for (unsigned i = 0; i < rank; ++i)
+      if (!llvm::is_contained(axes, int64_t(i)))
+        out.push_back(in[0]->shape[i]);
+      else if (keep)
+        out.push_back(Expr(1));
+    return one(out);
+  }
+  if (op == "Einsum") {
+    auto parsed = parseEinsum(node, in);
+    if (!parsed)
+      return parsed.takeError();
+    return one(parsed->outputShape);
+  }
+  if (op == "LSTM" || op == "GRU" || op == "RNN") {
+    if (auto e = need(3))
+      return std::move(e);
+    if (in[0]->rank() != 3)
+      return fail(node, "X must have rank 3");
+    bool layout = intAttr(node, "layout", 0) != 0;
+    std::string direction =
+        node.attribute("direction") ? node.attribute("direction")->s : "forward";
+    Expr dirs(direction == "bidirectional" ? 2 : 1), H(intAttr(node, "hidden_size", 0));
+    Expr n = in[0]->shape[layout ? 1 : 0], b = in[0]->shape[layout ? 0 : 1];
+    Shape y = layout ? Shape{b, n, dirs, H} : Shape{n, dirs, b, H};
+    Shape state = layout ? Shape{b, dirs, H} : Shape{dirs, b, H};
+    return std::vector<Shape>{y, state, state};
+  }
+  if (op == "Conv") {
+    if (auto e = need(2))
+      return std::move(e);
+    unsigned rank = in[0]->rank();
+    if (rank < 3 || in[1]->rank() != rank)
+      return fail(node, "Conv takes [N, C, spatial...] data and [M, C/groups, kernel...] "
+                        "weights of the same rank");
+    unsigned spatial = rank - 2;
+    auto attributes = convAttributes(node, spatial);
+    if (!attributes)
+      return attributes.takeError();
+    const auto &[strides, dilations, pads, autoPad] = *attributes;
+    Shape out = {in[0]->shape[0], in[1]->shape[0]};
+    for (unsigned i = 0; i < spatial; ++i) {
+      Expr size = in[0]->shape[2 + i], kernel = in[1]->shape[2 + i];
+      Expr padded = autoPad == "VALID" ? size : size + Expr(pads[i] + pads[spatial + i]);
+      Expr span = Expr(dilations[i]) * (kernel - Expr(1)) + Expr(1);
+      out.push_back(Expr::floorDiv(padded - span, Expr(strides[i])) + Expr(1));
+    }
+    return one(out);
+  }
+  return fail(node, "unsupported ONNX operator '" +
+                        (node.domain.empty() ? node.opType : node.domain + "::" + node.opType) +
+                        "' (costopt --list-onnx-ops lists the supported ones)");
+}
+
+//===----------------------------------------------------------------------===//
+// Data: primitives
+//===----------------------------------------------------------------------===//
+
+/// An nn.map over `names` (typed `types`) whose body (arguments %a0, ...,
+/// then %s0, ... for `sizes`) computes `result`.
+std::string mapText(llvm::ArrayRef<std::string> names, llvm::ArrayRef<std::string> types,
+                    llvm::StringRef resultType, const Body &body, llvm::StringRef result,
+                    llvm::ArrayRef<Expr> sizes = {}) {
+  std::string text = "nn.map " + llvm::join(names, ", ");
+  if (!sizes.empty()) {
+    std::vector<std::string> s;
+    for (const Expr &e : sizes)
+      s.push_back(sizeText(e));
+    text += " sizes [" + llvm::join(s, ", ") + "]";
+  }
+  text += " : " + llvm::join(types, ", ") + " -> " + resultType.str() + " {\n  ^bb0(";
+  std::vector<std::string> params;
+  for (size_t i = 0; i < names.size(); ++i)
+    params.push_back("%a" + std::to_string(i) + ": f32");
+  for (size_t i = 0; i < sizes.size(); ++i)
+    params.push_back("%s" + std::to_string(i) + ": f32");
+  text += llvm::join(params, ", ") + "):\n";
+  for (const std::string &line : body.lines)
+    text += "    " + line + "\n";
+  text += "    nn.yield " + result.str() + " : f32\n  }";
+  return text;
+}
+
+/// `text` with each SSA name `%x` that `names` maps replaced (whole names
+/// only: %x does not match %x_1).
+std::string renameValues(llvm::StringRef text, const std::map<std::string, std::string> &names) {
+  if (names.empty())
+    return text.str();
+  auto isNameChar = [](char c) {
+    return llvm::isAlnum(c) || c == '_' || c == '.' || c == '$' || c == '-';
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '%') {
+      out.push_back(text[i++]);
+      continue;
+    }
+    size_t end = i + 1;
+    while (end < text.size() && isNameChar(text[end]))
+      ++end;
+    std::string name = text.slice(i, end).str();
+    auto it = names.find(name);
+    out += it == names.end() ? name : it->second;
+    i = end;
+  }
+  return out;
+}
+
+
+llvm::Expected<Val> Importer::map(
+    const onnx::Node &node, llvm::ArrayRef<Val *> operands, const Shape &shape,
+    const std::function<std::string(Body &, llvm::ArrayRef<std::string>)> &f,
+    llvm::ArrayRef<Expr> sizes) {
+  // Known scalars become constants of the body; the rest are operands.
+  Body body;
+  std::vector<std::string> args, names, types;
+  unsigned argIndex = 0;
+  int32_t elem = onnx::Float;
+  for (Val *v : operands) {
+    if (v->cls == Val::Known && v->floats && v->floats->size() == 1) {
+      args.push_back(body.constant((*v->floats)[0]));
+      continue;
+    }
+    if (v->cls == Val::Known && v->ints && v->ints->size() == 1) {
+      auto c = constantOf((*v->ints)[0]);
+      if (!c)
+        return fail(node, "a size (" + sizeText((*v->ints)[0]) +
+                              ") used as a number in arithmetic; costopt does not fold it");
+      args.push_back(body.constant(static_cast<double>(*c)));
+      continue;
+    }
+    auto ssa = use(node, *v);
+    if (!ssa)
+      return ssa.takeError();
+    std::string arg = "%a" + std::to_string(argIndex++);
+    args.push_back(arg);
+    names.push_back(*ssa);
+    types.push_back(typeOf(*v));
+  }
+  std::vector<std::string> sizeArgs;
+  for (size_t i = 0; i < sizes.size(); ++i)
+    sizeArgs.push_back("%s" + std::to_string(i));
+  std::vector<std::string> all = args;
+  llvm::append_range(all, sizeArgs);
+  std::string result = f(body, all);
+  if (names.empty())
+    return fail(node, "every operand is a constant: nothing to compute at run time");
+  std::string text = mapText(names, types, typeOf(shape, elem), body, result, sizes);
+  Val out;
+  out.elem = elem;
+  out.shape = shape;
+  out.ssa = emit(shape, elem, text, names, node.outputs.empty() ? "map" : node.outputs[0]);
+  return out;
+}
+
+/// The body of an element-wise ONNX operator over its operands' values.
+std::optional<std::string> elementwiseBody(llvm::StringRef op, const onnx::Node &node, Body &b,
+                                           llvm::ArrayRef<std::string> a, float alpha) {
+  auto chain = [&](llvm::StringRef name) {
+    std::string r = a[0];
+    for (size_t i = 1; i < a.size(); ++i)
+      r = b.binary(name, r, a[i]);
+    return r;
+  };
+  auto sigmoidTimes = [&](const std::string &scaled, const std::string &numerator) {
+    std::string neg = b.unary("arith.negf", scaled);
+    std::string e = b.unary("math.exp", neg);
+    std::string den = b.binary("arith.addf", e, b.constant(1.0));
+    return b.binary("arith.divf", numerator, den);
+  };
+  if (op == "Add" || op == "Sum")
+    return chain("arith.addf");
+  if (op == "Sub")
+    return b.binary("arith.subf", a[0], a[1]);
+  if (op == "Mul")
+    return chain("arith.mulf");
+  if (op == "Div")
+    return b.binary("arith.divf", a[0], a[1]);
+  if (op == "Pow")
+    return b.binary("math.powf", a[0], a[1]);
+
+  if (op == "Max")
+    return chain("arith.maximumf");
+  if (op == "Min")
+    return chain("arith.minimumf");
+  if (op == "Mean") {
+    std::string s = chain("arith.addf");
+    return b.binary("arith.divf", s, b.constant(static_cast<double>(a.size())));
+  }
+  if (op == "Neg")
+    return b.unary("arith.negf", a[0]);
+  if (op == "Abs")
+    return b.unary("math.absf", a[0]);
+  if (op == "Sqrt")
+    return b.unary("math.sqrt", a[0]);
+  if (op == "Exp")
+    return b.unary("math.exp", a[0]);
+  if (op == "Log")
+    return b.unary("math.log", a[0]);
+  if (op == "Tanh")
+    return b.unary("math.tanh", a[0]);
+  if (op == "Erf")
+    return b.unary("math.erf", a[0]);
+  if (op == "Sin")
+    return b.unary("math.sin", a[0]);
+  if (op == "Cos")
+    return b.unary("math.cos", a[0]);
+  if (op == "Floor")
+    return b.unary("math.floor", a[0]);
+  if (op == "Ceil")
+    return b.unary("math.ceil", a[0]);
+  if (op == "Reciprocal")
+    return b.binary("arith.divf", b.constant(1.0), a[0]);
+  if (op == "Relu")
+    return b.binary("arith.maximumf", a[0], b.constant(0.0));
+  if (op == "LeakyRelu")
+    return b.binary("arith.maximumf", a[0], b.binary("arith.mulf", a[0], b.constant(alpha)));
+  if (op == "Sigmoid")
+    return sigmoidTimes(a[0], b.constant(1.0));
+  if (op == "Softplus")
+    return b.unary("math.log", b.binary("arith.addf", b.unary("math.exp", a[0]), b.constant(1.0)));
+  if (op == "HardSwish" || op == "HardSigmoid") {
+    // max(0, min(1, alpha·x + beta)) (· x for HardSwish).
+    double al = op == "HardSwish" ? 1.0 / 6 : alpha, be = 0.5;
+    if (const onnx::Attribute *beta = node.attribute("beta"))
+      be = beta->f;
+    std::string t = b.binary("arith.addf", b.binary("arith.mulf", a[0], b.constant(al)),
+                             b.constant(be));
+    t = b.binary("arith.maximumf", b.binary("arith.minimumf", t, b.constant(1.0)),
+                 b.constant(0.0));
+    return op == "HardSwish" ? b.binary("arith.mulf", t, a[0]) : t;
+  }
+  if (op == "Gelu") {
+    const onnx::Attribute *approx = node.attribute("approximate");
+    if (approx && approx->s == "tanh") {
+      // ½x(1 + tanh(√(2/π)(x + 0.044715x³))): as nn.activation "gelu_tanh".
+      std::string x2 = b.binary("arith.mulf", a[0], a[0]);
+      std::string x3 = b.binary("arith.mulf", x2, a[0]);
+      std::string c = b.binary("arith.mulf", x3, b.constant(0.044715));
+      std::string inner = b.binary("arith.addf", c, a[0]);
+      std::string scaled = b.binary("arith.mulf", inner, b.constant(0.7978845608028654));
+      std::string t = b.unary("math.tanh", scaled);
+      std::string one = b.binary("arith.addf", t, b.constant(1.0));
+      std::string hx = b.binary("arith.mulf", one, a[0]);
+      return b.binary("arith.mulf", hx, b.constant(0.5));
+    }
+    // x·½(1 + erf(x/√2)): as nn.activation "gelu".
+    std::string t = b.binary("arith.mulf", a[0], b.constant(M_SQRT1_2));
+    std::string erf = b.unary("math.erf", t);
+    std::string one = b.binary("arith.addf", erf, b.constant(1.0));
+    std::string half = b.binary("arith.mulf", one, b.constant(0.5));
+    return b.binary("arith.mulf", half, a[0]);
+  }
+  if (op == "Equal")
+    return b.compare("oeq", a[0], a[1]);
+  if (op == "Less")
+    return b.compare("olt", a[0], a[1]);
+  if (op == "Greater")
+    return b.compare("ogt", a[0], a[1]);
+  if (op == "LessOrEqual")
+    return b.compare("ole", a[0], a[1]);
+  if (op == "GreaterOrEqual")
+    return b.compare("oge", a[0], a[1]);
+  if (op == "IsNaN")
+    return b.compare("uno", a[0], a[0]);
+  if (op == "Not")
+    return b.compare("oeq", a[0], b.constant(0.0));
+  if (op == "And")
+    return b.binary("arith.minimumf", a[0], a[1]);
+  if (op == "Or")
+    return b.binary("arith.maximumf", a[0], a[1]);
+  if (op == "Where") {
+    std::string c = b.op("arith.cmpf une, " + a[0] + ", " + b.constant(0.0) + " : f32");
+    return b.op("arith.select " + c + ", " + a[1] + ", " + a[2] + " : f32");
+  }
+  return std::nullopt;
+}
+
+llvm::Expected<Val> Importer::elementwise(const onnx::Node &node, Inputs &in,
+                                          const Shape &shape) {
+  llvm::StringRef op = node.opType;
+  float alpha = floatAttr(node, "alpha", op == "LeakyRelu" ? 0.01f : 0.2f);
+  llvm::SmallVector<Val *, 4> operands;
+  for (Val *v : in)
+    if (v)
+      operands.push_back(v);
+  // x^k for a small integer k is k − 1 multiplications, as GELU's x³ is
+  // written in nn (x·x·x); other exponents are one powf.
+  if (op == "Pow" && operands.size() == 2 && operands[1]->cls == Val::Known &&
+      operands[1]->floats && operands[1]->floats->size() == 1) {
+    double k = (*operands[1]->floats)[0];
+    if (k == std::floor(k) && k >= 1 && k <= 8)
+      return map(node, {operands[0]}, shape, [&](Body &b, llvm::ArrayRef<std::string> a) {
+        std::string r = a[0];
+        for (int i = 1; i < static_cast<int>(k); ++i)
+          r = b.binary("arith.mulf", r, a[0]);
+        return r;
+      });
+  }
+  std::optional<std::string> unsupported;
+  auto result = map(node, operands, shape, [&](Body &b, llvm::ArrayRef<std::string> a) {
+    auto r = elementwiseBody(op, node, b, a, alpha);
+    if (!r) {
+      unsupported = op.str();
+      return a[0];
+    }
+    return *r;
+  });
+  if (unsupported) {
+    if (result)
+      ops.pop_back();
+    else
+      llvm::consumeError(result.takeError());
+    return fail(node, "unsupported element-wise operator '" + *unsupported + "'");
+  }
+  if (result && (op == "Equal" || op == "Less" || op == "Greater" || op == "LessOrEqual" ||
+                 op == "GreaterOrEqual" || op == "IsNaN" || op == "Not" || op == "And" ||
+                 op == "Or"))
+    result->elem = onnx::Bool;
+  return result;
+}
+
+/// Affine map text: `affine_map<(d0, d1, ...) -> (exprs)>`.
+std::string affineMap(unsigned dims, llvm::ArrayRef<std::string> results) {
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < dims; ++i)
+    names.push_back("d" + std::to_string(i));
+  return "affine_map<(" + llvm::join(names, ", ") + ") -> (" + llvm::join(results, ", ") + ")>";
+}
+
+llvm::Expected<Val> Importer::contract(const onnx::Node &node, Val &a, Val &b, Val *bias,
+                                       bool transA, bool transB, const Shape &shape) {
+  // Domain: result axes (batch..., [m], [n]) then k.
+  Shape as = a.shape, bs = b.shape;
+  bool aVector = as.size() == 1, bVector = bs.size() == 1;
+  unsigned outRank = shape.size();
+  unsigned k = outRank; // the summed dimension
+  unsigned dims = outRank + 1;
+  unsigned mDim = 0, nDim = 0, batchRank = outRank - (aVector ? 0 : 1) - (bVector ? 0 : 1);
+  if (!aVector)
+    mDim = batchRank;
+  if (!bVector)
+    nDim = outRank - 1;
+  auto d = [](unsigned i) { return "d" + std::to_string(i); };
+  // Operand maps over the stored layout (a weight's pending transpose).
+  auto operandMap = [&](Val &v, bool isA, bool trans) -> llvm::Expected<std::string> {
+    Shape s = v.shape;
+    unsigned rank = s.size();
+    std::vector<std::string> logical(rank);
+    if (rank == 1) {
+      logical[0] = d(k);
+    } else {
+      // Matrix axes.
+      unsigned rowAxis = trans ? rank - 1 : rank - 2, colAxis = trans ? rank - 2 : rank - 1;
+      logical[rowAxis] = isA ? d(mDim) : d(k);
+      logical[colAxis] = isA ? d(k) : d(nDim);
+      // Batch axes, aligned at the right with the result's.
+      for (unsigned i = 0; i + 2 < rank; ++i) {
+        unsigned resultAxis = batchRank - (rank - 2) + i;
+        if (s[i] != shape[resultAxis]) {
+          if (s[i] == Expr(1))
+            return fail(node, "broadcasting a size-1 batch axis of a matrix product is not "
+                              "supported yet (" + shapeText(a.shape) + " times " +
+                              shapeText(b.shape) + ")");
+          return fail(node, "batch axes differ");
+        }
+        logical[i] = d(resultAxis);
+      }
+    }
+    return storedMap(v, dims, logical);
+  };
+  auto aMap = operandMap(a, true, transA);
+  if (!aMap)
+    return aMap.takeError();
+  auto bMap = operandMap(b, false, transB);
+  if (!bMap)
+    return bMap.takeError();
+  std::vector<std::string> outDims;
+  for (unsigned i = 0; i < outRank; ++i)
+    outDims.push_back(d(i));
+  std::string outMap = affineMap(dims, outDims);
+  auto aName = useStored(node, a);
+  if (!aName)
+    return aName.takeError();
+  auto bName = useStored(node, b);
+  if (!bName)
+    return bName.takeError();
+  std::vector<std::string> operands = {*aName, *bName};
+  std::string types = storedTypeOf(a) + ", " + storedTypeOf(b);
+  if (bias) {
+    auto biasName = use(node, *bias);
+    if (!biasName)
+      return biasName.takeError();
+    operands.push_back(*biasName);
+    types += ", " + typeOf(*bias);
+  }
+  std::string text = "nn.contract " + llvm::join(operands, ", ") + " {indexing_maps = [" +
+                     *aMap + ", " + *bMap + ", " + outMap + "]} : " + types + " -> " +
+                     typeOf(shape, onnx::Float);
+  Val out;
+  out.shape = shape;
+  out.ssa = emit(shape, onnx::Float, text, operands, node.outputs[0]);
+  return out;
+}
+
+llvm::Expected<Val> Importer::reduce(const onnx::Node &node, Val &x,
+                                     llvm::ArrayRef<int64_t> axes, llvm::StringRef kind,
+                                     bool keepDims, bool mean) {
+  auto xName = use(node, x);
+  if (!xName)
+    return xName.takeError();
+  Shape kept = x.shape;
+  std::vector<std::string> dimList;
+  Expr count(1);
+  for (int64_t a : axes) {
+    count *= kept[a];
+    kept[a] = Expr(1);
+    dimList.push_back(std::to_string(a));
+  }
+  std::string text = "nn.reduce " + *xName + " {kind = \"" + kind.str() + "\", dims = [" +
+                     llvm::join(dimList, ", ") + "]} : " + typeOf(x) + " -> " +
+                     typeOf(kept, onnx::Float);
+  Val r;
+  r.shape = kept;
+  r.ssa = emit(kept, onnx::Float, text, {*xName}, "reduced");
+  if (mean) {
+    auto m = map(node, {&r}, kept,
+                 [](Body &b, llvm::ArrayRef<std::string> a) {
+                   return b.binary("arith.divf", a[0], a[1]);
+                 },
+                 {count});
+    if (!m)
+      return m.takeError();
+    r = *m;
+  }
+  if (!keepDims) {
+    Shape dropped;
+    for (unsigned i = 0; i < x.rank(); ++i)
+      if (!llvm::is_contained(axes, int64_t(i)))
+        dropped.push_back(x.shape[i]);
+    auto v = reshapeTo(node, r, dropped);
+    if (!v)
+      return v.takeError();
+    r.ssa = *v;
+    r.shape = dropped;
+    r.type.clear();
+  }
+  return r;
+}
+
+llvm::Expected<Val> Importer::softmax(const onnx::Node &node, Val &x, int64_t axis, bool log) {
+  // exp, sum, divide: as the built-in softmax decomposes (no max shift).
+  auto e = map(node, {&x}, x.shape, [](Body &b, llvm::ArrayRef<std::string> a) {
+    return b.unary("math.exp", a[0]);
+  });
+  if (!e)
+    return e.takeError();
+  auto s = reduce(node, *e, {axis}, "sum", true, false);
+  if (!s)
+    return s.takeError();
+  if (log) {
+    // log softmax: x − log Σ exp.
+    return map(node, {&x, &*s}, x.shape, [](Body &b, llvm::ArrayRef<std::string> a) {
+      return b.binary("arith.subf", a[0], b.unary("math.log", a[1]));
+    });
+  }
+  return map(node, {&*e, &*s}, x.shape, [](Body &b, llvm::ArrayRef<std::string> a) {
+    return b.binary("arith.divf", a[0], a[1]);
+  });
+}
+
+llvm::Expected<Val> Importer::normalize(const onnx::Node &node, Val &x, Val *scale, Val *bias,
+                                        int64_t axis, double epsilon, bool centre) {
+  // As the built-in layer_norm / rms_norm decompose.
+  std::vector<int64_t> axes;
+  Expr width(1);
+  for (unsigned i = axis; i < x.rank(); ++i) {
+    axes.push_back(i);
+    width *= x.shape[i];
+  }
+  Val c = x;
+  if (centre) {
+    auto sum = reduce(node, x, axes, "sum", true, false);
+    if (!sum)
+      return sum.takeError();
+    auto mean = map(node, {&*sum}, sum->shape,
+                    [](Body &b, llvm::ArrayRef<std::string> a) {
+                      return b.binary("arith.divf", a[0], a[1]);
+                    },
+                    {width});
+    if (!mean)
+      return mean.takeError();
+    auto centred = map(node, {&x, &*mean}, x.shape, [](Body &b, llvm::ArrayRef<std::string> a) {
+      return b.binary("arith.subf", a[0], a[1]);
+    });
+    if (!centred)
+      return centred.takeError();
+    c = *centred;
+  }
+  auto sq = map(node, {&c}, x.shape, [](Body &b, llvm::ArrayRef<std::string> a) {
+    return b.binary("arith.mulf", a[0], a[0]);
+  });
+  if (!sq)
+    return sq.takeError();
+  auto ss = reduce(node, *sq, axes, "sum", true, false);
+  if (!ss)
+    return ss.takeError();
+  auto rstd = map(node, {&*ss}, ss->shape,
+                  [&](Body &b, llvm::ArrayRef<std::string> a) {
+                    std::string var = b.binary("arith.divf", a[0], a[1]);
+                    std::string eps = b.binary("arith.addf", var, b.constant(epsilon));
+                    return b.unary("math.rsqrt", eps);
+                  },
+                  {width});
+  if (!rstd)
+    return rstd.takeError();
+  llvm::SmallVector<Val *, 4> operands = {&c, &*rstd};
+  if (scale)
+    operands.push_back(scale);
+  if (bias)
+    operands.push_back(bias);
+  return map(node, operands, x.shape, [&](Body &b, llvm::ArrayRef<std::string> a) {
+    std::string v = b.binary("arith.mulf", a[0], a[1]);
+    if (scale)
+      v = b.binary("arith.mulf", v, a[2]);
+    if (bias)
+      v = b.binary("arith.addf", v, a[scale ? 3 : 2]);
+    return v;
+  });
+}
+
+llvm::Expected<Importer::ConvAttributes>
+Importer::convAttributes(const onnx::Node &node, unsigned spatial) const {
+  auto list = [&](llvm::StringRef name, int64_t fill, unsigned n) {
+    std::vector<int64_t> v(n, fill);
+    if (const onnx::Attribute *a = node.attribute(name))
+      v = a->ints;
+    return v;
+  };
+  ConvAttributes c{list("strides", 1, spatial), list("dilations", 1, spatial),
+                   list("pads", 0, 2 * spatial),
+                   node.attribute("auto_pad") ? node.attribute("auto_pad")->s : "NOTSET"};
+  if (c.strides.size() != spatial || c.dilations.size() != spatial ||
+      c.pads.size() != 2 * spatial)
+    return fail(node, "strides, dilations or pads do not match the spatial rank");
+  for (unsigned i = 0; i < spatial; ++i)
+    if (c.strides[i] < 1 || c.dilations[i] < 1)
+      return fail(node, "strides and dilations must be >= 1");
+  if (llvm::any_of(c.pads, [](int64_t p) { return p < 0; }))
+    return fail(node, "negative pads");
+  // SAME_* pads depend on the input size modulo the stride; explicit pads
+  // (what PyTorch writes) are exact.
+  if (c.autoPad != "NOTSET" && c.autoPad != "VALID")
+    return fail(node, "auto_pad '" + c.autoPad +
+                          "' is not supported (export with explicit pads)");
+  return c;
+}
+
+llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *bias,
+                                   const Shape &shape) {
+  // out[n, m, o...] = Σ_{c, k...} x[n, g·C' + c, o·s + k·dil − pad] · w[m, c, k...]
+  // with g = m / M', as an nn.contract with affine maps (padding reads 0).
+  unsigned rank = x.rank(), spatial = rank - 2;
+  int64_t groups = intAttr(node, "group", 1);
+  auto channels = constantOf(x.shape[1]);
+  auto outChannels = constantOf(w.shape[0]);
+  auto perGroup = constantOf(w.shape[1]);
+  if (!channels || !outChannels || !perGroup)
+    return fail(node, "channel counts must be numbers");
+  if (groups < 1 || *channels != *perGroup * groups || *outChannels % groups)
+    return fail(node, "group " + llvm::Twine(groups) + " does not divide the " +
+                          llvm::Twine(*channels) + " input and " + llvm::Twine(*outChannels) +
+                          " output channels");
+  auto attributes = convAttributes(node, spatial);
+  if (!attributes)
+    return attributes.takeError();
+  auto [strides, dilations, pads, autoPad] = *attributes;
+  if (autoPad == "VALID")
+    std::fill(pads.begin(), pads.end(), 0);
+  // Domain: n, g, m', o_1..o_s, c, k_1..k_s, where the output channel is
+  // g·M' + m' (the group g is left out when there is one group: a result
+  // map is a projection, so a grouped result is [N, G, M', o...] and then
+  // viewed as [N, M, o...]).
+  bool grouped = groups > 1;
+  int64_t outPerGroup = *outChannels / groups;
+  unsigned g = 1, m = grouped ? 2 : 1, first = m + 1;
+  unsigned cDim = first + spatial, dims = cDim + 1 + spatial;
+  auto d = [](unsigned i) { return "d" + std::to_string(i); };
+  std::vector<std::string> xMap = {d(0), grouped ? d(g) + " * " + std::to_string(*perGroup) +
+                                                       " + " + d(cDim)
+                                                 : d(cDim)};
+  std::vector<std::string> wMap, outMap = {d(0)};
+  if (grouped) {
+    wMap = {d(g), d(m), d(cDim)};
+    outMap.push_back(d(g));
+  } else {
+    wMap = {d(m), d(cDim)};
+  }
+  outMap.push_back(d(m));
+  for (unsigned i = 0; i < spatial; ++i) {
+    std::string o = d(first + i), kk = d(cDim + 1 + i);
+    std::string e = o;
+    if (strides[i] != 1)
+      e = o + " * " + std::to_string(strides[i]);
+    e += " + " + (dilations[i] != 1 ? kk + " * " + std::to_string(dilations[i]) : kk);
+    if (pads[i])
+      e += " - " + std::to_string(pads[i]);
+    xMap.push_back(e);
+    wMap.push_back(kk);
+    outMap.push_back(o);
+  }
+  auto xName = use(node, x);
+  if (!xName)
+    return xName.takeError();
+  Val kernel = w;
+  std::string wName;
+  if (grouped) {
+    Shape split = {Expr(groups), Expr(outPerGroup)};
+    split.append(w.shape.begin() + 1, w.shape.end());
+    auto view = reshapeTo(node, w, split);
+    if (!view)
+      return view.takeError();
+    wName = *view;
+    kernel.shape = split;
+    kernel.type.clear();
+    kernel.ssa = wName;
+  } else {
+    auto name = use(node, w);
+    if (!name)
+      return name.takeError();
+    wName = *name;
+  }
+  Shape resultShape = shape;
+  if (grouped) {
+    resultShape = {shape[0], Expr(groups), Expr(outPerGroup)};
+    resultShape.append(shape.begin() + 2, shape.end());
+  }
+  std::vector<std::string> operands = {*xName, wName};
+  std::string types = typeOf(x) + ", " + typeOf(kernel);
+  if (bias) {
+    // [M] against [N, M, o...]: aligned at the right it needs [M, 1, ...]
+    // (grouped: [G, M', 1, ...]).
+    Shape biasShape = grouped ? Shape{Expr(groups), Expr(outPerGroup)} : Shape{w.shape[0]};
+    for (unsigned i = 0; i < spatial; ++i)
+      biasShape.push_back(Expr(1));
+    auto b = reshapeTo(node, *bias, biasShape);
+    if (!b)
+      return b.takeError();
+    operands.push_back(*b);
+    types += ", " + typeOf(biasShape, onnx::Float);
+  }
+  std::string text = "nn.contract " + llvm::join(operands, ", ") + " {indexing_maps = [" +
+                     affineMap(dims, xMap) + ", " + affineMap(dims, wMap) + ", " +
+                     affineMap(dims, outMap) + "]} : " + types + " -> " +
+                     typeOf(resultShape, onnx::Float);
+  Val out;
+  out.shape = resultShape;
+  out.ssa = emit(resultShape, onnx::Float, text, operands, node.outputs[0]);
+  if (grouped) {
+    auto view = reshapeTo(node, out, shape);
+    if (!view)
+      return view.takeError();
+    out.ssa = *view;
+    out.shape = shape;
+    out.type.clear();
+  }
+  return out;
+}
+
+std::string Importer::storedTypeOf(const Val &v) const {
+  if (v.weightPerm.empty())
+    return typeOf(v);
+  Shape stored(v.shape.size());
+  for (unsigned i = 0; i < v.weightPerm.size(); ++i)
+    stored[v.weightPerm[i]] = v.shape[i];
+  return typeOf(stored, v.elem);
+}
+
+std::string Importer::storedMap(const Val &v, unsigned dims,
+                                llvm::ArrayRef<std::string> logical) const {
+  // Stored axis weightPerm[i] holds logical axis i.
+  std::vector<std::string> stored(logical.size());
+  for (unsigned i = 0; i < logical.size(); ++i)
+    stored[v.weightPerm.empty() ? i : v.weightPerm[i]] = logical[i];
+  return affineMap(dims, stored);
+}
+
+llvm::Expected<Val> Importer::sliceAs(const onnx::Node &node, Val &x, unsigned axis,
+                                      const Expr &offset, const Expr &size,
+                                      const Shape &shape) {
+  auto slice = extract(node, x, axis, offset, size);
+  if (!slice)
+    return slice.takeError();
+  auto view = reshapeTo(node, *slice, shape);
+  if (!view)
+    return view.takeError();
+  Val v = *slice;
+  v.ssa = *view;
+  v.shape = shape;
+  v.type.clear();
+  v.weight = v.weight && v.ssa == slice->ssa;
+  return v;
+}
+
+llvm::Expected<Val> Importer::extract(const onnx::Node &node, Val &x, unsigned axis,
+                                      const Expr &offset, const Expr &size,
+                                      llvm::StringRef hint) {
+  auto xName = use(node, x);
+  if (!xName)
+    return xName.takeError();
+  Shape shape = x.shape;
+  if (shape[axis] == size && offset.isZero())
+    return x;
+  shape[axis] = size;
+  std::string text = "nn.extract " + *xName + " {dim = " + std::to_string(axis) +
+                     ", offset = " + sizeText(offset) + "} : " + typeOf(x) + " -> " +
+                     typeOf(shape, x.elem);
+  Val out = x;
+  out.shape = shape;
+  out.type.clear();
+  out.ssa = emit(shape, x.elem, text, {*xName}, hint.empty() ? node.outputs[0] : hint);
+  out.weightPerm.clear();
+  return out;
+}
+
+
+llvm::Expected<Importer::EinsumSpec> Importer::parseEinsum(const onnx::Node &node,
+                                                           Inputs &in) {
+  const onnx::Attribute *a = node.attribute("equation");
+  if (!a)
+    return fail(node, "needs an equation");
+  std::string equation;
+  for (char c : a->s)
+    if (c != ' ')
+      equation.push_back(c);
+  if (equation.find("...") != std::string::npos)
+    return fail(node, "an equation with '...' (broadcast axes) is not supported yet");
+  llvm::StringRef text(equation);
+  auto [lhs, rhs] = text.split("->");
+  bool explicitOutput = text.contains("->");
+  llvm::SmallVector<llvm::StringRef> operands;
+  lhs.split(operands, ',');
+  if (operands.size() != 2 || in.size() != 2 || !in[0] || !in[1])
+    return fail(node, "Einsum of " + llvm::Twine(operands.size()) +
+                          " operands; costopt reads two (a contraction)");
+  EinsumSpec parsed;
+  std::map<char, unsigned> count;
+  for (unsigned i = 0; i < 2; ++i) {
+    llvm::StringRef letters = operands[i];
+    if (letters.size() != in[i]->rank())
+      return fail(node, "operand " + llvm::Twine(i) + " has rank " +
+                            llvm::Twine(in[i]->rank()) + " but '" + letters + "' names " +
+                            llvm::Twine(letters.size()) + " axes");
+    std::set<char> seen;
+    for (auto [j, c] : llvm::enumerate(letters)) {
+      if (!llvm::isAlpha(c))
+        return fail(node, "'" + llvm::Twine(c) + "' in the equation is not a letter");
+      if (!seen.insert(c).second)
+        return fail(node, "a letter repeated within an operand (a diagonal) is not supported");
+      ++count[c];
+      const Expr &extent = in[i]->shape[j];
+      auto [it, inserted] = parsed.extents.emplace(c, extent);
+      if (!inserted && it->second != extent)
+        return fail(node, "'" + llvm::Twine(c) + "' is " + sizeText(it->second) +
+                              " in one operand and " + sizeText(extent) + " in the other");
+    }
+    parsed.operands.push_back(letters.str());
+  }
+  std::string output;
+  if (explicitOutput) {
+    output = rhs.str();
+  } else {
+    for (auto &[c, n] : count)
+      if (n == 1)
+        output.push_back(c);
+  }
+  std::set<char> seen;
+  for (char c : output) {
+    if (!parsed.extents.count(c))
+      return fail(node, "the output names '" + llvm::Twine(c) + "', which no operand has");
+    if (!seen.insert(c).second)
+      return fail(node, "the output repeats '" + llvm::Twine(c) + "'");
+    parsed.outputShape.push_back(parsed.extents[c]);
+  }
+  parsed.output = output;
+  return parsed;
+}
+
+/// einsum("bhqd,bhkd->bhqk"): an nn.contract whose domain is the letters.
+llvm::Expected<Val> Importer::einsum(const onnx::Node &node, Val &a, Val &b, const Shape &shape) {
+  Inputs in = {&a, &b};
+  auto parsed = parseEinsum(node, in);
+  if (!parsed)
+    return parsed.takeError();
+  const EinsumSpec &spec = *parsed;
+  // Domain: the output's letters, then the summed ones.
+  std::string domain = spec.output;
+  for (auto &[c, extent] : spec.extents)
+    if (spec.output.find(c) == std::string::npos)
+      domain.push_back(c);
+  auto d = [&](char c) { return "d" + std::to_string(domain.find(c)); };
+  auto mapOf = [&](Val &v, llvm::StringRef letters) {
+    std::vector<std::string> logical;
+    for (char c : letters)
+      logical.push_back(d(c));
+    return storedMap(v, domain.size(), logical);
+  };
+  auto aName = useStored(node, a);
+  if (!aName)
+    return aName.takeError();
+  auto bName = useStored(node, b);
+  if (!bName)
+    return bName.takeError();
+  std::vector<std::string> outDims;
+  for (char c : spec.output)
+    outDims.push_back(d(c));
+  std::string text = "nn.contract " + *aName + ", " + *bName + " {indexing_maps = [" +
+                     mapOf(a, spec.operands[0]) + ", " + mapOf(b, spec.operands[1]) + ", " +
+                     affineMap(domain.size(), outDims) + "]} : " + storedTypeOf(a) + ", " +
+                     storedTypeOf(b) + " -> " + typeOf(shape, onnx::Float);
+  Val out;
+  out.shape = shape;
+  out.ssa = emit(shape, onnx::Float, text, {*aName, *bName}, node.outputs[0]);
+  return out;
+}
+
+/// LSTM, GRU and RNN (ONNX's gate orders: iofc, zrh): per direction, the
+/// input projection of every step as one contraction, then an nn.recur
+/// whose body adds the projected previous state and applies the gates,
+/// as examples/lstm-projection.mlir writes an LSTM.
+llvm::Error Importer::recurrent(const onnx::Node &node, Inputs &in) {
+  llvm::StringRef op = node.opType;
+  bool lstm = op == "LSTM", gru = op == "GRU";
+  unsigned gates = lstm ? 4 : gru ? 3 : 1;
+  if (in.size() < 3 || !in[0] || !in[1] || !in[2])
+    return fail(node, "needs X, W and R");
+  Val &X = *in[0], &W = *in[1], &R = *in[2];
+  Val *B = in.size() > 3 ? in[3] : nullptr;
+  if (in.size() > 4 && in[4])
+    return fail(node, "sequence_lens (sequences of different lengths in a batch) is not "
+                      "supported; export without packed sequences");
+  Val *h0 = in.size() > 5 ? in[5] : nullptr;
+  Val *c0 = lstm && in.size() > 6 ? in[6] : nullptr;
+  if (lstm && in.size() > 7 && in[7])
+    return fail(node, "peephole weights (P) are not supported");
+  if (node.attribute("clip"))
+    return fail(node, "cell clipping (clip) is not supported");
+  if (intAttr(node, "input_forget", 0))
+    return fail(node, "input_forget is not supported");
+  if (const onnx::Attribute *a = node.attribute("activations")) {
+    std::vector<std::string> expected = lstm  ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
+                                        : gru ? std::vector<std::string>{"Sigmoid", "Tanh"}
+                                              : std::vector<std::string>{"Tanh"};
+    for (size_t i = 0; i < a->strings.size(); ++i)
+      if (a->strings[i] != expected[i % expected.size()])
+        return fail(node, "activation '" + a->strings[i] + "' (only the defaults, " +
+                              llvm::join(expected, ", ") + ", are supported)");
+  }
+  std::string direction = node.attribute("direction") ? node.attribute("direction")->s : "forward";
+  if (direction != "forward" && direction != "reverse" && direction != "bidirectional")
+    return fail(node, "direction '" + direction + "'");
+  unsigned dirs = direction == "bidirectional" ? 2 : 1;
+  int64_t hidden = intAttr(node, "hidden_size", 0);
+  bool layout = intAttr(node, "layout", 0) != 0;
+  bool linearBeforeReset = intAttr(node, "linear_before_reset", 0) != 0;
+  if (X.rank() != 3)
+    return fail(node, "X must be [sequence, batch, input] (or [batch, sequence, input] "
+                      "with layout = 1)");
+  Expr n = layout ? X.shape[1] : X.shape[0], b = layout ? X.shape[0] : X.shape[1];
+  Expr width = X.shape[2], H(hidden), G(static_cast<int64_t>(gates) * hidden);
+  if (hidden < 1)
+    return fail(node, "hidden_size must be given and positive");
+  auto expectShape = [&](Val *v, Shape shape, llvm::StringRef what) -> llvm::Error {
+    if (v && Shape(v->shape) != shape)
+      return fail(node, what + " has shape " + shapeText(v->shape) + ", expected " +
+                            shapeText(shape));
+    return llvm::Error::success();
+  };
+  if (auto e = expectShape(&W, {Expr(dirs), G, width}, "W"))
+    return e;
+  if (auto e = expectShape(&R, {Expr(dirs), G, H}, "R"))
+    return e;
+  if (auto e = expectShape(B, {Expr(dirs), Expr(2) * G}, "B"))
+    return e;
+  Shape stateShape = layout ? Shape{b, Expr(dirs), H} : Shape{Expr(dirs), b, H};
+  if (auto e = expectShape(h0, stateShape, "initial_h"))
+    return e;
+  if (auto e = expectShape(c0, stateShape, "initial_c"))
+    return e;
+
+  // The steps' inputs as [b, n, input].
+  Val xs = X;
+  if (!layout) {
+    auto x = use(node, X);
+    if (!x)
+      return x.takeError();
+    xs.shape = {b, n, width};
+    xs.type.clear();
+    xs.ssa = emit(xs.shape, onnx::Float,
+                  "nn.transpose " + *x + " {permutation = [1, 0, 2]} : " + typeOf(X) + " -> " +
+                      typeOf(xs.shape, onnx::Float),
+                  {*x}, "steps");
+  }
+  // Slices of a per-direction tensor, as a view.
+  auto perDirection = [&](Val &v, unsigned d, Shape shape) {
+    return sliceAs(node, v, 0, Expr(d), Expr(1), shape);
+  };
+  auto initialState = [&](Val *v, unsigned d) -> llvm::Expected<Val> {
+    if (!v) {
+      Val zero;
+      zero.cls = Val::Fixed;
+      zero.shape = {b, H};
+      return zero;
+    }
+    return sliceAs(node, *v, layout ? 1 : 0, Expr(d), Expr(1), {b, H});
+  };
+  auto d = [](unsigned i) { return "d" + std::to_string(i); };
+  std::string tensorBH = typeOf({b, H}, onnx::Float), tensorBG = typeOf({b, G}, onnx::Float);
+  std::vector<Val> hs(dirs), cs(dirs);
+  for (unsigned dir = 0; dir < dirs; ++dir) {
+    bool reverse = direction == "reverse" || dir == 1;
+    auto w = perDirection(W, dir, {G, width});
+    if (!w)
+      return w.takeError();
+    auto r = perDirection(R, dir, {G, H});
+    if (!r)
+      return r.takeError();
+    std::optional<Val> wb, rb;
+    if (B) {
+      auto bias = perDirection(*B, dir, {Expr(2) * G});
+      if (!bias)
+        return bias.takeError();
+      auto first = extract(node, *bias, 0, Expr(0), G, "wb");
+      if (!first)
+        return first.takeError();
+      auto second = extract(node, *bias, 0, G, G, "rb");
+      if (!second)
+        return second.takeError();
+      wb = *first;
+      rb = *second;
+    }
+    // Every step's input projection: [b, n, G].
+    auto xName = use(node, xs);
+    if (!xName)
+      return xName.takeError();
+    Shape projected = {b, n, G};
+    std::vector<std::string> xOperands = {*xName, w->ssa};
+    std::string xTypes = typeOf(xs) + ", " + typeOf(*w);
+    if (wb) {
+      xOperands.push_back(wb->ssa);
+      xTypes += ", " + typeOf(*wb);
+    }
+    std::string xg = emit(
+        projected, onnx::Float,
+        "nn.contract " + llvm::join(xOperands, ", ") + " {indexing_maps = [" +
+            affineMap(4, {d(0), d(1), d(3)}) + ", " + affineMap(4, {d(2), d(3)}) + ", " +
+            affineMap(4, {d(0), d(1), d(2)}) + "]} : " + xTypes + " -> " +
+            typeOf(projected, onnx::Float),
+        xOperands, "gates_x");
+    auto h = initialState(h0, dir);
+    if (!h)
+      return h.takeError();
+    auto hName = use(node, *h);
+    if (!hName)
+      return hName.takeError();
+    std::vector<std::string> inits = {*hName}, initTypes = {typeOf(*h)};
+    if (lstm) {
+      auto c = initialState(c0, dir);
+      if (!c)
+        return c.takeError();
+      auto cName = use(node, *c);
+      if (!cName)
+        return cName.takeError();
+      inits.push_back(*cName);
+      initTypes.push_back(typeOf(*c));
+    }
+
+    // The step.
+    std::vector<std::string> lines;
+    std::string xt = fresh("xt"), hp = fresh("h"), cp = lstm ? fresh("c") : "";
+    auto line = [&](llvm::StringRef hint, const std::string &text) {
+      std::string name = fresh(hint);
+      lines.push_back(name + " = " + text);
+      return name;
+    };
+    auto slice = [&](const std::string &v, const Expr &offset, llvm::StringRef hint) {
+      return line(hint, "nn.extract " + v + " {dim = 1, offset = " + sizeText(offset) + "} : " +
+                            tensorBG + " -> " + tensorBH);
+    };
+    auto recurrentProduct = [&](const std::string &state, const std::string &weight,
+                                const Expr &rows, const Expr &offset,
+                                const std::optional<std::string> &bias, llvm::StringRef hint) {
+      // state [b, H] · weight[offset : offset + rows]ᵀ (+ bias): [b, rows].
+      std::string wv = weight, rowsType = typeOf({rows, H}, onnx::Float);
+      if (rows != G)
+        wv = line("rw", "nn.extract " + weight + " {dim = 0, offset = " + sizeText(offset) +
+                            "} : " + typeOf({G, H}, onnx::Float) + " -> " + rowsType);
+      std::string outType = typeOf({b, rows}, onnx::Float);
+      std::string text = "nn.contract " + state + ", " + wv + (bias ? ", " + *bias : "") +
+                         " {indexing_maps = [" + affineMap(3, {d(0), d(2)}) + ", " +
+                         affineMap(3, {d(1), d(2)}) + ", " + affineMap(3, {d(0), d(1)}) +
+                         "]} : " + tensorBH + ", " + rowsType +
+                         (bias ? ", " + typeOf({b, rows}, onnx::Float) : "") + " -> " + outType;
+      return line(hint, text);
+    };
+    auto addBias = [&](const std::string &v, const Expr &rows, const Expr &offset,
+                       llvm::StringRef hint) {
+      if (!rb)
+        return v;
+      std::string bias = rb->ssa;
+      if (rows != G)
+        bias = line("rbias", "nn.extract " + rb->ssa + " {dim = 0, offset = " +
+                                 sizeText(offset) + "} : " + typeOf(*rb) + " -> " +
+                                 typeOf({rows}, onnx::Float));
+      Body body;
+      std::string sum = body.binary("arith.addf", "%a0", "%a1");
+      return line(hint, mapText({v, bias}, {typeOf({b, rows}, onnx::Float),
+                                             typeOf({rows}, onnx::Float)},
+                                typeOf({b, rows}, onnx::Float), body, sum));
+    };
+    auto sigmoid = [](Body &body, const std::string &v) {
+      std::string neg = body.unary("arith.negf", v);
+      std::string e = body.unary("math.exp", neg);
+      std::string den = body.binary("arith.addf", body.constant(1.0), e);
+      return body.binary("arith.divf", body.constant(1.0), den);
+    };
+    std::vector<std::string> yields;
+    if (lstm || !gru) {
+      // z = h·Rᵀ + x_t·Wᵀ + Wb (+ Rb).
+      std::string z = recurrentProduct(hp, r->ssa, G, Expr(0), xt, "z");
+      z = addBias(z, G, Expr(0), "z");
+      if (lstm) {
+        std::string i = slice(z, Expr(0), "i"), o = slice(z, H, "o"),
+                    f = slice(z, Expr(2) * H, "f"), g = slice(z, Expr(3) * H, "g");
+        // c' = σ(f)·c + σ(i)·tanh(g): 12 FLOPs per cell; h' = σ(o)·tanh(c'): 6.
+        Body cb;
+        std::string keep = cb.binary("arith.mulf", sigmoid(cb, "%a1"), "%a3");
+        std::string write = cb.binary("arith.mulf", sigmoid(cb, "%a0"), cb.unary("math.tanh", "%a2"));
+        std::string cn = line("cn", mapText({i, f, g, cp}, {tensorBH, tensorBH, tensorBH, tensorBH},
+                                            tensorBH, cb, cb.binary("arith.addf", keep, write)));
+        Body hb;
+        std::string hv = hb.binary("arith.mulf", sigmoid(hb, "%a0"), hb.unary("math.tanh", "%a1"));
+        std::string hn = line("hn", mapText({o, cn}, {tensorBH, tensorBH}, tensorBH, hb, hv));
+        yields = {hn, cn};
+      } else {
+        Body hb;
+        std::string hn = line("hn", mapText({z}, {tensorBH}, tensorBH, hb, hb.unary("math.tanh", "%a0")));
+        yields = {hn};
+      }
+    } else {
+      // GRU, gates z, r, h: x_t holds x·Wᵀ + Wb for all three.
+      std::string xz = slice(xt, Expr(0), "xz"), xr = slice(xt, H, "xr"),
+                  xh = slice(xt, Expr(2) * H, "xh");
+      std::string hz, hr, hh;
+      if (linearBeforeReset) {
+        // PyTorch's form: h̃ = tanh(x_h + r ⊙ (h·R_hᵀ + Rb_h)).
+        std::string all = addBias(recurrentProduct(hp, r->ssa, G, Expr(0), std::nullopt, "hg"),
+                                  G, Expr(0), "hg");
+        hz = slice(all, Expr(0), "hz");
+        hr = slice(all, H, "hr");
+        hh = slice(all, Expr(2) * H, "hh");
+        // h' = (1 − z)·tanh(x_h + r·h_h) + z·h with z = σ(x_z + h_z), r = σ(x_r + h_r).
+        Body gb;
+        std::string zg = sigmoid(gb, gb.binary("arith.addf", "%a0", "%a1"));
+        std::string rg = sigmoid(gb, gb.binary("arith.addf", "%a2", "%a3"));
+        std::string cand = gb.unary("math.tanh",
+                                    gb.binary("arith.addf", "%a4", gb.binary("arith.mulf", rg, "%a5")));
+        std::string keep = gb.binary("arith.mulf", zg, "%a6");
+        std::string write = gb.binary("arith.mulf", gb.binary("arith.subf", gb.constant(1.0), zg), cand);
+        std::string hn = line("hn", mapText({xz, hz, xr, hr, xh, hh, hp},
+                                            std::vector<std::string>(7, tensorBH), tensorBH, gb,
+                                            gb.binary("arith.addf", write, keep)));
+        yields = {hn};
+      } else {
+        // ONNX's default: h̃ = tanh(x_h + (r ⊙ h)·R_hᵀ + Rb_h).
+        Expr twoH = Expr(2) * H;
+        std::string zr = recurrentProduct(hp, r->ssa, twoH, Expr(0), std::nullopt, "zr");
+        zr = addBias(zr, twoH, Expr(0), "zr");
+        std::string zrType = typeOf({b, twoH}, onnx::Float);
+        hz = line("hz", "nn.extract " + zr + " {dim = 1, offset = 0} : " + zrType + " -> " + tensorBH);
+        hr = line("hr", "nn.extract " + zr + " {dim = 1, offset = " + sizeText(H) + "} : " + zrType +
+                            " -> " + tensorBH);
+        Body rgb;
+        std::string rg = sigmoid(rgb, rgb.binary("arith.addf", "%a0", "%a1"));
+        std::string rh = line("rh", mapText({xr, hr, hp}, {tensorBH, tensorBH, tensorBH}, tensorBH, rgb,
+                                            rgb.binary("arith.mulf", rg, "%a2")));
+        hh = addBias(recurrentProduct(rh, r->ssa, H, twoH, std::nullopt, "hh"), H, twoH, "hh");
+        Body gb;
+        std::string zg = sigmoid(gb, gb.binary("arith.addf", "%a0", "%a1"));
+        std::string cand = gb.unary("math.tanh", gb.binary("arith.addf", "%a2", "%a3"));
+        std::string keep = gb.binary("arith.mulf", zg, "%a4");
+        std::string write = gb.binary("arith.mulf", gb.binary("arith.subf", gb.constant(1.0), zg), cand);
+        std::string hn = line("hn", mapText({xz, hz, xh, hh, hp}, std::vector<std::string>(5, tensorBH),
+                                            tensorBH, gb, gb.binary("arith.addf", write, keep)));
+        yields = {hn};
+      }
+    }
+
+    Emitted e;
+    e.module = currentModule;
+    e.unscoped = currentUnscoped;
+    Shape seqShape = {b, n, H};
+    std::string seqType = typeOf(seqShape, onnx::Float);
+    std::string hsName = fresh("hs");
+    e.results = {hsName};
+    e.resultTypes = {seqType};
+    if (lstm) {
+      e.results.push_back(fresh("cs"));
+      e.resultTypes.push_back(seqType);
+    }
+    e.operands = {xg};
+    llvm::append_range(e.operands, inits);
+    e.operands.push_back(r->ssa);
+    if (rb)
+      e.operands.push_back(rb->ssa);
+    std::string text = "nn.recur (" + xg + ") init (" + llvm::join(inits, ", ") + ")" +
+                       (reverse ? " {reverse}" : "") + " : (" + typeOf(projected, onnx::Float) +
+                       ") init (" + llvm::join(initTypes, ", ") + ") -> " +
+                       llvm::join(e.resultTypes, ", ") + " {\n^bb0(" + xt + ": " + tensorBG + ", " +
+                       hp + ": " + tensorBH + (lstm ? ", " + cp + ": " + tensorBH : "") + "):\n";
+    for (const std::string &l : lines)
+      text += "  " + l + "\n";
+    std::vector<std::string> yieldTypes(yields.size(), tensorBH);
+    text += "  nn.yield " + llvm::join(yields, ", ") + " : " + llvm::join(yieldTypes, ", ") + "\n}";
+    e.text = text;
+    ops.push_back(std::move(e));
+    hs[dir].shape = seqShape;
+    hs[dir].ssa = hsName;
+    if (lstm) {
+      cs[dir].shape = seqShape;
+      cs[dir].ssa = ops.back().results[1];
+    }
+  }
+
+  // Y: [n, dirs, b, H] (layout 1: [b, n, dirs, H]); Y_h, Y_c: [dirs, b, H]
+  // (layout 1: [b, dirs, H]), the last step of each direction.
+  auto stack = [&](std::vector<Val> &parts, bool last) -> llvm::Expected<Val> {
+    std::vector<std::string> names, types;
+    Shape pieceShape;
+    for (unsigned dir = 0; dir < dirs; ++dir) {
+      Val v = parts[dir];
+      if (last) {
+        bool reverse = direction == "reverse" || dir == 1;
+        auto step = extract(node, v, 1, reverse ? Expr(0) : n - Expr(1), Expr(1), "last");
+        if (!step)
+          return step.takeError();
+        v = *step;
+        pieceShape = layout ? Shape{b, Expr(1), H} : Shape{Expr(1), b, H};
+      } else if (!layout) {
+        auto name = use(node, v);
+        if (!name)
+          return name.takeError();
+        Shape t = {n, b, H};
+        std::string moved = emit(t, onnx::Float,
+                                 "nn.transpose " + *name + " {permutation = [1, 0, 2]} : " +
+                                     typeOf(v) + " -> " + typeOf(t, onnx::Float),
+                                 {*name}, "steps_first");
+        v.ssa = moved;
+        v.shape = t;
+        v.type.clear();
+        pieceShape = {n, Expr(1), b, H};
+      } else {
+        pieceShape = {b, n, Expr(1), H};
+      }
+      auto view = reshapeTo(node, v, pieceShape);
+      if (!view)
+        return view.takeError();
+      names.push_back(*view);
+      types.push_back(typeOf(pieceShape, onnx::Float));
+    }
+    Val out;
+    out.shape = pieceShape;
+    unsigned axis = last ? (layout ? 1 : 0) : (layout ? 2 : 1);
+    if (dirs == 1) {
+      out.ssa = names[0];
+      return out;
+    }
+    out.shape[axis] = Expr(dirs);
+    out.ssa = emit(out.shape, onnx::Float,
+                   "nn.concat " + llvm::join(names, ", ") + " {dim = " + std::to_string(axis) +
+                       "} : " + llvm::join(types, ", ") + " -> " + typeOf(out.shape, onnx::Float),
+                   names, "both");
+    return out;
+  };
+  for (size_t i = 0; i < node.outputs.size() && i < 3; ++i) {
+    if (node.outputs[i].empty())
+      continue;
+    if (i == 2 && !lstm)
+      break;
+    auto v = stack(i == 2 ? cs : hs, i > 0);
+    if (!v)
+      return v.takeError();
+    values[node.outputs[i]] = *v;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
+                                    const std::vector<Shape> &shapes) {
+  llvm::StringRef op = node.opType;
+  auto define = [&](unsigned i, Val v) {
+    if (i < node.outputs.size() && !node.outputs[i].empty())
+      values[node.outputs[i]] = std::move(v);
+  };
+  auto done = [&](llvm::Expected<Val> v) -> llvm::Error {
+    if (!v)
+      return v.takeError();
+    define(0, std::move(*v));
+    return llvm::Error::success();
+  };
+
+  if (op == "Cast" || op == "CastLike") {
+    int32_t to = op == "CastLike" ? in[1]->elem
+                                  : static_cast<int32_t>(intAttr(node, "to", onnx::Float));
+    Val probe;
+    probe.elem = to;
+    if (probe.isFloat() && !in[0]->isFloat() && in[0]->elem != onnx::Bool) {
+      // Integers (an attention mask's 0/1) become floats: a copy.
+      auto r = map(node, {in[0]}, shapes[0],
+                   [](Body &, llvm::ArrayRef<std::string> a) { return a[0]; });
+      if (!r)
+        return r.takeError();
+      r->elem = to;
+      define(0, *r);
+      return llvm::Error::success();
+    }
+    Val v = *in[0];
+    // Precision changes do not change counts; floats and booleans share
+    // the value types.
+    if (!(v.isFloat() && probe.isFloat()) && to != onnx::Bool && v.elem != onnx::Bool)
+      v.elem = to;
+    define(0, v);
+    return llvm::Error::success();
+  }
+  if (op == "Identity" || op == "Dropout") {
+    define(0, *in[0]);
+    return llvm::Error::success();
+  }
+  if (op == "MatMul")
+    return done(contract(node, *in[0], *in[1], nullptr, false, false, shapes[0]));
+  if (op == "Gemm") {
+    float alpha = floatAttr(node, "alpha", 1.0f), beta = floatAttr(node, "beta", 1.0f);
+    Val *bias = in.size() > 2 ? in[2] : nullptr;
+    if (bias && beta != 1.0f)
+      return fail(node, "beta " + std::to_string(beta) + " (only 1 is supported)");
+    if (bias && bias->cls == Val::Known)
+      return fail(node, "a constant C");
+    auto r = contract(node, *in[0], *in[1], bias, intAttr(node, "transA", 0),
+                      intAttr(node, "transB", 0), shapes[0]);
+    if (!r || alpha == 1.0f)
+      return done(std::move(r));
+    Val scaled;
+    scaled.cls = Val::Known;
+    scaled.floats = std::vector<double>{alpha};
+    return done(map(node, {&*r, &scaled}, shapes[0], [](Body &b, llvm::ArrayRef<std::string> a) {
+      return b.binary("arith.mulf", a[0], a[1]);
+    }));
+  }
+  if (op == "Conv")
+    return done(conv(node, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr, shapes[0]));
+  if (op == "LSTM" || op == "GRU" || op == "RNN")
+    return recurrent(node, in);
+  if (op == "Einsum")
+    return done(einsum(node, *in[0], *in[1], shapes[0]));
+  if (op == "Softmax" || op == "LogSoftmax") {
+    auto axis = axisOf(node, intAttr(node, "axis", -1), in[0]->rank());
+    if (!axis)
+      return axis.takeError();
+    return done(softmax(node, *in[0], *axis, op == "LogSoftmax"));
+  }
+  if (op == "LayerNormalization" || op == "SimplifiedLayerNormalization" ||
+      op == "RMSNormalization") {
+    auto axis = axisOf(node, intAttr(node, "axis", -1), in[0]->rank());
+    if (!axis)
+      return axis.takeError();
+    for (size_t i = 1; i < node.outputs.size(); ++i)
+      if (!node.outputs[i].empty())
+        return fail(node, "the mean and inverse standard deviation outputs (training) are "
+                          "not supported");
+    return done(normalize(node, *in[0], in.size() > 1 ? in[1] : nullptr,
+                          in.size() > 2 ? in[2] : nullptr, *axis,
+                          floatAttr(node, "epsilon", 1e-5f), op == "LayerNormalization"));
+  }
+  if (op.starts_with("Reduce")) {
+    auto axes = axesOf(node, in, 1, in[0]->rank(), intAttr(node, "noop_with_empty_axes", 0) == 0);
+    if (!axes)
+      return axes.takeError();
+    if (axes->empty()) {
+      define(0, *in[0]);
+      return llvm::Error::success();
+    }
+    bool keep = intAttr(node, "keepdims", 1) != 0;
+    if (op == "ReduceSum" || op == "ReduceMean")
+      return done(reduce(node, *in[0], *axes, "sum", keep, op == "ReduceMean"));
+    if (op == "ReduceMax")
+      return done(reduce(node, *in[0], *axes, "max", keep, false));
+    if (op == "ReduceSumSquare" || op == "ReduceL2") {
+      auto sq = map(node, {in[0]}, in[0]->shape, [](Body &b, llvm::ArrayRef<std::string> a) {
+        return b.binary("arith.mulf", a[0], a[0]);
+      });
+      if (!sq)
+        return sq.takeError();
+      auto s = reduce(node, *sq, *axes, "sum", keep, false);
+      if (!s || op == "ReduceSumSquare")
+        return done(std::move(s));
+      return done(map(node, {&*s}, s->shape, [](Body &b, llvm::ArrayRef<std::string> a) {
+        return b.unary("math.sqrt", a[0]);
+      }));
+    }
+    return fail(node, "unsupported reduction '" + op + "'");
+  }
+  if (op == "Transpose") {
+    Val &x = *in[0];
+    std::vector<int64_t> perm;
+    if (const onnx::Attribute *a = node.attribute("perm"))
+      perm = a->ints;
+    else
+      for (unsigned i = x.rank(); i-- > 0;)
+        perm.push_back(i);
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, x.rank()))) {
+      define(0, x);
+      return llvm::Error::success();
+    }
+    if (x.weight) {
+      // A weight's transpose is read through the contraction's maps.
+      Val v = x;
+      llvm::SmallVector<unsigned, 4> stored(x.rank());
+      for (unsigned i = 0; i < x.rank(); ++i)
+        stored[i] = x.weightPerm.empty() ? perm[i] : x.weightPerm[perm[i]];
+      v.weightPerm = stored;
+      v.shape = shapes[0];
+      v.type.clear();
+      define(0, v);
+      return llvm::Error::success();
+    }
+    auto xName = use(node, x);
+    if (!xName)
+      return xName.takeError();
+    std::vector<std::string> p;
+    for (int64_t i : perm)
+      p.push_back(std::to_string(i));
+    Val v;
+    v.elem = x.elem;
+    v.shape = shapes[0];
+    v.type.clear();
+    v.ssa = emit(shapes[0], x.elem,
+                 "nn.transpose " + *xName + " {permutation = [" + llvm::join(p, ", ") + "]} : " +
+                     typeOf(x) + " -> " + typeOf(shapes[0], x.elem),
+                 {*xName}, node.outputs[0]);
+    define(0, v);
+    return llvm::Error::success();
+  }
+  if (op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze") {
+    Val v = *in[0];
+    auto r = reshapeTo(node, *in[0], shapes[0]);
+    if (!r)
+      return r.takeError();
+    v.ssa = *r;
+    v.shape = shapes[0];
+    v.type.clear();
+    v.weightPerm.clear();
+    v.weight = v.weight && v.ssa == in[0]->ssa;
+    define(0, v);
+    return llvm::Error::success();
+  }
+  if (op == "Expand") {
+    if (Shape(in[0]->shape) == shapes[0]) {
+      define(0, *in[0]);
+      return llvm::Error::success();
+    }
+    // A broadcast copy: data movement, no arithmetic.
+    return done(map(node, {in[0]}, shapes[0],
+                    [](Body &, llvm::ArrayRef<std::string> a) { return a[0]; }));
+  }
+  if (op == "Gather") {
+    Val &table = *in[0], &ids = *in[1];
+    auto axis = axisOf(node, intAttr(node, "axis", 0), table.rank());
+    if (!axis)
+      return axis.takeError();
+    // Rows 0..k-1 of a table (positions read through a Range): a slice.
+    if (ids.cls == Val::Fixed && ids.iota && *axis == 0)
+      return done(sliceAs(node, table, 0, Expr(0), product(ids.shape), shapes[0]));
+    // A constant index: one entry of an axis (BERT's first token).
+    if (ids.cls == Val::Known && ids.ints && ids.ints->size() == 1) {
+      auto idx = constantOf((*ids.ints)[0]);
+      if (!idx)
+        return fail(node, "the index is a formula (" + sizeText((*ids.ints)[0]) +
+                              "); only numbers are supported");
+      Expr extent = table.shape[*axis];
+      Expr start = *idx >= 0 ? Expr(*idx) : extent + Expr(*idx);
+      return done(sliceAs(node, table, *axis, start, Expr(1), shapes[0]));
+    }
+    // An embedding lookup (by token ids, or by fixed ids such as BERT's
+    // token types).
+    if (*axis == 0 && table.rank() == 2 && ids.cls != Val::Known && !ids.isFloat()) {
+      auto t = use(node, table);
+      if (!t)
+        return t.takeError();
+      auto i = use(node, ids);
+      if (!i)
+        return i.takeError();
+      Val v;
+      v.shape = shapes[0];
+      v.type.clear();
+      v.ssa = emit(shapes[0], onnx::Float,
+                   "nn.gather " + *t + ", " + *i + " : " + typeOf(table) + ", " + typeOf(ids) +
+                       " -> " + typeOf(shapes[0], onnx::Float),
+                   {*t, *i}, node.outputs[0]);
+      define(0, v);
+      return llvm::Error::success();
+    }
+    return fail(node, "only embedding lookups (a [rows, width] table by token ids), rows "
+                      "0..k-1 of a table, and constant indices are supported");
+  }
+  if (op == "Split") {
+    auto axis = axisOf(node, intAttr(node, "axis", 0), in[0]->rank());
+    if (!axis)
+      return axis.takeError();
+    Expr offset;
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      auto piece = extract(node, *in[0], *axis, offset, shapes[i][*axis], node.outputs[i]);
+      if (!piece)
+        return piece.takeError();
+      define(i, *piece);
+      offset += shapes[i][*axis];
+    }
+    return llvm::Error::success();
+  }
+  if (op == "Slice") {
+    // The starts (clamped) of each sliced axis, as inferShapes sized them.
+    auto starts = exprsOf(node, in[1], "the starts");
+    if (!starts)
+      return starts.takeError();
+    std::vector<int64_t> axes;
+    if (in.size() > 3 && in[3]) {
+      auto a = intsOf(node, in[3], "the axes");
+      if (!a)
+        return a.takeError();
+      for (int64_t x : *a)
+        axes.push_back(x < 0 ? x + in[0]->rank() : x);
+    } else {
+      for (unsigned i = 0; i < starts->size(); ++i)
+        axes.push_back(i);
+    }
+    Val v = *in[0];
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      Expr start = (*starts)[i];
+      if (auto c = constantOf(start); c && *c < 0)
+        start = Expr::max(in[0]->shape[axis] + start, Expr(0));
+      auto piece = extract(node, v, axis, start, shapes[0][axis]);
+      if (!piece)
+        return piece.takeError();
+      v = *piece;
+    }
+    define(0, v);
+    return llvm::Error::success();
+  }
+  if (op == "Concat") {
+    std::vector<std::string> names, types;
+    Val *first = nullptr;
+    for (Val *v : in) {
+      if (!v)
+        continue;
+      if (!first)
+        first = v;
+      auto n = use(node, *v);
+      if (!n)
+        return n.takeError();
+      names.push_back(*n);
+      types.push_back(typeOf(*v));
+    }
+    auto axis = axisOf(node, intAttr(node, "axis", 0), first->rank());
+    if (!axis)
+      return axis.takeError();
+    Val v;
+    v.elem = first->elem;
+    v.shape = shapes[0];
+    v.type.clear();
+    v.ssa = emit(shapes[0], v.elem,
+                 "nn.concat " + llvm::join(names, ", ") + " {dim = " + std::to_string(*axis) +
+                     "} : " + llvm::join(types, ", ") + " -> " + typeOf(shapes[0], v.elem),
+                 names, node.outputs[0]);
+    define(0, v);
+    return llvm::Error::success();
+  }
+  return done(elementwise(node, in, shapes[0]));
+}
+
+std::optional<Shape> Importer::declaredShapeOf(const std::string &name) {
+  auto it = declared.find(name);
+  if (it == declared.end() || !it->second->shape)
+    return std::nullopt;
+  auto shape = declaredShape(*it->second, /*create=*/false);
+  if (!shape) {
+    llvm::consumeError(shape.takeError());
+    return std::nullopt;
+  }
+  return *shape;
+}
+
+llvm::Error Importer::checkDeclared(const onnx::Node &node, const std::string &name,
+                                    const Shape &shape) {
+  auto it = declared.find(name);
+  if (it == declared.end() || !it->second->shape)
+    return llvm::Error::success();
+  if (it->second->shape->size() != shape.size())
+    return fail(node, "computes '" + name + "' with shape " + shapeText(shape) +
+                          ", but the model declares rank " +
+                          llvm::Twine(it->second->shape->size()));
+  for (auto [i, dim] : llvm::enumerate(*it->second->shape)) {
+    std::optional<Expr> expected;
+    if (dim.value) {
+      // Exporters write 0 where they do not know a size.
+      if (*dim.value == 0 && shape[i] != Expr(0))
+        continue;
+      expected = Expr(*dim.value);
+    } else if (!dim.param.empty()) {
+      auto s = symbolOf.find(dim.param);
+      if (s != symbolOf.end()) {
+        expected = Expr::symbol(s->second);
+      } else {
+        auto parsed = sym::parse(dim.param);
+        if (!parsed) {
+          llvm::consumeError(parsed.takeError());
+          continue;
+        }
+        bool known = llvm::all_of(parsed->getSymbols(), [&](const std::string &sym) {
+          return llvm::is_contained(symbols, sym);
+        });
+        if (!known)
+          continue; // a size the exporter named on its own (s0, unk__3)
+        expected = *parsed;
+      }
+    }
+    if (expected && *expected != shape[i])
+      return fail(node, "computes '" + name + "' with shape " + shapeText(shape) +
+                            ", but the model declares dimension " + llvm::Twine(i) + " as " +
+                            sizeText(*expected));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Importer::translate(const onnx::Node &node) {
+  // Microsoft's contrib operators that ONNX Runtime's exporters write and
+  // that have a standard twin.
+  bool contribTwin = node.domain == "com.microsoft" &&
+                     (node.opType == "SimplifiedLayerNormalization" || node.opType == "Gelu");
+  if (!node.domain.empty() && node.domain != "ai.onnx" && !contribTwin)
+    return fail(node, "operator '" + node.domain + "::" + node.opType +
+                          "' of a domain other than ai.onnx is not supported");
+  if (node.outputs.empty())
+    return llvm::Error::success();
+  std::optional<std::string> module = moduleOf(node);
+  currentModule = module.value_or("");
+  currentUnscoped = !module;
+
+  // Inputs ("" is an omitted optional input).
+  Inputs in;
+  for (const std::string &name : node.inputs) {
+    if (name.empty()) {
+      in.push_back(nullptr);
+      continue;
+    }
+    auto it = values.find(name);
+    if (it != values.end()) {
+      in.push_back(&it->second);
+      continue;
+    }
+    auto init = initializers.find(name);
+    if (init == initializers.end())
+      return fail(node, "input '" + name + "' is not defined before the node (the graph "
+                        "is not in topological order, or the name is wrong)");
+    // Initializers: small integer tensors and float scalars are known;
+    // other integer or buffer tensors are fixed; float tensors are
+    // trained weights.
+    const onnx::Tensor &t = *init->second;
+    Val v;
+    for (int64_t d : t.dims)
+      v.shape.push_back(Expr(d));
+    v.elem = t.dataType;
+    auto count = t.elementCount();
+    if (!count)
+      return count.takeError();
+    bool isFloat = v.isFloat();
+    if (!isFloat && *count <= 64 && t.hasInlineData) {
+      auto ints = t.integers(64);
+      if (!ints)
+        return fail(node, llvm::toString(ints.takeError()));
+      v.cls = Val::Known;
+      v.ints.emplace();
+      for (int64_t i : *ints)
+        v.ints->push_back(Expr(i));
+    } else if (isFloat && *count == 1 && t.hasInlineData && !t.external) {
+      auto floats = t.floats(1);
+      if (!floats) {
+        llvm::consumeError(floats.takeError());
+        v.cls = Val::Fixed; // a float16 scalar: its value is not needed
+      } else {
+        v.cls = Val::Known;
+        v.floats = *floats;
+      }
+    } else if (!isFloat || isBufferName(t.name)) {
+      v.cls = Val::Fixed;
+      bufferNames.insert(t.name);
+      // Position ids stored as a buffer: 0, 1, ..., k − 1.
+      if (!isFloat && t.inlineKept)
+        if (auto ints = t.integers(static_cast<int64_t>(onnx::kMaxKeptBytes))) {
+          bool iota = llvm::count_if(v.shape, [](const Expr &e) { return e != Expr(1); }) <= 1;
+          for (size_t i = 0; i < ints->size() && iota; ++i)
+            iota = (*ints)[i] == static_cast<int64_t>(i);
+          v.iota = iota;
+        } else {
+          llvm::consumeError(ints.takeError());
+        }
+    } else {
+      v.cls = Val::Data;
+      v.weight = true;
+      v.initializer = t.name;
+    }
+    auto [pos, inserted] = values.emplace(name, std::move(v));
+    in.push_back(&pos->second);
+  }
+
+  if (node.opType == "Constant") {
+    bool handled;
+    if (auto e = translateKnown(node, in, handled))
+      return e;
+    if (handled)
+      return llvm::Error::success();
+    const onnx::Attribute *a = node.attribute("value");
+    if (!a || !a->tensor)
+      return fail(node, "a Constant without a supported value attribute");
+    const onnx::Tensor &t = *a->tensor;
+    Val v;
+    for (int64_t d : t.dims)
+      v.shape.push_back(Expr(d));
+    v.elem = t.dataType;
+    auto count = t.elementCount();
+    if (!count)
+      return count.takeError();
+    v.cls = Val::Fixed;
+    if (!v.isFloat() && *count <= 64) {
+      if (auto ints = t.integers(64)) {
+        v.cls = Val::Known;
+        v.ints.emplace();
+        for (int64_t i : *ints)
+          v.ints->push_back(Expr(i));
+      } else {
+        llvm::consumeError(ints.takeError());
+      }
+    } else if (v.isFloat() && *count == 1) {
+      if (auto floats = t.floats(1)) {
+        v.cls = Val::Known;
+        v.floats = *floats;
+      } else {
+        llvm::consumeError(floats.takeError());
+      }
+    }
+    values[node.outputs[0]] = std::move(v);
+    return llvm::Error::success();
+  }
+
+  bool handled = false;
+  if (auto e = translateKnown(node, in, handled))
+    return e;
+  if (handled) {
+    // A Known result keeps its shape; check it like any other.
+    return checkDeclared(node, node.outputs[0], values[node.outputs[0]].shape);
+  }
+
+  auto shapes = inferShapes(node, in);
+  if (!shapes)
+    return shapes.takeError();
+  for (size_t i = 0; i < shapes->size() && i < node.outputs.size(); ++i)
+    if (!node.outputs[i].empty())
+      if (auto e = checkDeclared(node, node.outputs[i], (*shapes)[i]))
+        return e;
+
+  // Fixed: no input from the model's data.
+  bool data = llvm::any_of(in, [](Val *v) { return v && v->cls == Val::Data; });
+  if (node.opType == "Shape" || node.opType == "Size")
+    data = false;
+  if (!data) {
+    for (size_t i = 0; i < node.outputs.size() && i < shapes->size(); ++i) {
+      Val v;
+      v.cls = Val::Fixed;
+      v.shape = (*shapes)[i];
+      v.elem = in.empty() || !in[0] ? onnx::Float : in[0]->elem;
+      if (node.opType == "Range") {
+        v.iota = true;
+        v.elem = onnx::Int64;
+      }
+      // Rank changes of a Range, and its first k entries, are still
+      // positions.
+      if ((node.opType == "Unsqueeze" || node.opType == "Reshape" ||
+           node.opType == "Squeeze" || node.opType == "Expand" || node.opType == "Cast") &&
+          in[0] && in[0]->iota && product(v.shape) == product(in[0]->shape))
+        v.iota = true;
+      if (node.opType == "Slice" && in[0] && in[0]->iota && in.size() > 1 && in[1] &&
+          in[1]->ints &&
+          llvm::all_of(*in[1]->ints, [](const Expr &e) { return e.isZero(); }))
+        v.iota = true;
+      if (node.opType == "Cast")
+        v.elem = static_cast<int32_t>(intAttr(node, "to", v.elem));
+      static const llvm::StringSet<> predicates = {"Equal", "Less", "Greater", "LessOrEqual",
+                                                   "GreaterOrEqual", "Not", "And", "Or",
+                                                   "Xor", "IsNaN", "IsInf"};
+      if (predicates.contains(node.opType))
+        v.elem = onnx::Bool;
+      if (node.opType == "ConstantOfShape" || node.opType == "Where")
+        v.elem = in.size() > 1 && in[1] ? in[1]->elem : onnx::Float;
+      values[node.outputs[i]] = std::move(v);
+    }
+    return llvm::Error::success();
+  }
+  return translateData(node, in, *shapes);
+}
+
+//===----------------------------------------------------------------------===//
+// Assembly: blocks per module
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<std::string> Importer::run() {
+  if (auto e = readOpsets())
+    return std::move(e);
+  if (auto e = declareSymbols())
+    return std::move(e);
+  if (auto e = chooseSequence())
+    return std::move(e);
+  for (const onnx::Node &node : model.graph.nodes)
+    if (auto e = translate(node))
+      return std::move(e);
+
+  // Outputs.
+  std::vector<std::string> outputs, outputTypes;
+  currentModule.clear();
+  for (const onnx::ValueInfo &info : model.graph.outputs) {
+    auto it = values.find(info.name);
+    if (it == values.end())
+      return failFile("output '" + info.name + "' is never computed");
+    onnx::Node pseudo;
+    pseudo.name = info.name;
+    pseudo.opType = "output";
+    auto name = use(pseudo, it->second);
+    if (!name)
+      return name.takeError();
+    outputs.push_back(*name);
+    outputTypes.push_back(typeOf(it->second));
+  }
+  if (outputs.empty())
+    return failFile("the graph has no outputs");
+
+  std::set<std::string> usedByOutput(outputs.begin(), outputs.end());
+  // Ops of nodes that name no module join their users' module, last to
+  // first so that chains of them follow.
+  std::map<std::string, std::vector<size_t>> usersOf;
+  for (size_t i = 0; i < ops.size(); ++i)
+    for (const std::string &o : ops[i].operands)
+      usersOf[o].push_back(i);
+  for (size_t i = ops.size(); i-- > 0;) {
+    if (!ops[i].unscoped || ops[i].hoistable)
+      continue;
+    std::set<std::string> users;
+    for (const std::string &r : ops[i].results) {
+      for (size_t u : usersOf[r])
+        users.insert(ops[u].module);
+      if (usedByOutput.count(r))
+        users.insert("");
+    }
+    if (users.size() == 1)
+      ops[i].module = *users.begin();
+  }
+  // Where each value is used.
+  std::map<std::string, std::set<std::string>> userModules;
+  for (size_t i = 0; i < ops.size(); ++i)
+    for (const std::string &o : ops[i].operands)
+      userModules[o].insert(ops[i].module);
+  for (const std::string &o : outputs)
+    userModules[o].insert("");
+  // Parameters and constants go where all their users are, else to the top.
+  std::vector<size_t> top;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (!ops[i].hoistable)
+      continue;
+    const auto &users = userModules[ops[i].results[0]];
+    if (users.size() == 1)
+      ops[i].module = *users.begin();
+    else {
+      ops[i].module = "";
+      top.push_back(i);
+    }
+  }
+
+  std::string body;
+  llvm::raw_string_ostream os(body);
+  // Inside a block, values from outside are read through its arguments.
+  std::map<std::string, std::string> renamed;
+  auto writeOp = [&](const Emitted &e, llvm::StringRef indent) {
+    os << indent << llvm::join(e.results, ", ") << " = ";
+    std::string text = renameValues(e.text, renamed);
+    // Re-indent multi-line bodies.
+    llvm::SmallVector<llvm::StringRef> lines;
+    llvm::StringRef(text).split(lines, '\n');
+    for (size_t l = 0; l < lines.size(); ++l)
+      os << (l ? "\n" + indent.str() : "") << lines[l];
+    if (!e.comment.empty())
+      os << "  // " << e.comment;
+    os << "\n";
+  };
+  for (size_t i : top)
+    writeOp(ops[i], "  ");
+  size_t i = 0;
+  while (i < ops.size()) {
+    if (ops[i].hoistable && ops[i].module.empty()) {
+      ++i;
+      continue;
+    }
+    const std::string module = ops[i].module;
+    size_t end = i + 1;
+    while (end < ops.size() && (ops[end].module == module ||
+                                (ops[end].hoistable && ops[end].module.empty())))
+      ++end;
+    if (module.empty()) {
+      for (size_t j = i; j < end; ++j)
+        if (!(ops[j].hoistable && ops[j].module.empty()))
+          writeOp(ops[j], "  ");
+      i = end;
+      continue;
+    }
+    // One block: inputs defined outside, results used outside.
+    std::set<std::string> defined;
+    std::vector<std::string> inputs, inputTypes, results, resultTypes;
+    std::map<std::string, std::string> typeOfName;
+    for (const Emitted &e : ops)
+      for (size_t r = 0; r < e.results.size(); ++r)
+        typeOfName[e.results[r]] = e.resultTypes[r];
+    for (const onnx::ValueInfo &info : model.graph.inputs)
+      if (values.count(info.name) && !initializers.count(info.name))
+        typeOfName[values[info.name].ssa] = typeOf(values[info.name]);
+    for (size_t j = i; j < end; ++j) {
+      if (ops[j].hoistable && ops[j].module.empty())
+        continue;
+      for (const std::string &o : ops[j].operands)
+        if (!defined.count(o) && !llvm::is_contained(inputs, o)) {
+          inputs.push_back(o);
+          inputTypes.push_back(typeOfName[o]);
+        }
+      for (const std::string &r : ops[j].results)
+        defined.insert(r);
+    }
+    for (size_t j = i; j < end; ++j) {
+      if (ops[j].hoistable && ops[j].module.empty())
+        continue;
+      for (size_t r = 0; r < ops[j].results.size(); ++r) {
+        const std::string &name = ops[j].results[r];
+        bool outside = usedByOutput.count(name);
+        for (size_t k = 0; k < ops.size() && !outside; ++k)
+          if ((k < i || k >= end) && llvm::is_contained(ops[k].operands, name))
+            outside = true;
+        if (outside) {
+          results.push_back(name);
+          resultTypes.push_back(ops[j].resultTypes[r]);
+        }
+      }
+    }
+    if (results.empty()) {
+      // Nothing leaves it: its work still runs.
+      for (size_t j = i; j < end; ++j)
+        if (!(ops[j].hoistable && ops[j].module.empty()))
+          writeOp(ops[j], "  ");
+      i = end;
+      continue;
+    }
+    std::vector<std::string> assignments;
+    renamed.clear();
+    for (const std::string &in : inputs) {
+      std::string arg = fresh(in.substr(1) + "_in");
+      renamed[in] = arg;
+      assignments.push_back(arg + " = " + in);
+    }
+    std::string resultSig = resultTypes.size() == 1
+                                ? resultTypes[0]
+                                : "(" + llvm::join(resultTypes, ", ") + ")";
+    os << "  " << llvm::join(results, ", ") << " = nn.block \"" << module << "\" ("
+       << llvm::join(assignments, ", ") << ") : (" << llvm::join(inputTypes, ", ") << ") -> "
+       << resultSig << " {\n";
+    for (size_t j = i; j < end; ++j)
+      if (!(ops[j].hoistable && ops[j].module.empty()))
+        writeOp(ops[j], "    ");
+    os << "    nn.yield " << llvm::join(results, ", ") << " : "
+       << llvm::join(resultTypes, ", ") << "\n  }\n";
+    renamed.clear();
+    i = end;
+  }
+
+  // The model.
+  std::string graphName = model.graph.name.empty() ? "model" : model.graph.name;
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  out << "// Imported from " << llvm::sys::path::filename(path) << " by costopt";
+  if (!model.producerName.empty())
+    out << " (exported by "
+        << llvm::StringRef(model.producerName + " " + model.producerVersion).trim() << ")";
+  out << ", opset " << defaultOpset << ".\n";
+  if (sequence)
+    out << "// Positions: dim_param \"" << sequenceParam << "\".\n";
+  else
+    out << "// No dim_param counts positions: every value is a plain tensor.\n";
+  for (const std::string &n : symbolNotes)
+    out << "// " << n << "\n";
+  out << "// Parameters: " << parameterNames.size() << " trained initializers";
+  if (!bufferNames.empty())
+    out << "; buffers (not parameters): " << llvm::join(bufferNames, ", ");
+  out << ".\n";
+  for (const std::string &n : notes)
+    out << "// " << n << "\n";
+  out << "nn.model @" << fresh(graphName).substr(1) << "(";
+  std::vector<std::string> args;
+  for (const onnx::ValueInfo &info : model.graph.inputs)
+    if (values.count(info.name) && !initializers.count(info.name))
+      args.push_back(values[info.name].ssa + ": " + typeOf(values[info.name]));
+  out << llvm::join(args, ", ") << ") symbols(" << llvm::join(symbols, ", ") << ") {\n";
+  out << body;
+  out << "  nn.output " << llvm::join(outputs, ", ") << " : " << llvm::join(outputTypes, ", ")
+      << "\n}\n";
+  return text;
+}
+
+} // namespace
+
+bool costopt::isOnnxPath(llvm::StringRef path) { return path.ends_with_insensitive(".onnx"); }
+
+llvm::Expected<std::string> costopt::importOnnxModel(llvm::StringRef bytes, llvm::StringRef path,
+                                                     const OnnxImportOptions &options) {
+  auto model = onnx::parseModel(bytes, path);
+  if (!model)
+    return model.takeError();
+  Importer importer(*model, path, options);
+  return importer.run();
+}
+
+std::vector<std::string> costopt::supportedOnnxOperators() {
+  std::vector<std::string> ops = {
+      "Abs", "Add", "And", "Cast", "CastLike", "Ceil", "Concat", "Constant", "Conv", "Cos",
+      "Div", "Dropout", "Einsum", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather",
+      "Gelu", "Gemm", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish",
+      "Identity", "IsNaN", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log",
+      "LogSoftmax", "LSTM", "MatMul", "Max", "Mean", "Min", "Mul", "Neg", "Not", "Or", "Pow",
+      "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean", "ReduceSum", "ReduceSumSquare",
+      "Relu", "Reshape", "RMSNormalization", "RNN", "Sigmoid",
+      "SimplifiedLayerNormalization (also com.microsoft)", "com.microsoft::Gelu",
+      "Sin", "Slice", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh",
+      "Transpose", "Unsqueeze", "Where"};
+  // Evaluated when the model is imported (sizes, masks, position ids):
+  // never on the model's data.
+  for (const char *op : {"ConstantOfShape", "CumSum", "GatherElements", "GatherND", "Range",
+                         "Shape", "Size", "Tile", "Trilu"})
+    ops.push_back(std::string(op) + " (sizes, masks and positions only)");
+  llvm::sort(ops);
+  return ops;
+}

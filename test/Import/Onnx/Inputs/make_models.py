@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Writes the small ONNX models of test/Import/Onnx with the onnx package's
+helper API (Debian's python3-onnx or PyPI's onnx): one per family of
+operators, the shape subgraphs exporters write, external data, and broken
+files. Run it from this folder; the outputs are committed so that the tests
+need no Python:
+
+    python3 make_models.py
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.default_rng(0)
+
+
+def weight(name, *shape):
+    return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+
+
+def ints(name, values):
+    return numpy_helper.from_array(np.array(values, dtype=np.int64), name)
+
+
+def scalar(name, value):
+    return numpy_helper.from_array(np.array(value, dtype=np.float32), name)
+
+
+def save(graph, name, opset=17, **kwargs):
+    opsets = [helper.make_opsetid("", opset), helper.make_opsetid("com.microsoft", 1)]
+    if "location" in kwargs and os.path.exists(os.path.join(HERE, kwargs["location"])):
+        os.remove(os.path.join(HERE, kwargs["location"]))
+    model = helper.make_model(graph, opset_imports=opsets,
+                              producer_name="costopt make_models.py")
+    model.ir_version = 8
+    onnx.save(model, os.path.join(HERE, name), **kwargs)
+
+
+def value(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+# A two-layer perceptron: Gemm with bias, Relu, MatMul + Add, Softmax.
+# Parameters: 16·32 + 32 + 32·4 + 4 = 676.
+save(helper.make_graph(
+    [helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], name="/fc1/Gemm", transB=1),
+     helper.make_node("Relu", ["h"], ["r"], name="/act/Relu"),
+     helper.make_node("MatMul", ["r", "w2"], ["m"], name="/fc2/MatMul"),
+     helper.make_node("Add", ["m", "b2"], ["y"], name="/fc2/Add"),
+     helper.make_node("Softmax", ["y"], ["p"], name="/head/Softmax", axis=-1)],
+    "mlp", [value("x", TensorProto.FLOAT, ["batch", 16])],
+    [value("p", TensorProto.FLOAT, ["batch", 4])],
+    [weight("w1", 32, 16), weight("b1", 32), weight("w2", 32, 4), weight("b2", 4)]),
+    "mlp.onnx")
+
+# The shape subgraph of a TorchScript export of multi-head attention:
+# Shape -> Gather -> Unsqueeze -> Concat -> Reshape to [b, n, h, e], a
+# transpose to [b, h, n, e], scores against the keys' transpose, a causal
+# mask built from Range and compared (fixed: no FLOPs), softmax, context,
+# and back to [b, n, d]. d = 8, h = 2, e = 4; one fused QKV weight stored
+# as external data, a scale as a scalar initializer, opset 18 (ReduceMean
+# axes as an input).
+nodes = [
+    helper.make_node("Shape", ["x"], ["shape"], name="/attn/Shape"),
+    helper.make_node("Gather", ["shape", "zero"], ["b"], name="/attn/Gather", axis=0),
+    helper.make_node("Gather", ["shape", "one"], ["n"], name="/attn/Gather_1", axis=0),
+    helper.make_node("Unsqueeze", ["b", "axes0"], ["b1"], name="/attn/Unsqueeze"),
+    helper.make_node("Unsqueeze", ["n", "axes0"], ["n1"], name="/attn/Unsqueeze_1"),
+    helper.make_node("Concat", ["b1", "n1", "heads", "minus1"], ["split_shape"],
+                     name="/attn/Concat", axis=0),
+    helper.make_node("MatMul", ["x", "wqkv"], ["qkv"], name="/attn/qkv/MatMul"),
+    helper.make_node("Split", ["qkv", "split3"], ["q", "k", "v"], name="/attn/Split", axis=2),
+    helper.make_node("Reshape", ["q", "split_shape"], ["q4"], name="/attn/Reshape"),
+    helper.make_node("Reshape", ["k", "split_shape"], ["k4"], name="/attn/Reshape_1"),
+    helper.make_node("Reshape", ["v", "split_shape"], ["v4"], name="/attn/Reshape_2"),
+    helper.make_node("Transpose", ["q4"], ["qt"], name="/attn/Transpose", perm=[0, 2, 1, 3]),
+    helper.make_node("Transpose", ["k4"], ["kt"], name="/attn/Transpose_1", perm=[0, 2, 3, 1]),
+    helper.make_node("Transpose", ["v4"], ["vt"], name="/attn/Transpose_2", perm=[0, 2, 1, 3]),
+    helper.make_node("MatMul", ["qt", "kt"], ["s"], name="/attn/MatMul"),
+    helper.make_node("Div", ["s", "scale"], ["ss"], name="/attn/Div"),
+    helper.make_node("Range", ["zero_s", "n", "one_s"], ["pos"], name="/attn/Range"),
+    helper.make_node("Unsqueeze", ["pos", "axes0"], ["row"], name="/attn/Unsqueeze_2"),
+    helper.make_node("Unsqueeze", ["pos", "axes1"], ["col"], name="/attn/Unsqueeze_3"),
+    helper.make_node("LessOrEqual", ["row", "col"], ["causal"], name="/attn/LessOrEqual"),
+    helper.make_node("Where", ["causal", "ss", "ninf"], ["masked"], name="/attn/Where"),
+    helper.make_node("Softmax", ["masked"], ["p"], name="/attn/Softmax", axis=-1),
+    helper.make_node("MatMul", ["p", "vt"], ["ctx"], name="/attn/MatMul_1"),
+    helper.make_node("Transpose", ["ctx"], ["ctxt"], name="/attn/Transpose_3", perm=[0, 2, 1, 3]),
+    helper.make_node("Concat", ["b1", "n1", "width"], ["merge_shape"], name="/attn/Concat_1", axis=0),
+    helper.make_node("Reshape", ["ctxt", "merge_shape"], ["merged"], name="/attn/Reshape_3"),
+    helper.make_node("ReduceMean", ["merged", "axes_last"], ["mean"], name="/norm/ReduceMean"),
+    helper.make_node("Sub", ["merged", "mean"], ["centred"], name="/norm/Sub"),
+    helper.make_node("Pow", ["centred", "two"], ["sq"], name="/norm/Pow"),
+    helper.make_node("ReduceMean", ["sq", "axes_last"], ["var"], name="/norm/ReduceMean_1"),
+    helper.make_node("Add", ["var", "eps"], ["vareps"], name="/norm/Add"),
+    helper.make_node("Sqrt", ["vareps"], ["std"], name="/norm/Sqrt"),
+    helper.make_node("Div", ["centred", "std"], ["y"], name="/norm/Div"),
+]
+save(helper.make_graph(
+    nodes, "attention", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [weight("wqkv", 8, 24), ints("zero", 0), ints("one", 1), ints("axes0", [0]),
+     ints("axes1", [1]), ints("heads", [2]), ints("minus1", [-1]), ints("split3", [8, 8, 8]),
+     ints("width", [8]), ints("axes_last", [-1]), ints("zero_s", 0), ints("one_s", 1),
+     scalar("scale", 2.0), scalar("ninf", -np.inf), scalar("two", 2.0), scalar("eps", 1e-5)],
+    value_info=[value("q4", TensorProto.FLOAT, ["batch", "sequence", 2, 4]),
+                value("s", TensorProto.FLOAT, ["batch", 2, "sequence", "sequence"])]),
+    "attention.onnx", opset=18, save_as_external_data=True, all_tensors_to_one_file=True,
+    location="attention.onnx.data", size_threshold=256)
+
+# Convolutions: a strided, padded 2-D convolution with a bias, a grouped
+# and dilated one, global average pooling as ReduceMean, Flatten, Gemm.
+save(helper.make_graph(
+    [helper.make_node("Conv", ["img", "c1w", "c1b"], ["c1"], name="/stem/Conv",
+                      strides=[2, 2], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+     helper.make_node("Relu", ["c1"], ["r1"], name="/stem/Relu"),
+     helper.make_node("Conv", ["r1", "c2w"], ["c2"], name="/block/Conv", group=4,
+                      dilations=[2, 2], pads=[2, 2, 2, 2], kernel_shape=[3, 3]),
+     helper.make_node("Add", ["c2", "r1"], ["res"], name="/block/Add"),
+     helper.make_node("ReduceMean", ["res"], ["pool"], name="/head/ReduceMean",
+                      axes=[2, 3], keepdims=1),
+     helper.make_node("Flatten", ["pool"], ["flat"], name="/head/Flatten", axis=1),
+     helper.make_node("Gemm", ["flat", "fcw", "fcb"], ["logits"], name="/head/Gemm", transB=1)],
+    "convnet", [value("img", TensorProto.FLOAT, ["batch", 3, "height", "width"])],
+    [value("logits", TensorProto.FLOAT, ["batch", 10])],
+    [weight("c1w", 8, 3, 3, 3), weight("c1b", 8), weight("c2w", 8, 2, 3, 3),
+     weight("fcw", 10, 8), weight("fcb", 10)]),
+    "convnet.onnx")
+
+# Recurrences: a GRU in PyTorch's form (linear_before_reset = 1) and in
+# ONNX's default, and a bidirectional RNN; input width 4, hidden 3, the
+# sequence first (layout 0).
+for name, op, extra in [("gru", "GRU", {"linear_before_reset": 1}),
+                        ("gru-reset-first", "GRU", {}),
+                        ("rnn-bidirectional", "RNN", {"direction": "bidirectional"})]:
+    directions = 2 if extra.get("direction") == "bidirectional" else 1
+    gates = 3 if op == "GRU" else 1
+    save(helper.make_graph(
+        [helper.make_node(op, ["x", "w", "r", "b"], ["y", "y_h"], name="/rnn/" + op,
+                          hidden_size=3, **extra)],
+        name, [value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
+        [value("y", TensorProto.FLOAT, ["sequence", directions, "batch", 3]),
+         value("y_h", TensorProto.FLOAT, [directions, "batch", 3])],
+        [weight("w", directions, 3 * gates, 4), weight("r", directions, 3 * gates, 3),
+         weight("b", directions, 6 * gates)]), name + ".onnx")
+
+# Opset 20 operators around an attention written with Einsum: LayerNorm,
+# Reshape with 0 (copy an axis) in the target, Einsum for the scores and the
+# context, Gelu (tanh), Microsoft's SimplifiedLayerNormalization (RMS norm),
+# ReduceSum with its axes as an input and keepdims = 0.
+save(helper.make_graph(
+    [helper.make_node("LayerNormalization", ["x", "g", "beta"], ["ln"], name="/ln/LN", axis=-1),
+     helper.make_node("MatMul", ["ln", "wq"], ["q"], name="/attn/q/MatMul"),
+     helper.make_node("MatMul", ["ln", "wk"], ["k"], name="/attn/k/MatMul"),
+     helper.make_node("Reshape", ["q", "heads"], ["q4"], name="/attn/Reshape"),
+     helper.make_node("Reshape", ["k", "heads"], ["k4"], name="/attn/Reshape_1"),
+     helper.make_node("Transpose", ["q4"], ["qt"], name="/attn/Transpose", perm=[0, 2, 1, 3]),
+     helper.make_node("Transpose", ["k4"], ["kt"], name="/attn/Transpose_1", perm=[0, 2, 1, 3]),
+     helper.make_node("Einsum", ["qt", "kt"], ["s"], name="/attn/Einsum",
+                      equation="bhqd,bhkd->bhqk"),
+     helper.make_node("Softmax", ["s"], ["p"], name="/attn/Softmax", axis=-1),
+     helper.make_node("Einsum", ["p", "qt"], ["ctx"], name="/attn/Einsum_1",
+                      equation="bhqk,bhkd->bhqd"),
+     helper.make_node("Transpose", ["ctx"], ["ctxt"], name="/attn/Transpose_2", perm=[0, 2, 1, 3]),
+     helper.make_node("Reshape", ["ctxt", "merge"], ["merged"], name="/attn/Reshape_2"),
+     helper.make_node("Gelu", ["merged"], ["act"], name="/mlp/Gelu", approximate="tanh"),
+     helper.make_node("SimplifiedLayerNormalization", ["act", "rms"], ["normed"],
+                      name="/norm/RMS", domain="com.microsoft", axis=-1, epsilon=1e-6),
+     helper.make_node("ReduceSum", ["normed", "last"], ["y"], name="/head/ReduceSum",
+                      keepdims=0)],
+    "ops", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence"])],
+    [weight("g", 8), weight("beta", 8), weight("wq", 8, 8), weight("wk", 8, 8),
+     weight("rms", 8), ints("heads", [0, 0, 2, 4]), ints("merge", [0, 0, 8]),
+     ints("last", [-1])]), "ops.onnx", opset=20)
+
+# A 1-D convolution over a sequence laid out channels first ([batch, 4,
+# sequence]): its positions are the last axis, and a kernel of 3 reaches one
+# position each way.
+save(helper.make_graph(
+    [helper.make_node("Conv", ["x", "w", "b"], ["y"], name="/conv/Conv", pads=[1, 1],
+                      kernel_shape=[3])],
+    "conv1d", [value("x", TensorProto.FLOAT, ["batch", 4, "sequence"])],
+    [value("y", TensorProto.FLOAT, ["batch", 8, "sequence"])],
+    [weight("w", 8, 4, 3), weight("b", 8)]), "conv1d.onnx")
+
+# Broken and unsupported inputs.
+save(helper.make_graph(
+    [helper.make_node("NonMaxSuppression", ["x", "x"], ["y"], name="/nms")],
+    "unsupported", [value("x", TensorProto.FLOAT, ["batch", 4])],
+    [value("y", TensorProto.FLOAT, ["batch", 4])]), "unsupported.onnx")
+save(helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["y"], name="/relu")],
+    "unnamed", [value("x", TensorProto.FLOAT, [None, 4])],
+    [value("y", TensorProto.FLOAT, [None, 4])]), "unnamed-dim.onnx")
+save(helper.make_graph(
+    [helper.make_node("MatMul", ["x", "w"], ["y"], name="/mm")],
+    "mismatch", [value("x", TensorProto.FLOAT, ["batch", 4])],
+    [value("y", TensorProto.FLOAT, ["batch", 4])], [weight("w", 5, 3)]), "mismatch.onnx")
+with open(os.path.join(HERE, "mlp.onnx"), "rb") as f:
+    data = f.read()
+with open(os.path.join(HERE, "truncated.onnx"), "wb") as f:
+    f.write(data[: len(data) // 2])

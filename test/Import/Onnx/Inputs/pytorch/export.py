@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Exports the PyTorch models of test/Import/Onnx with dynamic axes, as a
+researcher would (torch.onnx.export, the dynamo exporter), with random
+weights: GPT-2 and BERT from Hugging Face transformers at small sizes, an
+LSTM language model and a ResNet-style convolutional network. The weights
+go to external data files that are then deleted: costopt reads only the
+shapes, so the committed files stay small (and the importer's handling of
+absent external data is exercised). Needs torch, onnxscript, transformers:
+
+    python3 export.py            # writes *.onnx next to this script
+"""
+import os
+
+import torch
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+torch.manual_seed(0)
+batch = torch.export.Dim("batch", min=1, max=64)
+sequence = torch.export.Dim("sequence", min=2, max=128)
+
+
+def randomize(model):
+    # Distinct random values everywhere: the exporter's optimizer merges
+    # initializers that are equal (freshly initialized LayerNorm weights are
+    # all ones) and drops zero biases, which would change what is counted.
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn_like(p))
+    return model.eval()
+
+
+def export(model, args, name, dynamic_shapes, input_names, output_names):
+    path = os.path.join(HERE, name)
+    torch.onnx.export(model, args, path, dynamo=True, dynamic_shapes=dynamic_shapes,
+                      input_names=input_names, output_names=output_names,
+                      external_data=True)
+    data = path + ".data"
+    if os.path.exists(data):
+        os.remove(data)
+
+
+def gpt2():
+    from transformers import GPT2Config, GPT2LMHeadModel
+    config = GPT2Config(n_layer=2, n_embd=64, n_head=4, vocab_size=1000, n_positions=128,
+                        use_cache=False)
+    model = randomize(GPT2LMHeadModel(config))
+    model.config.use_cache = False
+    config.to_json_file(os.path.join(HERE, "gpt2-config.json"))
+    ids = torch.randint(0, 1000, (2, 16))
+    export(model, (ids,), "gpt2.onnx", {"input_ids": {0: batch, 1: sequence}},
+           ["input_ids"], ["logits"])
+
+
+def bert():
+    from transformers import BertConfig, BertModel
+    config = BertConfig(num_hidden_layers=2, hidden_size=64, num_attention_heads=4,
+                        intermediate_size=256, vocab_size=1000, max_position_embeddings=128)
+    model = randomize(BertModel(config, add_pooling_layer=True))
+    config.to_json_file(os.path.join(HERE, "bert-config.json"))
+    ids = torch.randint(0, 1000, (2, 16))
+    export(model, (ids,), "bert.onnx", {"input_ids": {0: batch, 1: sequence}},
+           ["input_ids"], ["last_hidden_state", "pooler_output"])
+
+
+class LstmLanguageModel(nn.Module):
+    """Embedding, a two-layer LSTM, a linear head (the PyTorch word
+    language model example at small sizes)."""
+
+    def __init__(self, vocab=1000, width=64, layers=2):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, width)
+        self.lstm = nn.LSTM(width, width, num_layers=layers, batch_first=True)
+        self.head = nn.Linear(width, vocab)
+
+    def forward(self, ids):
+        out, _ = self.lstm(self.embed(ids))
+        return self.head(out)
+
+
+def lstm():
+    model = randomize(LstmLanguageModel())
+    ids = torch.randint(0, 1000, (2, 16))
+    export(model, (ids,), "lstm-lm.onnx", {"ids": {0: batch, 1: sequence}}, ["ids"],
+           ["logits"])
+
+
+class Block(nn.Module):
+    def __init__(self, channels, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels // stride, channels, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.down = (nn.Conv2d(channels // stride, channels, 1, stride, bias=False)
+                     if stride > 1 else nn.Identity())
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        return torch.relu(self.bn2(self.conv2(y)) + self.down(x))
+
+
+class ResNet(nn.Module):
+    """A ResNet-style network: stem, two residual stages, global average
+    pooling and a classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn = nn.BatchNorm2d(16)
+        self.layer1 = Block(16, 1)
+        self.layer2 = Block(32, 2)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.bn(self.stem(x)))
+        x = self.layer2(self.layer1(x))
+        return self.fc(x.mean(dim=(2, 3)))
+
+
+def resnet():
+    model = randomize(ResNet())
+    image = torch.randn(2, 3, 32, 32)
+    size = torch.export.Dim("size", min=8, max=256)
+    export(model, (image,), "resnet.onnx", {"x": {0: batch, 2: 2 * size, 3: 2 * size}},
+           ["image"], ["logits"])
+
+
+if __name__ == "__main__":
+    gpt2()
+    bert()
+    lstm()
+    resnet()

@@ -250,6 +250,12 @@ private:
   };
   llvm::Expected<ConvAttributes> convAttributes(const onnx::Node &node, unsigned spatial) const;
   llvm::Error recurrent(const onnx::Node &node, Inputs &in);
+  /// Scaled dot-product attention of ONNX's Attention (opset 23) and
+  /// com.microsoft's MultiHeadAttention: Q, K, V as [b, n, heads·e] (3-D)
+  /// or [b, heads, n, e] (4-D), kvHeads ≤ heads sharing keys and values.
+  llvm::Error attention(const onnx::Node &node, Val &q, Val &k, Val &v, Val *mask,
+                        int64_t heads, int64_t kvHeads, bool causal,
+                        std::optional<double> scale);
   /// An Einsum of two operands: each operand's letters, the output's, the
   /// extent of every letter and the output shape.
   struct EinsumSpec {
@@ -1574,6 +1580,28 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
         out.push_back(Expr(1));
     return one(out);
   }
+  if (op == "Attention" || op == "MultiHeadAttention") {
+    if (auto e = need(3))
+      return std::move(e);
+    // Y has Q's shape with V's head size; the rest are checked where the
+    // attention is written.
+    Shape y = in[0]->shape;
+    if (y.size() == 4)
+      y[3] = in[2]->shape[3];
+    else if (y.size() == 3 && in[2]->rank() == 3 && in[1]->rank() == 3) {
+      int64_t heads = intAttr(node, op == "Attention" ? "q_num_heads" : "num_heads", 1);
+      int64_t kvHeads = intAttr(node, op == "Attention" ? "kv_num_heads" : "num_heads", 1);
+      if (heads < 1 || kvHeads < 1)
+        return fail(node, "the head counts must be positive");
+      auto ev = in[2]->shape[2].divide(Expr(kvHeads));
+      if (!ev) {
+        llvm::consumeError(ev.takeError());
+        return fail(node, "V's width is not a multiple of the heads");
+      }
+      y[2] = Expr(heads) * *ev;
+    }
+    return one(y);
+  }
   if (op == "Einsum") {
     auto parsed = parseEinsum(node, in);
     if (!parsed)
@@ -2392,6 +2420,215 @@ llvm::Expected<Val> Importer::einsum(const onnx::Node &node, Val &a, Val &b, con
   return out;
 }
 
+llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, Val *mask,
+                                int64_t heads, int64_t kvHeads, bool causal,
+                                std::optional<double> scale) {
+  bool fourD = q.rank() == 4;
+  if (q.rank() != k.rank() || q.rank() != v.rank() || (q.rank() != 3 && q.rank() != 4))
+    return fail(node, "Q, K and V must all be [batch, sequence, hidden] or all "
+                      "[batch, heads, sequence, head size]");
+  if (fourD) {
+    auto h = constantOf(q.shape[1]), g = constantOf(k.shape[1]);
+    if (!h || !g)
+      return fail(node, "head counts must be numbers");
+    heads = *h;
+    kvHeads = *g;
+  }
+  if (heads < 1 || kvHeads < 1 || heads % kvHeads)
+    return fail(node, "q_num_heads (" + llvm::Twine(heads) + ") must be a positive multiple of "
+                      "kv_num_heads (" + llvm::Twine(kvHeads) + ")");
+  Expr b = q.shape[0], n = q.shape[fourD ? 2 : 1], m = k.shape[fourD ? 2 : 1];
+  Expr G(kvHeads), R(heads / kvHeads);
+  auto headSize = [&](Val &x, int64_t count, llvm::StringRef what) -> llvm::Expected<Expr> {
+    if (fourD)
+      return x.shape[3];
+    auto e = x.shape[2].divide(Expr(count));
+    if (!e) {
+      llvm::consumeError(e.takeError());
+      return fail(node, what + "'s width " + sizeText(x.shape[2]) + " is not a multiple of " +
+                            llvm::Twine(count) + " heads");
+    }
+    return *e;
+  };
+  auto e = headSize(q, heads, "Q");
+  if (!e)
+    return e.takeError();
+  auto ek = headSize(k, kvHeads, "K");
+  if (!ek)
+    return ek.takeError();
+  auto ev = headSize(v, kvHeads, "V");
+  if (!ev)
+    return ev.takeError();
+  if (*e != *ek)
+    return fail(node, "queries and keys have different head sizes");
+  if (causal && n != m)
+    return fail(node, "a causal mask with " + sizeText(n) + " queries and " + sizeText(m) +
+                          " keys (past keys) is not supported");
+  double factor = scale.value_or(0);
+  if (!scale) {
+    auto approx = sym::evaluateApprox(*e, {});
+    if (!approx) {
+      llvm::consumeError(approx.takeError());
+      return fail(node, "the head size must be a number for the default scale");
+    }
+    factor = 1.0 / std::sqrt(*approx);
+  }
+  // Views that split the heads into (kv group, query head within it), read
+  // in place by the contractions: no transpose is needed.
+  auto view = [&](Val &x, Shape shape) -> llvm::Expected<Val> {
+    auto name = reshapeTo(node, x, shape);
+    if (!name)
+      return name.takeError();
+    Val r;
+    r.shape = shape;
+    r.ssa = *name;
+    return r;
+  };
+  auto qv = view(q, fourD ? Shape{b, G, R, n, *e} : Shape{b, n, G, R, *e});
+  if (!qv)
+    return qv.takeError();
+  auto kv = view(k, fourD ? Shape{b, G, m, *e} : Shape{b, m, G, *e});
+  if (!kv)
+    return kv.takeError();
+  auto vv = view(v, fourD ? Shape{b, G, m, *ev} : Shape{b, m, G, *ev});
+  if (!vv)
+    return vv.takeError();
+  auto d = [](unsigned i) { return "d" + std::to_string(i); };
+  // Scores over (b, g, r, p, k, c); the causal band k <= p.
+  std::string band3 = "affine_set<(d0, d1, d2, d3, d4, d5) : (d3 - d4 >= 0)>";
+  Shape scoreShape = {b, G, R, n, m};
+  std::string qMap = fourD ? affineMap(6, {d(0), d(1), d(2), d(3), d(5)})
+                           : affineMap(6, {d(0), d(3), d(1), d(2), d(5)});
+  std::string kMap = fourD ? affineMap(6, {d(0), d(1), d(4), d(5)})
+                           : affineMap(6, {d(0), d(4), d(1), d(5)});
+  std::string scores = emit(
+      scoreShape, onnx::Float,
+      "nn.contract " + qv->ssa + ", " + kv->ssa + " {indexing_maps = [" + qMap + ", " + kMap +
+          ", " + affineMap(6, {d(0), d(1), d(2), d(3), d(4)}) + "]" +
+          (causal ? ", mask = " + band3 : "") + "} : " + typeOf(*qv) + ", " + typeOf(*kv) +
+          " -> " + typeOf(scoreShape, onnx::Float),
+      {qv->ssa, kv->ssa}, "scores");
+  Val s;
+  s.shape = scoreShape;
+  s.ssa = scores;
+  std::string band2 = "affine_set<(d0, d1, d2, d3, d4) : (d3 - d4 >= 0)>";
+  std::string maskClause = causal ? " mask " + band2 : "";
+  auto maskedMap = [&](llvm::ArrayRef<Val *> operands, llvm::StringRef hint,
+                       const std::function<std::string(Body &, llvm::ArrayRef<std::string>)> &f) {
+    Body body;
+    std::vector<std::string> names, types, args;
+    for (Val *o : operands) {
+      names.push_back(o->ssa);
+      types.push_back(typeOf(*o));
+      args.push_back("%a" + std::to_string(args.size()));
+    }
+    std::string result = f(body, args);
+    std::string text = mapText(names, types, typeOf(scoreShape, onnx::Float), body, result);
+    // The band goes after the operands.
+    text.insert(text.find(" : "), maskClause);
+    Val out;
+    out.shape = scoreShape;
+    out.ssa = emit(scoreShape, onnx::Float, text, names, hint);
+    return out;
+  };
+  if (mask) {
+    // attn_mask: [n, m], or [b or 1, heads or 1, n, m]; boolean (keep where
+    // true) or added.
+    Val mv = *mask;
+    if (mask->rank() == 4) {
+      Shape shape = {mask->shape[0], Expr(1), Expr(1), n, m};
+      if (mask->shape[1] != Expr(1))
+        shape = {mask->shape[0], G, R, n, m};
+      auto r = reshapeTo(node, *mask, shape);
+      if (!r)
+        return r.takeError();
+      mv.ssa = *r;
+      mv.shape = shape;
+      mv.type.clear();
+    } else if (mask->rank() != 2) {
+      return fail(node, "attn_mask must be [q, k] or [batch, heads, q, k]");
+    }
+    auto name = use(node, mv);
+    if (!name)
+      return name.takeError();
+    mv.ssa = *name;
+    bool boolean = mask->elem == onnx::Bool;
+    s = maskedMap({&s, &mv}, "masked", [&](Body &body, llvm::ArrayRef<std::string> a) {
+      if (!boolean)
+        return body.binary("arith.addf", a[0], a[1]);
+      std::string c = body.op("arith.cmpf une, " + a[1] + ", " + body.constant(0.0) + " : f32");
+      return body.op("arith.select " + c + ", " + a[0] + ", " + body.constant(-INFINITY) +
+                     " : f32");
+    });
+  }
+  // Softmax over the keys, the scale inside the exponential (as the
+  // built-in attention decomposes).
+  Val ex = maskedMap({&s}, "exp", [&](Body &body, llvm::ArrayRef<std::string> a) {
+    return body.unary("math.exp", body.binary("arith.mulf", a[0], body.constant(factor)));
+  });
+  Shape rows = {b, G, R, n, Expr(1)};
+  std::string sum = emit(rows, onnx::Float,
+                         "nn.reduce " + ex.ssa + " {kind = \"sum\", dims = [4]" +
+                             (causal ? ", mask = " + band2 : "") + "} : " +
+                             typeOf(scoreShape, onnx::Float) + " -> " + typeOf(rows, onnx::Float),
+                         {ex.ssa}, "sum");
+  Val sv;
+  sv.shape = rows;
+  sv.ssa = sum;
+  Val probs = maskedMap({&ex, &sv}, "probs", [](Body &body, llvm::ArrayRef<std::string> a) {
+    return body.binary("arith.divf", a[0], a[1]);
+  });
+  // Context over (b, g, r, p, f, k).
+  std::string avBand = "affine_set<(d0, d1, d2, d3, d4, d5) : (d3 - d5 >= 0)>";
+  Shape ctxShape = fourD ? Shape{b, G, R, n, *ev} : Shape{b, n, G, R, *ev};
+  std::string vMap = fourD ? affineMap(6, {d(0), d(1), d(5), d(4)})
+                           : affineMap(6, {d(0), d(5), d(1), d(4)});
+  std::string outMap = fourD ? affineMap(6, {d(0), d(1), d(2), d(3), d(4)})
+                             : affineMap(6, {d(0), d(3), d(1), d(2), d(4)});
+  Val ctx;
+  ctx.shape = ctxShape;
+  ctx.ssa = emit(ctxShape, onnx::Float,
+                 "nn.contract " + probs.ssa + ", " + vv->ssa + " {indexing_maps = [" +
+                     affineMap(6, {d(0), d(1), d(2), d(3), d(5)}) + ", " + vMap + ", " + outMap +
+                     "]" + (causal ? ", mask = " + avBand : "") + "} : " +
+                     typeOf(scoreShape, onnx::Float) + ", " + typeOf(*vv) + " -> " +
+                     typeOf(ctxShape, onnx::Float),
+                 {probs.ssa, vv->ssa}, "context");
+  Shape outShape = fourD ? Shape{b, Expr(heads), n, *ev} : Shape{b, n, Expr(heads) * *ev};
+  auto y = reshapeTo(node, ctx, outShape);
+  if (!y)
+    return y.takeError();
+  Val out;
+  out.shape = outShape;
+  out.ssa = *y;
+  values[node.outputs[0]] = out;
+  // present_key / present_value without past: the keys and values as
+  // [b, kv heads, m, e].
+  for (unsigned i = 1; i < 3 && i < node.outputs.size(); ++i) {
+    if (node.outputs[i].empty())
+      continue;
+    Val &x = i == 1 ? k : v;
+    Expr width = i == 1 ? *e : *ev;
+    if (fourD) {
+      values[node.outputs[i]] = x;
+      continue;
+    }
+    Val split = i == 1 ? *kv : *vv;
+    Shape moved = {b, G, m, width};
+    Val p;
+    p.shape = moved;
+    p.ssa = emit(moved, onnx::Float,
+                 "nn.transpose " + split.ssa + " {permutation = [0, 2, 1, 3]} : " +
+                     typeOf(split) + " -> " + typeOf(moved, onnx::Float),
+                 {split.ssa}, i == 1 ? "present_key" : "present_value");
+    values[node.outputs[i]] = p;
+  }
+  for (unsigned i = 3; i < node.outputs.size(); ++i)
+    if (!node.outputs[i].empty())
+      return fail(node, "output " + llvm::Twine(i) + " (the scores) is not supported");
+  return llvm::Error::success();
+}
+
 /// LSTM, GRU and RNN (ONNX's gate orders: iofc, zrh): per direction, the
 /// input projection of every step as one contraction, then an nn.recur
 /// whose body adds the projected previous state and applies the gates,
@@ -2830,6 +3067,52 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     return recurrent(node, in);
   if (op == "Einsum")
     return done(einsum(node, *in[0], *in[1], shapes[0]));
+  if (op == "Attention" || op == "MultiHeadAttention") {
+    bool mha = op == "MultiHeadAttention";
+    if (in.size() < 3 || !in[0] || !in[1] || !in[2])
+      return fail(node, "needs Q, K and V (packed QKV is not supported)");
+    for (unsigned i = 4; i < in.size(); ++i)
+      if (in[i])
+        return fail(node, "input " + llvm::Twine(i) +
+                              " (past keys and values, padding masks) is not supported");
+    std::optional<double> scale;
+    if (const onnx::Attribute *a = node.attribute("scale"); a && a->f != 0)
+      scale = a->f;
+    if (node.attribute("softcap") && node.attribute("softcap")->f != 0)
+      return fail(node, "softcap is not supported");
+    if (intAttr(node, "qk_matmul_output_mode", 0) != 0)
+      return fail(node, "qk_matmul_output_mode is not supported");
+    Val *mask = nullptr;
+    Val q = *in[0], k = *in[1], v = *in[2];
+    if (mha) {
+      if (in.size() > 3 && in[3]) {
+        // One bias [3·d] for Q, K and V.
+        Val &bias = *in[3];
+        Expr offset;
+        for (Val *x : {&q, &k, &v}) {
+          Expr width = x->shape.back();
+          auto piece = extract(node, bias, 0, offset, width, "bias");
+          if (!piece)
+            return piece.takeError();
+          auto added = map(node, {x, &*piece}, x->shape,
+                           [](Body &body, llvm::ArrayRef<std::string> a) {
+                             return body.binary("arith.addf", a[0], a[1]);
+                           });
+          if (!added)
+            return added.takeError();
+          *x = *added;
+          offset += width;
+        }
+      }
+      int64_t heads = intAttr(node, "num_heads", 0);
+      return attention(node, q, k, v, nullptr, heads, heads, intAttr(node, "unidirectional", 0),
+                       scale);
+    }
+    if (in.size() > 3 && in[3])
+      mask = in[3];
+    return attention(node, q, k, v, mask, intAttr(node, "q_num_heads", 0),
+                     intAttr(node, "kv_num_heads", 0), intAttr(node, "is_causal", 0), scale);
+  }
   if (op == "Softmax" || op == "LogSoftmax") {
     auto axis = axisOf(node, intAttr(node, "axis", -1), in[0]->rank());
     if (!axis)
@@ -3112,7 +3395,8 @@ llvm::Error Importer::translate(const onnx::Node &node) {
   // Microsoft's contrib operators that ONNX Runtime's exporters write and
   // that have a standard twin.
   bool contribTwin = node.domain == "com.microsoft" &&
-                     (node.opType == "SimplifiedLayerNormalization" || node.opType == "Gelu");
+                     (node.opType == "SimplifiedLayerNormalization" || node.opType == "Gelu" ||
+                      node.opType == "MultiHeadAttention");
   if (!node.domain.empty() && node.domain != "ai.onnx" && !contribTwin)
     return fail(node, "operator '" + node.domain + "::" + node.opType +
                           "' of a domain other than ai.onnx is not supported");
@@ -3509,7 +3793,7 @@ llvm::Expected<std::string> costopt::importOnnxModel(llvm::StringRef bytes, llvm
 
 std::vector<std::string> costopt::supportedOnnxOperators() {
   std::vector<std::string> ops = {
-      "Abs", "Add", "And", "Cast", "CastLike", "Ceil", "Concat", "Constant", "Conv", "Cos",
+      "Abs", "Add", "And", "Attention (opset 23)", "Cast", "CastLike", "com.microsoft::MultiHeadAttention", "Ceil", "Concat", "Constant", "Conv", "Cos",
       "Div", "Dropout", "Einsum", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather",
       "Gelu", "Gemm", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish",
       "Identity", "IsNaN", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log",

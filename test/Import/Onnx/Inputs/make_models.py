@@ -187,6 +187,24 @@ save(helper.make_graph(
     [value("y", TensorProto.FLOAT, ["batch", 8, "sequence"])],
     [weight("w", 8, 4, 3), weight("b", 8)]), "conv1d.onnx")
 
+# ONNX's Attention (opset 23): grouped queries (4 query heads share 2 key
+# and value heads, head size 2), causal; and Microsoft's MultiHeadAttention
+# with one bias for Q, K and V.
+save(helper.make_graph(
+    [helper.make_node("Attention", ["q", "k", "v"], ["y"], name="/attn/Attention",
+                      q_num_heads=4, kv_num_heads=2, is_causal=1)],
+    "gqa", [value("q", TensorProto.FLOAT, ["batch", "sequence", 8]),
+            value("k", TensorProto.FLOAT, ["batch", "sequence", 4]),
+            value("v", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]), "gqa.onnx", opset=23)
+save(helper.make_graph(
+    [helper.make_node("MultiHeadAttention", ["q", "k", "v", "bias"], ["y"], name="/mha/MHA",
+                      domain="com.microsoft", num_heads=2)],
+    "mha", [value("q", TensorProto.FLOAT, ["batch", "sequence", 8]),
+            value("k", TensorProto.FLOAT, ["batch", "sequence", 8]),
+            value("v", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])], [weight("bias", 24)]), "mha.onnx")
+
 # Broken and unsupported inputs.
 save(helper.make_graph(
     [helper.make_node("NonMaxSuppression", ["x", "x"], ["y"], name="/nms")],

@@ -316,11 +316,16 @@ private:
   /// so that a weight two nodes share counts once).
   std::map<std::string, std::string> paramOf;
   std::vector<std::string> notes;
+  void note(const std::string &text) {
+    if (!llvm::is_contained(notes, text))
+      notes.push_back(text);
+  }
   void assumeAtMost(const Expr &small, const Expr &large) {
-    std::string c = "assumes " + sizeText(small) + " <= " + sizeText(large) +
-                    " (a buffer sliced to that length, as the exporter declares)";
-    if (!llvm::is_contained(notes, c))
-      notes.push_back(c);
+    sym::Sign sign = sym::decideSign(large - small, sym::Assumptions());
+    if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero)
+      return;
+    note("assumes " + sizeText(small) + " <= " + sizeText(large) +
+         " (a buffer sliced to that length, as the exporter declares)");
   }
   /// The shape value_info declares for `name`, where every dimension is a
   /// number or a formula of the inputs' sizes.
@@ -517,8 +522,8 @@ llvm::Error Importer::checkExternalData(const onnx::Tensor &tensor) {
                     tensor.location + "' outside the model's folder");
   uint64_t size = 0;
   if (llvm::sys::fs::file_size(file, size)) {
-    notes.push_back("external data " + tensor.location +
-                    " is not next to the model: sizes come from the shapes");
+    note("external data " + tensor.location +
+         " is not next to the model: sizes come from the shapes");
     return llvm::Error::success();
   }
   auto count = tensor.elementCount();

@@ -31,6 +31,7 @@ def randomize(model):
 
 
 def export(model, args, name, dynamic_shapes, input_names, output_names):
+    import onnx
     path = os.path.join(HERE, name)
     torch.onnx.export(model, args, path, dynamo=True, dynamic_shapes=dynamic_shapes,
                       input_names=input_names, output_names=output_names,
@@ -38,6 +39,14 @@ def export(model, args, name, dynamic_shapes, input_names, output_names):
     data = path + ".data"
     if os.path.exists(data):
         os.remove(data)
+    # Keep the module path of each node (what costopt reads); drop the
+    # stack traces and FX dumps, most of the file.
+    graph = onnx.load(path, load_external_data=False)
+    for node in graph.graph.node:
+        keep = [p for p in node.metadata_props if p.key == "pkg.torch.onnx.name_scopes"]
+        del node.metadata_props[:]
+        node.metadata_props.extend(keep)
+    onnx.save(graph, path)
 
 
 def gpt2():
@@ -49,6 +58,18 @@ def gpt2():
     config.to_json_file(os.path.join(HERE, "gpt2-config.json"))
     ids = torch.randint(0, 1000, (2, 16))
     export(model, (ids,), "gpt2.onnx", {"input_ids": {0: batch, 1: sequence}},
+           ["input_ids"], ["logits"])
+
+
+def gpt2_124m():
+    """GPT-2 small at its published size (124,439,808 parameters)."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+    config = GPT2Config(use_cache=False)
+    model = randomize(GPT2LMHeadModel(config))
+    model.config.use_cache = False
+    ids = torch.randint(0, config.vocab_size, (2, 16))
+    big = torch.export.Dim("sequence", min=2, max=1024)
+    export(model, (ids,), "gpt2-124m.onnx", {"input_ids": {0: batch, 1: big}},
            ["input_ids"], ["logits"])
 
 
@@ -128,6 +149,7 @@ def resnet():
 
 if __name__ == "__main__":
     gpt2()
+    gpt2_124m()
     bert()
     lstm()
     resnet()

@@ -113,10 +113,14 @@ public:
       return e;
     llvm::StringMap<Expr> ones;
     auto shape = seq.getShapeExprs();
-    // The batch dimensions: all but the positions and the features.
-    std::optional<unsigned> positions = seq.getPositionAxis();
-    for (size_t i = 0; i + 1 < shape.size(); ++i)
-      if (auto name = shape[i].getSymbolName(); name && i != positions)
+    // The batch dimensions: those before the position axis, or after it
+    // (features aside) in a sequence-first layout [n, b, d].
+    size_t positions = seq.getPositionAxis().value_or(0);
+    auto isBatch = [&](size_t i) {
+      return i < positions || (positions == 0 && i > 0 && i + 1 < shape.size());
+    };
+    for (size_t i = 0; i < shape.size(); ++i)
+      if (auto name = shape[i].getSymbolName(); name && isBatch(i))
         ones[*name] = Expr(1);
     return e.substitute(ones);
   }

@@ -86,6 +86,17 @@ struct Val {
   unsigned rank() const { return shape.size(); }
 };
 
+/// Text from the file as it may appear in the generated model: printable
+/// ASCII (anything else becomes '_'); inside a string literal also without
+/// quotes or backslashes.
+std::string printable(llvm::StringRef text, bool inString = true) {
+  std::string out;
+  for (char c : text)
+    out.push_back(c >= 0x20 && c < 0x7f && (!inString || (c != '"' && c != '\\')) ? c : '_');
+  return out;
+}
+std::string commentText(llvm::StringRef text) { return printable(text, /*inString=*/false); }
+
 std::string sizeText(const Expr &e) {
   sym::PrintOptions options;
   options.notation = sym::Notation::Ascii;
@@ -106,6 +117,19 @@ std::optional<int64_t> constantOf(const Expr &e) {
   if (!c || c->den != 1)
     return std::nullopt;
   return static_cast<int64_t>(c->num);
+}
+
+/// `num / den` when it is a whole number for every value of the symbols
+/// (Expr::divide by a constant always succeeds, as a fraction).
+std::optional<Expr> divideExactly(const Expr &num, const Expr &den) {
+  auto q = num.divide(den);
+  if (!q) {
+    llvm::consumeError(q.takeError());
+    return std::nullopt;
+  }
+  if (!q->isObviouslyIntegral())
+    return std::nullopt;
+  return *q;
 }
 
 Expr product(llvm::ArrayRef<Expr> shape) {
@@ -320,12 +344,46 @@ private:
     if (!llvm::is_contained(notes, text))
       notes.push_back(text);
   }
-  void assumeAtMost(const Expr &small, const Expr &large) {
+  /// Notes that the model holds only where small <= large; false when
+  /// that never holds.
+  bool assumeAtMost(const Expr &small, const Expr &large) {
     sym::Sign sign = sym::decideSign(large - small, sym::Assumptions());
     if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero)
-      return;
+      return true;
+    if (sign == sym::Sign::Negative)
+      return false;
     note("assumes " + sizeText(small) + " <= " + sizeText(large) +
          " (a buffer sliced to that length, as the exporter declares)");
+    return true;
+  }
+  /// Lower bounds the model's sizes need ("height >= 3"), written into its
+  /// where clause so that every evaluated point is checked against them.
+  std::vector<std::string> constraints;
+  sym::Assumptions lowerBounds;
+  /// Requires size >= bound: nothing when it always holds, a constraint
+  /// when `size` is a multiple of one symbol, an error otherwise.
+  llvm::Error requireAtLeast(const onnx::Node &node, const Expr &size, const Expr &bound) {
+    sym::Sign sign = sym::decideSign(size - bound, lowerBounds);
+    if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero)
+      return llvm::Error::success();
+    auto value = constantOf(bound);
+    auto names = size.getSymbols();
+    if (sign != sym::Sign::Negative && value && names.size() == 1 && size.isMonomial()) {
+      // size = c·s: s >= ceil(bound / c).
+      auto c = constantOf(cantFail(size.divide(Expr::symbol(names[0]))));
+      if (c && *c > 0) {
+        int64_t least = (*value + *c - 1) / *c;
+        std::string constraint = names[0] + " >= " + std::to_string(least);
+        if (!llvm::is_contained(constraints, constraint))
+          constraints.push_back(constraint);
+        llvm::DynamicAPInt &known = lowerBounds.lowerBounds[names[0]];
+        if (known < llvm::DynamicAPInt(least))
+          known = llvm::DynamicAPInt(least);
+        return llvm::Error::success();
+      }
+    }
+    return fail(node, "the kernel spans " + sizeText(bound) + " positions of an axis of " +
+                          sizeText(size) + " (padded), which it may not fit");
   }
   /// The shape value_info declares for `name`, where every dimension is a
   /// number or a formula of the inputs' sizes.
@@ -358,12 +416,20 @@ std::string sanitizeSymbol(llvm::StringRef param) {
     s.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
   if (s.empty() || llvm::isDigit(s[0]))
     s = "s_" + s;
-  // Words of the size syntax itself.
+  // Words of the size syntax itself (nn.model refuses them as symbols).
   static const char *const reserved[] = {"mod", "min", "max", "ceil", "floor", "log",
-                                         "log2", "sqrt", "exp", "where", "symbols"};
-  for (const char *word : reserved)
-    if (s == word)
-      s += "_";
+                                         "log2", "sqrt", "exp", "where", "symbols",
+                                         "unknown", "inf", "true", "false"};
+  if (llvm::is_contained(reserved, s) || llvm::StringRef(s).starts_with("log_"))
+    s = "s_" + s;
+  // Whatever else the size parser reads as more than one symbol.
+  auto parsed = sym::parse(s);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    s = "s_" + s;
+  } else if (!parsed->isSymbol(s)) {
+    s = "s_" + s;
+  }
   return s;
 }
 
@@ -499,6 +565,21 @@ llvm::Error Importer::chooseSequence() {
   return llvm::Error::success();
 }
 
+/// Initializers an exporter made (constants it folded or hoisted), by the
+/// names exporters give them; a one-element float initializer with such a
+/// name is a constant folded into element-wise bodies, one with a module's
+/// name (CLIP's logit_scale) a trained parameter.
+bool looksGenerated(llvm::StringRef name) {
+  for (llvm::StringRef prefix : {"val_", "onnx::", "/", "_val", "const", "Constant", "scalar",
+                                 "_v_", "ortshared", "initializer"})
+    if (name.starts_with(prefix))
+      return true;
+  // TensorFlow's names ("truediv/y:0"), folded constants, bare numbers.
+  return name.empty() || llvm::all_of(name, [](char c) { return llvm::isDigit(c) || c == '_'; }) ||
+         name.contains("_output_") || name.contains('/') || name.contains(':') ||
+         name.contains_insensitive("const");
+}
+
 /// Initializers that are buffers rather than trained weights, by the
 /// names PyTorch gives registered buffers.
 bool isBufferName(llvm::StringRef name) {
@@ -530,6 +611,8 @@ llvm::Error Importer::checkExternalData(const onnx::Tensor &tensor) {
   if (!count)
     return count.takeError();
   unsigned width = onnx::bytesPerElement(tensor.dataType);
+  if (width && *count > INT64_MAX / width)
+    return failFile("initializer '" + printable(tensor.name) + "' has more than 2^63 bytes");
   int64_t expected = *count * static_cast<int64_t>(width);
   int64_t length = tensor.length.value_or(static_cast<int64_t>(size) - tensor.offset);
   if (width && length != expected)
@@ -554,6 +637,10 @@ std::string Importer::fresh(llvm::StringRef hint) {
     base.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
   if (base.empty() || llvm::isDigit(base[0]))
     base = "v" + base;
+  // Element-wise bodies name their values %a0, %s0, %t0: never those.
+  if (base.size() >= 2 && llvm::is_contained({'a', 's', 't'}, base[0]) &&
+      llvm::all_of(llvm::StringRef(base).drop_front(), llvm::isDigit))
+    base += "_v";
   std::string name = base;
   for (unsigned n = 1; used.count(name); ++n)
     name = base + "_" + std::to_string(n);
@@ -610,7 +697,7 @@ std::string Importer::emit(const Shape &shape, int32_t elem, const std::string &
   e.operands = std::move(operands);
   e.text = text;
   e.hoistable = hoistable;
-  e.comment = std::move(comment);
+  e.comment = commentText(comment);
   ops.push_back(std::move(e));
   return name;
 }
@@ -634,6 +721,8 @@ llvm::Expected<std::string> Importer::useStored(const onnx::Node &node, Val &v) 
     if (!count)
       return count.takeError();
     unsigned width = onnx::bytesPerElement(t.dataType);
+    if (width && *count > INT64_MAX / width)
+      return fail(node, "initializer '" + printable(t.name) + "' has more than 2^63 bytes");
     if (!t.external && width &&
         t.inlineBytes != static_cast<uint64_t>(*count) * width)
       return fail(node, "initializer '" + t.name + "' is " + llvm::Twine(*count) +
@@ -642,6 +731,8 @@ llvm::Expected<std::string> Importer::useStored(const onnx::Node &node, Val &v) 
     Shape stored;
     for (int64_t d : t.dims)
       stored.push_back(Expr(d));
+    if (stored.empty())
+      stored = {Expr(1)};
     std::string type = "!nn.tensor<" + shapeText(stored) + ">";
     v.ssa = emit(stored, t.dataType, "nn.param : " + type, {}, t.name, /*hoistable=*/true,
                  t.name);
@@ -808,7 +899,7 @@ std::optional<std::string> Importer::moduleOf(const onnx::Node &node) const {
       llvm::StringRef(value).trim("[]").split(parts, ',');
       if (parts.size() < 2)
         return "";
-      return parts[parts.size() - 2].trim().trim("'\"").str();
+      return printable(parts[parts.size() - 2].trim().trim("'\""));
     }
   // TorchScript exporter and tf2onnx: "/transformer/h.0/attn/MatMul".
   llvm::StringRef name = node.name;
@@ -819,7 +910,7 @@ std::optional<std::string> Importer::moduleOf(const onnx::Node &node) const {
   if (parts.size() < 2)
     return "";
   parts.pop_back();
-  return llvm::join(parts, ".");
+  return printable(llvm::join(parts, "."));
 }
 
 //===----------------------------------------------------------------------===//
@@ -881,8 +972,13 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
     }
     return llvm::Error::success(); // `value`: handled with initializers below
   }
-  if (!allKnown() || in.empty())
+  if (!allKnown() || in.empty() || !in[0])
     return llvm::Error::success();
+  // Every operand an op below reads must be there.
+  auto present = [&](unsigned n) {
+    return in.size() >= n && llvm::all_of(llvm::ArrayRef(in).take_front(n),
+                                          [](Val *v) { return v != nullptr; });
+  };
 
   // From here on every operand is known.
   auto intsIn = [&](unsigned i) -> const llvm::SmallVector<Expr, 4> * {
@@ -892,8 +988,11 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
   if (op == "Cast" || op == "Identity" || op == "CastLike") {
     Val v = *in[0];
     int64_t to = intAttr(node, "to", v.elem);
-    if (op == "CastLike" && in.size() > 1 && in[1])
+    if (op == "CastLike") {
+      if (!present(2))
+        return llvm::Error::success();
       to = in[1]->elem;
+    }
     v.elem = static_cast<int32_t>(to);
     bool toFloat = to == onnx::Float || to == onnx::Double || to == onnx::Float16 ||
                    to == onnx::BFloat16;
@@ -928,7 +1027,7 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
         {"Div", [](double a, double b) { return a / b; }},
         {"Pow", [](double a, double b) { return std::pow(a, b); }}};
     auto f = floatOps.find(op.str());
-    if (scalarFloats && f != floatOps.end() && in.size() == 2) {
+    if (scalarFloats && f != floatOps.end() && present(2)) {
       Val v = *in[0];
       v.floats = std::vector<double>{f->second((*in[0]->floats)[0], (*in[1]->floats)[0])};
       return define(std::move(v));
@@ -966,7 +1065,7 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
              return std::nullopt; // symbolic: not decided here
            }},
       };
-  if (auto f = intOps.find(op.str()); f != intOps.end() && in.size() == 2) {
+  if (auto f = intOps.find(op.str()); f != intOps.end() && present(2)) {
     const auto &a = *in[0]->ints, &b = *in[1]->ints;
     if (a.size() != b.size() && a.size() != 1 && b.size() != 1)
       return llvm::Error::success();
@@ -1007,9 +1106,12 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
     }
     return define(std::move(v));
   }
-  if (op == "Where" && in.size() == 3) {
+  if (op == "Where" && present(3)) {
     const auto &c = *in[0]->ints, &a = *in[1]->ints, &b = *in[2]->ints;
     size_t n = std::max({c.size(), a.size(), b.size()});
+    for (size_t size : {c.size(), a.size(), b.size()})
+      if (size != 1 && size != n)
+        return llvm::Error::success(); // the shape check reports it
     llvm::SmallVector<Expr, 4> out;
     for (size_t i = 0; i < n; ++i) {
       auto cond = constantOf(c[c.size() == 1 ? 0 : i]);
@@ -1032,22 +1134,20 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
     return define(knownInts(out, {Expr(static_cast<int64_t>(out.size()))}));
   }
   if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" || op == "Flatten") {
-    // Rank changes only: the contents stay.
+    // Rank changes only: the contents stay, while the result is a vector
+    // or a scalar (any other shape is left to the general rules).
     if (in[0]->shape.size() > 1)
       return llvm::Error::success();
-    Val v = *in[0];
-    size_t n = v.ints->size();
-    if (op == "Unsqueeze")
-      v.shape = n == 1 && in[0]->shape.empty() ? Shape{Expr(1)} : Shape{Expr(int64_t(n))};
-    else if (op == "Squeeze")
-      v.shape = n == 1 ? Shape{} : Shape{Expr(int64_t(n))};
-    else
-      v.shape = {Expr(int64_t(n))};
-    if (op == "Unsqueeze" && !in[0]->shape.empty())
+    auto shapes = inferShapes(node, in);
+    if (!shapes)
+      return shapes.takeError();
+    if ((*shapes)[0].size() > 1)
       return llvm::Error::success(); // [k] -> [1, k]: not a shape vector any more
+    Val v = *in[0];
+    v.shape = (*shapes)[0];
     return define(std::move(v));
   }
-  if (op == "Gather" && in.size() == 2) {
+  if (op == "Gather" && present(2)) {
     if (intAttr(node, "axis", 0) != 0 || in[0]->shape.size() > 1)
       return llvm::Error::success();
     auto indices = intsOf(node, in[1], "the indices");
@@ -1067,7 +1167,7 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
     v.shape = in[1]->shape;
     return define(std::move(v));
   }
-  if (op == "Slice" && in.size() >= 3 && in[0]->shape.size() == 1) {
+  if (op == "Slice" && present(3) && in[0]->shape.size() == 1) {
     auto starts = intsOf(node, in[1], "the starts");
     auto ends = intsOf(node, in[2], "the ends");
     if (!starts || !ends) {
@@ -1080,23 +1180,30 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
       auto steps = intsOf(node, in[4], "the steps");
       if (!steps)
         return steps.takeError();
-      step = steps->at(0);
+      if (steps->size() != 1)
+        return fail(node, "one step for a vector");
+      step = (*steps)[0];
     }
+    if (starts->size() != 1 || ends->size() != 1)
+      return fail(node, "a vector is sliced with one start and one end");
     const auto &data = *in[0]->ints;
     int64_t n = data.size();
-    int64_t s = starts->at(0), e = ends->at(0);
-    s = s < 0 ? s + n : s;
-    e = e < 0 ? e + n : e;
+    // ONNX's clamping: indices from the end, then into [0, n] (a negative
+    // step: [0, n - 1] for the start, [-1, n - 1] for the end).
+    auto fromEnd = [&](int64_t i) {
+      return i < 0 ? (i < -n ? -n - 1 : i) + n : std::min(i, n);
+    };
+    int64_t s = fromEnd((*starts)[0]), e = fromEnd((*ends)[0]);
     llvm::SmallVector<Expr, 4> out;
     if (step > 0) {
       s = std::clamp<int64_t>(s, 0, n);
       e = std::clamp<int64_t>(e, 0, n);
-      for (int64_t i = s; i < e; i += step)
+      for (int64_t i = s; i < e; i = e - i <= step ? e : i + step)
         out.push_back(data[i]);
     } else if (step < 0) {
-      s = std::clamp<int64_t>(s, -1, n - 1);
+      s = std::clamp<int64_t>(s, 0, n - 1);
       e = std::clamp<int64_t>(e, -1, n - 1);
-      for (int64_t i = s; i > e; i += step)
+      for (int64_t i = s; i > e; i = i - e <= -step ? e : i + step)
         out.push_back(data[i]);
     } else {
       return fail(node, "step 0");
@@ -1215,6 +1322,8 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
         auto axis = axisOf(node, a, outRank);
         if (!axis)
           return axis.takeError();
+        if (llvm::is_contained(axes, *axis))
+          return fail(node, "axis " + llvm::Twine(a) + " is listed twice");
         axes.push_back(*axis);
       }
       Shape out;
@@ -1279,13 +1388,11 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
     }
     Expr total = product(in[0]->shape);
     if (inferred) {
-      auto q = total.divide(product(out));
-      if (!q) {
-        llvm::consumeError(q.takeError());
+      auto q = divideExactly(total, product(out));
+      if (!q)
         return fail(node, "cannot divide the " + sizeText(total) + " elements of " +
                               shapeText(in[0]->shape) + " by " + sizeText(product(out)) +
                               " to size the -1 axis");
-      }
       out[*inferred] = *q;
     } else if (product(out) != total) {
       return fail(node, "reshapes " + shapeText(in[0]->shape) + " (" + sizeText(total) +
@@ -1297,9 +1404,12 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
   if (op == "Flatten") {
     if (auto e = need(1))
       return std::move(e);
-    auto axis = axisOf(node, intAttr(node, "axis", 1), in[0]->rank() + 1);
-    if (!axis)
-      return axis.takeError();
+    int64_t rank = in[0]->rank(), raw = intAttr(node, "axis", 1);
+    int64_t axisValue = raw < 0 ? raw + rank : raw;
+    if (axisValue < 0 || axisValue > rank)
+      return fail(node, "axis " + llvm::Twine(raw) + " is out of range for rank " +
+                            llvm::Twine(rank));
+    std::optional<int64_t> axis = axisValue;
     return one({product(llvm::ArrayRef(in[0]->shape).take_front(*axis)),
                 product(llvm::ArrayRef(in[0]->shape).drop_front(*axis))});
   }
@@ -1356,6 +1466,8 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       sizes = *s;
     } else {
       int64_t parts = intAttr(node, "num_outputs", node.outputs.size());
+      if (parts < 1)
+        return fail(node, "num_outputs must be positive");
       Expr extent = in[0]->shape[*axis];
       auto piece = Expr::ceilDiv(extent, Expr(parts));
       for (int64_t i = 0; i < parts; ++i)
@@ -1400,9 +1512,14 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
         axes.push_back(*axis);
       }
     } else {
+      if (starts->size() > rank)
+        return fail(node, llvm::Twine(starts->size()) + " starts for rank " + llvm::Twine(rank));
       for (unsigned i = 0; i < starts->size(); ++i)
         axes.push_back(i);
     }
+    for (size_t i = 0; i < axes.size(); ++i)
+      if (llvm::is_contained(llvm::ArrayRef(axes).take_front(i), axes[i]))
+        return fail(node, "axis " + llvm::Twine(axes[i]) + " is sliced twice");
     if (in.size() > 4 && in[4]) {
       auto steps = intsOf(node, in[4], "the steps");
       if (!steps)
@@ -1447,7 +1564,9 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
           declaredShape && declaredShape->size() == out.size() && s->isZero() &&
           !constantOf((*ends)[i]) && (*declaredShape)[axis] == (*ends)[i]) {
         out[axis] = (*ends)[i];
-        assumeAtMost((*ends)[i], extent);
+        if (!assumeAtMost((*ends)[i], extent))
+          return fail(node, "the model declares " + sizeText((*ends)[i]) +
+                                " entries of an axis of " + sizeText(extent));
       }
     }
     return one(out);
@@ -1472,11 +1591,13 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
     if (auto e = need(2))
       return std::move(e);
     int64_t batchDims = intAttr(node, "batch_dims", 0);
+    if (batchDims < 0 || batchDims >= static_cast<int64_t>(in[1]->rank()))
+      return fail(node, "batch_dims " + llvm::Twine(batchDims) + " is out of range");
     if (in[1]->shape.empty())
       return fail(node, "indices must have rank >= 1");
     auto k = constantOf(in[1]->shape.back());
-    if (!k)
-      return fail(node, "the last axis of the indices must be a number");
+    if (!k || *k < 1)
+      return fail(node, "the last axis of the indices must be a positive number");
     Shape out(in[1]->shape.begin(), in[1]->shape.end() - 1);
     if (batchDims + *k > static_cast<int64_t>(in[0]->rank()))
       return fail(node, "indices index more axes than the data has");
@@ -1495,6 +1616,12 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       return limit.takeError();
     if (!delta)
       return delta.takeError();
+    if (start->size() != 1 || limit->size() != 1 || delta->size() != 1)
+      return fail(node, "start, limit and step must be scalars");
+    if ((*delta)[0].isZero())
+      return fail(node, "step 0");
+    if (!constantOf((*delta)[0]))
+      return fail(node, "the step must be a number");
     Expr count = Expr::max(Expr::ceilDiv((*limit)[0] - (*start)[0], (*delta)[0]), Expr(0));
     if (auto c = constantOf((*delta)[0]); c && *c == 1)
       count = Expr::max((*limit)[0] - (*start)[0], Expr(0));
@@ -1555,6 +1682,15 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
     Expr k2 = in[1]->shape[tb ? 1 : 0], n = in[1]->shape[tb ? 0 : 1];
     if (k != k2)
       return fail(node, "inner sizes differ (" + sizeText(k) + " against " + sizeText(k2) + ")");
+    if (in.size() > 2 && in[2]) {
+      auto withBias = broadcast({Shape{m, n}, in[2]->shape});
+      if (!withBias || Shape(*withBias) != Shape{m, n}) {
+        if (!withBias)
+          llvm::consumeError(withBias.takeError());
+        return fail(node, "C of shape " + shapeText(in[2]->shape) +
+                              " does not broadcast to the product's " + shapeText({m, n}));
+      }
+    }
     return one({m, n});
   }
   if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax" || op == "ReduceMin" ||
@@ -1598,11 +1734,9 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       int64_t kvHeads = intAttr(node, op == "Attention" ? "kv_num_heads" : "num_heads", 1);
       if (heads < 1 || kvHeads < 1)
         return fail(node, "the head counts must be positive");
-      auto ev = in[2]->shape[2].divide(Expr(kvHeads));
-      if (!ev) {
-        llvm::consumeError(ev.takeError());
+      auto ev = divideExactly(in[2]->shape[2], Expr(kvHeads));
+      if (!ev)
         return fail(node, "V's width is not a multiple of the heads");
-      }
       y[2] = Expr(heads) * *ev;
     }
     return one(y);
@@ -1644,6 +1778,10 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       Expr size = in[0]->shape[2 + i], kernel = in[1]->shape[2 + i];
       Expr padded = autoPad == "VALID" ? size : size + Expr(pads[i] + pads[spatial + i]);
       Expr span = Expr(dilations[i]) * (kernel - Expr(1)) + Expr(1);
+      // The kernel must fit the padded input: size >= span - pads, which a
+      // symbolic size needs as a constraint of the model.
+      if (auto e = requireAtLeast(node, size, span - (padded - size)))
+        return std::move(e);
       out.push_back(Expr::floorDiv(padded - span, Expr(strides[i])) + Expr(1));
     }
     return one(out);
@@ -2447,12 +2585,10 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   auto headSize = [&](Val &x, int64_t count, llvm::StringRef what) -> llvm::Expected<Expr> {
     if (fourD)
       return x.shape[3];
-    auto e = x.shape[2].divide(Expr(count));
-    if (!e) {
-      llvm::consumeError(e.takeError());
+    auto e = divideExactly(x.shape[2], Expr(count));
+    if (!e)
       return fail(node, what + "'s width " + sizeText(x.shape[2]) + " is not a multiple of " +
                             llvm::Twine(count) + " heads");
-    }
     return *e;
   };
   auto e = headSize(q, heads, "Q");
@@ -2541,9 +2677,9 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
     // true) or added.
     Val mv = *mask;
     if (mask->rank() == 4) {
-      Shape shape = {mask->shape[0], Expr(1), Expr(1), n, m};
+      Shape shape = {mask->shape[0], Expr(1), Expr(1), mask->shape[2], mask->shape[3]};
       if (mask->shape[1] != Expr(1))
-        shape = {mask->shape[0], G, R, n, m};
+        shape = {mask->shape[0], G, R, mask->shape[2], mask->shape[3]};
       auto r = reshapeTo(node, *mask, shape);
       if (!r)
         return r.takeError();
@@ -3020,6 +3156,8 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
   };
 
   if (op == "Cast" || op == "CastLike") {
+    if (op == "CastLike" && (in.size() < 2 || !in[1]))
+      return fail(node, "needs the tensor whose type to take");
     int32_t to = op == "CastLike" ? in[1]->elem
                                   : static_cast<int32_t>(intAttr(node, "to", onnx::Float));
     Val probe;
@@ -3035,9 +3173,10 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
       return llvm::Error::success();
     }
     Val v = *in[0];
-    // Precision changes do not change counts; floats and booleans share
-    // the value types.
-    if (!(v.isFloat() && probe.isFloat()) && to != onnx::Bool && v.elem != onnx::Bool)
+    // Precision changes do not change counts, and a value keeps the nn type
+    // it was written with: floats cast to integers stay values (an index
+    // computed from data is not supported further on).
+    if (!v.isFloat() && v.elem != onnx::Bool && !probe.isFloat() && to != onnx::Bool)
       v.elem = to;
     define(0, v);
     return llvm::Error::success();
@@ -3447,7 +3586,8 @@ llvm::Error Importer::translate(const onnx::Node &node) {
       v.ints.emplace();
       for (int64_t i : *ints)
         v.ints->push_back(Expr(i));
-    } else if (isFloat && *count == 1 && t.hasInlineData && !t.external) {
+    } else if (isFloat && *count == 1 && t.hasInlineData && !t.external &&
+               looksGenerated(t.name)) {
       auto floats = t.floats(1);
       if (!floats) {
         llvm::consumeError(floats.takeError());
@@ -3473,6 +3613,9 @@ llvm::Error Importer::translate(const onnx::Node &node) {
       v.cls = Val::Data;
       v.weight = true;
       v.initializer = t.name;
+      // A trained scalar: one element that broadcasts against anything.
+      if (v.shape.empty())
+        v.shape = {Expr(1)};
     }
     auto [pos, inserted] = values.emplace(name, std::move(v));
     in.push_back(&pos->second);
@@ -3564,12 +3707,19 @@ llvm::Error Importer::translate(const onnx::Node &node) {
                                                    "Xor", "IsNaN", "IsInf"};
       if (predicates.contains(node.opType))
         v.elem = onnx::Bool;
-      if (node.opType == "ConstantOfShape" || node.opType == "Where")
+      if (node.opType == "Where")
         v.elem = in.size() > 1 && in[1] ? in[1]->elem : onnx::Float;
+      if (node.opType == "ConstantOfShape") {
+        const onnx::Attribute *fill = node.attribute("value");
+        v.elem = fill && fill->tensor ? fill->tensor->dataType : onnx::Float;
+      }
       values[node.outputs[i]] = std::move(v);
     }
     return llvm::Error::success();
   }
+  for (size_t i = 0; i < shapes->size() && i < node.outputs.size(); ++i)
+    if (!node.outputs[i].empty() && (*shapes)[i].empty())
+      return fail(node, "a scalar result computed from the model's data is not supported");
   return translateData(node, in, *shapes);
 }
 
@@ -3640,12 +3790,9 @@ llvm::Expected<std::string> Importer::run() {
     if (!ops[i].hoistable)
       continue;
     const auto &users = userModules[ops[i].results[0]];
-    if (users.size() == 1)
-      ops[i].module = *users.begin();
-    else {
-      ops[i].module = "";
+    ops[i].module = users.size() == 1 ? *users.begin() : "";
+    if (ops[i].module.empty())
       top.push_back(i);
-    }
   }
 
   std::string body;
@@ -3757,26 +3904,30 @@ llvm::Expected<std::string> Importer::run() {
   out << "// Imported from " << llvm::sys::path::filename(path) << " by costopt";
   if (!model.producerName.empty())
     out << " (exported by "
-        << llvm::StringRef(model.producerName + " " + model.producerVersion).trim() << ")";
+        << commentText(llvm::StringRef(model.producerName + " " + model.producerVersion).trim())
+        << ")";
   out << ", opset " << defaultOpset << ".\n";
   if (sequence)
-    out << "// Positions: dim_param \"" << sequenceParam << "\".\n";
+    out << "// Positions: dim_param \"" << commentText(sequenceParam) << "\".\n";
   else
     out << "// No dim_param counts positions: every value is a plain tensor.\n";
   for (const std::string &n : symbolNotes)
-    out << "// " << n << "\n";
+    out << "// " << commentText(n) << "\n";
   out << "// Parameters: " << parameterNames.size() << " trained initializers";
   if (!bufferNames.empty())
-    out << "; buffers (not parameters): " << llvm::join(bufferNames, ", ");
+    out << "; buffers (not parameters): " << commentText(llvm::join(bufferNames, ", "));
   out << ".\n";
   for (const std::string &n : notes)
-    out << "// " << n << "\n";
+    out << "// " << commentText(n) << "\n";
   out << "nn.model @" << fresh(graphName).substr(1) << "(";
   std::vector<std::string> args;
   for (const onnx::ValueInfo &info : model.graph.inputs)
     if (values.count(info.name) && !initializers.count(info.name))
       args.push_back(values[info.name].ssa + ": " + typeOf(values[info.name]));
-  out << llvm::join(args, ", ") << ") symbols(" << llvm::join(symbols, ", ") << ") {\n";
+  out << llvm::join(args, ", ") << ") symbols(" << llvm::join(symbols, ", ") << ")";
+  if (!constraints.empty())
+    out << " where (" << llvm::join(constraints, ", ") << ")";
+  out << " {\n";
   out << body;
   out << "  nn.output " << llvm::join(outputs, ", ") << " : " << llvm::join(outputTypes, ", ")
       << "\n}\n";
@@ -3793,7 +3944,16 @@ llvm::Expected<std::string> costopt::importOnnxModel(llvm::StringRef bytes, llvm
   if (!model)
     return model.takeError();
   Importer importer(*model, path, options);
-  return importer.run();
+  auto text = importer.run();
+  if (text)
+    return text;
+  // Names from the file may hold any bytes: the message shows them as
+  // printable ASCII.
+  std::string message = llvm::toString(text.takeError());
+  for (char &c : message)
+    if (c < 0x20 || c >= 0x7f)
+      c = '?';
+  return sym::makeError(message);
 }
 
 std::vector<std::string> costopt::supportedOnnxOperators() {

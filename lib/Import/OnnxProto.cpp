@@ -48,6 +48,9 @@ public:
       if (atEnd())
         return error("the file ends inside a number (truncated?)");
       uint8_t byte = static_cast<uint8_t>(bytes[pos++]);
+      // The tenth byte holds bit 63 only.
+      if (shift == 63 && (byte & 0x7e))
+        return error("a number that does not fit in 64 bits");
       value |= static_cast<uint64_t>(byte & 0x7f) << shift;
       if (!(byte & 0x80))
         return value;
@@ -91,15 +94,20 @@ public:
     return v;
   }
 
+  llvm::Expected<uint64_t> fixed64() {
+    if (bytes.size() - pos < 8)
+      return error("the file ends inside an 8-byte field");
+    uint64_t v = llvm::support::endian::read64le(bytes.data() + pos);
+    pos += 8;
+    return v;
+  }
+
   llvm::Error skip(unsigned wire) {
     switch (wire) {
     case Varint:
       return varint().takeError();
     case Fixed64:
-      if (bytes.size() - pos < 8)
-        return error("the file ends inside an 8-byte field");
-      pos += 8;
-      return llvm::Error::success();
+      return fixed64().takeError();
     case Bytes:
       return lengthDelimited().takeError();
     default:
@@ -178,6 +186,28 @@ llvm::Error readInts(Reader &r, unsigned wire, llvm::StringRef field,
   return llvm::Error::success();
 }
 
+llvm::Error readDoubles(Reader &r, unsigned wire, llvm::StringRef field,
+                        std::vector<double> &out) {
+  auto push = [&](uint64_t bits) {
+    double d;
+    std::memcpy(&d, &bits, 8);
+    out.push_back(d);
+  };
+  if (wire == Fixed64) {
+    TRY(v, r.fixed64());
+    push(v);
+    return llvm::Error::success();
+  }
+  CHECK(r.expectWire(wire, Bytes, field));
+  TRY(run, r.lengthDelimited());
+  if (run.size() % 8)
+    return r.errorAt(r.fieldStart, "packed doubles of " + llvm::Twine(run.size()) +
+                                       " bytes (not a multiple of 8)");
+  for (size_t i = 0; i < run.size(); i += 8)
+    push(llvm::support::endian::read64le(run.data() + i));
+  return llvm::Error::success();
+}
+
 llvm::Error readFloats(Reader &r, unsigned wire, llvm::StringRef field,
                        std::vector<float> &out) {
   auto push = [&](uint32_t bits) {
@@ -224,7 +254,8 @@ llvm::Error readStringPair(Reader &r, unsigned wire, llvm::StringRef field,
 llvm::Expected<Tensor> readTensor(Reader &r) {
   Tensor t;
   t.fileOffset = r.offset();
-  std::vector<int64_t> int64Data, int32Data;
+  std::vector<int64_t> int64Data, int32Data, uint64Data;
+  std::vector<double> doubleData;
   std::vector<float> floatData;
   std::vector<std::pair<std::string, std::string>> externalEntries;
   int64_t location = 0;
@@ -238,6 +269,8 @@ llvm::Expected<Tensor> readTensor(Reader &r) {
     case 2: {
       int64_t type;
       CHECK(readVarint(r, wire, "data_type", type));
+      if (type < 0 || type > 64)
+        return r.errorAt(r.fieldStart, "data_type " + llvm::Twine(type) + " is not an ONNX type");
       t.dataType = static_cast<int32_t>(type);
       break;
     }
@@ -249,6 +282,12 @@ llvm::Expected<Tensor> readTensor(Reader &r) {
       break;
     case 7:
       CHECK(readInts(r, wire, "int64_data", int64Data));
+      break;
+    case 10:
+      CHECK(readDoubles(r, wire, "double_data", doubleData));
+      break;
+    case 11:
+      CHECK(readInts(r, wire, "uint64_data", uint64Data));
       break;
     case 8:
       CHECK(readString(r, wire, "name", t.name));
@@ -305,7 +344,26 @@ llvm::Expected<Tensor> readTensor(Reader &r) {
   }
   // Typed fields re-encoded little-endian as the data type stores them, so
   // that readers see one representation.
-  if (!t.hasInlineData && (!int64Data.empty() || !floatData.empty() || !int32Data.empty())) {
+  // Each typed field belongs to some data types (onnx.proto): contents in
+  // another field are a malformed tensor, not zeros.
+  auto misplaced = [&](bool present, bool allowed, llvm::StringRef field) -> llvm::Error {
+    if (present && !allowed)
+      return r.errorAt(t.fileOffset, "tensor '" + t.name + "' of " +
+                                         dataTypeName(t.dataType) + " stores its contents in " +
+                                         field);
+    return llvm::Error::success();
+  };
+  int32_t dt = t.dataType;
+  CHECK(misplaced(!floatData.empty(), dt == Float, "float_data"));
+  CHECK(misplaced(!int64Data.empty(), dt == Int64, "int64_data"));
+  CHECK(misplaced(!doubleData.empty(), dt == Double, "double_data"));
+  CHECK(misplaced(!uint64Data.empty(), dt == UInt64 || dt == UInt32, "uint64_data"));
+  CHECK(misplaced(!int32Data.empty(),
+                  dt == Int32 || dt == Int16 || dt == Int8 || dt == UInt16 || dt == UInt8 ||
+                      dt == Bool || dt == Float16 || dt == BFloat16,
+                  "int32_data"));
+  if (!t.hasInlineData && (!int64Data.empty() || !floatData.empty() || !int32Data.empty() ||
+                           !doubleData.empty() || !uint64Data.empty())) {
     t.hasInlineData = true;
     t.inlineKept = true;
     auto append = [&](uint64_t v, unsigned width) {
@@ -319,6 +377,13 @@ llvm::Expected<Tensor> readTensor(Reader &r) {
       std::memcpy(&bits, &v, 4);
       append(bits, 4);
     }
+    for (double v : doubleData) {
+      uint64_t bits;
+      std::memcpy(&bits, &v, 8);
+      append(bits, 8);
+    }
+    for (int64_t v : uint64Data)
+      append(static_cast<uint64_t>(v), dt == UInt32 ? 4 : 8);
     // int32_data also carries the narrower integer types and booleans.
     unsigned width = bytesPerElement(t.dataType);
     if (width == 0 || width > 4)

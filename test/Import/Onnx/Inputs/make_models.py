@@ -26,6 +26,8 @@ def ints(name, values):
 
 
 def scalar(name, value):
+    # Named as exporters name the constants they hoist (val_*): a one-element
+    # initializer with a module's name would be a trained scalar.
     return numpy_helper.from_array(np.array(value, dtype=np.float32), name)
 
 
@@ -80,12 +82,12 @@ nodes = [
     helper.make_node("Transpose", ["k4"], ["kt"], name="/attn/Transpose_1", perm=[0, 2, 3, 1]),
     helper.make_node("Transpose", ["v4"], ["vt"], name="/attn/Transpose_2", perm=[0, 2, 1, 3]),
     helper.make_node("MatMul", ["qt", "kt"], ["s"], name="/attn/MatMul"),
-    helper.make_node("Div", ["s", "scale"], ["ss"], name="/attn/Div"),
+    helper.make_node("Div", ["s", "val_scale"], ["ss"], name="/attn/Div"),
     helper.make_node("Range", ["zero_s", "n", "one_s"], ["pos"], name="/attn/Range"),
     helper.make_node("Unsqueeze", ["pos", "axes0"], ["row"], name="/attn/Unsqueeze_2"),
     helper.make_node("Unsqueeze", ["pos", "axes1"], ["col"], name="/attn/Unsqueeze_3"),
     helper.make_node("LessOrEqual", ["row", "col"], ["causal"], name="/attn/LessOrEqual"),
-    helper.make_node("Where", ["causal", "ss", "ninf"], ["masked"], name="/attn/Where"),
+    helper.make_node("Where", ["causal", "ss", "val_ninf"], ["masked"], name="/attn/Where"),
     helper.make_node("Softmax", ["masked"], ["p"], name="/attn/Softmax", axis=-1),
     helper.make_node("MatMul", ["p", "vt"], ["ctx"], name="/attn/MatMul_1"),
     helper.make_node("Transpose", ["ctx"], ["ctxt"], name="/attn/Transpose_3", perm=[0, 2, 1, 3]),
@@ -93,9 +95,9 @@ nodes = [
     helper.make_node("Reshape", ["ctxt", "merge_shape"], ["merged"], name="/attn/Reshape_3"),
     helper.make_node("ReduceMean", ["merged", "axes_last"], ["mean"], name="/norm/ReduceMean"),
     helper.make_node("Sub", ["merged", "mean"], ["centred"], name="/norm/Sub"),
-    helper.make_node("Pow", ["centred", "two"], ["sq"], name="/norm/Pow"),
+    helper.make_node("Pow", ["centred", "val_two"], ["sq"], name="/norm/Pow"),
     helper.make_node("ReduceMean", ["sq", "axes_last"], ["var"], name="/norm/ReduceMean_1"),
-    helper.make_node("Add", ["var", "eps"], ["vareps"], name="/norm/Add"),
+    helper.make_node("Add", ["var", "val_eps"], ["vareps"], name="/norm/Add"),
     helper.make_node("Sqrt", ["vareps"], ["std"], name="/norm/Sqrt"),
     helper.make_node("Div", ["centred", "std"], ["y"], name="/norm/Div"),
 ]
@@ -105,7 +107,7 @@ save(helper.make_graph(
     [weight("wqkv", 8, 24), ints("zero", 0), ints("one", 1), ints("axes0", [0]),
      ints("axes1", [1]), ints("heads", [2]), ints("minus1", [-1]), ints("split3", [8, 8, 8]),
      ints("width", [8]), ints("axes_last", [-1]), ints("zero_s", 0), ints("one_s", 1),
-     scalar("scale", 2.0), scalar("ninf", -np.inf), scalar("two", 2.0), scalar("eps", 1e-5)],
+     scalar("val_scale", 2.0), scalar("val_ninf", -np.inf), scalar("val_two", 2.0), scalar("val_eps", 1e-5)],
     value_info=[value("q4", TensorProto.FLOAT, ["batch", "sequence", 2, 4]),
                 value("s", TensorProto.FLOAT, ["batch", 2, "sequence", "sequence"])]),
     "attention.onnx", opset=18, save_as_external_data=True, all_tensors_to_one_file=True,
@@ -204,6 +206,40 @@ save(helper.make_graph(
             value("k", TensorProto.FLOAT, ["batch", "sequence", 8]),
             value("v", TensorProto.FLOAT, ["batch", "sequence", 8])],
     [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])], [weight("bias", 24)]), "mha.onnx")
+
+# Hostile graphs: each must be a located error (test/Import/Onnx/errors.test).
+os.makedirs(os.path.join(HERE, "hostile"), exist_ok=True)
+x4 = [value("x", TensorProto.FLOAT, ["batch", 4])]
+hostile = {
+    "missing-input": ([helper.make_node("Identity", [""], ["y"], name="/id")], x4, []),
+    "unsqueeze-twice": ([helper.make_node("Unsqueeze", ["x", "axes"], ["y"], name="/u")], x4,
+                        [ints("axes", [0, 0])]),
+    "slice-rank": ([helper.make_node("Slice", ["x", "s", "e"], ["y"], name="/s")], x4,
+                   [ints("s", [0, 0, 0]), ints("e", [1, 1, 1])]),
+    "reshape-fraction": ([helper.make_node("Reshape", ["x", "shape"], ["y"], name="/r")], x4,
+                         [ints("shape", [3, -1])]),
+    "range-step-zero": ([helper.make_node("Range", ["a", "b", "c"], ["r"], name="/range"),
+                         helper.make_node("Add", ["x", "r"], ["y"], name="/add")], x4,
+                        [ints("a", 0), ints("b", 4), ints("c", 0)]),
+    "gathernd-batch": ([helper.make_node("GatherND", ["x", "i"], ["y"], name="/g",
+                                         batch_dims=-1)], x4, [ints("i", [[0]])]),
+    "heads": ([helper.make_node("Attention", ["q", "q", "q"], ["y"], name="/a", q_num_heads=3,
+                                kv_num_heads=3)],
+              [value("q", TensorProto.FLOAT, ["batch", "sequence", 4])], []),
+    "unknown-domain": ([helper.make_node("Foo", ["x"], ["y"], name="/foo", domain="org.example")],
+                       x4, []),
+}
+for name, (nodes, inputs, inits) in hostile.items():
+    save(helper.make_graph(nodes, name, inputs, [value("y", TensorProto.FLOAT, None)], inits),
+         os.path.join("hostile", name + ".onnx"), opset=23)
+# A float tensor whose contents sit in int64_data: malformed, not zeros.
+bad = helper.make_tensor("w", TensorProto.FLOAT, [2], [1, 2])
+bad.ClearField("float_data")
+bad.int64_data.extend([1, 2])
+save(helper.make_graph([helper.make_node("Mul", ["x", "w"], ["y"], name="/mul")], "typed",
+                       [value("x", TensorProto.FLOAT, ["batch", 2])],
+                       [value("y", TensorProto.FLOAT, ["batch", 2])], [bad]),
+     os.path.join("hostile", "misplaced-data.onnx"))
 
 # Broken and unsupported inputs.
 save(helper.make_graph(

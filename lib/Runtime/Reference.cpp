@@ -217,6 +217,37 @@ llvm::Expected<double> Evaluator::body(Block &body, llvm::ArrayRef<double> args)
             .Case([&](math::RsqrtOp) { return 1 / std::sqrt(in(0)); })
             .Case([&](math::AbsFOp) { return std::fabs(in(0)); })
             .Case([&](math::PowFOp) { return std::pow(in(0), in(1)); })
+            .Case([&](math::SinOp) { return std::sin(in(0)); })
+            .Case([&](math::CosOp) { return std::cos(in(0)); })
+            .Case([&](math::FloorOp) { return std::floor(in(0)); })
+            .Case([&](math::CeilOp) { return std::ceil(in(0)); })
+            // A comparison's i1 is held as 0 or 1 (what an imported ONNX
+            // mask or NaN guard computes), and a select reads it.
+            .Case([&](arith::CmpFOp cmp) -> std::optional<double> {
+              double a = in(0), b = in(1);
+              bool unordered = std::isnan(a) || std::isnan(b);
+              using P = arith::CmpFPredicate;
+              switch (cmp.getPredicate()) {
+              case P::OEQ: return !unordered && a == b;
+              case P::ONE: return !unordered && a != b;
+              case P::OLT: return !unordered && a < b;
+              case P::OLE: return !unordered && a <= b;
+              case P::OGT: return !unordered && a > b;
+              case P::OGE: return !unordered && a >= b;
+              case P::UEQ: return unordered || a == b;
+              case P::UNE: return unordered || a != b;
+              case P::ULT: return unordered || a < b;
+              case P::ULE: return unordered || a <= b;
+              case P::UGT: return unordered || a > b;
+              case P::UGE: return unordered || a >= b;
+              case P::ORD: return !unordered;
+              case P::UNO: return unordered;
+              case P::AlwaysTrue: return 1.0;
+              case P::AlwaysFalse: return 0.0;
+              }
+              return std::nullopt;
+            })
+            .Case([&](arith::SelectOp) { return in(0) != 0 ? in(1) : in(2); })
             .Default([](Operation *) { return std::nullopt; });
     if (!r)
       return sym::makeError("the reference evaluator does not know '" +

@@ -3144,6 +3144,18 @@ llvm::Error Importer::recurrent(const onnx::Node &node, Inputs &in) {
 llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
                                     const std::vector<Shape> &shapes) {
   llvm::StringRef op = node.opType;
+  // Arithmetic on integer data (token ids) is not a cost costopt models:
+  // these operators read floating-point values.
+  static const llvm::StringSet<> floatOnly = {
+      "MatMul", "Gemm", "Conv", "Einsum", "LSTM", "GRU", "RNN", "Attention",
+      "MultiHeadAttention", "Softmax", "LogSoftmax", "LayerNormalization",
+      "RMSNormalization", "SimplifiedLayerNormalization", "ReduceMean", "ReduceSum",
+      "ReduceMax", "ReduceL2", "ReduceSumSquare"};
+  if (floatOnly.contains(op))
+    for (auto [i, v] : llvm::enumerate(in))
+      if (v && v->cls == Val::Data && !v->isFloat() && v->elem != onnx::Bool)
+        return fail(node, "input " + llvm::Twine(i) + " holds " + onnx::dataTypeName(v->elem) +
+                              " data; this operator is counted on floating-point values");
   auto define = [&](unsigned i, Val v) {
     if (i < node.outputs.size() && !node.outputs[i].empty())
       values[node.outputs[i]] = std::move(v);

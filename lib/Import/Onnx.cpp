@@ -562,6 +562,23 @@ llvm::Error Importer::chooseSequence() {
       return llvm::Error::success();
     }
   }
+  // A recurrence's time axis, when a graph input feeds it directly.
+  for (const onnx::Node &node : model.graph.nodes) {
+    if (node.opType != "LSTM" && node.opType != "GRU" && node.opType != "RNN")
+      continue;
+    if (node.inputs.empty())
+      continue;
+    const onnx::ValueInfo *x = nullptr;
+    for (const onnx::ValueInfo &info : model.graph.inputs)
+      if (info.name == node.inputs[0])
+        x = &info;
+    unsigned timeAxis = intAttr(node, "layout", 0) != 0 ? 1 : 0;
+    if (!x || !x->shape || x->shape->size() != 3 || (*x->shape)[timeAxis].param.empty())
+      continue;
+    sequenceParam = (*x->shape)[timeAxis].param;
+    sequence = Expr::symbol(symbolOf[sequenceParam]);
+    return llvm::Error::success();
+  }
   return llvm::Error::success();
 }
 
@@ -981,9 +998,6 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
   };
 
   // From here on every operand is known.
-  auto intsIn = [&](unsigned i) -> const llvm::SmallVector<Expr, 4> * {
-    return i < in.size() && in[i] && in[i]->ints ? &*in[i]->ints : nullptr;
-  };
   bool allInts = llvm::all_of(in, [](Val *v) { return !v || v->ints; });
   if (op == "Cast" || op == "Identity" || op == "CastLike") {
     Val v = *in[0];
@@ -2582,6 +2596,27 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
                       "kv_num_heads (" + llvm::Twine(kvHeads) + ")");
   Expr b = q.shape[0], n = q.shape[fourD ? 2 : 1], m = k.shape[fourD ? 2 : 1];
   Expr G(kvHeads), R(heads / kvHeads);
+  if (k.shape[0] != b || v.shape[0] != b)
+    return fail(node, "Q, K and V have different batch sizes (" + sizeText(b) + ", " +
+                          sizeText(k.shape[0]) + ", " + sizeText(v.shape[0]) + ")");
+  if (v.shape[fourD ? 2 : 1] != m)
+    return fail(node, "K has " + sizeText(m) + " positions and V has " +
+                          sizeText(v.shape[fourD ? 2 : 1]) + "; they must be the same");
+  if (fourD && v.shape[1] != k.shape[1])
+    return fail(node, "K has " + sizeText(k.shape[1]) + " heads and V has " +
+                          sizeText(v.shape[1]) + "; they must be the same");
+  if (mask) {
+    // attn_mask broadcasts to the scores, [batch, heads, queries, keys].
+    Shape scores = {b, Expr(heads), n, m};
+    Shape expected = mask->rank() == 2 ? Shape{n, m} : scores;
+    auto joined = broadcast({mask->shape, expected});
+    if ((mask->rank() != 2 && mask->rank() != 4) || !joined || *joined != expected) {
+      if (!joined)
+        llvm::consumeError(joined.takeError());
+      return fail(node, "attn_mask of shape " + shapeText(mask->shape) +
+                            " does not broadcast to the scores " + shapeText(expected));
+    }
+  }
   auto headSize = [&](Val &x, int64_t count, llvm::StringRef what) -> llvm::Expected<Expr> {
     if (fourD)
       return x.shape[3];
@@ -2834,6 +2869,16 @@ llvm::Error Importer::recurrent(const onnx::Node &node, Inputs &in) {
   if (auto e = expectShape(c0, stateShape, "initial_c"))
     return e;
 
+  // nn.recur steps along the positions: its time axis must be theirs.
+  if (positionOf({b, n, width}) != 1u) {
+    if (constantOf(n))
+      return fail(node, "the time axis has a fixed size (" + sizeText(n) +
+                            "); export it as a dynamic axis (a dim_param) to step along it");
+    return fail(node, "the time axis (" + sizeText(n) + ") does not count positions" +
+                          (sequence ? " (positions are dim_param '" + sequenceParam + "')"
+                                    : std::string(" (no dim_param counts positions)")) +
+                          "; name its dim_param with --sequence");
+  }
   // The steps' inputs as [b, n, input].
   Val xs = X;
   if (!layout) {
@@ -3612,7 +3657,7 @@ llvm::Error Importer::translate(const onnx::Node &node) {
       v.cls = Val::Fixed;
       bufferNames.insert(t.name);
       // Position ids stored as a buffer: 0, 1, ..., k − 1.
-      if (!isFloat && t.inlineKept)
+      if (!isFloat && t.inlineKept) {
         if (auto ints = t.integers(static_cast<int64_t>(onnx::kMaxKeptBytes))) {
           bool iota = llvm::count_if(v.shape, [](const Expr &e) { return e != Expr(1); }) <= 1;
           for (size_t i = 0; i < ints->size() && iota; ++i)
@@ -3621,6 +3666,7 @@ llvm::Error Importer::translate(const onnx::Node &node) {
         } else {
           llvm::consumeError(ints.takeError());
         }
+      }
     } else {
       v.cls = Val::Data;
       v.weight = true;

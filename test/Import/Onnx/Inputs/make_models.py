@@ -226,6 +226,16 @@ hostile = {
     "heads": ([helper.make_node("Attention", ["q", "q", "q"], ["y"], name="/a", q_num_heads=3,
                                 kv_num_heads=3)],
               [value("q", TensorProto.FLOAT, ["batch", "sequence", 4])], []),
+    "attention-kv-lengths": ([helper.make_node("Attention", ["q", "k", "v"], ["y"], name="/a",
+                                               q_num_heads=4, kv_num_heads=2)],
+                             [value("q", TensorProto.FLOAT, ["batch", "sequence", 8]),
+                              value("k", TensorProto.FLOAT, ["batch", "sequence", 4]),
+                              value("v", TensorProto.FLOAT, ["batch", "memory", 4])], []),
+    "attention-mask-heads": ([helper.make_node("Attention", ["q", "q", "q", "m"], ["y"],
+                                               name="/a", q_num_heads=4, kv_num_heads=4)],
+                             [value("q", TensorProto.FLOAT, ["batch", "sequence", 8]),
+                              value("m", TensorProto.FLOAT, [1, 3, "sequence", "sequence"])],
+                             []),
     "unknown-domain": ([helper.make_node("Foo", ["x"], ["y"], name="/foo", domain="org.example")],
                        x4, []),
 }
@@ -258,3 +268,15 @@ with open(os.path.join(HERE, "mlp.onnx"), "rb") as f:
     data = f.read()
 with open(os.path.join(HERE, "truncated.onnx"), "wb") as f:
     f.write(data[: len(data) // 2])
+
+# A GRU read straight from a graph input whose time axis has a dim_param no
+# rule names ("steps"): the recurrence makes it the positions. With a fixed
+# number of steps nothing counts positions, and the GRU is an error.
+for name, time in [("gru-steps", "steps"), ("hostile/gru-fixed-steps", 5)]:
+    save(helper.make_graph(
+        [helper.make_node("GRU", ["x", "w", "r", "b"], ["y", "y_h"], name="/rnn/GRU",
+                          hidden_size=3, linear_before_reset=1)],
+        "gru", [value("x", TensorProto.FLOAT, [time, "batch", 4])],
+        [value("y", TensorProto.FLOAT, [time, 1, "batch", 3]),
+         value("y_h", TensorProto.FLOAT, [1, "batch", 3])],
+        [weight("w", 1, 9, 4), weight("r", 1, 9, 3), weight("b", 1, 18)]), name + ".onnx")

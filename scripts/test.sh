@@ -2,8 +2,9 @@
 # Installs dependencies, builds everything and runs every test (lit regression
 # tests and the GoogleTest unit tests, through lit); then the same suite again
 # built with clang-22 under AddressSanitizer and UndefinedBehaviorSanitizer
-# (${SANITIZE_BUILD_DIR:-build-sanitize}), and a one-minute smoke run of the
-# libFuzzer targets from that build (scripts/fuzz.sh; docs/Robustness.md).
+# (${SANITIZE_BUILD_DIR:-build-sanitize}), and a reproducible smoke run of
+# the libFuzzer targets from that build: a fixed number of inputs each, about
+# a minute in all (scripts/fuzz.sh; docs/Robustness.md).
 # COSTOPT_SKIP_SANITIZE=1 runs only the first suite. Exits non-zero if any
 # test fails.
 set -euo pipefail
@@ -26,7 +27,7 @@ if [ "${COSTOPT_SKIP_SANITIZE:-0}" != 1 ]; then
   # 2-second answer limit (%timeout) is widened for this run only.
   COSTOPT_TEST_TIMEOUT=${COSTOPT_TEST_TIMEOUT:-20} \
     $lit -sv --order=lexical "$sanitize/test" "$sanitize/test/Unit" | tee -a "$log" || status=$?
-  FUZZ_BUILD_DIR=$sanitize FUZZ_SEED=1 bash "$root/scripts/fuzz.sh" 20 | tee -a "$log" || status=$?
+  FUZZ_BUILD_DIR=$sanitize FUZZ_REPRODUCIBLE=1 bash "$root/scripts/fuzz.sh" 120 | tee -a "$log" || status=$?
 fi
 
 passed=$(grep -Eo '^ *Passed *: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}' || true)

@@ -281,7 +281,8 @@ private:
       if (llvm::isa<RepeatOp, OutputOp, YieldOp>(op))
         return mlir::WalkResult::advance();
       if (llvm::isa<BlockOp, ParamOp, ContractOp, MapOp, ReduceOp, TransposeOp, ReshapeOp,
-                    ConcatOp, ExtractOp, GatherOp, PrefixScanOp, RecurOp, ConstantOp>(op)) {
+                    ConcatOp, ExtractOp, GatherOp, OpaqueOp, PrefixScanOp, RecurOp,
+                    ConstantOp>(op)) {
         op->emitError() << "--mode decode is not derived at the primitive level yet: "
                         << "analyse the layer-level model for decoding";
         return mlir::WalkResult::interrupt();

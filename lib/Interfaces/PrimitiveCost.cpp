@@ -582,6 +582,33 @@ struct GatherCost : CostModel<GatherCost, GatherOp> {
   }
 };
 
+struct OpaqueCost : CostModel<OpaqueCost, OpaqueOp> {
+  static OpCost compute(OpaqueOp op, const CostOptions &) {
+    OpCost cost;
+    // The stated FLOPs, an element-wise term: the backward pass is taken to
+    // cost them once more (docs/CountingConventions.md).
+    cost.terms.push_back(
+        {"opaque " + op.getKind().str() + " (stated FLOPs)", op.getFlops().getExpr(), false});
+    bool resultPositional = false;
+    for (Value result : op.getResults()) {
+      cost.outputElements += elementCountOf(result.getType());
+      resultPositional |= positionAxisOf(result.getType()).has_value();
+    }
+    cost.readElements = activationsRead(op);
+    cost.weightElementsRead = weightsRead(op);
+    // Nothing is known of how positions combine inside: every result
+    // position may read every operand position.
+    for (Value operand : op.getInputs()) {
+      OperandReach reach;
+      reach.positional = resultPositional && positionAxisOf(operand.getType()).has_value();
+      if (reach.positional)
+        reach.mixing = Mixing::Full;
+      cost.operandReach.push_back(reach);
+    }
+    return cost;
+  }
+};
+
 } // namespace
 
 Expr costopt::scanLevels(const Expr &n) {
@@ -608,6 +635,7 @@ void costopt::registerPrimitiveCostModels(mlir::DialectRegistry &registry) {
     ConcatOp::attachInterface<ConcatCost>(*context);
     ExtractOp::attachInterface<ExtractCost>(*context);
     GatherOp::attachInterface<GatherCost>(*context);
+    OpaqueOp::attachInterface<OpaqueCost>(*context);
     PrefixScanOp::attachInterface<ScanCost>(*context);
     RecurOp::attachInterface<RecurCost>(*context);
   });

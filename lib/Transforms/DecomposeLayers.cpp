@@ -1223,7 +1223,7 @@ struct DecomposeLayersPass
       if (op->getDialect() == op->getContext()->getLoadedDialect<NNDialect>() &&
           llvm::isa<CostModelOpInterface>(op) && !op->getParentOfType<BlockOp>() &&
           !llvm::isa<ParamOp, ContractOp, MapOp, ReduceOp, TransposeOp, ReshapeOp, ConcatOp,
-                     ExtractOp, GatherOp, PrefixScanOp, ConstantOp>(op))
+                     ExtractOp, GatherOp, OpaqueOp, PrefixScanOp, ConstantOp>(op))
         layers.push_back(op);
     });
     OpBuilder builder(&getContext());

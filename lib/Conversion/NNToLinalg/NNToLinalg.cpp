@@ -1256,6 +1256,10 @@ LogicalResult ModelLowering::lowerOp(Operation *op) {
           values.map(res, values.lookup(v));
         return success();
       })
+      .Case<nn::OpaqueOp>([&](nn::OpaqueOp o) {
+        return o.emitError() << "cannot lower nn.opaque '" << o.getKind()
+                             << "': costopt knows only its stated cost, not what it computes";
+      })
       .Default([&](Operation *o) {
         return o->emitError() << "cannot lower '" << o->getName()
                               << "' to linalg: only primitives lower, and this layer was not "

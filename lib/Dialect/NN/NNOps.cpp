@@ -266,12 +266,21 @@ ParseResult costopt::nn::parseLayerOp(OpAsmParser &parser, OperationState &resul
   if (operandTypes.size() != operands.size())
     return parser.emitError(operandsLoc)
            << operands.size() << " operand(s) but " << operandTypes.size() << " type(s)";
-  Type resultType = operandTypes.front();
-  if (succeeded(parser.parseOptionalArrow()) && parser.parseType(resultType))
-    return failure();
+  // `-> type`, or `-> (type, ...)` for several results (nn.opaque).
+  llvm::SmallVector<Type> resultTypes = {operandTypes.front()};
+  if (succeeded(parser.parseOptionalArrow())) {
+    resultTypes.clear();
+    if (succeeded(parser.parseOptionalLParen())) {
+      if (failed(parser.parseOptionalRParen()) &&
+          (parser.parseTypeList(resultTypes) || parser.parseRParen()))
+        return failure();
+    } else if (parser.parseType(resultTypes.emplace_back())) {
+      return failure();
+    }
+  }
   if (parser.resolveOperands(operands, operandTypes, operandsLoc, result.operands))
     return failure();
-  result.addTypes(resultType);
+  result.addTypes(resultTypes);
   return success();
 }
 
@@ -317,6 +326,11 @@ void costopt::nn::printLayerOp(Operation *op, OpAsmPrinter &printer) {
   if (op->getNumResults() == 1 &&
       (op->getNumOperands() == 0 || op->getResultTypes()[0] != op->getOperandTypes()[0]))
     printer << " -> " << op->getResultTypes()[0];
+  if (op->getNumResults() > 1) {
+    printer << " -> (";
+    llvm::interleaveComma(op->getResultTypes(), printer);
+    printer << ")";
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -576,6 +590,19 @@ static LogicalResult verifySizesOf(Operation *op, const llvm::StringSet<> &decla
         llvm::is_contained({"symbols", "offset", "dims", "permutation", "dim"},
                            attr.getName().getValue()))
       continue;
+    // An opaque op's stated FLOPs: a count, which may be 0.
+    if (auto opaque = llvm::dyn_cast<OpaqueOp>(op); opaque && attr.getName() == "flops") {
+      const sym::Expr &flops = opaque.getFlops().getExpr();
+      if (failed(verifyDeclared(op, flops, declared)))
+        return failure();
+      sym::Sign sign = sym::decideSign(flops, assumptions);
+      if (!isKnownIntegral(flops, assumptions) ||
+          (sign != sym::Sign::Positive && sign != sym::Sign::NonNegative &&
+           sign != sym::Sign::Zero))
+        return op->emitOpError() << "'flops' = " << show(flops)
+                                 << " is not provably a non-negative integer";
+      continue;
+    }
     llvm::SmallVector<DimAttr> dims;
     if (auto dim = llvm::dyn_cast<DimAttr>(attr.getValue()))
       dims.push_back(dim);

@@ -32,9 +32,10 @@ static void collectSizes(Operation *op, llvm::SmallVectorImpl<DimAttr> &sizes,
   for (NamedAttribute attr : op->getAttrs()) {
     if (llvm::isa<ExtractOp>(op) && attr.getName() == "offset")
       continue;
-    bool mapSymbols =
-        llvm::isa<ContractOp, MapOp, ReduceOp>(op) && attr.getName() == "symbols";
-    auto &into = mapSymbols ? offsets : sizes;
+    // Maps' symbols and an opaque op's stated FLOPs may be 0.
+    bool mayBeZero = (llvm::isa<ContractOp, MapOp, ReduceOp>(op) && attr.getName() == "symbols") ||
+                     (llvm::isa<OpaqueOp>(op) && attr.getName() == "flops");
+    auto &into = mayBeZero ? offsets : sizes;
     if (auto dim = llvm::dyn_cast<DimAttr>(attr.getValue()))
       into.push_back(dim);
     else if (auto array = llvm::dyn_cast<ArrayAttr>(attr.getValue()))

@@ -423,6 +423,17 @@ LogicalResult GatherOp::verify() {
 }
 LogicalResult GatherOp::verifySizes(const sym::Assumptions &) { return success(); }
 
+LogicalResult OpaqueOp::verify() {
+  if (getInputs().empty() || getResults().empty())
+    return emitOpError() << "needs at least one operand and one result";
+  if (getKind().empty())
+    return emitOpError() << "needs a non-empty kind";
+  return success();
+}
+// The stated FLOPs are checked with the other sizes (NNOps.cpp), as a count
+// that may be 0.
+LogicalResult OpaqueOp::verifySizes(const sym::Assumptions &) { return success(); }
+
 LogicalResult PrefixScanOp::verify() {
   if (getKind() != "sum" && getKind() != "linear")
     return emitOpError() << "unknown kind '" << getKind() << "'; expected \"sum\" or \"linear\"";

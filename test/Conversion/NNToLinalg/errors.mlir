@@ -63,3 +63,12 @@ nn.model @masked_rows(%s: !nn.seq<[b, n, n]>) symbols(b, n) {
   %r = nn.reduce %s {kind = "sum", dims = [1], mask = affine_set<(b, p, k) : (p - k >= 0)>} : !nn.seq<[b, n, n]> -> !nn.seq<[b, 1, n]>
   nn.output %r : !nn.seq<[b, 1, n]>
 }
+
+// -----
+
+// An opaque op has a stated cost and no computation to run.
+nn.model @opaque(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, unknown_Foo) {
+  // expected-error @+1 {{cannot lower nn.opaque 'Foo': costopt knows only its stated cost, not what it computes}}
+  %y = nn.opaque %x {kind = "Foo", flops = unknown_Foo} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

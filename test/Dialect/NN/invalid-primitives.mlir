@@ -255,3 +255,35 @@ nn.model @scan_with_position(%x: !nn.seq<[n, b, d], position = 0>) symbols(b, n,
   %y = nn.scan %x {kind = "sum"} : !nn.seq<[n, b, d], position = 0>
   nn.output %y : !nn.seq<[n, b, d], position = 0>
 }
+
+// -----
+
+nn.model @opaque_without_results(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{'nn.opaque' op needs at least one operand and one result}}
+  nn.opaque %x {kind = "Foo", flops = 1} : !nn.seq<[b, n, d]> -> ()
+  nn.output %x : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @opaque_unnamed(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{'nn.opaque' op needs a non-empty kind}}
+  %y = nn.opaque %x {kind = "", flops = 1} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @opaque_negative(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{'nn.opaque' op 'flops' = -n is not provably a non-negative integer}}
+  %y = nn.opaque %x {kind = "Foo", flops = -n} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// -----
+
+nn.model @opaque_undeclared(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{'nn.opaque' op uses undeclared symbol 'unknown_Foo'}}
+  %y = nn.opaque %x {kind = "Foo", flops = unknown_Foo} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}

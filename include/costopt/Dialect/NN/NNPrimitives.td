@@ -218,6 +218,31 @@ def NN_GatherOp : NN_PrimitiveOp<"gather"> {
   let results = (outs NN_AnyTensor:$result);
 }
 
+def NN_OpaqueOp : NN_PrimitiveOp<"opaque"> {
+  let summary = "An operation costopt cannot see into, with a stated cost";
+  let description = [{
+    Stands for an operation whose cost costopt cannot derive (an ONNX
+    operator it does not know, imported with `--allow-unknown`, or a custom
+    kernel): `kind` names it and `flops` states its forward FLOPs, usually
+    as a symbol of its own (`unknown_NonMaxSuppression`) that the report
+    carries as a term and a number needs bound (`-D`). The stated FLOPs may
+    be 0 (a pure data-movement kernel); they are an element-wise term, so
+    the backward pass is taken to cost them once more.
+
+    Everything else follows from the types: it reads its operands and
+    writes its results (bytes and memory), and each result position may
+    depend on every operand position (a full mix, one hop of path length).
+    It cannot be lowered or run: `costopt verify` refuses it.
+
+    ```mlir
+    %boxes, %scores = nn.opaque %x {kind = "TopK", flops = unknown_TopK}
+        : !nn.tensor<[b, 100]> -> (!nn.tensor<[b, 5]>, !nn.tensor<[b, 5]>)
+    ```
+  }];
+  let arguments = (ins Variadic<NN_AnyTensor>:$inputs, StrAttr:$kind, NN_DimAttr:$flops);
+  let results = (outs Variadic<NN_AnyTensor>:$results);
+}
+
 def NN_PrefixScanOp : NN_PrimitiveOp<"scan", [NN_DefaultPositionAxes]> {
   let summary = "A linear recurrence along the position axis, run step by step";
   let description = [{

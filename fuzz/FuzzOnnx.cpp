@@ -8,7 +8,8 @@
 // rejects it with an error (a malformed encoding, an unsupported operator,
 // shapes that disagree) or returns an nn model, which must parse and verify
 // (the importer never writes broken MLIR) and go through the driver with
-// exit code 0 (--format and --mode follow from a hash of the input).
+// exit code 0 (--format, --mode and --allow-unknown follow from a hash of
+// the input).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const fuzz::ScratchFile scratch("onnx.mlir");
   llvm::StringRef input(reinterpret_cast<const char *>(data), size);
 
-  llvm::Expected<std::string> model = importOnnxModel(input, "fuzz.onnx");
+  OnnxImportOptions importOptions;
+  importOptions.allowUnknown = (llvm::xxh3_64bits(input) / 20) % 2;
+  std::vector<std::string> warnings;
+  llvm::Expected<std::string> model = importOnnxModel(input, "fuzz.onnx", importOptions, &warnings);
   if (!model) {
     llvm::consumeError(model.takeError());
     return 0;

@@ -829,19 +829,20 @@ void nameImportedOps(mlir::ModuleOp module, llvm::StringRef text) {
 } // namespace
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-costopt::driver::readModelSource(llvm::StringRef path, llvm::StringRef sequence,
-                                 bool &imported) {
+costopt::driver::readModelSource(llvm::StringRef path, const OnnxImportOptions &onnx,
+                                 bool &imported, llvm::raw_ostream &errs) {
   imported = false;
   if (isOnnxPath(path)) {
     // An ONNX model: import it, then read the generated model.
     auto read = readBinaryInputFile(path);
     if (!read)
       return read.takeError();
-    OnnxImportOptions options;
-    options.sequence = sequence.str();
-    auto model = importOnnxModel((*read)->getBuffer(), path, options);
+    std::vector<std::string> warnings;
+    auto model = importOnnxModel((*read)->getBuffer(), path, onnx, &warnings);
     if (!model)
       return model.takeError();
+    for (const std::string &warning : warnings)
+      errs << "costopt: warning: " << warning << "\n";
     imported = true;
     return llvm::MemoryBuffer::getMemBufferCopy(*model, (path + " (imported)").str());
   }
@@ -866,9 +867,9 @@ costopt::driver::readModelSource(llvm::StringRef path, llvm::StringRef sequence,
 
 mlir::FailureOr<LoadedFile> costopt::driver::loadModels(llvm::StringRef path, llvm::StringRef modelName,
                                        mlir::MLIRContext &context, llvm::raw_ostream &errs,
-                                       llvm::StringRef sequence) {
+                                       const OnnxImportOptions &onnx) {
   bool imported = false;
-  auto read = readModelSource(path, sequence, imported);
+  auto read = readModelSource(path, onnx, imported, errs);
   if (!read) {
     errs << "costopt: error: " << llvm::toString(read.takeError()) << "\n";
     return mlir::failure();
@@ -1048,7 +1049,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   context.printOpOnDiagnostic(false);
   // --model takes the name with or without its '@'.
   auto loaded = loadModels(options.inputFile, llvm::StringRef(options.modelName).ltrim('@'),
-                           context, errs, options.sequence);
+                           context, errs, options.onnx);
   if (failed(loaded))
     return ExitInputError;
   std::vector<nn::ModelOp> &models = loaded->models;
@@ -1356,7 +1357,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
 
 int costopt::runImport(const std::string &inputFile, const std::string &outputFile,
                        llvm::raw_ostream &outs, llvm::raw_ostream &errs,
-                       const std::string &sequence) {
+                       const OnnxImportOptions &onnx) {
   if (!isOnnxPath(inputFile) && !llvm::StringRef(inputFile).ends_with(".json")) {
     errs << "costopt: error: import reads a Hugging Face config.json or an ONNX model "
             "(.onnx), not '"
@@ -1364,7 +1365,7 @@ int costopt::runImport(const std::string &inputFile, const std::string &outputFi
     return ExitInputError;
   }
   bool imported = false;
-  auto source = driver::readModelSource(inputFile, sequence, imported);
+  auto source = driver::readModelSource(inputFile, onnx, imported, errs);
   if (!source) {
     errs << "costopt: error: " << llvm::toString(source.takeError()) << "\n";
     return ExitInputError;

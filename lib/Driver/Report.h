@@ -49,16 +49,17 @@ struct LoadedFile {
 
 /// Reads a .mlir model, a Hugging Face config.json or an ONNX model,
 /// inlines user-defined layers and selects `modelName` (or every model no
-/// other model calls). `sequence` names an ONNX model's position axis
-/// ("" = guess).
+/// other model calls). `onnx` says how an ONNX model is read.
 mlir::FailureOr<LoadedFile> loadModels(llvm::StringRef path, llvm::StringRef modelName,
                                        mlir::MLIRContext &context, llvm::raw_ostream &errs,
-                                       llvm::StringRef sequence = "");
+                                       const OnnxImportOptions &onnx = {});
 
 /// Imports a Hugging Face config.json or an ONNX model into nn text; other
-/// files are returned as they are. `imported` says which happened.
+/// files are returned as they are. `imported` says which happened; the
+/// importer's warnings go to `errs`.
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-readModelSource(llvm::StringRef path, llvm::StringRef sequence, bool &imported);
+readModelSource(llvm::StringRef path, const OnnxImportOptions &onnx, bool &imported,
+                llvm::raw_ostream &errs);
 
 /// Parses -D name=value into `overrides`, each name declared by one of
 /// `models`; returns an exit code (0 = success) after printing the error.

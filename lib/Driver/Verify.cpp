@@ -544,7 +544,7 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
   mlir::MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   auto loaded = loadModels(options.inputFile, llvm::StringRef(options.modelName).ltrim('@'),
-                           context, errs);
+                           context, errs, options.onnx);
   if (failed(loaded))
     return ExitInputError;
   if (loaded->models.size() != 1) {

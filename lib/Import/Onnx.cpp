@@ -53,6 +53,114 @@ using sym::Expr;
 using Shape = llvm::SmallVector<Expr, 4>;
 
 namespace {
+/// An operator the importer translates.
+struct OperatorEntry {
+  /// "" for ai.onnx.
+  llvm::StringLiteral domain, name;
+  llvm::StringLiteral note;
+  /// False: evaluated when the model is imported (sizes, masks, position
+  /// ids), never on the model's data.
+  bool onData;
+};
+
+constexpr OperatorEntry kOperators[] = {
+    {"", "Abs", "", true},
+    {"", "Add", "", true},
+    {"", "And", "", true},
+    {"", "Attention", "opset 23", true},
+    {"", "Cast", "", true},
+    {"", "CastLike", "", true},
+    {"", "Ceil", "", true},
+    {"", "Concat", "", true},
+    {"", "Constant", "", true},
+    {"", "Conv", "", true},
+    {"", "Cos", "", true},
+    {"", "Div", "", true},
+    {"", "Dropout", "", true},
+    {"", "Einsum", "", true},
+    {"", "Equal", "", true},
+    {"", "Erf", "", true},
+    {"", "Exp", "", true},
+    {"", "Expand", "", true},
+    {"", "Flatten", "", true},
+    {"", "Floor", "", true},
+    {"", "Gather", "", true},
+    {"", "Gelu", "", true},
+    {"", "Gemm", "", true},
+    {"", "Greater", "", true},
+    {"", "GreaterOrEqual", "", true},
+    {"", "GRU", "", true},
+    {"", "HardSigmoid", "", true},
+    {"", "HardSwish", "", true},
+    {"", "Identity", "", true},
+    {"", "IsNaN", "", true},
+    {"", "LayerNormalization", "", true},
+    {"", "LeakyRelu", "", true},
+    {"", "Less", "", true},
+    {"", "LessOrEqual", "", true},
+    {"", "Log", "", true},
+    {"", "LogSoftmax", "", true},
+    {"", "LSTM", "", true},
+    {"", "MatMul", "", true},
+    {"", "Max", "", true},
+    {"", "Mean", "", true},
+    {"", "Min", "", true},
+    {"", "Mul", "", true},
+    {"", "Neg", "", true},
+    {"", "Not", "", true},
+    {"", "Or", "", true},
+    {"", "Pow", "", true},
+    {"", "Reciprocal", "", true},
+    {"", "ReduceL2", "", true},
+    {"", "ReduceMax", "", true},
+    {"", "ReduceMean", "", true},
+    {"", "ReduceSum", "", true},
+    {"", "ReduceSumSquare", "", true},
+    {"", "Relu", "", true},
+    {"", "Reshape", "", true},
+    {"", "RMSNormalization", "", true},
+    {"", "RNN", "", true},
+    {"", "Sigmoid", "", true},
+    {"", "SimplifiedLayerNormalization", "", true},
+    {"", "Sin", "", true},
+    {"", "Slice", "", true},
+    {"", "Softmax", "", true},
+    {"", "Softplus", "", true},
+    {"", "Split", "", true},
+    {"", "Sqrt", "", true},
+    {"", "Squeeze", "", true},
+    {"", "Sub", "", true},
+    {"", "Sum", "", true},
+    {"", "Tanh", "", true},
+    {"", "Transpose", "", true},
+    {"", "Unsqueeze", "", true},
+    {"", "Where", "", true},
+    {"com.microsoft", "Gelu", "", true},
+    {"com.microsoft", "MultiHeadAttention", "", true},
+    {"com.microsoft", "GroupQueryAttention", "without past keys", true},
+    {"com.microsoft", "SimplifiedLayerNormalization", "", true},
+    {"", "ConstantOfShape", "sizes, masks and positions only", false},
+    {"", "CumSum", "sizes, masks and positions only", false},
+    {"", "GatherElements", "sizes, masks and positions only", false},
+    {"", "GatherND", "sizes, masks and positions only", false},
+    {"", "Range", "sizes, masks and positions only", false},
+    {"", "Shape", "sizes, masks and positions only", false},
+    {"", "Size", "sizes, masks and positions only", false},
+    {"", "Tile", "sizes, masks and positions only", false},
+    {"", "Trilu", "sizes, masks and positions only", false},
+};
+
+/// The entry of a node's operator, if the importer knows it.
+const OperatorEntry *findOperator(const onnx::Node &node) {
+  llvm::StringRef domain = node.domain == "ai.onnx" ? llvm::StringRef() : node.domain;
+  for (const OperatorEntry &entry : kOperators)
+    if (entry.domain == domain && entry.name == node.opType)
+      return &entry;
+  return nullptr;
+}
+} // namespace
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Values
@@ -198,8 +306,9 @@ struct Emitted {
 
 class Importer {
 public:
-  Importer(const onnx::Model &model, llvm::StringRef path, const OnnxImportOptions &options)
-      : model(model), path(path.str()), options(options) {}
+  Importer(const onnx::Model &model, llvm::StringRef path, const OnnxImportOptions &options,
+           std::vector<std::string> *warnings)
+      : model(model), path(path.str()), options(options), warnings(warnings) {}
 
   llvm::Expected<std::string> run();
 
@@ -225,6 +334,8 @@ private:
 
   // Translation.
   llvm::Error translate(const onnx::Node &node);
+  /// --allow-unknown: `node` as an nn.opaque with a symbol for its FLOPs.
+  llvm::Error opaque(const onnx::Node &node, Inputs &in);
   llvm::Error translateKnown(const onnx::Node &node, Inputs &in, bool &handled);
   llvm::Expected<std::vector<Shape>> inferShapes(const onnx::Node &node, Inputs &in);
   llvm::Error translateData(const onnx::Node &node, Inputs &in,
@@ -318,7 +429,10 @@ private:
   const onnx::Model &model;
   std::string path;
   OnnxImportOptions options;
+  std::vector<std::string> *warnings;
   int64_t defaultOpset = 0;
+  /// --allow-unknown: the symbol standing for each unknown operator's FLOPs.
+  std::map<std::string, std::string> unknownSymbolOf;
 
   std::map<std::string, Val> values;
   std::map<std::string, const onnx::Tensor *> initializers;
@@ -519,6 +633,10 @@ llvm::Error Importer::declareSymbols() {
     Val v;
     v.elem = info.elementType;
     v.shape = *shape;
+    // A scalar input (GroupQueryAttention's total_sequence_length): one
+    // element, as nn types have at least one dimension.
+    if (v.shape.empty())
+      v.shape = {Expr(1)};
     v.ssa = fresh(info.name);
     values[info.name] = v;
   }
@@ -1735,7 +1853,7 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
         out.push_back(Expr(1));
     return one(out);
   }
-  if (op == "Attention" || op == "MultiHeadAttention") {
+  if (op == "Attention" || op == "MultiHeadAttention" || op == "GroupQueryAttention") {
     if (auto e = need(3))
       return std::move(e);
     // Y has Q's shape with V's head size; the rest are checked where the
@@ -1745,7 +1863,8 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       y[3] = in[2]->shape[3];
     else if (y.size() == 3 && in[2]->rank() == 3 && in[1]->rank() == 3) {
       int64_t heads = intAttr(node, op == "Attention" ? "q_num_heads" : "num_heads", 1);
-      int64_t kvHeads = intAttr(node, op == "Attention" ? "kv_num_heads" : "num_heads", 1);
+      int64_t kvHeads =
+          intAttr(node, op == "MultiHeadAttention" ? "num_heads" : "kv_num_heads", 1);
       if (heads < 1 || kvHeads < 1)
         return fail(node, "the head counts must be positive");
       auto ev = divideExactly(in[2]->shape[2], Expr(kvHeads));
@@ -3193,12 +3312,14 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
   // these operators read floating-point values.
   static const llvm::StringSet<> floatOnly = {
       "MatMul", "Gemm", "Conv", "Einsum", "LSTM", "GRU", "RNN", "Attention",
-      "MultiHeadAttention", "Softmax", "LogSoftmax", "LayerNormalization",
+      "MultiHeadAttention", "GroupQueryAttention", "Softmax", "LogSoftmax", "LayerNormalization",
       "RMSNormalization", "SimplifiedLayerNormalization", "ReduceMean", "ReduceSum",
       "ReduceMax", "ReduceL2", "ReduceSumSquare"};
+  // (GroupQueryAttention's sequence lengths, inputs 5 and 6, are integers.)
   if (floatOnly.contains(op))
     for (auto [i, v] : llvm::enumerate(in))
-      if (v && v->cls == Val::Data && !v->isFloat() && v->elem != onnx::Bool)
+      if (v && v->cls == Val::Data && !v->isFloat() && v->elem != onnx::Bool &&
+          (op != "GroupQueryAttention" || i < 5))
         return fail(node, "input " + llvm::Twine(i) + " holds " + onnx::dataTypeName(v->elem) +
                               " data; this operator is counted on floating-point values");
   auto define = [&](unsigned i, Val v) {
@@ -3268,6 +3389,34 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     return recurrent(node, in);
   if (op == "Einsum")
     return done(einsum(node, *in[0], *in[1], shapes[0]));
+  if (op == "GroupQueryAttention") {
+    // com.microsoft's: always causal, Q/K/V as [b, n, heads·e].
+    if (in.size() < 3 || !in[0] || !in[1] || !in[2])
+      return fail(node, "needs query, key and value (packed QKV is not supported)");
+    if ((in.size() > 3 && in[3]) || (in.size() > 4 && in[4]))
+      return fail(node, "past_key and past_value (decoding with a cache) are not supported; "
+                        "export the prompt, without past keys");
+    // seqlens_k and total_sequence_length (inputs 5 and 6) describe padding
+    // within the batch: every sequence is taken to fill it.
+    for (unsigned i = 7; i < in.size(); ++i)
+      if (in[i])
+        return fail(node, "input " + llvm::Twine(i) +
+                              " (rotary caches, position ids, attention bias, head sink) is "
+                              "not supported");
+    for (llvm::StringRef unsupported : {"do_rotary", "smooth_softmax", "qk_output"})
+      if (intAttr(node, unsupported, 0) != 0)
+        return fail(node, unsupported + llvm::Twine(" is not supported"));
+    if (intAttr(node, "local_window_size", -1) != -1)
+      return fail(node, "local_window_size (sliding-window attention) is not supported");
+    if (node.attribute("softcap") && node.attribute("softcap")->f != 0)
+      return fail(node, "softcap is not supported");
+    std::optional<double> scale;
+    if (const onnx::Attribute *a = node.attribute("scale"); a && a->f != 0)
+      scale = a->f;
+    Val q = *in[0], k = *in[1], v = *in[2];
+    return attention(node, q, k, v, nullptr, intAttr(node, "num_heads", 0),
+                     intAttr(node, "kv_num_heads", 0), /*causal=*/true, scale);
+  }
   if (op == "Attention" || op == "MultiHeadAttention") {
     bool mha = op == "MultiHeadAttention";
     if (in.size() < 3 || !in[0] || !in[1] || !in[2])
@@ -3593,14 +3742,16 @@ llvm::Error Importer::checkDeclared(const onnx::Node &node, const std::string &n
 }
 
 llvm::Error Importer::translate(const onnx::Node &node) {
-  // Microsoft's contrib operators that ONNX Runtime's exporters write and
-  // that have a standard twin.
-  bool contribTwin = node.domain == "com.microsoft" &&
-                     (node.opType == "SimplifiedLayerNormalization" || node.opType == "Gelu" ||
-                      node.opType == "MultiHeadAttention");
-  if (!node.domain.empty() && node.domain != "ai.onnx" && !contribTwin)
-    return fail(node, "operator '" + node.domain + "::" + node.opType +
-                          "' of a domain other than ai.onnx is not supported");
+  const OperatorEntry *known = findOperator(node);
+  if (!known && !options.allowUnknown) {
+    if (!node.domain.empty() && node.domain != "ai.onnx")
+      return fail(node, "operator '" + node.domain + "::" + node.opType +
+                            "' of a domain other than ai.onnx is not supported (--allow-unknown "
+                            "imports it with its FLOPs as a symbol)");
+    return fail(node, "unsupported ONNX operator '" + node.opType +
+                          "' (costopt --list-onnx-ops lists the supported ones; "
+                          "--allow-unknown imports it with its FLOPs as a symbol)");
+  }
   if (node.outputs.empty())
     return llvm::Error::success();
   std::optional<std::string> module = moduleOf(node);
@@ -3679,6 +3830,9 @@ llvm::Error Importer::translate(const onnx::Node &node) {
     in.push_back(&pos->second);
   }
 
+  if (!known)
+    return opaque(node, in);
+
   if (node.opType == "Constant") {
     bool handled;
     if (auto e = translateKnown(node, in, handled))
@@ -3738,6 +3892,13 @@ llvm::Error Importer::translate(const onnx::Node &node) {
   bool data = llvm::any_of(in, [](Val *v) { return v && v->cls == Val::Data; });
   if (node.opType == "Shape" || node.opType == "Size")
     data = false;
+  if (data && !known->onData) {
+    if (options.allowUnknown)
+      return opaque(node, in);
+    return fail(node, "'" + node.opType +
+                          "' is evaluated on sizes, masks and positions only, not on the "
+                          "model's data (--allow-unknown imports it with its FLOPs as a symbol)");
+  }
   if (!data) {
     for (size_t i = 0; i < node.outputs.size() && i < shapes->size(); ++i) {
       Val v;
@@ -3779,6 +3940,90 @@ llvm::Error Importer::translate(const onnx::Node &node) {
     if (!node.outputs[i].empty() && (*shapes)[i].empty())
       return fail(node, "a scalar result computed from the model's data is not supported");
   return translateData(node, in, *shapes);
+}
+
+llvm::Error Importer::opaque(const onnx::Node &node, Inputs &in) {
+  std::string kind = node.domain.empty() || node.domain == "ai.onnx"
+                         ? node.opType
+                         : node.domain + "::" + node.opType;
+  // The operands: what the op reads of the model's data and fixed tensors.
+  // Sizes it reads (shape inputs) are not tensors of the model.
+  std::vector<std::string> operands, operandTypes;
+  for (Val *v : in) {
+    if (!v || v->cls == Val::Known)
+      continue;
+    auto name = use(node, *v);
+    if (!name)
+      return name.takeError();
+    operands.push_back(*name);
+    operandTypes.push_back(typeOf(*v));
+  }
+  if (operands.empty())
+    return fail(node, "operator '" + kind + "' is unknown to costopt and reads no tensor of the "
+                      "model; --allow-unknown imports only operators on the model's tensors");
+  // The results' shapes come from the file: nothing else knows them.
+  Emitted e;
+  e.module = currentModule;
+  e.unscoped = currentUnscoped;
+  std::vector<std::pair<std::string, Val>> results;
+  for (const std::string &output : node.outputs) {
+    if (output.empty())
+      continue;
+    auto it = declared.find(output);
+    if (it == declared.end() || !it->second->shape)
+      return fail(node, "operator '" + kind + "' is unknown to costopt, and the file declares no "
+                        "shape for its output '" + output + "' (onnx.shape_inference writes them)");
+    for (auto [i, dim] : llvm::enumerate(*it->second->shape))
+      if (!dim.value && dim.param.empty())
+        return fail(node, "operator '" + kind + "' is unknown to costopt, and the file declares "
+                          "no size for dimension " + llvm::Twine(i) + " of its output '" +
+                          output + "'");
+    // A dim_param seen for the first time (a size only the data decides,
+    // such as the number of boxes kept) becomes a symbol of its own.
+    auto shape = declaredShape(*it->second, /*create=*/true);
+    if (!shape)
+      return shape.takeError();
+    if (shape->empty())
+      return fail(node, "operator '" + kind + "' is unknown to costopt, and its output '" +
+                            output + "' is a scalar; only tensor results are supported");
+    Val v;
+    v.cls = Val::Data;
+    v.elem = it->second->elementType;
+    v.shape = *shape;
+    v.ssa = fresh(output);
+    e.results.push_back(v.ssa);
+    e.resultTypes.push_back(typeOf(v.shape, v.elem));
+    results.emplace_back(output, std::move(v));
+  }
+  if (results.empty())
+    return llvm::Error::success();
+  // One symbol per operator: the FLOPs of one application.
+  std::string &symbol = unknownSymbolOf[kind];
+  if (symbol.empty()) {
+    std::string base = "unknown_";
+    for (char c : kind)
+      base.push_back(llvm::isAlnum(c) ? c : '_');
+    symbol = base;
+    while (llvm::is_contained(symbols, symbol))
+      symbol += "_";
+    symbols.push_back(symbol);
+    symbolNotes.push_back("symbol " + symbol + " is the FLOPs of one " + kind +
+                          " node, an operator costopt does not know (--allow-unknown)");
+  }
+  e.operands = operands;
+  e.text = "nn.opaque " + llvm::join(operands, ", ") + " {kind = \"" + printable(kind) +
+           "\", flops = " + symbol + "} : " + llvm::join(operandTypes, ", ") + " -> (" +
+           llvm::join(e.resultTypes, ", ") + ")";
+  ops.push_back(std::move(e));
+  for (auto &[output, v] : results)
+    values[output] = std::move(v);
+  if (warnings)
+    warnings->push_back(path + ": node '" + commentText(node.name) + "' (" +
+                        commentText(node.opType) + ", byte " + std::to_string(node.fileOffset) +
+                        "): operator '" + commentText(kind) +
+                        "' is unknown to costopt; imported as nn.opaque, its FLOPs the symbol " +
+                        symbol);
+  return llvm::Error::success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -3997,11 +4242,12 @@ llvm::Expected<std::string> Importer::run() {
 bool costopt::isOnnxPath(llvm::StringRef path) { return path.ends_with_insensitive(".onnx"); }
 
 llvm::Expected<std::string> costopt::importOnnxModel(llvm::StringRef bytes, llvm::StringRef path,
-                                                     const OnnxImportOptions &options) {
+                                                     const OnnxImportOptions &options,
+                                                     std::vector<std::string> *warnings) {
   auto model = onnx::parseModel(bytes, path);
   if (!model)
     return model.takeError();
-  Importer importer(*model, path, options);
+  Importer importer(*model, path, options, warnings);
   auto text = importer.run();
   if (text)
     return text;
@@ -4014,23 +4260,16 @@ llvm::Expected<std::string> costopt::importOnnxModel(llvm::StringRef bytes, llvm
   return sym::makeError(message);
 }
 
+
 std::vector<std::string> costopt::supportedOnnxOperators() {
-  std::vector<std::string> ops = {
-      "Abs", "Add", "And", "Attention (opset 23)", "Cast", "CastLike", "com.microsoft::MultiHeadAttention", "Ceil", "Concat", "Constant", "Conv", "Cos",
-      "Div", "Dropout", "Einsum", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather",
-      "Gelu", "Gemm", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish",
-      "Identity", "IsNaN", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log",
-      "LogSoftmax", "LSTM", "MatMul", "Max", "Mean", "Min", "Mul", "Neg", "Not", "Or", "Pow",
-      "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean", "ReduceSum", "ReduceSumSquare",
-      "Relu", "Reshape", "RMSNormalization", "RNN", "Sigmoid",
-      "SimplifiedLayerNormalization (also com.microsoft)", "com.microsoft::Gelu",
-      "Sin", "Slice", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh",
-      "Transpose", "Unsqueeze", "Where"};
-  // Evaluated when the model is imported (sizes, masks, position ids):
-  // never on the model's data.
-  for (const char *op : {"ConstantOfShape", "CumSum", "GatherElements", "GatherND", "Range",
-                         "Shape", "Size", "Tile", "Trilu"})
-    ops.push_back(std::string(op) + " (sizes, masks and positions only)");
+  std::vector<std::string> ops;
+  for (const OperatorEntry &entry : kOperators) {
+    std::string text = entry.domain.empty() ? entry.name.str()
+                                            : (entry.domain + "::" + entry.name).str();
+    if (!entry.note.empty())
+      text += " (" + entry.note.str() + ")";
+    ops.push_back(text);
+  }
   llvm::sort(ops);
   return ops;
 }

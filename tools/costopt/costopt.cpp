@@ -19,6 +19,10 @@
 
 #include <iostream>
 
+static const char *const kAllowUnknownHelp =
+    "ONNX: import an operator costopt does not know as nn.opaque, its FLOPs a symbol "
+    "unknown_<Op> to bind with -D, with a warning (default: an error)";
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   costopt::DriverOptions options;
@@ -45,18 +49,23 @@ int main(int argc, char **argv) {
   CLI::App *import = app.add_subcommand(
       "import", "Write the nn model of a Hugging Face config.json (gpt2, bert, llama, "
                 "mistral, mixtral, mamba) or of an ONNX model (.onnx)");
-  std::string importInput, importOutput, importSequence;
+  std::string importInput, importOutput;
+  costopt::OnnxImportOptions importOnnx;
   import->add_option("model", importInput, "config.json or model.onnx")->required();
   import->add_option("-o,--output", importOutput, "Output .mlir file ('-' = stdout)");
-  import->add_option("--sequence", importSequence,
+  import->add_option("--sequence", importOnnx.sequence,
                      "ONNX: the dim_param that counts positions (default: guessed)");
+  import->add_flag("--allow-unknown", importOnnx.allowUnknown, kAllowUnknownHelp);
   costopt::VerifyOptions verifyOptions;
   CLI::App *verify = app.add_subcommand(
       "verify", "Run the model lowered to a CPU kernel and check that the FLOPs each layer "
                 "executes equal the prediction, at every size; fit how time grows");
-  verify->add_option("model", verifyOptions.inputFile, "The model (.mlir or config.json)")
+  verify->add_option("model", verifyOptions.inputFile, "The model (.mlir, config.json or .onnx)")
       ->required();
   verify->add_option("-D,--bind", verifyOptions.bindings, "Bind a symbol: -D d=64");
+  verify->add_option("--sequence", verifyOptions.onnx.sequence,
+                     "ONNX: the dim_param that counts positions (default: guessed)");
+  verify->add_flag("--allow-unknown", verifyOptions.onnx.allowUnknown, kAllowUnknownHelp);
   verify->add_option("--sweep", verifyOptions.sweep,
                      "Sizes to run: n=64..1024 (doubling), n=64..512:+64");
   verify->add_option("--target", verifyOptions.target,
@@ -101,9 +110,10 @@ int main(int argc, char **argv) {
   app.add_option("model", options.inputFile,
                  "The model: .mlir (nn dialect), a Hugging Face config.json or an ONNX "
                  "model (.onnx)");
-  app.add_option("--sequence", options.sequence,
+  app.add_option("--sequence", options.onnx.sequence,
                  "ONNX: the dim_param that counts positions (default: guessed from the "
                  "inputs' names)");
+  app.add_flag("--allow-unknown", options.onnx.allowUnknown, kAllowUnknownHelp);
   bool report = true;
   app.add_flag("--report", report, "Print the cost report (the default action)");
   app.add_option("-D,--bind", options.bindings,
@@ -204,7 +214,7 @@ int main(int argc, char **argv) {
     status = costopt::ExitSuccess;
   } else if (import->parsed()) {
     status = costopt::runImport(importInput, importOutput, llvm::outs(), llvm::errs(),
-                                importSequence);
+                                importOnnx);
   } else if (verify->parsed()) {
     status = costopt::runVerify(verifyOptions, llvm::outs(), llvm::errs());
   } else if (calibrate->parsed()) {

@@ -13,6 +13,8 @@
 #ifndef COSTOPT_DRIVER_DRIVER_H
 #define COSTOPT_DRIVER_DRIVER_H
 
+#include "costopt/Import/Onnx.h"
+
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
@@ -67,8 +69,8 @@ struct DriverOptions {
   std::string format = "text";
   /// Only this model of the file ("" = all).
   std::string modelName;
-  /// An ONNX model's dim_param that counts positions ("" = guess).
-  std::string sequence;
+  /// How an ONNX model is read (its position axis, unknown operators).
+  OnnxImportOptions onnx;
   /// Unit for human-readable memory figures: auto, KiB, MiB, GiB or TiB.
   std::string memoryUnit = "auto";
   /// Formulas in the text report: "wrap" (the report fits in 120 columns,
@@ -106,6 +108,8 @@ struct DriverOptions {
 struct VerifyOptions {
   std::string inputFile;
   std::string modelName;
+  /// How an ONNX model is read.
+  OnnxImportOptions onnx;
   std::vector<std::string> bindings;
   /// A sweep as for the report ("n=64..512"); "" = one point.
   std::string sweep;
@@ -140,10 +144,10 @@ struct VerifyOptions {
 int runVerify(const VerifyOptions &options, llvm::raw_ostream &outs, llvm::raw_ostream &errs);
 
 /// `costopt import`: writes the nn model of a config.json or an ONNX file
-/// (`sequence`: the ONNX dim_param that counts positions, "" = guess).
+/// (read as `onnx` says).
 int runImport(const std::string &inputFile, const std::string &outputFile,
               llvm::raw_ostream &outs, llvm::raw_ostream &errs,
-              const std::string &sequence = "");
+              const OnnxImportOptions &onnx = {});
 
 /// `costopt calibrate`: measures this machine and writes its profile to
 /// `outputFile` ("" = the per-user config location).

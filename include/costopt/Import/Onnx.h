@@ -31,6 +31,10 @@ struct OnnxImportOptions {
   /// like a sequence ("sequence", "seq_len", ...), else the last dynamic
   /// axis of an integer (token id) input.
   std::string sequence;
+  /// An operator costopt does not know becomes an `nn.opaque` whose FLOPs
+  /// are a symbol of its own (`unknown_<Op>`), with a warning, instead of
+  /// an error. Its outputs' shapes must be declared in the file.
+  bool allowUnknown = false;
 };
 
 /// Whether a file is read as ONNX: by its extension.
@@ -38,9 +42,11 @@ bool isOnnxPath(llvm::StringRef path);
 
 /// Translates the bytes of a .onnx file into an nn model (MLIR text).
 /// External data files are looked up next to `path`, and only their sizes
-/// are read. Errors name the node, its operator and its byte offset.
+/// are read. Errors name the node, its operator and its byte offset; so do
+/// the warnings, appended to `warnings` when given.
 llvm::Expected<std::string> importOnnxModel(llvm::StringRef bytes, llvm::StringRef path,
-                                            const OnnxImportOptions &options = {});
+                                            const OnnxImportOptions &options = {},
+                                            std::vector<std::string> *warnings = nullptr);
 
 /// The operators the importer translates, "Domain::Op" for other domains.
 std::vector<std::string> supportedOnnxOperators();

@@ -280,3 +280,59 @@ for name, time in [("gru-steps", "steps"), ("hostile/gru-fixed-steps", 5)]:
         [value("y", TensorProto.FLOAT, [time, 1, "batch", 3]),
          value("y_h", TensorProto.FLOAT, [1, "batch", 3])],
         [weight("w", 1, 9, 4), weight("r", 1, 9, 3), weight("b", 1, 18)]), name + ".onnx")
+
+# Operators costopt does not know, for --allow-unknown: a custom op of
+# another domain, TopK (whose K is a size) and NonZero (whose output size
+# only the data decides: dim_param "nonzero"). Every output's shape is
+# declared, as onnx.shape_inference writes them; without one, the import
+# is an error even with --allow-unknown.
+k = ints("k", [2])
+save(helper.make_graph(
+    [helper.make_node("MatMul", ["x", "w"], ["h"], name="/proj/MatMul"),
+     helper.make_node("FancyMix", ["h"], ["m"], name="/mix/FancyMix", domain="org.example"),
+     helper.make_node("TopK", ["m", "k"], ["vals", "idx"], name="/top/TopK"),
+     helper.make_node("Relu", ["vals"], ["y"], name="/top/Relu"),
+     helper.make_node("NonZero", ["h"], ["nz"], name="/nz/NonZero")],
+    "unknown", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 2]),
+     value("nz", TensorProto.INT64, [3, "nonzero"])],
+    [weight("w", 8, 8), k],
+    value_info=[value("m", TensorProto.FLOAT, ["batch", "sequence", 8]),
+                value("vals", TensorProto.FLOAT, ["batch", "sequence", 2]),
+                value("idx", TensorProto.INT64, ["batch", "sequence", 2])]),
+    "unknown-ops.onnx")
+save(helper.make_graph(
+    [helper.make_node("FancyMix", ["x"], ["y"], name="/mix/FancyMix", domain="org.example")],
+    "unknown", [value("x", TensorProto.FLOAT, ["batch", 8])], [value("y", TensorProto.FLOAT, None)]),
+    "hostile/unknown-no-shape.onnx")
+
+# Microsoft's GroupQueryAttention (ONNX Runtime's form, always causal), the
+# same attention as gqa.onnx: 4 query heads share 2 key and value heads of
+# size 2. seqlens_k and total_sequence_length describe padding; present_key
+# is the keys as [batch, kv heads, sequence, head size]. With past keys it
+# is an error.
+gqa_inputs = [value("q", TensorProto.FLOAT, ["batch", "sequence", 8]),
+              value("k", TensorProto.FLOAT, ["batch", "sequence", 4]),
+              value("v", TensorProto.FLOAT, ["batch", "sequence", 4]),
+              value("seqlens_k", TensorProto.INT32, ["batch"]),
+              value("total_sequence_length", TensorProto.INT32, [])]
+save(helper.make_graph(
+    [helper.make_node("GroupQueryAttention",
+                      ["q", "k", "v", "", "", "seqlens_k", "total_sequence_length"],
+                      ["y", "present_key", "present_value"], name="/attn/GroupQueryAttention",
+                      domain="com.microsoft", num_heads=4, kv_num_heads=2)],
+    "gqa_contrib", gqa_inputs,
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8]),
+     value("present_key", TensorProto.FLOAT, ["batch", 2, "sequence", 2]),
+     value("present_value", TensorProto.FLOAT, ["batch", 2, "sequence", 2])]),
+    "gqa-contrib.onnx")
+save(helper.make_graph(
+    [helper.make_node("GroupQueryAttention",
+                      ["q", "k", "v", "past_key", "past_value", "seqlens_k",
+                       "total_sequence_length"],
+                      ["y", "present_key", "present_value"], name="/attn/GroupQueryAttention",
+                      domain="com.microsoft", num_heads=4, kv_num_heads=2)],
+    "gqa_past", gqa_inputs + [value("past_key", TensorProto.FLOAT, ["batch", 2, "past", 2]),
+                              value("past_value", TensorProto.FLOAT, ["batch", 2, "past", 2])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]),
+    "hostile/gqa-past.onnx")

@@ -95,6 +95,9 @@ constexpr OperatorEntry kOperators[] = {
     {"", "Identity", "", true},
     {"", "IsNaN", "", true},
     {"", "LayerNormalization", "", true},
+    {"", "BatchNormalization", "inference", true},
+    {"", "InstanceNormalization", "", true},
+    {"", "GroupNormalization", "", true},
     {"", "LeakyRelu", "", true},
     {"", "Less", "", true},
     {"", "LessOrEqual", "", true},
@@ -381,9 +384,13 @@ private:
   /// auto_pad, checked against its spatial rank.
   struct ConvAttributes {
     std::vector<int64_t> strides, dilations, pads;
-    std::string autoPad;
   };
-  llvm::Expected<ConvAttributes> convAttributes(const onnx::Node &node, unsigned spatial) const;
+  /// A convolution's strides, dilations and pads (begins, then ends) for
+  /// inputs of spatial sizes `sizes` and a kernel of `kernel`, checked
+  /// against the spatial rank; auto_pad resolved into the pads.
+  llvm::Expected<ConvAttributes> convAttributes(const onnx::Node &node,
+                                                llvm::ArrayRef<Expr> sizes,
+                                                llvm::ArrayRef<Expr> kernel) const;
   llvm::Error recurrent(const onnx::Node &node, Inputs &in);
   /// Scaled dot-product attention of ONNX's Attention (opset 23) and
   /// com.microsoft's MultiHeadAttention: Q, K, V as [b, n, heads·e] (3-D)
@@ -1379,6 +1386,7 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       "CastLike", "Identity", "Dropout", "Softmax", "LogSoftmax", "CumSum", "Trilu",
       "LayerNormalization", "SimplifiedLayerNormalization", "RMSNormalization",
       "SkipLayerNormalization", "BatchNormalization", "InstanceNormalization",
+      "GroupNormalization",
       "Celu", "ThresholdedRelu", "Softsign", "Tan", "Atan", "Asin", "Acos", "Sinh", "Cosh"};
   if (elementwise.contains(op)) {
     if (auto e = need(op == "Sum" || op == "Mean" || op == "Max" || op == "Min" ? 1 : 2))
@@ -1902,14 +1910,15 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       return fail(node, "Conv takes [N, C, spatial...] data and [M, C/groups, kernel...] "
                         "weights of the same rank");
     unsigned spatial = rank - 2;
-    auto attributes = convAttributes(node, spatial);
+    auto attributes = convAttributes(node, llvm::ArrayRef(in[0]->shape).drop_front(2),
+                                     llvm::ArrayRef(in[1]->shape).drop_front(2));
     if (!attributes)
       return attributes.takeError();
-    const auto &[strides, dilations, pads, autoPad] = *attributes;
+    const auto &[strides, dilations, pads] = *attributes;
     Shape out = {in[0]->shape[0], in[1]->shape[0]};
     for (unsigned i = 0; i < spatial; ++i) {
       Expr size = in[0]->shape[2 + i], kernel = in[1]->shape[2 + i];
-      Expr padded = autoPad == "VALID" ? size : size + Expr(pads[i] + pads[spatial + i]);
+      Expr padded = size + Expr(pads[i] + pads[spatial + i]);
       Expr span = Expr(dilations[i]) * (kernel - Expr(1)) + Expr(1);
       // The kernel must fit the padded input: size >= span - pads, which a
       // symbolic size needs as a constraint of the model.
@@ -2402,7 +2411,9 @@ llvm::Expected<Val> Importer::normalize(const onnx::Node &node, Val &x, Val *sca
 }
 
 llvm::Expected<Importer::ConvAttributes>
-Importer::convAttributes(const onnx::Node &node, unsigned spatial) const {
+Importer::convAttributes(const onnx::Node &node, llvm::ArrayRef<Expr> sizes,
+                         llvm::ArrayRef<Expr> kernel) const {
+  unsigned spatial = sizes.size();
   auto list = [&](llvm::StringRef name, int64_t fill, unsigned n) {
     std::vector<int64_t> v(n, fill);
     if (const onnx::Attribute *a = node.attribute(name))
@@ -2410,8 +2421,8 @@ Importer::convAttributes(const onnx::Node &node, unsigned spatial) const {
     return v;
   };
   ConvAttributes c{list("strides", 1, spatial), list("dilations", 1, spatial),
-                   list("pads", 0, 2 * spatial),
-                   node.attribute("auto_pad") ? node.attribute("auto_pad")->s : "NOTSET"};
+                   list("pads", 0, 2 * spatial)};
+  std::string autoPad = node.attribute("auto_pad") ? node.attribute("auto_pad")->s : "NOTSET";
   if (c.strides.size() != spatial || c.dilations.size() != spatial ||
       c.pads.size() != 2 * spatial)
     return fail(node, "strides, dilations or pads do not match the spatial rank");
@@ -2420,11 +2431,38 @@ Importer::convAttributes(const onnx::Node &node, unsigned spatial) const {
       return fail(node, "strides and dilations must be >= 1");
   if (llvm::any_of(c.pads, [](int64_t p) { return p < 0; }))
     return fail(node, "negative pads");
-  // SAME_* pads depend on the input size modulo the stride; explicit pads
-  // (what PyTorch writes) are exact.
-  if (c.autoPad != "NOTSET" && c.autoPad != "VALID")
-    return fail(node, "auto_pad '" + c.autoPad +
-                          "' is not supported (export with explicit pads)");
+  if (autoPad == "NOTSET")
+    return c;
+  if (autoPad == "VALID") {
+    std::fill(c.pads.begin(), c.pads.end(), 0);
+    return c;
+  }
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return fail(node, "auto_pad '" + autoPad + "' (expected NOTSET, VALID, SAME_UPPER or "
+                      "SAME_LOWER)");
+  // SAME: ⌈size/stride⌉ outputs, padded by max((out − 1)·stride + span −
+  // size, 0) in all, the odd one at the end (UPPER) or the beginning. With
+  // stride 1 that is span − 1 whatever the size; with a larger stride it
+  // depends on the size modulo the stride, so the size must be a number.
+  for (unsigned i = 0; i < spatial; ++i) {
+    auto k = constantOf(kernel[i]);
+    if (!k)
+      return fail(node, "the kernel's size must be a number for auto_pad " + autoPad);
+    int64_t span = c.dilations[i] * (*k - 1) + 1, total = span - 1;
+    if (c.strides[i] > 1) {
+      auto size = constantOf(sizes[i]);
+      if (!size)
+        return fail(node, "auto_pad " + autoPad + " with stride " + llvm::Twine(c.strides[i]) +
+                              " pads by an amount that depends on the input size (" +
+                              sizeText(sizes[i]) + ") modulo the stride; export with explicit "
+                              "pads or a fixed size");
+      int64_t out = (*size + c.strides[i] - 1) / c.strides[i];
+      total = std::max<int64_t>((out - 1) * c.strides[i] + span - *size, 0);
+    }
+    int64_t small = total / 2, large = total - small;
+    c.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    c.pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
+  }
   return c;
 }
 
@@ -2443,12 +2481,11 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
     return fail(node, "group " + llvm::Twine(groups) + " does not divide the " +
                           llvm::Twine(*channels) + " input and " + llvm::Twine(*outChannels) +
                           " output channels");
-  auto attributes = convAttributes(node, spatial);
+  auto attributes = convAttributes(node, llvm::ArrayRef(x.shape).drop_front(2),
+                                   llvm::ArrayRef(w.shape).drop_front(2));
   if (!attributes)
     return attributes.takeError();
-  auto [strides, dilations, pads, autoPad] = *attributes;
-  if (autoPad == "VALID")
-    std::fill(pads.begin(), pads.end(), 0);
+  auto [strides, dilations, pads] = *attributes;
   // Domain: n, g, m', o_1..o_s, c, k_1..k_s, where the output channel is
   // g·M' + m' (the group g is left out when there is one group: a result
   // map is a projection, so a grouped result is [N, G, M', o...] and then
@@ -3313,6 +3350,7 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
   static const llvm::StringSet<> floatOnly = {
       "MatMul", "Gemm", "Conv", "Einsum", "LSTM", "GRU", "RNN", "Attention",
       "MultiHeadAttention", "GroupQueryAttention", "Softmax", "LogSoftmax", "LayerNormalization",
+      "BatchNormalization", "InstanceNormalization", "GroupNormalization",
       "RMSNormalization", "SimplifiedLayerNormalization", "ReduceMean", "ReduceSum",
       "ReduceMax", "ReduceL2", "ReduceSumSquare"};
   // (GroupQueryAttention's sequence lengths, inputs 5 and 6, are integers.)
@@ -3481,6 +3519,123 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     return done(normalize(node, *in[0], in.size() > 1 ? in[1] : nullptr,
                           in.size() > 2 ? in[2] : nullptr, *axis,
                           floatAttr(node, "epsilon", 1e-5f), op == "LayerNormalization"));
+  }
+  if (op == "BatchNormalization" || op == "InstanceNormalization" ||
+      op == "GroupNormalization") {
+    // [N, C, spatial...]; per-channel tensors [C] broadcast as [C, 1, ...].
+    Val &x = *in[0];
+    if (x.rank() < 2)
+      return fail(node, "X must be [batch, channels, ...]");
+    Expr channels = x.shape[1];
+    unsigned inner = x.rank() - 2;
+    auto perChannel = [&](unsigned i, llvm::StringRef what) -> llvm::Expected<Val> {
+      if (i >= in.size() || !in[i])
+        return fail(node, "needs " + what);
+      Val &p = *in[i];
+      if (Shape(p.shape) != Shape{channels})
+        return fail(node, what + " has shape " + shapeText(p.shape) + ", expected [" +
+                              sizeText(channels) + "]");
+      Shape shape = {channels};
+      shape.append(inner, Expr(1));
+      auto view = reshapeTo(node, p, shape);
+      if (!view)
+        return view.takeError();
+      Val v = p;
+      v.ssa = *view;
+      v.shape = shape;
+      v.type.clear();
+      v.weightPerm.clear();
+      return v;
+    };
+    double epsilon = floatAttr(node, "epsilon", 1e-5f);
+    if (op == "BatchNormalization") {
+      if (intAttr(node, "training_mode", 0) != 0)
+        return fail(node, "training_mode (batch statistics) is not supported; export in "
+                          "eval mode");
+      for (size_t i = 1; i < node.outputs.size(); ++i)
+        if (!node.outputs[i].empty())
+          return fail(node, "the running statistics outputs (training) are not supported");
+      // The running mean and variance are statistics, not trained: fixed
+      // tensors whatever their names.
+      for (unsigned i : {3u, 4u})
+        if (i < in.size() && in[i] && in[i]->weight && !in[i]->initializer.empty()) {
+          bufferNames.insert(in[i]->initializer);
+          in[i]->cls = Val::Fixed;
+          in[i]->weight = false;
+          in[i]->initializer.clear();
+        }
+      auto scale = perChannel(1, "scale");
+      if (!scale)
+        return scale.takeError();
+      auto bias = perChannel(2, "B");
+      if (!bias)
+        return bias.takeError();
+      auto mean = perChannel(3, "input_mean");
+      if (!mean)
+        return mean.takeError();
+      auto var = perChannel(4, "input_var");
+      if (!var)
+        return var.takeError();
+      // 1/√(var + ε) per channel, then (x − mean)·that·scale + B per element.
+      auto rstd = map(node, {&*var}, var->shape, [&](Body &b, llvm::ArrayRef<std::string> a) {
+        return b.unary("math.rsqrt", b.binary("arith.addf", a[0], b.constant(epsilon)));
+      });
+      if (!rstd)
+        return rstd.takeError();
+      return done(map(node, {&x, &*mean, &*rstd, &*scale, &*bias}, x.shape,
+                      [](Body &b, llvm::ArrayRef<std::string> a) {
+                        std::string v = b.binary("arith.subf", a[0], a[1]);
+                        v = b.binary("arith.mulf", v, a[2]);
+                        v = b.binary("arith.mulf", v, a[3]);
+                        return b.binary("arith.addf", v, a[4]);
+                      }));
+    }
+    auto scale = perChannel(1, "scale");
+    if (!scale)
+      return scale.takeError();
+    auto bias = perChannel(2, "B");
+    if (!bias)
+      return bias.takeError();
+    if (op == "InstanceNormalization") {
+      // Statistics per sample and channel, over the spatial axes.
+      if (inner == 0)
+        return fail(node, "X needs spatial axes");
+      return done(normalize(node, x, &*scale, &*bias, 2, epsilon, /*centre=*/true));
+    }
+    // GroupNormalization: statistics per sample and group of channels.
+    int64_t groups = intAttr(node, "num_groups", 0);
+    auto perGroup = groups > 0 ? divideExactly(channels, Expr(groups)) : std::nullopt;
+    if (!perGroup)
+      return fail(node, "num_groups (" + llvm::Twine(groups) + ") must be positive and divide the " +
+                            sizeText(channels) + " channels");
+    if (intAttr(node, "stash_type", 1) != 1)
+      return fail(node, "stash_type other than float is not supported");
+    if (defaultOpset < 21)
+      return fail(node, "GroupNormalization before opset 21 scales per group, not per channel; "
+                        "export with opset 21 or later");
+    Shape grouped = {x.shape[0], Expr(groups),
+                     *perGroup * product(llvm::ArrayRef(x.shape).drop_front(2))};
+    auto view = reshapeTo(node, x, grouped);
+    if (!view)
+      return view.takeError();
+    Val g = x;
+    g.ssa = *view;
+    g.shape = grouped;
+    g.type.clear();
+    auto normalized = normalize(node, g, nullptr, nullptr, 2, epsilon, /*centre=*/true);
+    if (!normalized)
+      return normalized.takeError();
+    auto back = reshapeTo(node, *normalized, x.shape);
+    if (!back)
+      return back.takeError();
+    Val n = *normalized;
+    n.ssa = *back;
+    n.shape = x.shape;
+    n.type.clear();
+    return done(map(node, {&n, &*scale, &*bias}, x.shape,
+                    [](Body &b, llvm::ArrayRef<std::string> a) {
+                      return b.binary("arith.addf", b.binary("arith.mulf", a[0], a[1]), a[2]);
+                    }));
   }
   if (op.starts_with("Reduce")) {
     auto axes = axesOf(node, in, 1, in[0]->rank(), intAttr(node, "noop_with_empty_axes", 0) == 0);

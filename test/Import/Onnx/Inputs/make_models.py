@@ -336,3 +336,43 @@ save(helper.make_graph(
                               value("past_value", TensorProto.FLOAT, ["batch", 2, "past", 2])],
     [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]),
     "hostile/gqa-past.onnx")
+
+# The normalizations of convolutional nets on [batch, 8, height, width]:
+# BatchNormalization in eval mode (its running mean and variance, here
+# named like weights, are statistics, not parameters), InstanceNormalization,
+# and GroupNormalization (opset 21: scale and bias per channel) in 2 groups.
+save(helper.make_graph(
+    [helper.make_node("BatchNormalization", ["x", "bn_scale", "bn_bias", "bn_mean", "bn_var"],
+                      ["a"], name="/bn/BatchNormalization", epsilon=1e-5),
+     helper.make_node("InstanceNormalization", ["a", "in_scale", "in_bias"], ["c"],
+                      name="/in/InstanceNormalization"),
+     helper.make_node("GroupNormalization", ["c", "gn_scale", "gn_bias"], ["y"],
+                      name="/gn/GroupNormalization", num_groups=2)],
+    "norms", [value("x", TensorProto.FLOAT, ["batch", 8, "height", "width"])],
+    [value("y", TensorProto.FLOAT, ["batch", 8, "height", "width"])],
+    [weight("bn_scale", 8), weight("bn_bias", 8), weight("bn_mean", 8),
+     numpy_helper.from_array(np.abs(rng.standard_normal(8)).astype(np.float32) + 0.5, "bn_var"),
+     weight("in_scale", 8), weight("in_bias", 8), weight("gn_scale", 8), weight("gn_bias", 8)]),
+    "norms.onnx", opset=21)
+
+# auto_pad as TensorFlow's exporters write it: SAME_UPPER with stride 1 (the
+# pads are span − 1 whatever the size) on [batch, 4, height, width], then
+# SAME_LOWER with stride 2 on a fixed 7 × 7 input. With stride 2 on a
+# symbolic size the pads depend on the size modulo 2: an error.
+save(helper.make_graph(
+    [helper.make_node("Conv", ["x", "w1", "b1"], ["h"], name="/same/Conv", auto_pad="SAME_UPPER")],
+    "same", [value("x", TensorProto.FLOAT, ["batch", 4, "height", "width"])],
+    [value("h", TensorProto.FLOAT, ["batch", 4, "height", "width"])],
+    [weight("w1", 4, 4, 3, 3), weight("b1", 4)]), "conv-same.onnx")
+save(helper.make_graph(
+    [helper.make_node("Conv", ["x", "w1"], ["h"], name="/lower/Conv", auto_pad="SAME_LOWER",
+                      strides=[2, 2])],
+    "same_lower", [value("x", TensorProto.FLOAT, ["batch", 4, 7, 7])],
+    [value("h", TensorProto.FLOAT, ["batch", 4, 4, 4])],
+    [weight("w1", 4, 4, 3, 3)]), "conv-same-stride.onnx")
+save(helper.make_graph(
+    [helper.make_node("Conv", ["x", "w1"], ["h"], name="/same/Conv", auto_pad="SAME_UPPER",
+                      strides=[2, 2])],
+    "same_symbolic", [value("x", TensorProto.FLOAT, ["batch", 4, "height", "width"])],
+    [value("h", TensorProto.FLOAT, None)],
+    [weight("w1", 4, 4, 3, 3)]), "hostile/conv-same-stride-symbolic.onnx")

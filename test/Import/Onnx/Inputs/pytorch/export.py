@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exports the PyTorch models of test/Import/Onnx with dynamic axes, as a
 researcher would (torch.onnx.export, the dynamo exporter), with random
-weights: GPT-2 and BERT from Hugging Face transformers at small sizes, an
+weights: GPT-2, BERT and Llama from Hugging Face transformers at small sizes, an
 LSTM language model and a ResNet-style convolutional network. The weights
 go to external data files that are then deleted: costopt reads only the
 shapes, so the committed files stay small (and the importer's handling of
@@ -84,6 +84,22 @@ def bert():
            ["input_ids"], ["last_hidden_state", "pooler_output"])
 
 
+def llama():
+    """Llama (2 layers, d = 64, 4 query heads sharing 2 key/value heads,
+    rotary positions, RMS norm, a SwiGLU MLP of 160, untied head)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    config = LlamaConfig(num_hidden_layers=2, hidden_size=64, num_attention_heads=4,
+                         num_key_value_heads=2, intermediate_size=160, vocab_size=1000,
+                         max_position_embeddings=128, use_cache=False,
+                         tie_word_embeddings=False)
+    model = randomize(LlamaForCausalLM(config))
+    model.config.use_cache = False
+    config.to_json_file(os.path.join(HERE, "llama-config.json"))
+    ids = torch.randint(0, 1000, (2, 16))
+    export(model, (ids,), "llama.onnx", {"input_ids": {0: batch, 1: sequence}},
+           ["input_ids"], ["logits"])
+
+
 class LstmLanguageModel(nn.Module):
     """Embedding, a two-layer LSTM, a linear head (the PyTorch word
     language model example at small sizes)."""
@@ -151,5 +167,6 @@ if __name__ == "__main__":
     gpt2()
     gpt2_124m()
     bert()
+    llama()
     lstm()
     resnet()

@@ -163,6 +163,28 @@ def resnet():
            ["image"], ["logits"])
 
 
+def torchscript():
+    """The LSTM language model and the ResNet-style net through the older
+    TorchScript exporter (dynamo=False), as many published ONNX files were
+    made: named dynamic axes, modules in the node names, the ResNet's
+    height and width independent. Weights are moved to external data and
+    dropped as above."""
+    import onnx
+    for name, model, args, input_name, axes in [
+            ("lstm-lm-torchscript.onnx", LstmLanguageModel(), (torch.randint(0, 1000, (2, 16)),),
+             "ids", {0: "batch", 1: "sequence"}),
+            ("resnet-torchscript.onnx", ResNet(), (torch.randn(2, 3, 32, 32),), "image",
+             {0: "batch", 2: "height", 3: "width"})]:
+        path = os.path.join(HERE, name)
+        torch.onnx.export(randomize(model), args, path, dynamo=False, input_names=[input_name],
+                          output_names=["logits"], dynamic_axes={input_name: axes},
+                          opset_version=17)
+        graph = onnx.load(path)
+        onnx.save(graph, path, save_as_external_data=True, location=name + ".data",
+                  size_threshold=256)
+        os.remove(path + ".data")
+
+
 if __name__ == "__main__":
     gpt2()
     gpt2_124m()
@@ -170,3 +192,4 @@ if __name__ == "__main__":
     llama()
     lstm()
     resnet()
+    torchscript()

@@ -362,6 +362,8 @@ private:
   llvm::Expected<std::string> use(const onnx::Node &node, Val &v);
   llvm::Expected<std::string> useStored(const onnx::Node &node, Val &v);
   llvm::Expected<std::string> reshapeTo(const onnx::Node &node, Val &v, const Shape &shape);
+  /// `v` viewed as `shape` (an nn.reshape unless the shape is its own).
+  llvm::Expected<Val> viewAs(const onnx::Node &node, Val &v, const Shape &shape);
   std::string operandList(llvm::ArrayRef<std::string> names) const {
     return llvm::join(names, ", ");
   }
@@ -410,6 +412,15 @@ private:
   llvm::Expected<Val> einsum(const onnx::Node &node, Val &a, Val &b, const Shape &shape);
   /// `size` entries of `axis` from `offset`, viewed as `shape` (an index
   /// dropped, a direction's slice of a recurrence's weights).
+  /// One axis of a Slice: `length` entries from `start` (clamped as ONNX
+  /// clamps), every `step`-th.
+  struct SliceAxis {
+    unsigned axis;
+    Expr start, length;
+    int64_t step;
+  };
+  /// A Slice node's axes, read once for its shape and its translation.
+  llvm::Expected<std::vector<SliceAxis>> sliceAxes(const onnx::Node &node, Inputs &in);
   llvm::Expected<Val> sliceAs(const onnx::Node &node, Val &x, unsigned axis,
                               const Expr &offset, const Expr &size, const Shape &shape);
   /// The type of `v` as stored (before a weight's pending transpose) and an
@@ -931,6 +942,20 @@ llvm::Expected<std::string> Importer::reshapeTo(const onnx::Node &node, Val &v,
     return *x;
   return emit(shape, v.elem, "nn.reshape " + *x + " : " + typeOf(v) + " -> " + typeOf(shape, v.elem),
               {*x}, "view");
+}
+
+llvm::Expected<Val> Importer::viewAs(const onnx::Node &node, Val &v, const Shape &shape) {
+  auto name = reshapeTo(node, v, shape);
+  if (!name)
+    return name.takeError();
+  Val out = v;
+  out.ssa = *name;
+  out.shape = shape;
+  out.type.clear();
+  out.weightPerm.clear();
+  // A view of a weight is read as the weight only where it is the weight.
+  out.weight = v.weight && out.ssa == v.ssa;
+  return out;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1633,82 +1658,12 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
   if (op == "Slice") {
     if (auto e = need(3))
       return std::move(e);
-    unsigned rank = in[0]->rank();
-    auto starts = exprsOf(node, in[1], "the starts");
-    auto ends = exprsOf(node, in[2], "the ends");
-    if (!starts)
-      return starts.takeError();
-    if (!ends)
-      return ends.takeError();
-    std::vector<int64_t> axes;
-    if (in.size() > 3 && in[3]) {
-      auto a = intsOf(node, in[3], "the axes");
-      if (!a)
-        return a.takeError();
-      for (int64_t x : *a) {
-        auto axis = axisOf(node, x, rank);
-        if (!axis)
-          return axis.takeError();
-        axes.push_back(*axis);
-      }
-    } else {
-      if (starts->size() > rank)
-        return fail(node, llvm::Twine(starts->size()) + " starts for rank " + llvm::Twine(rank));
-      for (unsigned i = 0; i < starts->size(); ++i)
-        axes.push_back(i);
-    }
-    for (size_t i = 0; i < axes.size(); ++i)
-      if (llvm::is_contained(llvm::ArrayRef(axes).take_front(i), axes[i]))
-        return fail(node, "axis " + llvm::Twine(axes[i]) + " is sliced twice");
-    if (in.size() > 4 && in[4]) {
-      auto steps = intsOf(node, in[4], "the steps");
-      if (!steps)
-        return steps.takeError();
-      for (int64_t s : *steps)
-        if (s != 1)
-          return fail(node, "step " + llvm::Twine(s) +
-                                "; costopt slices with step 1 (a strided slice is not "
-                                "supported yet)");
-    }
-    if (axes.size() != starts->size() || axes.size() != ends->size())
-      return fail(node, "starts, ends and axes differ in length");
+    auto axes = sliceAxes(node, in);
+    if (!axes)
+      return axes.takeError();
     Shape out = in[0]->shape;
-    for (auto [i, axis] : llvm::enumerate(axes)) {
-      Expr extent = in[0]->shape[axis];
-      auto clampIndex = [&](const Expr &e) -> std::optional<Expr> {
-        if (auto c = constantOf(e)) {
-          if (*c < 0) {
-            // Counted from the end: only constant extents resolve.
-            if (*c <= -(int64_t(1) << 62))
-              return Expr(0);
-            return Expr::max(extent + Expr(*c), Expr(0));
-          }
-          if (*c >= (int64_t(1) << 62))
-            return extent;
-          if (auto ce = constantOf(extent))
-            return Expr(std::min(*c, *ce));
-          return Expr::min(Expr(*c), extent);
-        }
-        if (e == extent)
-          return extent;
-        return Expr::min(e, extent);
-      };
-      auto s = clampIndex((*starts)[i]), e = clampIndex((*ends)[i]);
-      out[axis] = Expr::max(*e - *s, Expr(0));
-      // A buffer cut to the sequence length (BERT's position ids): ONNX
-      // clamps the end, and the exporter declares the unclamped size,
-      // which holds while the sequence fits the buffer. The declared size
-      // is used; the table those ids index checks the bound at every
-      // evaluated point.
-      if (auto declaredShape = declaredShapeOf(node.outputs[0]);
-          declaredShape && declaredShape->size() == out.size() && s->isZero() &&
-          !constantOf((*ends)[i]) && (*declaredShape)[axis] == (*ends)[i]) {
-        out[axis] = (*ends)[i];
-        if (!assumeAtMost((*ends)[i], extent))
-          return fail(node, "the model declares " + sizeText((*ends)[i]) +
-                                " entries of an axis of " + sizeText(extent));
-      }
-    }
+    for (const SliceAxis &a : *axes)
+      out[a.axis] = a.length;
     return one(out);
   }
   if (op == "Gather") {
@@ -2319,12 +2274,7 @@ llvm::Expected<Val> Importer::reduce(const onnx::Node &node, Val &x,
     for (unsigned i = 0; i < x.rank(); ++i)
       if (!llvm::is_contained(axes, int64_t(i)))
         dropped.push_back(x.shape[i]);
-    auto v = reshapeTo(node, r, dropped);
-    if (!v)
-      return v.takeError();
-    r.ssa = *v;
-    r.shape = dropped;
-    r.type.clear();
+    return viewAs(node, r, dropped);
   }
   return r;
 }
@@ -2565,14 +2515,8 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
   Val out;
   out.shape = resultShape;
   out.ssa = emit(resultShape, onnx::Float, text, operands, node.outputs[0]);
-  if (grouped) {
-    auto view = reshapeTo(node, out, shape);
-    if (!view)
-      return view.takeError();
-    out.ssa = *view;
-    out.shape = shape;
-    out.type.clear();
-  }
+  if (grouped)
+    return viewAs(node, out, shape);
   return out;
 }
 
@@ -2594,21 +2538,123 @@ std::string Importer::storedMap(const Val &v, unsigned dims,
   return affineMap(dims, stored);
 }
 
+llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx::Node &node,
+                                                                    Inputs &in) {
+  unsigned rank = in[0]->rank();
+  auto starts = exprsOf(node, in[1], "the starts");
+  auto ends = exprsOf(node, in[2], "the ends");
+  if (!starts)
+    return starts.takeError();
+  if (!ends)
+    return ends.takeError();
+  std::vector<int64_t> axes;
+  if (in.size() > 3 && in[3]) {
+    auto a = intsOf(node, in[3], "the axes");
+    if (!a)
+      return a.takeError();
+    for (int64_t x : *a) {
+      auto axis = axisOf(node, x, rank);
+      if (!axis)
+        return axis.takeError();
+      axes.push_back(*axis);
+    }
+  } else {
+    if (starts->size() > rank)
+      return fail(node, llvm::Twine(starts->size()) + " starts for rank " + llvm::Twine(rank));
+    for (unsigned i = 0; i < starts->size(); ++i)
+      axes.push_back(i);
+  }
+  for (size_t i = 0; i < axes.size(); ++i)
+    if (llvm::is_contained(llvm::ArrayRef(axes).take_front(i), axes[i]))
+      return fail(node, "axis " + llvm::Twine(axes[i]) + " is sliced twice");
+  std::vector<int64_t> steps(axes.size(), 1);
+  if (in.size() > 4 && in[4]) {
+    auto given = intsOf(node, in[4], "the steps");
+    if (!given)
+      return given.takeError();
+    if (given->size() != axes.size())
+      return fail(node, "steps and axes differ in length");
+    steps = *given;
+    for (int64_t s : steps)
+      if (s < 1)
+        return fail(node, "step " + llvm::Twine(s) +
+                              (s == 0 ? "" : " (a reversal) is not supported"));
+  }
+  if (axes.size() != starts->size() || axes.size() != ends->size())
+    return fail(node, "starts, ends and axes differ in length");
+  std::vector<SliceAxis> result;
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    Expr extent = in[0]->shape[axis];
+    auto clampIndex = [&](const Expr &e) -> std::optional<Expr> {
+      if (auto c = constantOf(e)) {
+        if (*c < 0) {
+          // Counted from the end: only constant extents resolve.
+          if (*c <= -(int64_t(1) << 62))
+            return Expr(0);
+          return Expr::max(extent + Expr(*c), Expr(0));
+        }
+        if (*c >= (int64_t(1) << 62))
+          return extent;
+        if (auto ce = constantOf(extent))
+          return Expr(std::min(*c, *ce));
+        return Expr::min(Expr(*c), extent);
+      }
+      if (e == extent)
+        return extent;
+      return Expr::min(e, extent);
+    };
+    auto s = clampIndex((*starts)[i]), e = clampIndex((*ends)[i]);
+    if (steps[i] > 1) {
+      // Every step-th entry of [s, e): ⌈(e − s)/step⌉ of them. The start
+      // must be a number; a symbolic end must not fall before it.
+      auto first = constantOf(*s);
+      if (!first)
+        if (auto raw = constantOf((*starts)[i]); raw && *raw >= 0)
+          first = raw; // min(start, extent) with a symbolic extent
+      if (!first)
+        return fail(node, "a strided slice needs a numeric start, got " + sizeText(*s));
+      if (auto last = constantOf(*e)) {
+        int64_t count = *last > *first ? (*last - *first + steps[i] - 1) / steps[i] : 0;
+        if (count < 1)
+          return fail(node, "a strided slice with no entries");
+        result.push_back({static_cast<unsigned>(axis), Expr(*first), Expr(count), steps[i]});
+        continue;
+      }
+      if (*e != extent)
+        return fail(node, "a strided slice must end at a number or at the axis's end, not at " +
+                              sizeText(*e));
+      if (auto err = requireAtLeast(node, extent, Expr(*first + 1)))
+        return std::move(err);
+      result.push_back({static_cast<unsigned>(axis), Expr(*first),
+                        Expr::ceilDiv(extent - Expr(*first), Expr(steps[i])), steps[i]});
+      continue;
+    }
+    Expr length = Expr::max(*e - *s, Expr(0));
+    // A buffer cut to the sequence length (BERT's position ids): ONNX
+    // clamps the end, and the exporter declares the unclamped size,
+    // which holds while the sequence fits the buffer. The declared size
+    // is used; the table those ids index checks the bound at every
+    // evaluated point.
+    if (auto declaredShape = declaredShapeOf(node.outputs[0]);
+        declaredShape && declaredShape->size() == rank && s->isZero() &&
+        !constantOf((*ends)[i]) && (*declaredShape)[axis] == (*ends)[i]) {
+      length = (*ends)[i];
+      if (!assumeAtMost((*ends)[i], extent))
+        return fail(node, "the model declares " + sizeText((*ends)[i]) +
+                              " entries of an axis of " + sizeText(extent));
+    }
+    result.push_back({static_cast<unsigned>(axis), *s, length, 1});
+  }
+  return result;
+}
+
 llvm::Expected<Val> Importer::sliceAs(const onnx::Node &node, Val &x, unsigned axis,
                                       const Expr &offset, const Expr &size,
                                       const Shape &shape) {
   auto slice = extract(node, x, axis, offset, size);
   if (!slice)
     return slice.takeError();
-  auto view = reshapeTo(node, *slice, shape);
-  if (!view)
-    return view.takeError();
-  Val v = *slice;
-  v.ssa = *view;
-  v.shape = shape;
-  v.type.clear();
-  v.weight = v.weight && v.ssa == slice->ssa;
-  return v;
+  return viewAs(node, *slice, shape);
 }
 
 llvm::Expected<Val> Importer::extract(const onnx::Node &node, Val &x, unsigned axis,
@@ -2807,15 +2853,7 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   }
   // Views that split the heads into (kv group, query head within it), read
   // in place by the contractions: no transpose is needed.
-  auto view = [&](Val &x, Shape shape) -> llvm::Expected<Val> {
-    auto name = reshapeTo(node, x, shape);
-    if (!name)
-      return name.takeError();
-    Val r;
-    r.shape = shape;
-    r.ssa = *name;
-    return r;
-  };
+  auto view = [&](Val &x, Shape shape) { return viewAs(node, x, shape); };
   auto qv = view(q, fourD ? Shape{b, G, R, n, *e} : Shape{b, n, G, R, *e});
   if (!qv)
     return qv.takeError();
@@ -3537,15 +3575,7 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
                               sizeText(channels) + "]");
       Shape shape = {channels};
       shape.append(inner, Expr(1));
-      auto view = reshapeTo(node, p, shape);
-      if (!view)
-        return view.takeError();
-      Val v = p;
-      v.ssa = *view;
-      v.shape = shape;
-      v.type.clear();
-      v.weightPerm.clear();
-      return v;
+      return viewAs(node, p, shape);
     };
     double epsilon = floatAttr(node, "epsilon", 1e-5f);
     if (op == "BatchNormalization") {
@@ -3615,24 +3645,16 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
                         "export with opset 21 or later");
     Shape grouped = {x.shape[0], Expr(groups),
                      *perGroup * product(llvm::ArrayRef(x.shape).drop_front(2))};
-    auto view = reshapeTo(node, x, grouped);
-    if (!view)
-      return view.takeError();
-    Val g = x;
-    g.ssa = *view;
-    g.shape = grouped;
-    g.type.clear();
-    auto normalized = normalize(node, g, nullptr, nullptr, 2, epsilon, /*centre=*/true);
+    auto g = viewAs(node, x, grouped);
+    if (!g)
+      return g.takeError();
+    auto normalized = normalize(node, *g, nullptr, nullptr, 2, epsilon, /*centre=*/true);
     if (!normalized)
       return normalized.takeError();
-    auto back = reshapeTo(node, *normalized, x.shape);
-    if (!back)
-      return back.takeError();
-    Val n = *normalized;
-    n.ssa = *back;
-    n.shape = x.shape;
-    n.type.clear();
-    return done(map(node, {&n, &*scale, &*bias}, x.shape,
+    auto n = viewAs(node, *normalized, x.shape);
+    if (!n)
+      return n.takeError();
+    return done(map(node, {&*n, &*scale, &*bias}, x.shape,
                     [](Body &b, llvm::ArrayRef<std::string> a) {
                       return b.binary("arith.addf", b.binary("arith.mulf", a[0], a[1]), a[2]);
                     }));
@@ -3707,16 +3729,10 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     return llvm::Error::success();
   }
   if (op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze") {
-    Val v = *in[0];
-    auto r = reshapeTo(node, *in[0], shapes[0]);
-    if (!r)
-      return r.takeError();
-    v.ssa = *r;
-    v.shape = shapes[0];
-    v.type.clear();
-    v.weightPerm.clear();
-    v.weight = v.weight && v.ssa == in[0]->ssa;
-    define(0, v);
+    auto v = viewAs(node, *in[0], shapes[0]);
+    if (!v)
+      return v.takeError();
+    define(0, *v);
     return llvm::Error::success();
   }
   if (op == "Expand") {
@@ -3783,30 +3799,46 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     return llvm::Error::success();
   }
   if (op == "Slice") {
-    // The starts (clamped) of each sliced axis, as inferShapes sized them.
-    auto starts = exprsOf(node, in[1], "the starts");
-    if (!starts)
-      return starts.takeError();
-    std::vector<int64_t> axes;
-    if (in.size() > 3 && in[3]) {
-      auto a = intsOf(node, in[3], "the axes");
-      if (!a)
-        return a.takeError();
-      for (int64_t x : *a)
-        axes.push_back(x < 0 ? x + in[0]->rank() : x);
-    } else {
-      for (unsigned i = 0; i < starts->size(); ++i)
-        axes.push_back(i);
-    }
+    auto axes = sliceAxes(node, in);
+    if (!axes)
+      return axes.takeError();
     Val v = *in[0];
-    for (auto [i, axis] : llvm::enumerate(axes)) {
-      Expr start = (*starts)[i];
-      if (auto c = constantOf(start); c && *c < 0)
-        start = Expr::max(in[0]->shape[axis] + start, Expr(0));
-      auto piece = extract(node, v, axis, start, shapes[0][axis]);
+    for (const SliceAxis &a : *axes) {
+      if (a.step == 1) {
+        auto piece = extract(node, v, a.axis, a.start, a.length);
+        if (!piece)
+          return piece.takeError();
+        v = *piece;
+        continue;
+      }
+      // Every step-th entry: length·step entries from the start rounded
+      // down to a multiple of the step, viewed as [length, step], the entry
+      // at the start's remainder in each step.
+      int64_t start = *constantOf(a.start), remainder = start % a.step;
+      Expr base(start - remainder), span = a.length * Expr(a.step), extent = v.shape[a.axis];
+      auto fits = sym::evaluateApprox(extent - base - span, {});
+      bool inside = extent - base - span == Expr(0) || (fits && *fits >= 0);
+      if (!fits)
+        llvm::consumeError(fits.takeError());
+      if (!inside)
+        return fail(node, "a strided slice whose last step runs past the axis (" +
+                              sizeText(span) + " entries from " + sizeText(base) + " of " +
+                              sizeText(extent) + ") is not supported");
+      auto piece = extract(node, v, a.axis, base, span);
       if (!piece)
         return piece.takeError();
-      v = *piece;
+      Shape split = piece->shape;
+      split[a.axis] = a.length;
+      split.insert(split.begin() + a.axis + 1, Expr(a.step));
+      auto grouped = viewAs(node, *piece, split);
+      if (!grouped)
+        return grouped.takeError();
+      Shape taken = piece->shape;
+      taken[a.axis] = a.length;
+      auto first = sliceAs(node, *grouped, a.axis + 1, Expr(remainder), Expr(1), taken);
+      if (!first)
+        return first.takeError();
+      v = *first;
     }
     define(0, v);
     return llvm::Error::success();

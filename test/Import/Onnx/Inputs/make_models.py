@@ -376,3 +376,23 @@ save(helper.make_graph(
     "same_symbolic", [value("x", TensorProto.FLOAT, ["batch", 4, "height", "width"])],
     [value("h", TensorProto.FLOAT, None)],
     [weight("w1", 4, 4, 3, 3)]), "hostile/conv-same-stride-symbolic.onnx")
+
+# Strided slices, as an interleaved rotary embedding reads the even and odd
+# features (x[..., 0::2], x[..., 1::2]); a reversal (step -1) and a stride
+# over a symbolic axis whose last step may run past its end are errors.
+save(helper.make_graph(
+    [helper.make_node("Slice", ["x", "s0", "e", "axes", "two"], ["even"], name="/rot/even"),
+     helper.make_node("Slice", ["x", "s1", "e", "axes", "two"], ["odd"], name="/rot/odd"),
+     helper.make_node("Mul", ["even", "odd"], ["y"], name="/rot/Mul")],
+    "strided", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [ints("s0", [0]), ints("s1", [1]), ints("e", [2**62]), ints("axes", [-1]),
+     ints("two", [2])]), "strided-slice.onnx")
+for name, starts, ends, axes, steps in [("slice-reversed", [-1], [-(2**62)], [-1], [-1]),
+                                        ("slice-stride-symbolic", [0], [2**62], [1], [2])]:
+    save(helper.make_graph(
+        [helper.make_node("Slice", ["x", "s", "e", "a", "k"], ["y"], name="/s")],
+        name, [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+        [value("y", TensorProto.FLOAT, None)],
+        [ints("s", starts), ints("e", ends), ints("a", axes), ints("k", steps)]),
+        os.path.join("hostile", name + ".onnx"))

@@ -2688,8 +2688,74 @@ llvm::Expected<Importer::EinsumSpec> Importer::parseEinsum(const onnx::Node &nod
   for (char c : a->s)
     if (c != ' ')
       equation.push_back(c);
-  if (equation.find("...") != std::string::npos)
-    return fail(node, "an equation with '...' (broadcast axes) is not supported yet");
+  if (equation.find("...") != std::string::npos) {
+    // '...' stands for the same leading axes in every operand (aligned at
+    // the right, as NumPy broadcasts): each becomes a letter the equation
+    // does not use, and an implicit output lists them first.
+    llvm::StringRef whole(equation);
+    auto [lhsText, rhsText] = whole.split("->");
+    llvm::SmallVector<llvm::StringRef> terms;
+    lhsText.split(terms, ',');
+    if (terms.size() != in.size() || llvm::any_of(in, [](Val *v) { return !v; }))
+      return fail(node, "Einsum of " + llvm::Twine(terms.size()) +
+                            " operands; costopt reads two (a contraction)");
+    std::string unused;
+    for (char c = 'A'; c <= 'Z'; ++c)
+      if (whole.find(c) == llvm::StringRef::npos)
+        unused.push_back(c);
+    for (char c = 'a'; c <= 'z'; ++c)
+      if (whole.find(c) == llvm::StringRef::npos)
+        unused.push_back(c);
+    std::vector<unsigned> broadcastRank(terms.size(), 0);
+    unsigned most = 0;
+    for (auto [i, term] : llvm::enumerate(terms)) {
+      size_t dots = term.find("...");
+      if (dots == llvm::StringRef::npos)
+        continue;
+      if (term.find("...", dots + 3) != llvm::StringRef::npos)
+        return fail(node, "'...' appears twice in an operand");
+      unsigned named = term.size() - 3;
+      if (in[i]->rank() < named)
+        return fail(node, "operand " + llvm::Twine(i) + " has rank " +
+                              llvm::Twine(in[i]->rank()) + " but '" + term + "' names " +
+                              llvm::Twine(named) + " axes besides '...'");
+      broadcastRank[i] = in[i]->rank() - named;
+      most = std::max(most, broadcastRank[i]);
+    }
+    if (most > unused.size())
+      return fail(node, "'...' stands for more axes than there are letters");
+    std::string all = unused.substr(0, most), rewritten;
+    for (auto [i, term] : llvm::enumerate(terms)) {
+      if (i)
+        rewritten += ",";
+      size_t dots = term.find("...");
+      rewritten += dots == llvm::StringRef::npos
+                       ? term.str()
+                       : (term.take_front(dots) + all.substr(most - broadcastRank[i]) +
+                          term.drop_front(dots + 3)).str();
+    }
+    if (whole.contains("->")) {
+      size_t dots = rhsText.find("...");
+      rewritten += "->" + (dots == llvm::StringRef::npos
+                               ? rhsText.str()
+                               : (rhsText.take_front(dots) + all + rhsText.drop_front(dots + 3))
+                                     .str());
+    } else {
+      // NumPy's implicit output: the broadcast axes, then the letters
+      // that appear once, in alphabetical order.
+      std::map<char, unsigned> seen;
+      for (llvm::StringRef term : terms)
+        for (char c : term)
+          if (c != '.')
+            ++seen[c];
+      std::string once;
+      for (auto &[c, n] : seen)
+        if (n == 1)
+          once.push_back(c);
+      rewritten += "->" + all + once;
+    }
+    equation = rewritten;
+  }
   llvm::StringRef text(equation);
   auto [lhs, rhs] = text.split("->");
   bool explicitOutput = text.contains("->");

@@ -396,3 +396,16 @@ for name, starts, ends, axes, steps in [("slice-reversed", [-1], [-(2**62)], [-1
         [value("y", TensorProto.FLOAT, None)],
         [ints("s", starts), ints("e", ends), ints("a", axes), ints("k", steps)]),
         os.path.join("hostile", name + ".onnx"))
+
+# Einsum with '...' (leading axes, broadcast as NumPy does): a projection
+# written "...d,de->...e", scores "...qe,...ke->...qk", and the implicit
+# output "...d,de" (the leading axes, then the letters seen once).
+save(helper.make_graph(
+    [helper.make_node("Einsum", ["x", "w"], ["h"], name="/proj/Einsum", equation="...d,de->...e"),
+     helper.make_node("Einsum", ["h", "h"], ["s"], name="/scores/Einsum",
+                      equation="...qe, ...ke -> ...qk"),
+     helper.make_node("Einsum", ["x", "w"], ["g"], name="/implicit/Einsum", equation="...d,de")],
+    "ellipsis", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("s", TensorProto.FLOAT, ["batch", "sequence", "sequence"]),
+     value("g", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [weight("w", 8, 4)]), "einsum-ellipsis.onnx", opset=20)

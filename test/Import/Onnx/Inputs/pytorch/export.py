@@ -100,6 +100,24 @@ def llama():
            ["input_ids"], ["logits"])
 
 
+def llama_7b_widths():
+    """Llama 2 7B's widths (d = 4096, 32 heads, an MLP of 11,008, 32,000
+    tokens, 4,096 positions) with 2 of its 32 layers: 666,914,816
+    parameters, so the export fits in memory."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    config = LlamaConfig(num_hidden_layers=2, hidden_size=4096, num_attention_heads=32,
+                         num_key_value_heads=32, intermediate_size=11008, vocab_size=32000,
+                         max_position_embeddings=4096, use_cache=False,
+                         tie_word_embeddings=False)
+    model = randomize(LlamaForCausalLM(config))
+    model.config.use_cache = False
+    config.to_json_file(os.path.join(HERE, "llama-7b-2-layers-config.json"))
+    ids = torch.randint(0, 32000, (2, 16))
+    big = torch.export.Dim("sequence", min=2, max=4096)
+    export(model, (ids,), "llama-7b-2-layers.onnx", {"input_ids": {0: batch, 1: big}},
+           ["input_ids"], ["logits"])
+
+
 class LstmLanguageModel(nn.Module):
     """Embedding, a two-layer LSTM, a linear head (the PyTorch word
     language model example at small sizes)."""
@@ -190,6 +208,7 @@ if __name__ == "__main__":
     gpt2_124m()
     bert()
     llama()
+    llama_7b_widths()
     lstm()
     resnet()
     torchscript()

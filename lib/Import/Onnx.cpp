@@ -368,10 +368,14 @@ private:
     return llvm::join(names, ", ");
   }
 
+  /// An nn.map of `f` over `operands` (known scalars folded into the
+  /// body); `sizes` are passed to the body, `maskClause` (" mask
+  /// affine_set<...>") restricts it, `hint` names the result.
   llvm::Expected<Val> map(const onnx::Node &node, llvm::ArrayRef<Val *> operands,
                           const Shape &shape,
                           const std::function<std::string(Body &, llvm::ArrayRef<std::string>)> &f,
-                          llvm::ArrayRef<Expr> sizes = {});
+                          llvm::ArrayRef<Expr> sizes = {}, llvm::StringRef maskClause = "",
+                          llvm::StringRef hint = "");
   llvm::Expected<Val> elementwise(const onnx::Node &node, Inputs &in, const Shape &shape);
   llvm::Expected<Val> contract(const onnx::Node &node, Val &a, Val &b, Val *bias,
                                bool transA, bool transB, const Shape &shape);
@@ -1946,7 +1950,7 @@ std::string renameValues(llvm::StringRef text, const std::map<std::string, std::
 llvm::Expected<Val> Importer::map(
     const onnx::Node &node, llvm::ArrayRef<Val *> operands, const Shape &shape,
     const std::function<std::string(Body &, llvm::ArrayRef<std::string>)> &f,
-    llvm::ArrayRef<Expr> sizes) {
+    llvm::ArrayRef<Expr> sizes, llvm::StringRef maskClause, llvm::StringRef hint) {
   // Known scalars become constants of the body; the rest are operands.
   Body body;
   std::vector<std::string> args, names, types;
@@ -1982,10 +1986,14 @@ llvm::Expected<Val> Importer::map(
   if (names.empty())
     return fail(node, "every operand is a constant: nothing to compute at run time");
   std::string text = mapText(names, types, typeOf(shape, elem), body, result, sizes);
+  // The mask goes after the operands (and sizes).
+  if (!maskClause.empty())
+    text.insert(text.find(" : "), maskClause.str());
   Val out;
   out.elem = elem;
   out.shape = shape;
-  out.ssa = emit(shape, elem, text, names, node.outputs.empty() ? "map" : node.outputs[0]);
+  out.ssa = emit(shape, elem, text, names,
+                 !hint.empty() ? hint : node.outputs.empty() ? "map" : node.outputs[0]);
   return out;
 }
 
@@ -2949,23 +2957,10 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   s.ssa = scores;
   std::string band2 = "affine_set<(d0, d1, d2, d3, d4) : (d3 - d4 >= 0)>";
   std::string maskClause = causal ? " mask " + band2 : "";
+  // Element-wise steps over the scores, inside the causal band if any.
   auto maskedMap = [&](llvm::ArrayRef<Val *> operands, llvm::StringRef hint,
                        const std::function<std::string(Body &, llvm::ArrayRef<std::string>)> &f) {
-    Body body;
-    std::vector<std::string> names, types, args;
-    for (Val *o : operands) {
-      names.push_back(o->ssa);
-      types.push_back(typeOf(*o));
-      args.push_back("%a" + std::to_string(args.size()));
-    }
-    std::string result = f(body, args);
-    std::string text = mapText(names, types, typeOf(scoreShape, onnx::Float), body, result);
-    // The band goes after the operands.
-    text.insert(text.find(" : "), maskClause);
-    Val out;
-    out.shape = scoreShape;
-    out.ssa = emit(scoreShape, onnx::Float, text, names, hint);
-    return out;
+    return map(node, operands, scoreShape, f, {}, maskClause, hint);
   };
   if (mask) {
     // attn_mask: [n, m], or [b or 1, heads or 1, n, m]; boolean (keep where
@@ -2989,19 +2984,25 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
       return name.takeError();
     mv.ssa = *name;
     bool boolean = mask->elem == onnx::Bool;
-    s = maskedMap({&s, &mv}, "masked", [&](Body &body, llvm::ArrayRef<std::string> a) {
+    auto masked = maskedMap({&s, &mv}, "masked", [&](Body &body, llvm::ArrayRef<std::string> a) {
       if (!boolean)
         return body.binary("arith.addf", a[0], a[1]);
       std::string c = body.op("arith.cmpf une, " + a[1] + ", " + body.constant(0.0) + " : f32");
       return body.op("arith.select " + c + ", " + a[0] + ", " + body.constant(-INFINITY) +
                      " : f32");
     });
+    if (!masked)
+      return masked.takeError();
+    s = *masked;
   }
   // Softmax over the keys, the scale inside the exponential (as the
   // built-in attention decomposes).
-  Val ex = maskedMap({&s}, "exp", [&](Body &body, llvm::ArrayRef<std::string> a) {
+  auto exps = maskedMap({&s}, "exp", [&](Body &body, llvm::ArrayRef<std::string> a) {
     return body.unary("math.exp", body.binary("arith.mulf", a[0], body.constant(factor)));
   });
+  if (!exps)
+    return exps.takeError();
+  Val &ex = *exps;
   Shape rows = {b, G, R, n, Expr(1)};
   std::string sum = emit(rows, onnx::Float,
                          "nn.reduce " + ex.ssa + " {kind = \"sum\", dims = [4]" +
@@ -3011,9 +3012,12 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   Val sv;
   sv.shape = rows;
   sv.ssa = sum;
-  Val probs = maskedMap({&ex, &sv}, "probs", [](Body &body, llvm::ArrayRef<std::string> a) {
+  auto normalized = maskedMap({&ex, &sv}, "probs", [](Body &body, llvm::ArrayRef<std::string> a) {
     return body.binary("arith.divf", a[0], a[1]);
   });
+  if (!normalized)
+    return normalized.takeError();
+  Val &probs = *normalized;
   // Context over (b, g, r, p, f, k).
   std::string avBand = "affine_set<(d0, d1, d2, d3, d4, d5) : (d3 - d5 >= 0)>";
   Shape ctxShape = fourD ? Shape{b, G, R, n, *ev} : Shape{b, n, G, R, *ev};

@@ -4373,6 +4373,14 @@ llvm::Expected<std::string> Importer::run() {
   };
   for (size_t i : top)
     writeOp(ops[i], "  ");
+  // The type of every value, for the blocks' signatures.
+  std::map<std::string, std::string> typeOfName;
+  for (const Emitted &e : ops)
+    for (size_t r = 0; r < e.results.size(); ++r)
+      typeOfName[e.results[r]] = e.resultTypes[r];
+  for (const onnx::ValueInfo &info : model.graph.inputs)
+    if (values.count(info.name) && !initializers.count(info.name))
+      typeOfName[values[info.name].ssa] = typeOf(values[info.name]);
   size_t i = 0;
   while (i < ops.size()) {
     if (ops[i].hoistable && ops[i].module.empty()) {
@@ -4392,20 +4400,13 @@ llvm::Expected<std::string> Importer::run() {
       continue;
     }
     // One block: inputs defined outside, results used outside.
-    std::set<std::string> defined;
+    std::set<std::string> defined, inputSet;
     std::vector<std::string> inputs, inputTypes, results, resultTypes;
-    std::map<std::string, std::string> typeOfName;
-    for (const Emitted &e : ops)
-      for (size_t r = 0; r < e.results.size(); ++r)
-        typeOfName[e.results[r]] = e.resultTypes[r];
-    for (const onnx::ValueInfo &info : model.graph.inputs)
-      if (values.count(info.name) && !initializers.count(info.name))
-        typeOfName[values[info.name].ssa] = typeOf(values[info.name]);
     for (size_t j = i; j < end; ++j) {
       if (ops[j].hoistable && ops[j].module.empty())
         continue;
       for (const std::string &o : ops[j].operands)
-        if (!defined.count(o) && !llvm::is_contained(inputs, o)) {
+        if (!defined.count(o) && inputSet.insert(o).second) {
           inputs.push_back(o);
           inputTypes.push_back(typeOfName[o]);
         }
@@ -4417,10 +4418,8 @@ llvm::Expected<std::string> Importer::run() {
         continue;
       for (size_t r = 0; r < ops[j].results.size(); ++r) {
         const std::string &name = ops[j].results[r];
-        bool outside = usedByOutput.count(name);
-        for (size_t k = 0; k < ops.size() && !outside; ++k)
-          if ((k < i || k >= end) && llvm::is_contained(ops[k].operands, name))
-            outside = true;
+        bool outside = usedByOutput.count(name) ||
+                       llvm::any_of(usersOf[name], [&](size_t k) { return k < i || k >= end; });
         if (outside) {
           results.push_back(name);
           resultTypes.push_back(ops[j].resultTypes[r]);

@@ -14,6 +14,7 @@ Needs torch, transformers and onnxscript (none of them is used by costopt):
   python3 bench/onnx_import_scaling.py [--costopt build/bin/costopt] [--layers 8 32 128]
 """
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -56,7 +57,9 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         for layers in args.layers:
             path = os.path.join(folder, f"llama-{layers}.onnx")
-            export(layers, path)
+            # The exporter reports its progress on stdout: keep the table clean.
+            with contextlib.redirect_stdout(sys.stderr):
+                export(layers, path)
             nodes = len(onnx.load(path, load_external_data=False).graph.node)
             imported = best_of_three([args.costopt, "import", path, "-o", os.devnull])
             report = best_of_three([args.costopt, path, "-D", "batch=1", "-D", "sequence=128"])

@@ -696,9 +696,9 @@ llvm::Error Importer::chooseSequence() {
     if (it == values.end() || it->second.isFloat() || !info.shape || info.shape->empty())
       continue;
     const onnx::Dimension &last = info.shape->back();
-    if (!last.param.empty()) {
+    if (auto found = symbolOf.find(last.param); found != symbolOf.end()) {
       sequenceParam = last.param;
-      sequence = Expr::symbol(symbolOf[last.param]);
+      sequence = Expr::symbol(found->second);
       return llvm::Error::success();
     }
   }
@@ -713,10 +713,14 @@ llvm::Error Importer::chooseSequence() {
       if (info.name == node.inputs[0])
         x = &info;
     unsigned timeAxis = intAttr(node, "layout", 0) != 0 ? 1 : 0;
-    if (!x || !x->shape || x->shape->size() != 3 || (*x->shape)[timeAxis].param.empty())
+    if (!x || !x->shape || x->shape->size() != 3)
       continue;
-    sequenceParam = (*x->shape)[timeAxis].param;
-    sequence = Expr::symbol(symbolOf[sequenceParam]);
+    // A dim_param that is a formula ("2*t") names no one symbol.
+    auto found = symbolOf.find((*x->shape)[timeAxis].param);
+    if (found == symbolOf.end())
+      continue;
+    sequenceParam = found->first;
+    sequence = Expr::symbol(found->second);
     return llvm::Error::success();
   }
   return llvm::Error::success();
@@ -1889,7 +1893,8 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
   }
   return fail(node, "unsupported ONNX operator '" +
                         (node.domain.empty() ? node.opType : node.domain + "::" + node.opType) +
-                        "' (costopt --list-onnx-ops lists the supported ones)");
+                        "' (costopt --list-onnx-ops lists the supported ones; --allow-unknown "
+                        "imports it with its FLOPs as a symbol)");
 }
 
 //===----------------------------------------------------------------------===//
@@ -2387,6 +2392,10 @@ Importer::convAttributes(const onnx::Node &node, llvm::ArrayRef<Expr> sizes,
   for (unsigned i = 0; i < spatial; ++i)
     if (c.strides[i] < 1 || c.dilations[i] < 1)
       return fail(node, "strides and dilations must be >= 1");
+  constexpr int64_t kLargest = int64_t(1) << 31;
+  for (unsigned i = 0; i < spatial; ++i)
+    if (c.strides[i] > kLargest || c.dilations[i] > kLargest)
+      return fail(node, "strides and dilations above 2^31 are not supported");
   if (llvm::any_of(c.pads, [](int64_t p) { return p < 0; }))
     return fail(node, "negative pads");
   if (autoPad == "NOTSET")
@@ -2406,9 +2415,13 @@ Importer::convAttributes(const onnx::Node &node, llvm::ArrayRef<Expr> sizes,
     auto k = constantOf(kernel[i]);
     if (!k)
       return fail(node, "the kernel's size must be a number for auto_pad " + autoPad);
+    if (*k < 1 || *k > kLargest)
+      return fail(node, "a kernel of size " + llvm::Twine(*k) + " for auto_pad " + autoPad);
     int64_t span = c.dilations[i] * (*k - 1) + 1, total = span - 1;
     if (c.strides[i] > 1) {
       auto size = constantOf(sizes[i]);
+      if (size && (*size < 1 || *size > kLargest))
+        return fail(node, "an input of size " + llvm::Twine(*size) + " for auto_pad " + autoPad);
       if (!size)
         return fail(node, "auto_pad " + autoPad + " with stride " + llvm::Twine(c.strides[i]) +
                               " pads by an amount that depends on the input size (" +
@@ -2613,28 +2626,30 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
     };
     auto s = clampIndex((*starts)[i]), e = clampIndex((*ends)[i]);
     if (steps[i] > 1) {
-      // Every step-th entry of [s, e): ⌈(e − s)/step⌉ of them. The start
-      // must be a number; a symbolic end must not fall before it.
-      auto first = constantOf(*s);
-      if (!first)
-        if (auto raw = constantOf((*starts)[i]); raw && *raw >= 0)
-          first = raw; // min(start, extent) with a symbolic extent
-      if (!first)
-        return fail(node, "a strided slice needs a numeric start, got " + sizeText(*s));
-      if (auto last = constantOf(*e)) {
-        int64_t count = *last > *first ? (*last - *first + steps[i] - 1) / steps[i] : 0;
-        if (count < 1)
-          return fail(node, "a strided slice with no entries");
-        result.push_back({static_cast<unsigned>(axis), Expr(*first), Expr(count), steps[i]});
+      // Every step-th entry of [s, e): ⌈(e − s)/step⌉ of them. The
+      // translation views the entries from the start rounded down to the
+      // step as [count, step]; they must lie inside the axis. How many
+      // entries a symbolic axis holds depends on its size modulo the step.
+      auto first = constantOf(*s), last = constantOf(*e), size = constantOf(extent);
+      if (!first || !last || !size)
+        return fail(node, "a strided slice of an axis of size " + sizeText(extent) + " from " +
+                              sizeText(*s) + " to " + sizeText(*e) +
+                              " (only numeric bounds and sizes are supported)");
+      int64_t count = *last > *first ? (*last - *first - 1) / steps[i] + 1 : 0;
+      if (count < 1)
+        return fail(node, "a strided slice with no entries");
+      if (count == 1) {
+        result.push_back({static_cast<unsigned>(axis), Expr(*first), Expr(1), 1});
         continue;
       }
-      if (*e != extent)
-        return fail(node, "a strided slice must end at a number or at the axis's end, not at " +
-                              sizeText(*e));
-      if (auto err = requireAtLeast(node, extent, Expr(*first + 1)))
-        return std::move(err);
-      result.push_back({static_cast<unsigned>(axis), Expr(*first),
-                        Expr::ceilDiv(extent - Expr(*first), Expr(steps[i])), steps[i]});
+      // count ≥ 2, so step < e − s and count·step < 2·(e − s): no overflow.
+      int64_t base = *first - *first % steps[i];
+      if (base + count * steps[i] > *size)
+        return fail(node, "a strided slice whose last step runs past the axis (" +
+                              llvm::Twine(count) + " steps of " + llvm::Twine(steps[i]) +
+                              " from " + llvm::Twine(base) + " in " + llvm::Twine(*size) +
+                              ") is not supported");
+      result.push_back({static_cast<unsigned>(axis), Expr(*first), Expr(count), steps[i]});
       continue;
     }
     Expr length = Expr::max(*e - *s, Expr(0));
@@ -2744,6 +2759,9 @@ llvm::Expected<Importer::EinsumSpec> Importer::parseEinsum(const onnx::Node &nod
     }
     if (whole.contains("->")) {
       size_t dots = rhsText.find("...");
+      if (dots == llvm::StringRef::npos && most > 0)
+        return fail(node, "'...' stands for axes of the operands that the output drops; "
+                          "write '...' in the output (summing them is not supported)");
       rewritten += "->" + (dots == llvm::StringRef::npos
                                ? rhsText.str()
                                : (rhsText.take_front(dots) + all + rhsText.drop_front(dots + 3))
@@ -2884,6 +2902,9 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   if (mask) {
     // attn_mask broadcasts to the scores, [batch, heads, queries, keys].
     Shape scores = {b, Expr(heads), n, m};
+    if (mask->rank() != 2 && mask->rank() != 4)
+      return fail(node, "attn_mask of rank " + llvm::Twine(mask->rank()) +
+                            " (only [q, k] and [batch, heads, q, k] are supported)");
     Shape expected = mask->rank() == 2 ? Shape{n, m} : scores;
     auto joined = broadcast({mask->shape, expected});
     if ((mask->rank() != 2 && mask->rank() != 4) || !joined || *joined != expected) {
@@ -3999,16 +4020,14 @@ llvm::Error Importer::checkDeclared(const onnx::Node &node, const std::string &n
 }
 
 llvm::Error Importer::translate(const onnx::Node &node) {
+  if (node.opType.empty())
+    return fail(node, "the node names no operator (op_type is empty)");
   const OperatorEntry *known = findOperator(node);
-  if (!known && !options.allowUnknown) {
-    if (!node.domain.empty() && node.domain != "ai.onnx")
-      return fail(node, "operator '" + node.domain + "::" + node.opType +
-                            "' of a domain other than ai.onnx is not supported (--allow-unknown "
-                            "imports it with its FLOPs as a symbol)");
-    return fail(node, "unsupported ONNX operator '" + node.opType +
-                          "' (costopt --list-onnx-ops lists the supported ones; "
-                          "--allow-unknown imports it with its FLOPs as a symbol)");
-  }
+  bool defaultDomain = node.domain.empty() || node.domain == "ai.onnx";
+  if (!known && !defaultDomain && !options.allowUnknown)
+    return fail(node, "operator '" + node.domain + "::" + node.opType +
+                          "' of a domain other than ai.onnx is not supported (--allow-unknown "
+                          "imports it with its FLOPs as a symbol)");
   if (node.outputs.empty())
     return llvm::Error::success();
   std::optional<std::string> module = moduleOf(node);
@@ -4087,7 +4106,7 @@ llvm::Error Importer::translate(const onnx::Node &node) {
     in.push_back(&pos->second);
   }
 
-  if (!known)
+  if (!known && !defaultDomain)
     return opaque(node, in);
 
   if (node.opType == "Constant") {
@@ -4137,9 +4156,15 @@ llvm::Error Importer::translate(const onnx::Node &node) {
     return checkDeclared(node, node.outputs[0], values[node.outputs[0]].shape);
   }
 
+  // An operator outside the table may still be evaluated on sizes and
+  // fixed tensors (a mask built with Mod); on data it is unknown.
   auto shapes = inferShapes(node, in);
-  if (!shapes)
-    return shapes.takeError();
+  if (!shapes) {
+    if (known || !options.allowUnknown)
+      return shapes.takeError();
+    llvm::consumeError(shapes.takeError());
+    return opaque(node, in);
+  }
   for (size_t i = 0; i < shapes->size() && i < node.outputs.size(); ++i)
     if (!node.outputs[i].empty())
       if (auto e = checkDeclared(node, node.outputs[i], (*shapes)[i]))
@@ -4149,9 +4174,13 @@ llvm::Error Importer::translate(const onnx::Node &node) {
   bool data = llvm::any_of(in, [](Val *v) { return v && v->cls == Val::Data; });
   if (node.opType == "Shape" || node.opType == "Size")
     data = false;
-  if (data && !known->onData) {
+  if (data && (!known || !known->onData)) {
     if (options.allowUnknown)
       return opaque(node, in);
+    if (!known)
+      return fail(node, "unsupported ONNX operator '" + node.opType +
+                            "' (costopt --list-onnx-ops lists the supported ones; "
+                            "--allow-unknown imports it with its FLOPs as a symbol)");
     return fail(node, "'" + node.opType +
                           "' is evaluated on sizes, masks and positions only, not on the "
                           "model's data (--allow-unknown imports it with its FLOPs as a symbol)");
@@ -4172,9 +4201,13 @@ llvm::Error Importer::translate(const onnx::Node &node) {
            node.opType == "Squeeze" || node.opType == "Expand" || node.opType == "Cast") &&
           in[0] && in[0]->iota && product(v.shape) == product(in[0]->shape))
         v.iota = true;
-      if (node.opType == "Slice" && in[0] && in[0]->iota && in.size() > 1 && in[1] &&
-          in[1]->ints &&
-          llvm::all_of(*in[1]->ints, [](const Expr &e) { return e.isZero(); }))
+      auto allEqual = [](Val *x, int64_t value) {
+        return x && x->ints && llvm::all_of(*x->ints, [&](const Expr &e) {
+                 return e == Expr(value);
+               });
+      };
+      if (node.opType == "Slice" && in[0] && in[0]->iota && in.size() > 1 &&
+          allEqual(in[1], 0) && (in.size() < 5 || !in[4] || allEqual(in[4], 1)))
         v.iota = true;
       if (node.opType == "Cast")
         v.elem = static_cast<int32_t>(intAttr(node, "to", v.elem));
@@ -4278,8 +4311,9 @@ llvm::Error Importer::opaque(const onnx::Node &node, Inputs &in) {
     warnings->push_back(path + ": node '" + commentText(node.name) + "' (" +
                         commentText(node.opType) + ", byte " + std::to_string(node.fileOffset) +
                         "): operator '" + commentText(kind) +
-                        "' is unknown to costopt; imported as nn.opaque, its FLOPs the symbol " +
-                        symbol);
+                        (findOperator(node) ? "' is counted on sizes only, not on the model's data"
+                                            : "' is unknown to costopt") +
+                        "; imported as nn.opaque, its FLOPs the symbol " + symbol);
   return llvm::Error::success();
 }
 

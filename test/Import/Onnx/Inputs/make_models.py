@@ -409,3 +409,30 @@ save(helper.make_graph(
     [value("s", TensorProto.FLOAT, ["batch", "sequence", "sequence"]),
      value("g", TensorProto.FLOAT, ["batch", "sequence", 4])],
     [weight("w", 8, 4)]), "einsum-ellipsis.onnx", opset=20)
+
+# Review findings (2026-12-01). A mask built with an operator the importer
+# evaluates only on sizes (Mod on a Range, every other position); a node
+# without an operator type; strided slices of a numeric axis whose last
+# step would run past it (refused), and of one entry (a plain slice).
+save(helper.make_graph(
+    [helper.make_node("Shape", ["x"], ["shp"], name="/mask/Shape"),
+     helper.make_node("Gather", ["shp", "one"], ["n"], name="/mask/Gather", axis=0),
+     helper.make_node("Range", ["zero", "n", "step"], ["r"], name="/mask/Range"),
+     helper.make_node("Mod", ["r", "two"], ["m"], name="/mask/Mod"),
+     helper.make_node("Equal", ["m", "zero"], ["even"], name="/mask/Equal"),
+     helper.make_node("Unsqueeze", ["even", "axis1"], ["even2"], name="/mask/Unsqueeze"),
+     helper.make_node("Where", ["even2", "x", "x"], ["y"], name="/pick/Where")],
+    "mod_mask", [value("x", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [ints("one", 1), ints("zero", 0), ints("step", 1), ints("two", 2), ints("axis1", [1])]),
+    "mod-mask.onnx")
+save(helper.make_graph([helper.make_node("", ["x"], ["y"], name="/nothing")], "empty_op",
+                       x4, [value("y", TensorProto.FLOAT, ["batch", 4])]),
+     os.path.join("hostile", "empty-op-type.onnx"))
+for name, extent, start, end, step in [("slice-stride-past-end", 7, 0, 7, 2),
+                                       ("slice-stride-one-entry", 10, 3, 10, 20)]:
+    save(helper.make_graph(
+        [helper.make_node("Slice", ["x", "s", "e", "a", "k"], ["y"], name="/s")], name,
+        [value("x", TensorProto.FLOAT, ["batch", extent])], [value("y", TensorProto.FLOAT, None)],
+        [ints("s", [start]), ints("e", [end]), ints("a", [1]), ints("k", [step])]),
+        os.path.join("hostile", name + ".onnx"))

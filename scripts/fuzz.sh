@@ -13,7 +13,9 @@
 #   FUZZ_REPRODUCIBLE=1 the CI smoke run (scripts/test.sh): each target runs a
 #                       fixed number of inputs (the table below; SECONDS is
 #                       then only a cap) from the seeds alone with seed 1, so a
-#                       slow machine and a fast one try the same inputs
+#                       slow machine tries as many as a fast one. Which inputs
+#                       still varies from run to run: coverage feedback is not
+#                       deterministic (docs/Robustness.md, "CI")
 #   FUZZ_SEED=N         fixed random seed
 #   FUZZ_KEEP_GOING=1   campaign mode: -fork=1 and keep fuzzing after a crash,
 #                       timeout or OOM (each is still saved)

@@ -2,8 +2,8 @@
 # Installs dependencies, builds everything and runs every test (lit regression
 # tests and the GoogleTest unit tests, through lit); then the same suite again
 # built with clang-22 under AddressSanitizer and UndefinedBehaviorSanitizer
-# (${SANITIZE_BUILD_DIR:-build-sanitize}), and a reproducible smoke run of
-# the libFuzzer targets from that build: a fixed number of inputs each, about
+# (${SANITIZE_BUILD_DIR:-build-sanitize}), and a smoke run of the libFuzzer
+# targets from that build: a fixed number of inputs each from the seeds, about
 # a minute in all (scripts/fuzz.sh; docs/Robustness.md).
 # COSTOPT_SKIP_SANITIZE=1 runs only the first suite. Exits non-zero if any
 # test fails.

@@ -153,6 +153,13 @@ constexpr OperatorEntry kOperators[] = {
     {"", "Trilu", "sizes, masks and positions only", false},
 };
 
+/// "Op" for the default domain, "domain::Op" otherwise.
+std::string qualifiedName(const onnx::Node &node) {
+  if (node.domain.empty() || node.domain == "ai.onnx")
+    return node.opType;
+  return node.domain + "::" + node.opType;
+}
+
 /// The entry of a node's operator, if the importer knows it.
 const OperatorEntry *findOperator(const onnx::Node &node) {
   llvm::StringRef domain = node.domain == "ai.onnx" ? llvm::StringRef() : node.domain;
@@ -322,6 +329,12 @@ private:
   llvm::Error fail(const onnx::Node &node, const llvm::Twine &what) const {
     return sym::makeError(path + ": node '" + node.name + "' (" + node.opType + ", byte " +
                           llvm::Twine(node.fileOffset) + "): " + what);
+  }
+  /// An operator costopt does not translate.
+  llvm::Error unsupported(const onnx::Node &node) const {
+    return fail(node, "unsupported ONNX operator '" + qualifiedName(node) +
+                          "' (costopt --list-onnx-ops lists the supported ones; --allow-unknown "
+                          "imports it with its FLOPs as a symbol)");
   }
   llvm::Error failFile(const llvm::Twine &what) const {
     return sym::makeError(path + ": " + what);
@@ -1891,10 +1904,7 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
     }
     return one(out);
   }
-  return fail(node, "unsupported ONNX operator '" +
-                        (node.domain.empty() ? node.opType : node.domain + "::" + node.opType) +
-                        "' (costopt --list-onnx-ops lists the supported ones; --allow-unknown "
-                        "imports it with its FLOPs as a symbol)");
+  return unsupported(node);
 }
 
 //===----------------------------------------------------------------------===//
@@ -4178,9 +4188,7 @@ llvm::Error Importer::translate(const onnx::Node &node) {
     if (options.allowUnknown)
       return opaque(node, in);
     if (!known)
-      return fail(node, "unsupported ONNX operator '" + node.opType +
-                            "' (costopt --list-onnx-ops lists the supported ones; "
-                            "--allow-unknown imports it with its FLOPs as a symbol)");
+      return unsupported(node);
     return fail(node, "'" + node.opType +
                           "' is evaluated on sizes, masks and positions only, not on the "
                           "model's data (--allow-unknown imports it with its FLOPs as a symbol)");
@@ -4233,9 +4241,7 @@ llvm::Error Importer::translate(const onnx::Node &node) {
 }
 
 llvm::Error Importer::opaque(const onnx::Node &node, Inputs &in) {
-  std::string kind = node.domain.empty() || node.domain == "ai.onnx"
-                         ? node.opType
-                         : node.domain + "::" + node.opType;
+  std::string kind = qualifiedName(node);
   // The operands: what the op reads of the model's data and fixed tensors.
   // Sizes it reads (shape inputs) are not tensors of the model.
   std::vector<std::string> operands, operandTypes;

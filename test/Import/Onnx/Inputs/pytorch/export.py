@@ -49,28 +49,31 @@ def export(model, args, name, dynamic_shapes, input_names, output_names):
     onnx.save(graph, path)
 
 
+def causal_lm(model_class, config, name, config_file=None):
+    """A Hugging Face causal language model with random weights and no
+    cache, exported with dynamic batch and sequence (up to the config's
+    positions); its config saved next to it when `config_file` is given."""
+    model = randomize(model_class(config))
+    model.config.use_cache = False
+    if config_file:
+        config.to_json_file(os.path.join(HERE, config_file))
+    ids = torch.randint(0, config.vocab_size, (2, 16))
+    positions = torch.export.Dim("sequence", min=2, max=config.max_position_embeddings)
+    export(model, (ids,), name, {"input_ids": {0: batch, 1: positions}}, ["input_ids"],
+           ["logits"])
+
+
 def gpt2():
     from transformers import GPT2Config, GPT2LMHeadModel
     config = GPT2Config(n_layer=2, n_embd=64, n_head=4, vocab_size=1000, n_positions=128,
                         use_cache=False)
-    model = randomize(GPT2LMHeadModel(config))
-    model.config.use_cache = False
-    config.to_json_file(os.path.join(HERE, "gpt2-config.json"))
-    ids = torch.randint(0, 1000, (2, 16))
-    export(model, (ids,), "gpt2.onnx", {"input_ids": {0: batch, 1: sequence}},
-           ["input_ids"], ["logits"])
+    causal_lm(GPT2LMHeadModel, config, "gpt2.onnx", "gpt2-config.json")
 
 
 def gpt2_124m():
     """GPT-2 small at its published size (124,439,808 parameters)."""
     from transformers import GPT2Config, GPT2LMHeadModel
-    config = GPT2Config(use_cache=False)
-    model = randomize(GPT2LMHeadModel(config))
-    model.config.use_cache = False
-    ids = torch.randint(0, config.vocab_size, (2, 16))
-    big = torch.export.Dim("sequence", min=2, max=1024)
-    export(model, (ids,), "gpt2-124m.onnx", {"input_ids": {0: batch, 1: big}},
-           ["input_ids"], ["logits"])
+    causal_lm(GPT2LMHeadModel, GPT2Config(use_cache=False), "gpt2-124m.onnx")
 
 
 def bert():
@@ -92,12 +95,7 @@ def llama():
                          num_key_value_heads=2, intermediate_size=160, vocab_size=1000,
                          max_position_embeddings=128, use_cache=False,
                          tie_word_embeddings=False)
-    model = randomize(LlamaForCausalLM(config))
-    model.config.use_cache = False
-    config.to_json_file(os.path.join(HERE, "llama-config.json"))
-    ids = torch.randint(0, 1000, (2, 16))
-    export(model, (ids,), "llama.onnx", {"input_ids": {0: batch, 1: sequence}},
-           ["input_ids"], ["logits"])
+    causal_lm(LlamaForCausalLM, config, "llama.onnx", "llama-config.json")
 
 
 def llama_7b_widths():
@@ -109,13 +107,8 @@ def llama_7b_widths():
                          num_key_value_heads=32, intermediate_size=11008, vocab_size=32000,
                          max_position_embeddings=4096, use_cache=False,
                          tie_word_embeddings=False)
-    model = randomize(LlamaForCausalLM(config))
-    model.config.use_cache = False
-    config.to_json_file(os.path.join(HERE, "llama-7b-2-layers-config.json"))
-    ids = torch.randint(0, 32000, (2, 16))
-    big = torch.export.Dim("sequence", min=2, max=4096)
-    export(model, (ids,), "llama-7b-2-layers.onnx", {"input_ids": {0: batch, 1: big}},
-           ["input_ids"], ["logits"])
+    causal_lm(LlamaForCausalLM, config, "llama-7b-2-layers.onnx",
+              "llama-7b-2-layers-config.json")
 
 
 class LstmLanguageModel(nn.Module):

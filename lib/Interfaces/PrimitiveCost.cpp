@@ -144,6 +144,34 @@ struct ParamCost : CostModel<ParamCost, ParamOp> {
   }
 };
 
+/// `reach` as the window that the terms of `form` other than dimension
+/// `position` span over `extents`: the operand read at p + [low, high], or
+/// (`mirrored`, a scatter) the result written there, which is the operand
+/// read at p − [low, high].
+OperandReach windowReach(OperandReach reach, const LinearForm &form, unsigned position,
+                         llvm::ArrayRef<Expr> symbols, llvm::ArrayRef<Expr> extents,
+                         bool mirrored) {
+  Expr low = offsetOf(form, symbols), high = low;
+  for (auto [d, c] : llvm::enumerate(form.dims)) {
+    if (!c || d == position)
+      continue;
+    Expr span = Expr(c) * (extents[d] - Expr(1));
+    (c > 0 ? high : low) += span;
+    reach.dilated |= std::abs(c) > 1 && extents[d] != Expr(1);
+  }
+  if (low.isZero() && high.isZero())
+    return reach; // pointwise
+  if (mirrored) { // −[low, high] = [−high, −low]
+    Expr readLow = Expr(0) - high;
+    high = Expr(0) - low;
+    low = readLow;
+  }
+  reach.mixing = Mixing::Window;
+  reach.reachBack = Expr::max(Expr(), Expr(0) - low);
+  reach.reachAhead = Expr::max(Expr(), high);
+  return reach;
+}
+
 /// The reach of a contraction operand whose position index is `index`,
 /// for the result position dimension `resultDim` over `extents`.
 OperandReach contractionReach(mlir::AffineExpr index, std::optional<unsigned> resultDim,
@@ -189,20 +217,21 @@ OperandReach contractionReach(mlir::AffineExpr index, std::optional<unsigned> re
   // index = s·p + Σ c_j·d_j + offset: a window of the other terms' range
   // around s·p (s > 1: a strided convolution).
   reach.stride = Expr(form.dims[*resultDim]);
-  Expr low = offsetOf(form, symbols), high = low;
-  for (auto [d, c] : llvm::enumerate(form.dims)) {
-    if (!c || d == *resultDim)
-      continue;
-    Expr span = Expr(c) * (extents[d] - Expr(1));
-    (c > 0 ? high : low) += span;
-    reach.dilated |= std::abs(c) > 1 && extents[d] != Expr(1);
-  }
-  if (low.isZero() && high.isZero())
-    return reach; // pointwise
-  reach.mixing = Mixing::Window;
-  reach.reachBack = Expr::max(Expr(), Expr(0) - low);
-  reach.reachAhead = Expr::max(Expr(), high);
-  return reach;
+  return windowReach(reach, form, *resultDim, symbols, extents, /*mirrored=*/false);
+}
+
+/// The reach of the operand whose position is dimension `operandDim`, added
+/// into result position `index` = operandDim + Σ c_j·d_j + offset (a
+/// transposed convolution along the positions): result position o sums the
+/// operand positions o − (the other terms), a window mirrored from a
+/// convolution's.
+OperandReach scatterReach(mlir::AffineExpr index, unsigned operandDim, ContractOp op,
+                          llvm::ArrayRef<Expr> extents) {
+  OperandReach reach;
+  reach.positional = true;
+  mlir::AffineMap first = *op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>().begin();
+  LinearForm form = *flattenAffine(index, first.getNumDims(), first.getNumSymbols());
+  return windowReach(reach, form, operandDim, op.getSymbolExprs(), extents, /*mirrored=*/true);
 }
 
 struct ConstantCost : CostModel<ConstantCost, ConstantOp> {
@@ -228,10 +257,17 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
     auto maps = op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>();
     llvm::SmallVector<mlir::AffineMap> mapList(maps.begin(), maps.end());
 
-    // Position dimension of the result, if it has one.
+    // Position dimension of the result, if it has one and names it bare
+    // (a scattering one follows an operand's position: verified).
     std::optional<unsigned> resultDim;
-    if (auto axis = positionAxisOf(op.getResult().getType()))
-      resultDim = llvm::cast<mlir::AffineDimExpr>(mapList[2].getResult(*axis)).getPosition();
+    std::optional<mlir::AffineExpr> scatteredPosition;
+    if (auto axis = positionAxisOf(op.getResult().getType())) {
+      mlir::AffineExpr index = mapList[2].getResult(*axis);
+      if (auto dim = llvm::dyn_cast<mlir::AffineDimExpr>(index))
+        resultDim = dim.getPosition();
+      else
+        scatteredPosition = index;
+    }
     bool mixes = false;
     Value operands[] = {op.getLhs(), op.getRhs()};
     for (unsigned i = 0; i < 2; ++i) {
@@ -240,13 +276,22 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
         cost.operandReach.push_back(OperandReach{});
         continue;
       }
-      OperandReach reach = contractionReach(mapList[i].getResult(*axis), resultDim, op, extents);
+      OperandReach reach =
+          scatteredPosition
+              ? scatterReach(*scatteredPosition,
+                             llvm::cast<mlir::AffineDimExpr>(mapList[i].getResult(*axis))
+                                 .getPosition(),
+                             op, extents)
+              : contractionReach(mapList[i].getResult(*axis), resultDim, op, extents);
       mixes |= reach.mixing != Mixing::Pointwise;
       cost.operandReach.push_back(reach);
     }
     // A multiply and an add per point; only the multiply where nothing is
     // summed (every dimension is the result's).
-    bool sums = mapList[2].getNumResults() < mapList[2].getNumDims();
+    // (A scattering index sums over its dimensions: they are not bare.)
+    bool sums = llvm::count_if(mapList[2].getResults(), [](mlir::AffineExpr e) {
+                  return llvm::isa<mlir::AffineDimExpr>(e);
+                }) < mapList[2].getNumDims();
     Expr perPoint(sums ? 2 : 1);
     if (dense)
       *dense = perPoint * domainPoints(extents, std::nullopt);
@@ -297,7 +342,7 @@ struct ContractCost : CostModel<ContractCost, ContractOp> {
     // positions other result positions read (attention's keys and values)
     // must be kept for later steps, all of it, or the last reachBack + 1
     // positions of a window.
-    if (!resultDim && mixes) {
+    if (!resultDim && !scatteredPosition && mixes) {
       cost.kvCacheElements = cost.outputElements;
       return cost;
     }

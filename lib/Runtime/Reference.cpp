@@ -294,8 +294,12 @@ llvm::Error Evaluator::contract(nn::ContractOp op) {
     if (mask && !inside(*mask, at, *syms))
       return;
     int64_t flat = 0;
-    for (auto [i, e] : llvm::enumerate(maps[2].getResults()))
-      flat += evalAffine(e, at, *syms) * outStrides[i];
+    for (auto [i, e] : llvm::enumerate(maps[2].getResults())) {
+      int64_t x = evalAffine(e, at, *syms);
+      if (x < 0 || x >= result.shape[i])
+        return; // a scattered product outside the result: cropped
+      flat += x * outStrides[i];
+    }
     result.data[flat] += read(lhs, maps[0], at) * read(rhs, maps[1], at);
   });
   if (Value bias = op.getBias()) {

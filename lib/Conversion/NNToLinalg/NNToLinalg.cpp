@@ -160,6 +160,17 @@ private:
   LogicalResult lowerBlock(Block &block);
   LogicalResult lowerOp(Operation *op);
   LogicalResult lowerContract(nn::ContractOp op);
+  /// Where a contraction writes: the result itself, or for a scattering
+  /// result index (a transposed convolution) a zero tensor spanning every
+  /// written index and the result, which then starts at `start`.
+  struct ScatterTarget {
+    AffineMap map;
+    llvm::SmallVector<Expr> shape, start;
+    bool scatters;
+  };
+  FailureOr<ScatterTarget> scatterTarget(nn::ContractOp op, AffineMap resultMap,
+                                         llvm::ArrayRef<Expr> extents,
+                                         llvm::ArrayRef<Expr> resultShape);
   LogicalResult lowerMap(nn::MapOp op);
   LogicalResult lowerReduce(nn::ReduceOp op);
   LogicalResult lowerScan(nn::PrefixScanOp op);
@@ -551,6 +562,51 @@ FailureOr<Operand> ModelLowering::fitContractionOperand(nn::ContractOp op, Value
   return Operand{operand, AffineMap::get(numDims, 0, linearExprs, builder.getContext())};
 }
 
+FailureOr<ModelLowering::ScatterTarget>
+ModelLowering::scatterTarget(nn::ContractOp op, AffineMap resultMap, llvm::ArrayRef<Expr> extents,
+                             llvm::ArrayRef<Expr> resultShape) {
+  ScatterTarget target{AffineMap(), llvm::to_vector(resultShape),
+                       llvm::SmallVector<Expr>(resultShape.size(), Expr(0)), false};
+  unsigned numDims = resultMap.getNumDims(), numSymbols = resultMap.getNumSymbols();
+  llvm::SmallVector<Expr> symbolValues = op.getSymbolExprs();
+  llvm::SmallVector<AffineExpr> exprs;
+  for (auto [axis, e] : llvm::enumerate(resultMap.getResults())) {
+    if (llvm::isa<AffineDimExpr>(e)) {
+      exprs.push_back(e);
+      continue;
+    }
+    target.scatters = true;
+    auto form = nn::flattenAffine(e, numDims, numSymbols);
+    AffineExpr linear = builder.getAffineConstantExpr(0);
+    Expr largest; // of the linear part over the domain
+    for (unsigned d = 0; d < numDims; ++d) {
+      int64_t c = form->dims[d];
+      if (c < 0)
+        return op->emitError() << "cannot lower: result index " << axis
+                               << " has a negative coefficient on d" << d
+                               << " (a reversed scatter)";
+      if (c == 0)
+        continue;
+      linear = linear + builder.getAffineDimExpr(d) * c;
+      largest += Expr(c) * (extents[d] - Expr(1));
+    }
+    // Written: offset + [0, largest]; kept: [0, extent). The target spans
+    // both, from min(offset, 0), so that every write lands inside it.
+    Expr offset = nn::offsetOf(*form, symbolValues);
+    Expr from = Expr::min(offset, Expr(0));
+    auto shift = constantSize(offset - from);
+    if (!shift)
+      return op->emitError() << "cannot lower: result index " << axis
+                             << " scatters with an offset of " << offset.str()
+                             << ", which must be a number";
+    target.shape[axis] = Expr::max(offset + largest + Expr(1), resultShape[axis]) - from;
+    target.start[axis] = Expr(0) - from;
+    exprs.push_back(linear + *shift);
+  }
+  target.map = AffineMap::get(numDims, 0, exprs, op.getContext());
+  return target;
+}
+
 LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
   auto mapRange = op.getIndexingMaps().getAsValueRange<AffineMapAttr>();
   llvm::SmallVector<AffineMap> maps(mapRange.begin(), mapRange.end());
@@ -584,15 +640,24 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
                                    maps[1], extents);
   if (failed(rhs))
     return failure();
-  AffineMap resultMap = AffineMap::get(numDims, 0, maps[2].getResults(), op.getContext());
-  bool sums = resultMap.getNumResults() < numDims;
-  llvm::SmallVector<utils::IteratorType> iterators(numDims, utils::IteratorType::reduction);
-  for (AffineExpr e : resultMap.getResults())
-    iterators[llvm::cast<AffineDimExpr>(e).getPosition()] = utils::IteratorType::parallel;
   llvm::SmallVector<Expr> resultShape = nn::shapeExprsOf(op.getResult().getType());
+  auto target = scatterTarget(op, maps[2], extents, resultShape);
+  if (failed(target))
+    return failure();
+  if (target->scatters && band)
+    return op.emitError() << "cannot lower: a mask on a scattering contraction";
+  AffineMap resultMap = target->map;
+  llvm::SmallVector<utils::IteratorType> iterators(numDims, utils::IteratorType::reduction);
+  unsigned bare = 0;
+  for (AffineExpr e : maps[2].getResults())
+    if (auto dim = llvm::dyn_cast<AffineDimExpr>(e)) {
+      iterators[dim.getPosition()] = utils::IteratorType::parallel;
+      ++bare;
+    }
+  bool sums = bare < numDims;
   Type f32 = builder.getF32Type();
   // Zero where nothing is summed into (and outside a mask).
-  auto init = emptyTensor(resultShape, f32, op,
+  auto init = emptyTensor(target->shape, f32, op,
                           sums || band ? std::optional<double>(0.0) : std::nullopt);
   if (failed(init))
     return failure();
@@ -606,6 +671,14 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
   if (failed(result))
     return failure();
   Value out = *result;
+  if (target->scatters) {
+    // The result is the window of the written span at the result's indices.
+    auto offsets = foldedSizes(target->start, op), sizes = foldedSizes(resultShape, op);
+    if (failed(offsets) || failed(sizes))
+      return failure();
+    llvm::SmallVector<OpFoldResult> strides(resultShape.size(), builder.getIndexAttr(1));
+    out = tensor::ExtractSliceOp::create(builder, loc, out, *offsets, *sizes, strides);
+  }
   if (Value bias = op.getBias()) {
     // One add per result element, as the cost rule counts it.
     auto biasOperand = broadcastOperand(op, values.lookup(bias), bias.getType(), resultShape);

@@ -193,6 +193,44 @@ domainExtents(ContractOp op, llvm::function_ref<InFlightDiagnostic()> error) {
   return result;
 }
 
+/// A scattering result position index must follow one operand's positions
+/// one for one (`p + k − pad`: a transposed convolution of stride 1 along
+/// the positions), the one form the position analyses (reach, decoding
+/// state) read; a stride would change the length, and a second positional
+/// operand would make every position reach every other.
+static LogicalResult checkScatterAlongPositions(ContractOp op, ArrayRef<AffineMap> maps) {
+  auto axisOf = [](Type type) -> std::optional<unsigned> {
+    if (auto seq = llvm::dyn_cast<SeqType>(type))
+      return seq.getPositionAxis();
+    if (auto tokens = llvm::dyn_cast<TokensType>(type))
+      return tokens.getRank() - 1;
+    return std::nullopt;
+  };
+  auto axis = axisOf(op.getResult().getType());
+  if (!axis || llvm::isa<AffineDimExpr>(maps[2].getResult(*axis)))
+    return success();
+  AffineExpr index = maps[2].getResult(*axis);
+  LinearForm form = *flattenAffine(index, maps[2].getNumDims(), maps[2].getNumSymbols());
+  unsigned positional = 0, followed = 0;
+  Value operands[] = {op.getLhs(), op.getRhs()};
+  for (auto [i, operand] : llvm::enumerate(operands)) {
+    auto operandAxis = axisOf(operand.getType());
+    if (!operandAxis)
+      continue;
+    ++positional;
+    auto dim = llvm::dyn_cast<AffineDimExpr>(maps[i].getResult(*operandAxis));
+    if (dim && form.dims[dim.getPosition()] == 1)
+      ++followed;
+  }
+  if (positional == 1 && followed == 1)
+    return success();
+  std::string text;
+  llvm::raw_string_ostream(text) << index;
+  return op.emitOpError() << "the result's position index (" << text
+                          << ") scatters, which needs exactly one operand with positions, "
+                             "indexed bare and followed one for one (p + ...)";
+}
+
 llvm::SmallVector<Expr> ContractOp::getDomainExtents() {
   return *domainExtents(*this, [&] { return emitOpError(); });
 }
@@ -218,13 +256,27 @@ LogicalResult ContractOp::verify() {
         return emitOpError() << "the " << names[m] << " map's index " << i
                              << " is not a sum of dimensions and symbols times constants";
   }
+  // The result's bare indices name distinct dimensions; an affine index
+  // scatters (a transposed convolution), over dimensions that are not also
+  // bare result indices (each point then adds into one element).
   llvm::SmallVector<unsigned> resultDims;
   for (AffineExpr e : mapList[2].getResults())
-    if (auto dim = llvm::dyn_cast<AffineDimExpr>(e);
-        dim && !llvm::is_contained(resultDims, dim.getPosition()))
+    if (auto dim = llvm::dyn_cast<AffineDimExpr>(e)) {
+      if (llvm::is_contained(resultDims, dim.getPosition()))
+        return emitOpError() << "the result map names d" << dim.getPosition() << " twice";
       resultDims.push_back(dim.getPosition());
-  if (resultDims.size() != mapList[2].getNumResults())
-    return emitOpError() << "the result map must name distinct dimensions bare";
+    }
+  for (auto [i, e] : llvm::enumerate(mapList[2].getResults())) {
+    if (llvm::isa<AffineDimExpr>(e))
+      continue;
+    LinearForm form = *flattenAffine(e, numDims, numSymbols);
+    for (unsigned d : resultDims)
+      if (form.dims[d])
+        return emitOpError() << "the result map's index " << i << " scatters along d" << d
+                             << ", which another result index names bare";
+  }
+  if (failed(checkScatterAlongPositions(*this, mapList)))
+    return failure();
   if (given != numSymbols)
     return emitOpError() << "the maps have " << numSymbols << " symbol(s) but 'symbols' gives "
                          << given;

@@ -259,3 +259,29 @@ nn.model @window(%q: !nn.seq<[b, n, e]>, %k: !nn.seq<[b, n, e]>) symbols(b, n, e
   %s = nn.contract %q, %k {indexing_maps = [affine_map<(b, p, k, e)[s0] -> (b, p, e)>, affine_map<(b, p, k, e)[s0] -> (b, k, e)>, affine_map<(b, p, k, e)[s0] -> (b, p, k)>], mask = affine_set<(b, p, k, e)[s0] : (p - k >= 0, k - p + s0 - 1 >= 0)>, symbols = [w]} : !nn.seq<[b, n, e]>, !nn.seq<[b, n, e]> -> !nn.seq<[b, n, n]>
   nn.output %s : !nn.seq<[b, n, n]>
 }
+
+// -----
+
+// A transposed convolution (stride 2, 3 taps, one cropped on each side)
+// scatters into i * 2 + k - 1: it writes into a zero tensor spanning every
+// written index, [-1, 2h - 1], and the result [0, 2h - 1) is sliced from 1.
+// CHECK-LABEL: func.func @transposed_conv(
+// CHECK-SAME: %[[B:[^:]+]]: index {costopt.name = "b"
+// CHECK-SAME: %[[C:[^:]+]]: index {costopt.name = "c"
+// CHECK-SAME: %[[H:[^:]+]]: index {costopt.name = "h"
+// CHECK: %[[TWOH:.+]] = arith.muli %{{.+}}, %[[H]] : index
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[SPAN:.+]] = arith.addi %[[TWOH]], %[[ONE]] : index
+// CHECK: %[[LENGTH:.+]] = arith.addi %{{.+}}, %{{.+}} : index
+// CHECK: %[[EMPTY:.+]] = tensor.empty(%[[B]], %[[SPAN]]) : tensor<?x4x?xf32>
+// CHECK: %[[ZERO:.+]] = linalg.fill {{.*}}outs(%[[EMPTY]]
+// CHECK: %[[SUM:.+]] = linalg.generic
+// CHECK-SAME: affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2 * 2 + d4)>
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK-SAME: outs(%[[ZERO]] :
+// CHECK: tensor.extract_slice %[[SUM]][0, 0, 1] [%[[B]], 4, %[[LENGTH]]] [1, 1, 1]
+nn.model @transposed_conv(%x: !nn.tensor<[b, c, h]>) symbols(b, c, h) {
+  %w = nn.param : !nn.tensor<[c, 4, 3]>
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(n, m, i, ci, k) -> (n, ci, i)>, affine_map<(n, m, i, ci, k) -> (ci, m, k)>, affine_map<(n, m, i, ci, k) -> (n, m, i * 2 + k - 1)>]} : !nn.tensor<[b, c, h]>, !nn.tensor<[c, 4, 3]> -> !nn.tensor<[b, 4, 2 * h - 1]>
+  nn.output %y : !nn.tensor<[b, 4, 2 * h - 1]>
+}

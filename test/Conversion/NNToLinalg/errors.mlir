@@ -72,3 +72,25 @@ nn.model @opaque(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, unknown_Foo) {
   %y = nn.opaque %x {kind = "Foo", flops = unknown_Foo} : !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>
 }
+
+// -----
+
+// A scatter into a reversed index (h - 1 - i) would need a reversed target.
+nn.model @reversed_scatter(%x: !nn.tensor<[b, h]>) symbols(b, h) {
+  %w = nn.param : !nn.tensor<[3]>
+  // expected-error @+1 {{cannot lower: result index 1 has a negative coefficient on d1 (a reversed scatter)}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(n, i, k) -> (n, i)>, affine_map<(n, i, k) -> (k)>, affine_map<(n, i, k) -> (n, k + 4 - i)>]} : !nn.tensor<[b, h]>, !nn.tensor<[3]> -> !nn.tensor<[b, h]>
+  nn.output %y : !nn.tensor<[b, h]>
+}
+
+// -----
+
+// A scatter whose offset is a size of either sign (i + k - s0, s0 = p - 3)
+// has a target whose start is not a number. (One of known sign, -p, is
+// fine: the target then starts at the written span.)
+nn.model @symbolic_scatter_offset(%x: !nn.tensor<[b, h]>) symbols(b, h, p) {
+  %w = nn.param : !nn.tensor<[3]>
+  // expected-error @+1 {{cannot lower: result index 1 scatters with an offset of -p + 3, which must be a number}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(n, i, k)[s0] -> (n, i)>, affine_map<(n, i, k)[s0] -> (k)>, affine_map<(n, i, k)[s0] -> (n, i + k - s0)>], symbols = [p - 3]} : !nn.tensor<[b, h]>, !nn.tensor<[3]> -> !nn.tensor<[b, h]>
+  nn.output %y : !nn.tensor<[b, h]>
+}

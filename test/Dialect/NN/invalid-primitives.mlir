@@ -20,6 +20,37 @@ nn.model @extent_mismatch(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, e) {
 
 // -----
 
+nn.model @result_names_twice(%x: !nn.tensor<[b, d]>) symbols(b, d) {
+  %w = nn.param : !nn.tensor<[d, d]>
+  // expected-error @+1 {{the result map names d0 twice}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(i, k, l) -> (i, k)>, affine_map<(i, k, l) -> (k, l)>, affine_map<(i, k, l) -> (i, i)>]} : !nn.tensor<[b, d]>, !nn.tensor<[d, d]> -> !nn.tensor<[b, b]>
+  nn.output %y : !nn.tensor<[b, b]>
+}
+
+// -----
+
+// A scattering index may not involve a dimension that is also a bare
+// result index (each point adds into one element).
+nn.model @scatter_over_bare(%x: !nn.tensor<[b, h]>) symbols(b, h) {
+  %w = nn.param : !nn.tensor<[3]>
+  // expected-error @+1 {{the result map's index 1 scatters along d0, which another result index names bare}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(i, t, k) -> (i, t)>, affine_map<(i, t, k) -> (k)>, affine_map<(i, t, k) -> (i, t + k + i)>]} : !nn.tensor<[b, h]>, !nn.tensor<[3]> -> !nn.tensor<[b, h]>
+  nn.output %y : !nn.tensor<[b, h]>
+}
+
+// -----
+
+// Along the positions, a scatter must follow the operand's position one
+// for one: a stride (2t + k) changes the length.
+nn.model @scatter_stride_along_positions(%x: !nn.seq<[b, n, c]>) symbols(b, n, c) {
+  %w = nn.param : !nn.tensor<[3, c, c]>
+  // expected-error @+1 {{the result's position index (d1 * 2 + d3 - 1) scatters, which needs exactly one operand with positions, indexed bare and followed one for one (p + ...)}}
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(b, t, o, j, i) -> (b, t, i)>, affine_map<(b, t, o, j, i) -> (j, i, o)>, affine_map<(b, t, o, j, i) -> (b, t * 2 + j - 1, o)>]} : !nn.seq<[b, n, c]>, !nn.tensor<[3, c, c]> -> !nn.seq<[b, n, c]>
+  nn.output %y : !nn.seq<[b, n, c]>
+}
+
+// -----
+
 nn.model @bad_mask(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
   // expected-error @+1 {{unsupported mask: a constraint that is not of the form d_i - d_j + c >= 0}}
   %s = nn.contract %x, %x {indexing_maps = [affine_map<(b, q, k, e) -> (b, q, e)>, affine_map<(b, q, k, e) -> (b, k, e)>, affine_map<(b, q, k, e) -> (b, q, k)>], mask = affine_set<(b, q, k, e) : (q - 2 * k >= 0)>} : !nn.seq<[b, n, d]>, !nn.seq<[b, n, d]> -> !nn.seq<[b, n, n]>

@@ -62,10 +62,17 @@ def NN_ContractOp : NN_PrimitiveOp<"contract"> {
     `result[out] = Σ lhs[l] · rhs[r] (+ bias)` over the iteration domain
     given by `indexing_maps` (lhs, rhs, result), as in `linalg.generic`:
     every iteration dimension takes its extent from an operand or the
-    result where a map names it bare. The result map is a projection of the
-    dimensions; operand maps may be affine (`t + j` for a convolution's
-    taps; `symbols` binds the maps' symbols to sizes, e.g. a dilation), and
-    an index outside an operand reads a zero (padding).
+    result where a map names it bare. Operand maps may be affine (`t + j`
+    for a convolution's taps; `symbols` binds the maps' symbols to sizes,
+    e.g. a dilation), and an index outside an operand reads a zero
+    (padding). The result map names distinct dimensions bare, and may also
+    scatter: an affine index such as `i * s + k - p` (a transposed
+    convolution, over dimensions no other result index names) adds each
+    product into the element it names, and a product whose index falls
+    outside the result is dropped (the transposed convolution's cropping).
+    Every point of the domain still costs its multiply and add. Along the
+    result's position axis, a scattering index must follow the one
+    positional operand's position one for one (`p + k - 1`).
 
     `mask` restricts the domain with an integer set over two dimensions of
     equal extent: a band `p - B <= k <= p + A` with A, B >= 0 (either may be

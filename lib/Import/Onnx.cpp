@@ -74,6 +74,7 @@ constexpr OperatorEntry kOperators[] = {
     {"", "Concat", "", true},
     {"", "Constant", "", true},
     {"", "Conv", "", true},
+    {"", "ConvTranspose", "explicit pads", true},
     {"", "Cos", "", true},
     {"", "Div", "", true},
     {"", "Dropout", "", true},
@@ -397,8 +398,9 @@ private:
   llvm::Expected<Val> softmax(const onnx::Node &node, Val &x, int64_t axis, bool log);
   llvm::Expected<Val> normalize(const onnx::Node &node, Val &x, Val *scale, Val *bias,
                                 int64_t axis, double epsilon, bool centre);
+  /// Conv, or with `transposed` ConvTranspose (explicit pads only).
   llvm::Expected<Val> conv(const onnx::Node &node, Val &x, Val &w, Val *bias,
-                           const Shape &shape);
+                           const Shape &shape, bool transposed = false);
   /// A convolution's strides, dilations, pads (begins, then ends) and
   /// auto_pad, checked against its spatial rank.
   struct ConvAttributes {
@@ -510,8 +512,10 @@ private:
   std::vector<std::string> constraints;
   sym::Assumptions lowerBounds;
   /// Requires size >= bound: nothing when it always holds, a constraint
-  /// when `size` is a multiple of one symbol, an error otherwise.
-  llvm::Error requireAtLeast(const onnx::Node &node, const Expr &size, const Expr &bound) {
+  /// when `size` is a multiple of one symbol, an error otherwise (`why`,
+  /// or a kernel that may not fit its padded input).
+  llvm::Error requireAtLeast(const onnx::Node &node, const Expr &size, const Expr &bound,
+                             llvm::StringRef why = "") {
     sym::Sign sign = sym::decideSign(size - bound, lowerBounds);
     if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero)
       return llvm::Error::success();
@@ -531,6 +535,8 @@ private:
         return llvm::Error::success();
       }
     }
+    if (!why.empty())
+      return fail(node, why);
     return fail(node, "the kernel spans " + sizeText(bound) + " positions of an axis of " +
                           sizeText(size) + " (padded), which it may not fit");
   }
@@ -1904,6 +1910,57 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
     }
     return one(out);
   }
+  if (op == "ConvTranspose") {
+    if (auto e = need(2))
+      return std::move(e);
+    unsigned rank = in[0]->rank();
+    if (rank < 3 || in[1]->rank() != rank)
+      return fail(node, "ConvTranspose takes [N, C, spatial...] data and [C, M/groups, "
+                        "kernel...] weights of the same rank");
+    unsigned spatial = rank - 2;
+    // Pads given explicitly (what PyTorch writes): output_shape and SAME
+    // auto_pad leave the split of the padding to a rule exporters and
+    // runtimes have disagreed on, so they are refused rather than guessed.
+    if (node.attribute("output_shape"))
+      return fail(node, "output_shape is not supported; export with explicit pads and "
+                        "output_padding");
+    if (const onnx::Attribute *autoPad = node.attribute("auto_pad");
+        autoPad && autoPad->s != "NOTSET" && autoPad->s != "VALID")
+      return fail(node, "auto_pad " + autoPad->s + " is not supported; export with explicit "
+                        "pads and output_padding");
+    auto attributes = convAttributes(node, llvm::ArrayRef(in[0]->shape).drop_front(2),
+                                     llvm::ArrayRef(in[1]->shape).drop_front(2));
+    if (!attributes)
+      return attributes.takeError();
+    const auto &[strides, dilations, pads] = *attributes;
+    std::vector<int64_t> outputPadding(spatial, 0);
+    if (const onnx::Attribute *a = node.attribute("output_padding"))
+      outputPadding = a->ints;
+    if (outputPadding.size() != spatial)
+      return fail(node, "output_padding does not match the spatial rank");
+    auto groups = constantOf(Expr(intAttr(node, "group", 1)));
+    Shape out = {in[0]->shape[0], in[1]->shape[1] * *groups};
+    for (unsigned i = 0; i < spatial; ++i) {
+      // ONNX requires output_padding < stride or < dilation: it adds
+      // positions no input reaches, at the end.
+      if (outputPadding[i] < 0 ||
+          (outputPadding[i] >= strides[i] && outputPadding[i] >= dilations[i]))
+        return fail(node, "output_padding " + llvm::Twine(outputPadding[i]) +
+                              " must be at least 0 and less than the stride or the dilation");
+      Expr size = in[0]->shape[2 + i], kernel = in[1]->shape[2 + i];
+      Expr span = Expr(dilations[i]) * (kernel - Expr(1)) + Expr(1);
+      Expr full = Expr(strides[i]) * (size - Expr(1)) + span + Expr(outputPadding[i]);
+      Expr cropped = Expr(pads[i] + pads[spatial + i]);
+      // The pads crop the full output, which must keep a position.
+      if (auto e = requireAtLeast(node, full, cropped + Expr(1),
+                                  "the pads crop " + sizeText(cropped) + " of the " +
+                                      sizeText(full) + " output positions of axis " +
+                                      std::to_string(2 + i) + ", which may leave none"))
+        return std::move(e);
+      out.push_back(full - cropped);
+    }
+    return one(out);
+  }
   return unsupported(node);
 }
 
@@ -2448,14 +2505,26 @@ Importer::convAttributes(const onnx::Node &node, llvm::ArrayRef<Expr> sizes,
 }
 
 llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *bias,
-                                   const Shape &shape) {
-  // out[n, m, o...] = Σ_{c, k...} x[n, g·C' + c, o·s + k·dil − pad] · w[m, c, k...]
+                                   const Shape &shape, bool transposed) {
+  // Conv:  out[n, m, o...] = Σ_{c, k...} x[n, g·C' + c, o·s + k·dil − pad] · w[m, c, k...]
   // with g = m / M', as an nn.contract with affine maps (padding reads 0).
+  // ConvTranspose, its adjoint: out[n, m, i·s + k·dil − pad] += x[n, c, i] ·
+  // w[c, m', k], m = g·M' + m', a contraction whose result index scatters
+  // (products landing in the padding are dropped). Both cost 2 per (output
+  // or input) point, tap and input channel, as PyTorch's counter has them.
   unsigned rank = x.rank(), spatial = rank - 2;
   int64_t groups = intAttr(node, "group", 1);
   auto channels = constantOf(x.shape[1]);
   auto outChannels = constantOf(w.shape[0]);
   auto perGroup = constantOf(w.shape[1]);
+  if (transposed && channels && perGroup) {
+    // w is [C, M/group, k...].
+    outChannels = *perGroup * groups;
+    perGroup = *channels / std::max<int64_t>(groups, 1);
+    if (w.shape[0] != x.shape[1])
+      return fail(node, "the weights' " + sizeText(w.shape[0]) + " input channels differ from "
+                        "the data's " + sizeText(x.shape[1]));
+  }
   if (!channels || !outChannels || !perGroup)
     return fail(node, "channel counts must be numbers");
   if (groups < 1 || *channels != *perGroup * groups || *outChannels % groups)
@@ -2467,10 +2536,10 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
   if (!attributes)
     return attributes.takeError();
   auto [strides, dilations, pads] = *attributes;
-  // Domain: n, g, m', o_1..o_s, c, k_1..k_s, where the output channel is
-  // g·M' + m' (the group g is left out when there is one group: a result
-  // map is a projection, so a grouped result is [N, G, M', o...] and then
-  // viewed as [N, M, o...]).
+  // Domain: n, g, m', o_1..o_s (ConvTranspose: the input's i_1..i_s), c,
+  // k_1..k_s, where the output channel is g·M' + m' (the group g is left
+  // out when there is one group: a bare result index names one dimension,
+  // so a grouped result is [N, G, M', o...] and then viewed as [N, M, o...]).
   bool grouped = groups > 1;
   int64_t outPerGroup = *outChannels / groups;
   unsigned g = 1, m = grouped ? 2 : 1, first = m + 1;
@@ -2481,10 +2550,12 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
                                                  : d(cDim)};
   std::vector<std::string> wMap, outMap = {d(0)};
   if (grouped) {
-    wMap = {d(g), d(m), d(cDim)};
+    wMap = transposed ? std::vector<std::string>{d(g), d(cDim), d(m)}
+                      : std::vector<std::string>{d(g), d(m), d(cDim)};
     outMap.push_back(d(g));
   } else {
-    wMap = {d(m), d(cDim)};
+    wMap = transposed ? std::vector<std::string>{d(cDim), d(m)}
+                      : std::vector<std::string>{d(m), d(cDim)};
   }
   outMap.push_back(d(m));
   for (unsigned i = 0; i < spatial; ++i) {
@@ -2495,9 +2566,9 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
     e += " + " + (dilations[i] != 1 ? kk + " * " + std::to_string(dilations[i]) : kk);
     if (pads[i])
       e += " - " + std::to_string(pads[i]);
-    xMap.push_back(e);
+    xMap.push_back(transposed ? o : e);
     wMap.push_back(kk);
-    outMap.push_back(o);
+    outMap.push_back(transposed ? e : o);
   }
   auto xName = use(node, x);
   if (!xName)
@@ -2505,7 +2576,9 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
   Val kernel = w;
   std::string wName;
   if (grouped) {
-    Shape split = {Expr(groups), Expr(outPerGroup)};
+    // Conv's [M, C', k...] as [G, M', C', k...]; ConvTranspose's [C, M', k...]
+    // as [G, C', M', k...].
+    Shape split = {Expr(groups), Expr(transposed ? *perGroup : outPerGroup)};
     split.append(w.shape.begin() + 1, w.shape.end());
     auto view = reshapeTo(node, w, split);
     if (!view)
@@ -2530,7 +2603,7 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
   if (bias) {
     // [M] against [N, M, o...]: aligned at the right it needs [M, 1, ...]
     // (grouped: [G, M', 1, ...]).
-    Shape biasShape = grouped ? Shape{Expr(groups), Expr(outPerGroup)} : Shape{w.shape[0]};
+    Shape biasShape = grouped ? Shape{Expr(groups), Expr(outPerGroup)} : Shape{Expr(*outChannels)};
     for (unsigned i = 0; i < spatial; ++i)
       biasShape.push_back(Expr(1));
     auto b = reshapeTo(node, *bias, biasShape);
@@ -3487,7 +3560,7 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
   // Arithmetic on integer data (token ids) is not a cost costopt models:
   // these operators read floating-point values.
   static const llvm::StringSet<> floatOnly = {
-      "MatMul", "Gemm", "Conv", "Einsum", "LSTM", "GRU", "RNN", "Attention",
+      "MatMul", "Gemm", "Conv", "ConvTranspose", "Einsum", "LSTM", "GRU", "RNN", "Attention",
       "MultiHeadAttention", "GroupQueryAttention", "Softmax", "LogSoftmax", "LayerNormalization",
       "BatchNormalization", "InstanceNormalization", "GroupNormalization",
       "RMSNormalization", "SimplifiedLayerNormalization", "ReduceMean", "ReduceSum",
@@ -3560,8 +3633,9 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
       return b.binary("arith.mulf", a[0], a[1]);
     }));
   }
-  if (op == "Conv")
-    return done(conv(node, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr, shapes[0]));
+  if (op == "Conv" || op == "ConvTranspose")
+    return done(conv(node, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr, shapes[0],
+                     op == "ConvTranspose"));
   if (op == "LSTM" || op == "GRU" || op == "RNN")
     return recurrent(node, in);
   if (op == "Einsum")

@@ -436,3 +436,39 @@ for name, extent, start, end, step in [("slice-stride-past-end", 7, 0, 7, 2),
         [value("x", TensorProto.FLOAT, ["batch", extent])], [value("y", TensorProto.FLOAT, None)],
         [ints("s", [start]), ints("e", [end]), ints("a", [1]), ints("k", [step])]),
         os.path.join("hostile", name + ".onnx"))
+
+# ConvTranspose as a DCGAN-style generator upsamples: 4 × 4 kernels of
+# stride 2 cropped by one on each side (h → 2h), then a grouped one with
+# every attribute at once: strides [2, 1], dilations [1, 2], asymmetric
+# pads [0, 2, 1, 2] and output_padding [1, 1] (2h → 4h + 1, 2w → 2w + 1).
+# PyTorch's FlopCounterMode counts 2 · batch · prod(w) · prod(input
+# spatial): 2·8·4·16·h·w = 1024·b·h·w and 2·4·2·9·(2h)(2w) = 576·b·h·w.
+save(helper.make_graph(
+    [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["u"], name="/up/ConvTranspose",
+                      strides=[2, 2], pads=[1, 1, 1, 1], kernel_shape=[4, 4]),
+     helper.make_node("ConvTranspose", ["u", "w2"], ["y"], name="/mix/ConvTranspose", group=2,
+                      strides=[2, 1], dilations=[1, 2], pads=[0, 2, 1, 2],
+                      output_padding=[1, 1])],
+    "generator", [value("x", TensorProto.FLOAT, ["batch", 8, "height", "width"])],
+    [value("y", TensorProto.FLOAT, None)],
+    [weight("w1", 8, 4, 4, 4), weight("b1", 4), weight("w2", 4, 2, 3, 3)]),
+    "conv-transpose.onnx")
+# Along the positions: a stride-1 ConvTranspose of 3 taps cropped by one on
+# each side keeps the length, and reads one position either side.
+save(helper.make_graph(
+    [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="/smooth/ConvTranspose",
+                      pads=[1, 1])],
+    "smooth", [value("x", TensorProto.FLOAT, ["batch", 4, "sequence"])],
+    [value("y", TensorProto.FLOAT, ["batch", 4, "sequence"])],
+    [weight("w", 4, 4, 3)]), "conv-transpose-1d.onnx")
+# Refused: output_shape and SAME auto_pad (how to split the padding),
+# output_padding not below the stride, pads that crop every position.
+for name, attributes, width in [
+        ("conv-transpose-output-shape", dict(strides=[2], output_shape=[9]), 4),
+        ("conv-transpose-same", dict(strides=[2], auto_pad="SAME_UPPER"), 4),
+        ("conv-transpose-output-padding", dict(strides=[2], output_padding=[2]), 4),
+        ("conv-transpose-cropped", dict(pads=[2, 2]), 1)]:
+    save(helper.make_graph(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="/t", **attributes)], name,
+        [value("x", TensorProto.FLOAT, ["batch", 2, width])], [value("y", TensorProto.FLOAT, None)],
+        [weight("w", 2, 2, 3)]), os.path.join("hostile", name + ".onnx"))

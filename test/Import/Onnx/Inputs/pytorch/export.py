@@ -2,7 +2,8 @@
 """Exports the PyTorch models of test/Import/Onnx with dynamic axes, as a
 researcher would (torch.onnx.export, the dynamo exporter), with random
 weights: GPT-2, BERT and Llama from Hugging Face transformers at small sizes, an
-LSTM language model and a ResNet-style convolutional network. The weights
+LSTM language model, a ResNet-style convolutional network and a DCGAN-style
+generator. The weights
 go to external data files that are then deleted: costopt reads only the
 shapes, so the committed files stay small (and the importer's handling of
 absent external data is exercised). Needs torch, onnxscript, transformers:
@@ -174,6 +175,36 @@ def resnet():
            ["image"], ["logits"])
 
 
+class Generator(nn.Module):
+    """A DCGAN-style generator: two transposed convolutions of 4 × 4
+    kernels, stride 2 and padding 1, each doubling the image (BatchNorm and
+    ReLU between them), then tanh."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(16, 8, 4, 2, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.up2 = nn.ConvTranspose2d(8, 3, 4, 2, 1)
+
+    def forward(self, z):
+        return torch.tanh(self.up2(torch.relu(self.bn1(self.up1(z)))))
+
+
+def generator():
+    """Exports the generator with a dynamic batch and image size, and prints
+    what PyTorch's FlopCounterMode counts for one 1 × 16 × 8 × 8 input (the
+    transposed convolutions only: it ignores element-wise work)."""
+    from torch.utils.flop_counter import FlopCounterMode
+    model = randomize(Generator())
+    z = torch.randn(2, 16, 8, 8)
+    size = torch.export.Dim("size", min=2, max=256)
+    export(model, (z,), "generator.onnx", {"z": {0: batch, 2: size, 3: size}}, ["z"],
+           ["image"])
+    with FlopCounterMode(display=False) as counter:
+        model(torch.randn(1, 16, 8, 8))
+    print("generator: FlopCounterMode at batch 1, size 8:", counter.get_total_flops())
+
+
 def torchscript():
     """The LSTM language model and the ResNet-style net through the older
     TorchScript exporter (dynamo=False), as many published ONNX files were
@@ -205,3 +236,4 @@ if __name__ == "__main__":
     lstm()
     resnet()
     torchscript()
+    generator()

@@ -886,6 +886,27 @@ private:
   // Depth and paths
   //===--------------------------------------------------------------------===//
 
+  /// The further steps a path of recurrences needs between the farthest
+  /// pair of `n` positions. Every layer on the chain is one application; a
+  /// recurrence moves one position per further step, a window or kernel up
+  /// to its reach in one. The farthest pair, n - 1 apart, needs the
+  /// recurrences for what the windows do not cover: forward always (a
+  /// recurrence runs forward), backward with a bidirectional one.
+  Expr recurrentSteps(const PathSummary &path, const Expr &n) {
+    if (path.stridedRecurrence) {
+      result.pathExact = false; // steps there cover `stride` positions
+      return n - Expr(1);
+    }
+    // A dilated kernel can still carry nothing (its centre tap) but not
+    // every distance: without it the count is an upper bound.
+    if (path.dilated)
+      result.pathExact = false;
+    Expr forward = Expr::max(n - Expr(1) - path.reachForward, Expr());
+    if (path.bidirectional)
+      forward = Expr::max(forward, Expr::max(n - Expr(1) - path.reachBackward, Expr()));
+    return forward;
+  }
+
   void computeDepthAndPaths(mlir::Block &body) {
     llvm::DenseMap<Value, ValueState> states;
     for (Value arg : body.getArguments())
@@ -899,27 +920,8 @@ private:
       Expr n = stepLength(value);
       depth = Expr::max(depth, maxOver(state.depth, n));
       Expr valuePath = state.path.hops;
-      if (!state.path.unboundedReach && state.path.recurrent) {
-        // Every layer on the chain is one application; a recurrence moves
-        // one position per further step, a window or kernel up to its
-        // reach in one. The farthest pair, n - 1 apart, needs the
-        // recurrences for what the windows do not cover: forward always
-        // (a recurrence runs forward), backward with a bidirectional one.
-        if (state.path.stridedRecurrence) {
-          result.pathExact = false; // steps there cover `stride` positions
-          valuePath = valuePath + n - Expr(1);
-        } else {
-          // A dilated kernel can still carry nothing (its centre tap) but
-          // not every distance: without it the count is an upper bound.
-          if (state.path.dilated)
-            result.pathExact = false;
-          Expr forward = Expr::max(n - Expr(1) - state.path.reachForward, Expr());
-          if (state.path.bidirectional)
-            forward = Expr::max(forward,
-                                Expr::max(n - Expr(1) - state.path.reachBackward, Expr()));
-          valuePath = valuePath + forward;
-        }
-      }
+      if (!state.path.unboundedReach && state.path.recurrent)
+        valuePath = valuePath + recurrentSteps(state.path, n);
       path = Expr::max(path, valuePath);
       if (!state.path.unboundedReach && !state.path.recurrent && !state.path.hops.isZero()) {
         Expr f = state.path.reach + Expr(1);
@@ -1168,6 +1170,18 @@ private:
         // A stride applies after the operand's taps: later windows reach
         // `stride` times as far in the input.
         s.path.stride = s.path.stride * reach.stride;
+      } else if (positionAxisOf(operand.getType()) &&
+                 !positionAxisOf(op.getResult(0).getType())) {
+        // A result without positions (the last step of a recurrence, a
+        // slice of one position) is ready when its latest input position
+        // is, and a recurrence's chain to it has run along the positions.
+        Expr n = stepLength(operand);
+        s.depth = Profile{{0, maxOver(s.depth, n)}};
+        if (s.path.recurrent && !s.path.unboundedReach) {
+          s.path.hops += recurrentSteps(s.path, n);
+          s.path.recurrent = false;
+          s.path.unboundedReach = true;
+        }
       }
       if (first) {
         out = s;

@@ -124,6 +124,7 @@ constexpr OperatorEntry kOperators[] = {
     {"", "Reshape", "", true},
     {"", "RMSNormalization", "", true},
     {"", "RNN", "", true},
+    {"", "Scan", "scan outputs that are states", true},
     {"", "Sigmoid", "", true},
     {"", "SimplifiedLayerNormalization", "", true},
     {"", "Sin", "", true},
@@ -413,6 +414,12 @@ private:
                                                 llvm::ArrayRef<Expr> sizes,
                                                 llvm::ArrayRef<Expr> kernel) const;
   llvm::Error recurrent(const onnx::Node &node, Inputs &in);
+  /// ONNX's Scan as an nn.recur whose body is the Scan's body translated.
+  llvm::Error scan(const onnx::Node &node, Inputs &in);
+  /// `x` with its axes permuted (an nn.transpose unless `perm` is the
+  /// identity).
+  llvm::Expected<Val> permuted(const onnx::Node &node, Val &x, llvm::ArrayRef<int64_t> perm,
+                               llvm::StringRef hint);
   /// Scaled dot-product attention of ONNX's Attention (opset 23) and
   /// com.microsoft's MultiHeadAttention: Q, K, V as [b, n, heads·e] (3-D)
   /// or [b, heads, n, e] (4-D), kvHeads ≤ heads sharing keys and values.
@@ -721,18 +728,34 @@ llvm::Error Importer::chooseSequence() {
       return llvm::Error::success();
     }
   }
-  // A recurrence's time axis, when a graph input feeds it directly.
+  // A recurrence's time axis (a Scan's scan axis), when a graph input
+  // feeds it directly.
   for (const onnx::Node &node : model.graph.nodes) {
-    if (node.opType != "LSTM" && node.opType != "GRU" && node.opType != "RNN")
+    bool scan = node.opType == "Scan";
+    if (node.opType != "LSTM" && node.opType != "GRU" && node.opType != "RNN" && !scan)
       continue;
-    if (node.inputs.empty())
+    // A Scan's first scan input follows its states.
+    size_t input = 0;
+    int64_t timeAxis = intAttr(node, "layout", 0) != 0 ? 1 : 0;
+    if (scan) {
+      int64_t scanInputs = intAttr(node, "num_scan_inputs", 0);
+      if (scanInputs < 1 || static_cast<size_t>(scanInputs) > node.inputs.size())
+        continue;
+      input = node.inputs.size() - scanInputs;
+      if (const onnx::Attribute *axes = node.attribute("scan_input_axes"); axes && !axes->ints.empty())
+        timeAxis = axes->ints[0];
+    }
+    if (input >= node.inputs.size())
       continue;
     const onnx::ValueInfo *x = nullptr;
     for (const onnx::ValueInfo &info : model.graph.inputs)
-      if (info.name == node.inputs[0])
+      if (info.name == node.inputs[input])
         x = &info;
-    unsigned timeAxis = intAttr(node, "layout", 0) != 0 ? 1 : 0;
-    if (!x || !x->shape || x->shape->size() != 3)
+    if (!x || !x->shape || (scan ? x->shape->empty() : x->shape->size() != 3))
+      continue;
+    if (timeAxis < 0)
+      timeAxis += x->shape->size();
+    if (timeAxis < 0 || static_cast<size_t>(timeAxis) >= x->shape->size())
       continue;
     // A dim_param that is a formula ("2*t") names no one symbol.
     auto found = symbolOf.find((*x->shape)[timeAxis].param);
@@ -3554,6 +3577,367 @@ llvm::Error Importer::recurrent(const onnx::Node &node, Inputs &in) {
   return llvm::Error::success();
 }
 
+llvm::Expected<Val> Importer::permuted(const onnx::Node &node, Val &x,
+                                       llvm::ArrayRef<int64_t> perm, llvm::StringRef hint) {
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, x.rank())))
+    return x;
+  auto name = use(node, x);
+  if (!name)
+    return name.takeError();
+  Val v;
+  v.elem = x.elem;
+  std::vector<std::string> axes;
+  for (int64_t p : perm) {
+    v.shape.push_back(x.shape[p]);
+    axes.push_back(std::to_string(p));
+  }
+  v.ssa = emit(v.shape, x.elem,
+               "nn.transpose " + *name + " {permutation = [" + llvm::join(axes, ", ") + "]} : " +
+                   typeOf(x) + " -> " + typeOf(v.shape, x.elem),
+               {*name}, hint);
+  return v;
+}
+
+llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
+  // Scan runs its body once per step along the scan axis of its scan
+  // inputs, threading the state variables through; nn.recur does the same
+  // along the positions, so the scan axis must count them. Its per-step
+  // outputs (scan outputs) must be states: nn.recur's results are its
+  // states over the steps.
+  const onnx::Attribute *bodyAttribute = node.attribute("body");
+  if (!bodyAttribute || !bodyAttribute->graph)
+    return fail(node, "needs a body graph");
+  const onnx::Graph &body = *bodyAttribute->graph;
+  if (opset() < 9)
+    return fail(node, "Scan before opset 9 (with sequence_lens) is not supported");
+  int64_t scanInputs = intAttr(node, "num_scan_inputs", 0);
+  if (scanInputs < 1 || scanInputs > static_cast<int64_t>(in.size()))
+    return fail(node, "num_scan_inputs (" + llvm::Twine(scanInputs) +
+                          ") must be between 1 and the number of inputs (" +
+                          llvm::Twine(in.size()) + ")");
+  size_t states = in.size() - scanInputs;
+  if (states == 0)
+    return fail(node, "a Scan without state variables (a map over the steps) is not "
+                      "supported: its per-step outputs would not be states");
+  if (body.inputs.size() != in.size())
+    return fail(node, "the body takes " + llvm::Twine(body.inputs.size()) + " inputs for " +
+                          llvm::Twine(states) + " states and " + llvm::Twine(scanInputs) +
+                          " scan inputs");
+  if (body.outputs.size() < states || node.outputs.size() > body.outputs.size())
+    return fail(node, "the body yields " + llvm::Twine(body.outputs.size()) + " outputs for " +
+                          llvm::Twine(states) + " states and the node's " +
+                          llvm::Twine(node.outputs.size()) + " outputs");
+  size_t scanOutputs = body.outputs.size() - states;
+  for (auto [i, v] : llvm::enumerate(in)) {
+    if (!v)
+      return fail(node, "input " + llvm::Twine(i) + " is omitted");
+    if (!v->isFloat())
+      return fail(node, "input " + llvm::Twine(i) + " holds " + onnx::dataTypeName(v->elem) +
+                            "; a Scan body computes on floating-point values");
+  }
+  auto list = [&](llvm::StringRef name, size_t count) -> llvm::Expected<std::vector<int64_t>> {
+    std::vector<int64_t> v(count, 0);
+    if (const onnx::Attribute *a = node.attribute(name)) {
+      if (a->ints.size() != count)
+        return fail(node, name + " lists " + llvm::Twine(a->ints.size()) + " values for " +
+                              llvm::Twine(count));
+      v = a->ints;
+    }
+    return v;
+  };
+  auto inAxes = list("scan_input_axes", scanInputs);
+  if (!inAxes)
+    return inAxes.takeError();
+  auto inDirections = list("scan_input_directions", scanInputs);
+  if (!inDirections)
+    return inDirections.takeError();
+  auto outAxes = list("scan_output_axes", scanOutputs);
+  if (!outAxes)
+    return outAxes.takeError();
+  auto outDirections = list("scan_output_directions", scanOutputs);
+  if (!outDirections)
+    return outDirections.takeError();
+
+  // The steps: the scan axis of every scan input, all in one direction.
+  Expr steps;
+  bool reverse = false;
+  std::vector<unsigned> scanAxes;
+  for (int64_t j = 0; j < scanInputs; ++j) {
+    Val &x = *in[states + j];
+    auto axis = axisOf(node, (*inAxes)[j], x.rank());
+    if (!axis)
+      return axis.takeError();
+    int64_t direction = (*inDirections)[j];
+    if (direction != 0 && direction != 1)
+      return fail(node, "scan_input_directions holds " + llvm::Twine(direction) +
+                            " (0 forward, 1 reverse)");
+    scanAxes.push_back(*axis);
+    if (j == 0) {
+      steps = x.shape[*axis];
+      reverse = direction == 1;
+    } else if (x.shape[*axis] != steps) {
+      return fail(node, "scan input " + llvm::Twine(j) + " has " + sizeText(x.shape[*axis]) +
+                            " steps, the first " + sizeText(steps));
+    } else if ((direction == 1) != reverse) {
+      return fail(node, "the scan inputs run in different directions");
+    }
+  }
+  if (!sequence || steps != *sequence) {
+    if (constantOf(steps))
+      return fail(node, "the scan axis has a fixed size (" + sizeText(steps) +
+                            "); export it as a dynamic axis (a dim_param) to step along it");
+    return fail(node, "the scan axis (" + sizeText(steps) + ") does not count positions" +
+                          (sequence ? " (positions are dim_param '" + sequenceParam + "')"
+                                    : std::string(" (no dim_param counts positions)")) +
+                          "; name its dim_param with --sequence");
+  }
+  // Appended in the scan's order, a per-step output follows the positions;
+  // stacked the other way it would need a reversal.
+  for (size_t k = 0; k < scanOutputs; ++k)
+    if ((*outDirections)[k] != (reverse ? 1 : 0))
+      return fail(node, "scan output " + llvm::Twine(k) + " is stacked against the order of "
+                        "the positions (scan_output_directions); a reversal is not supported");
+
+  // Inputs of the nn.recur: the scan inputs as sequences [e..., n, e_last]
+  // (a scan over a vector: [n, 1]), and the initial states.
+  std::vector<std::string> seqNames, seqTypes, initNames, initTypes;
+  std::vector<Shape> elementShapes, stateShapes;
+  for (int64_t j = 0; j < scanInputs; ++j) {
+    Val &x = *in[states + j];
+    unsigned axis = scanAxes[j];
+    Shape element = x.shape;
+    element.erase(element.begin() + axis);
+    Val seq;
+    if (element.empty()) {
+      element = {Expr(1)};
+      auto v = viewAs(node, x, {steps, Expr(1)});
+      if (!v)
+        return v.takeError();
+      seq = *v;
+    } else {
+      std::vector<int64_t> perm;
+      for (unsigned a = 0; a < x.rank(); ++a)
+        if (a != axis)
+          perm.push_back(a);
+      perm.insert(perm.begin() + (perm.size() - 1), axis);
+      auto v = permuted(node, x, perm, "steps");
+      if (!v)
+        return v.takeError();
+      seq = *v;
+    }
+    if (positionOf(element))
+      return fail(node, "scan input " + llvm::Twine(j) + " has steps of shape " +
+                            shapeText(element) + ", which depends on the positions");
+    auto name = use(node, seq);
+    if (!name)
+      return name.takeError();
+    seqNames.push_back(*name);
+    seqTypes.push_back(typeOf(seq));
+    elementShapes.push_back(element);
+  }
+  for (size_t i = 0; i < states; ++i) {
+    Val &init = *in[i];
+    if (positionOf(init.shape))
+      return fail(node, "state " + llvm::Twine(i) + " has shape " + shapeText(init.shape) +
+                            ", which depends on the positions");
+    auto name = use(node, init);
+    if (!name)
+      return name.takeError();
+    initNames.push_back(*name);
+    initTypes.push_back(typeOf(init.shape, onnx::Float));
+    stateShapes.push_back(init.shape);
+  }
+
+  // The body, translated into ops of its own; the scope is restored after
+  // (values first used inside it must not leak out).
+  std::map<std::string, Val> outerValues = values;
+  std::vector<std::string> bodyInitializers;
+  for (const onnx::Tensor &t : body.initializers)
+    if (initializers.emplace(t.name, &t).second)
+      bodyInitializers.push_back(t.name);
+  std::vector<std::string> argNames, argTypes;
+  auto bind = [&](const std::string &name, const Shape &shape, llvm::StringRef hint) {
+    Val v;
+    v.shape = shape;
+    v.ssa = fresh(hint);
+    argNames.push_back(v.ssa);
+    argTypes.push_back(typeOf(shape, onnx::Float));
+    values[name] = std::move(v);
+  };
+  // nn.recur's body takes each input's step, then the states.
+  for (int64_t j = 0; j < scanInputs; ++j)
+    bind(body.inputs[states + j].name, elementShapes[j], "step");
+  for (size_t i = 0; i < states; ++i)
+    bind(body.inputs[i].name, stateShapes[i], "state");
+  std::vector<Emitted> outerOps;
+  std::swap(ops, outerOps);
+  std::string module = currentModule;
+  bool unscoped = currentUnscoped;
+  auto translateBody = [&]() -> llvm::Error {
+    for (const onnx::Node &inner : body.nodes)
+      if (auto e = translate(inner))
+        return e;
+    return llvm::Error::success();
+  };
+  llvm::Error bodyError = translateBody();
+  currentModule = module;
+  currentUnscoped = unscoped;
+  // What the body yields: the states' new values, which the per-step
+  // outputs must be.
+  std::vector<std::string> yields, yieldTypes;
+  for (size_t i = 0; !bodyError && i < states; ++i) {
+    const std::string &name = body.outputs[i].name;
+    auto it = values.find(name);
+    if (it == values.end()) {
+      bodyError = fail(node, "the body never computes its output '" + name + "'");
+      break;
+    }
+    if (Shape(it->second.shape) != stateShapes[i]) {
+      bodyError = fail(node, "the body's state " + llvm::Twine(i) + " ('" + name +
+                                 "') has shape " + shapeText(it->second.shape) +
+                                 ", its initial value " + shapeText(stateShapes[i]));
+      break;
+    }
+    auto ssa = use(node, it->second);
+    if (!ssa) {
+      bodyError = ssa.takeError();
+      break;
+    }
+    yields.push_back(*ssa);
+    yieldTypes.push_back(initTypes[i]);
+  }
+  std::vector<size_t> stateOfOutput;
+  for (size_t k = 0; !bodyError && k < scanOutputs; ++k) {
+    const std::string &name = body.outputs[states + k].name;
+    auto it = values.find(name);
+    std::optional<size_t> state;
+    for (size_t i = 0; i < states && it != values.end(); ++i)
+      if (body.outputs[i].name == name || it->second.ssa == yields[i])
+        state = i;
+    if (!state) {
+      bodyError = fail(node, "scan output " + llvm::Twine(k) + " ('" + name +
+                                 "') is not one of the body's states; only a Scan whose "
+                                 "per-step outputs are states is supported");
+      break;
+    }
+    stateOfOutput.push_back(*state);
+  }
+  std::vector<Emitted> bodyOps;
+  std::swap(ops, bodyOps);
+  ops = std::move(outerOps);
+  for (auto it = values.begin(); it != values.end();) {
+    auto saved = outerValues.find(it->first);
+    if (saved == outerValues.end()) {
+      it = values.erase(it);
+    } else {
+      it->second = saved->second;
+      ++it;
+    }
+  }
+  for (const std::string &name : bodyInitializers)
+    initializers.erase(name);
+  if (bodyError)
+    return bodyError;
+
+  // Parameters and constants read in the body are declared before the
+  // recurrence; its other ops are its body, and what they read from
+  // outside are its operands.
+  std::set<std::string> defined(argNames.begin(), argNames.end()), neededSet;
+  std::vector<std::string> needed;
+  auto need = [&](const std::string &name) {
+    if (!defined.count(name) && neededSet.insert(name).second)
+      needed.push_back(name);
+  };
+  std::string bodyText;
+  for (Emitted &e : bodyOps) {
+    if (e.hoistable) {
+      ops.push_back(std::move(e));
+      continue;
+    }
+    for (const std::string &o : e.operands)
+      need(o);
+    llvm::SmallVector<llvm::StringRef> lines;
+    llvm::StringRef(e.text).split(lines, '\n');
+    bodyText += "  " + llvm::join(e.results, ", ") + " = ";
+    for (size_t l = 0; l < lines.size(); ++l)
+      bodyText += (l ? "\n  " : "") + lines[l].str();
+    bodyText += "\n";
+    defined.insert(e.results.begin(), e.results.end());
+  }
+  for (const std::string &y : yields)
+    need(y);
+
+  Emitted e;
+  e.module = module;
+  e.unscoped = unscoped;
+  std::vector<Val> sequences(states);
+  for (size_t i = 0; i < states; ++i) {
+    Shape seqShape = stateShapes[i];
+    seqShape.insert(seqShape.end() - 1, steps);
+    sequences[i].shape = seqShape;
+    sequences[i].ssa = fresh("scan");
+    e.results.push_back(sequences[i].ssa);
+    e.resultTypes.push_back(typeOf(seqShape, onnx::Float));
+  }
+  e.operands = seqNames;
+  llvm::append_range(e.operands, initNames);
+  llvm::append_range(e.operands, needed);
+  std::vector<std::string> args;
+  for (auto [name, type] : llvm::zip(argNames, argTypes))
+    args.push_back(name + ": " + type);
+  e.text = "nn.recur (" + llvm::join(seqNames, ", ") + ") init (" + llvm::join(initNames, ", ") +
+           ")" + (reverse ? " {reverse}" : "") + " : (" + llvm::join(seqTypes, ", ") +
+           ") init (" + llvm::join(initTypes, ", ") + ") -> " + llvm::join(e.resultTypes, ", ") +
+           " {\n^bb0(" + llvm::join(args, ", ") + "):\n" + bodyText + "  nn.yield " +
+           llvm::join(yields, ", ") + " : " + llvm::join(yieldTypes, ", ") + "\n}";
+  ops.push_back(std::move(e));
+
+  // Outputs: each state's final value (its last step: the first position
+  // for a reverse scan), then the per-step outputs with the steps at
+  // their scan_output_axes.
+  for (size_t o = 0; o < node.outputs.size(); ++o) {
+    if (node.outputs[o].empty())
+      continue;
+    Val result;
+    if (o < states) {
+      Val &seq = sequences[o];
+      auto last = extract(node, seq, seq.rank() - 2, reverse ? Expr(0) : steps - Expr(1),
+                          Expr(1), "last");
+      if (!last)
+        return last.takeError();
+      auto v = viewAs(node, *last, stateShapes[o]);
+      if (!v)
+        return v.takeError();
+      result = *v;
+    } else {
+      size_t k = o - states;
+      Val &seq = sequences[stateOfOutput[k]];
+      unsigned rank = seq.rank(), stepAxis = rank - 2;
+      auto axis = axisOf(node, (*outAxes)[k], rank);
+      if (!axis)
+        return axis.takeError();
+      // The sequence's axes: the state's, with the steps before its last.
+      std::vector<int64_t> perm;
+      for (unsigned a = 0, stateAxis = 0; a < rank; ++a) {
+        if (a == *axis) {
+          perm.push_back(stepAxis);
+          continue;
+        }
+        perm.push_back(stateAxis < rank - 2 ? stateAxis : rank - 1);
+        ++stateAxis;
+      }
+      auto v = permuted(node, seq, perm, node.outputs[o]);
+      if (!v)
+        return v.takeError();
+      result = *v;
+    }
+    if (auto e = checkDeclared(node, node.outputs[o], result.shape))
+      return e;
+    values[node.outputs[o]] = std::move(result);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
                                     const std::vector<Shape> &shapes) {
   llvm::StringRef op = node.opType;
@@ -4192,6 +4576,8 @@ llvm::Error Importer::translate(const onnx::Node &node) {
 
   if (!known && !defaultDomain)
     return opaque(node, in);
+  if (node.opType == "Scan" && defaultDomain)
+    return scan(node, in);
 
   if (node.opType == "Constant") {
     bool handled;

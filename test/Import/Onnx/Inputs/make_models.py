@@ -472,3 +472,63 @@ for name, attributes, width in [
         [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="/t", **attributes)], name,
         [value("x", TensorProto.FLOAT, ["batch", 2, width])], [value("y", TensorProto.FLOAT, None)],
         [weight("w", 2, 2, 3)]), os.path.join("hostile", name + ".onnx"))
+
+# Scan: an Elman RNN cell written as a Scan body, as tf2onnx writes a
+# recurrence: h' = tanh(x_t·Wx + Wb + h·Wh + Rb) over [batch, sequence, 4]
+# scanned along axis 1, the new state also the per-step output (through an
+# Identity), stacked at axis 1. The same cell as ONNX's RNN operator costs
+# the same: 224·batch·sequence, 112 parameters. A second Scan runs the
+# same body backwards (scan_input_directions and scan_output_directions 1).
+def elman_body(name):
+    return helper.make_graph(
+        [helper.make_node("MatMul", ["x_t", "wx"], ["a"], name="/cell/MatMul"),
+         helper.make_node("Add", ["a", "wb"], ["a2"], name="/cell/Add"),
+         helper.make_node("MatMul", ["h", "wh"], ["c"], name="/cell/MatMul_1"),
+         helper.make_node("Add", ["c", "rb"], ["c2"], name="/cell/Add_1"),
+         helper.make_node("Add", ["a2", "c2"], ["s"], name="/cell/Add_2"),
+         helper.make_node("Tanh", ["s"], ["h_new"], name="/cell/Tanh"),
+         helper.make_node("Identity", ["h_new"], ["y_t"], name="/cell/Identity")],
+        name, [value("h", TensorProto.FLOAT, ["batch", 8]), value("x_t", TensorProto.FLOAT, ["batch", 4])],
+        [value("h_new", TensorProto.FLOAT, ["batch", 8]), value("y_t", TensorProto.FLOAT, ["batch", 8])])
+
+
+scan_weights = [weight("wx", 4, 8), weight("wb", 8), weight("wh", 8, 8), weight("rb", 8)]
+save(helper.make_graph(
+    [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="/rnn/Scan", num_scan_inputs=1,
+                      scan_input_axes=[1], scan_output_axes=[1], body=elman_body("cell"))],
+    "scan_rnn", [value("h0", TensorProto.FLOAT, ["batch", 8]),
+                 value("x", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [value("h_last", TensorProto.FLOAT, ["batch", 8]),
+     value("ys", TensorProto.FLOAT, ["batch", "sequence", 8])], scan_weights), "scan-rnn.onnx")
+save(helper.make_graph(
+    [helper.make_node("Scan", ["h0", "x"], ["h_first", "ys"], name="/rnn/Scan", num_scan_inputs=1,
+                      scan_input_directions=[1], scan_output_directions=[1],
+                      body=elman_body("cell"))],
+    "scan_reverse", [value("h0", TensorProto.FLOAT, ["batch", 8]),
+                     value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
+    [value("h_first", TensorProto.FLOAT, ["batch", 8]),
+     value("ys", TensorProto.FLOAT, ["sequence", "batch", 8])], scan_weights),
+    "scan-rnn-reverse.onnx")
+save(helper.make_graph(
+    [helper.make_node("RNN", ["x", "W", "R", "B", "", "h0"], ["", "h_last"], name="/rnn/RNN",
+                      hidden_size=8, layout=1)],
+    "elman", [value("x", TensorProto.FLOAT, ["batch", "sequence", 4]),
+              value("h0", TensorProto.FLOAT, ["batch", 1, 8])],
+    [value("h_last", TensorProto.FLOAT, ["batch", 1, 8])],
+    [weight("W", 1, 8, 4), weight("R", 1, 8, 8), weight("B", 1, 16)]), "rnn-elman.onnx")
+# Refused Scans: a per-step output that is not a state; a scan axis of a
+# fixed size; a reverse scan stacking its outputs in scan order (against
+# the positions).
+not_state = elman_body("cell")
+not_state.node[-1].op_type = "Relu"
+for name, body, x_shape, attributes in [
+        ("scan-output-not-state", not_state, ["sequence", "batch", 4], {}),
+        ("scan-fixed-steps", elman_body("cell"), [5, "batch", 4], {}),
+        ("scan-reverse-appended", elman_body("cell"), ["sequence", "batch", 4],
+         dict(scan_input_directions=[1]))]:
+    save(helper.make_graph(
+        [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="/s", num_scan_inputs=1,
+                          body=body, **attributes)],
+        name, [value("h0", TensorProto.FLOAT, ["batch", 8]), value("x", TensorProto.FLOAT, x_shape)],
+        [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
+        scan_weights), os.path.join("hostile", name + ".onnx"))

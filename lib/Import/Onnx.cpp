@@ -104,6 +104,7 @@ constexpr OperatorEntry kOperators[] = {
     {"", "LessOrEqual", "", true},
     {"", "Log", "", true},
     {"", "LogSoftmax", "", true},
+    {"", "Loop", "over the positions", true},
     {"", "LSTM", "", true},
     {"", "MatMul", "", true},
     {"", "Max", "", true},
@@ -414,8 +415,47 @@ private:
                                                 llvm::ArrayRef<Expr> sizes,
                                                 llvm::ArrayRef<Expr> kernel) const;
   llvm::Error recurrent(const onnx::Node &node, Inputs &in);
-  /// ONNX's Scan as an nn.recur whose body is the Scan's body translated.
+  /// Nothing when `steps` is the positions; else an error naming `what`.
+  llvm::Error requirePositions(const onnx::Node &node, const Expr &steps,
+                               llvm::StringRef what) const {
+    if (sequence && steps == *sequence)
+      return llvm::Error::success();
+    if (constantOf(steps))
+      return fail(node, what + " has a fixed size (" + sizeText(steps) +
+                            "); export it as a dynamic axis (a dim_param) to step along it");
+    return fail(node, what + " (" + sizeText(steps) + ") does not count positions" +
+                          (sequence ? " (positions are dim_param '" + sequenceParam + "')"
+                                    : std::string(" (no dim_param counts positions)")) +
+                          "; name its dim_param with --sequence");
+  }
+  /// A Scan or Loop over the positions: the values read step by step
+  /// (each with its step axis and the body's name for one step), the
+  /// states' initial values, and the body's names for the states, their
+  /// new values and the per-step outputs (each states, stacked at an axis).
+  struct StepLoop {
+    struct StepInput {
+      Val *value;
+      unsigned axis;
+      std::string bodyName;
+    };
+    Expr steps;
+    bool reverse = false;
+    std::vector<StepInput> stepInputs;
+    std::vector<Val *> inits;
+    std::vector<std::string> stateNames, stateOutputs, perStepOutputs;
+    std::vector<int64_t> perStepAxes;
+    /// Body inputs with a value known before the loop runs (Loop's
+    /// condition), and body nodes that the step inputs replace.
+    std::map<std::string, Val> bodyConstants;
+    std::set<const onnx::Node *> replaced;
+    /// Run on the translated body before its scope closes.
+    std::function<llvm::Error()> checkBody;
+  };
+  /// The loop as an nn.recur whose body is `body` translated.
+  llvm::Error stepLoop(const onnx::Node &node, const onnx::Graph &body, StepLoop &loop);
+  /// ONNX's Scan, and Loop over a trip count of the positions.
   llvm::Error scan(const onnx::Node &node, Inputs &in);
+  llvm::Error loop(const onnx::Node &node, Inputs &in);
   /// `x` with its axes permuted (an nn.transpose unless `perm` is the
   /// identity).
   llvm::Expected<Val> permuted(const onnx::Node &node, Val &x, llvm::ArrayRef<int64_t> perm,
@@ -3682,15 +3722,8 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
       return fail(node, "the scan inputs run in different directions");
     }
   }
-  if (!sequence || steps != *sequence) {
-    if (constantOf(steps))
-      return fail(node, "the scan axis has a fixed size (" + sizeText(steps) +
-                            "); export it as a dynamic axis (a dim_param) to step along it");
-    return fail(node, "the scan axis (" + sizeText(steps) + ") does not count positions" +
-                          (sequence ? " (positions are dim_param '" + sequenceParam + "')"
-                                    : std::string(" (no dim_param counts positions)")) +
-                          "; name its dim_param with --sequence");
-  }
+  if (auto e = requirePositions(node, steps, "the scan axis"))
+    return e;
   // Appended in the scan's order, a per-step output follows the positions;
   // stacked the other way it would need a reversal.
   for (size_t k = 0; k < scanOutputs; ++k)
@@ -3698,13 +3731,144 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
       return fail(node, "scan output " + llvm::Twine(k) + " is stacked against the order of "
                         "the positions (scan_output_directions); a reversal is not supported");
 
-  // Inputs of the nn.recur: the scan inputs as sequences [e..., n, e_last]
-  // (a scan over a vector: [n, 1]), and the initial states.
+  StepLoop loop;
+  loop.steps = steps;
+  loop.reverse = reverse;
+  for (int64_t j = 0; j < scanInputs; ++j)
+    loop.stepInputs.push_back({in[states + j], scanAxes[j], body.inputs[states + j].name});
+  for (size_t i = 0; i < states; ++i) {
+    loop.inits.push_back(in[i]);
+    loop.stateNames.push_back(body.inputs[i].name);
+    loop.stateOutputs.push_back(body.outputs[i].name);
+  }
+  for (size_t k = 0; k < scanOutputs; ++k) {
+    loop.perStepOutputs.push_back(body.outputs[states + k].name);
+    loop.perStepAxes.push_back((*outAxes)[k]);
+  }
+  return stepLoop(node, body, loop);
+}
+
+llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
+  // Loop runs its body M times while its condition holds, threading the
+  // loop-carried values. Over a trip count that is the positions, with a
+  // condition that stays true, it is an nn.recur, provided the body reads
+  // one position per step as Gather(x, iteration_num) (how tf2onnx reads a
+  // TensorArray): each such read of a value from outside the body is one
+  // of the recurrence's inputs.
+  const onnx::Attribute *bodyAttribute = node.attribute("body");
+  if (!bodyAttribute || !bodyAttribute->graph)
+    return fail(node, "needs a body graph");
+  const onnx::Graph &body = *bodyAttribute->graph;
+  Val *tripCount = in.empty() ? nullptr : in[0];
+  Val *condition = in.size() > 1 ? in[1] : nullptr;
+  if (!tripCount)
+    return fail(node, "a Loop without a trip count (M) runs until its condition fails: its "
+                      "number of steps is data, which is not supported");
+  if (tripCount->cls != Val::Known || !tripCount->ints || tripCount->ints->size() != 1)
+    return fail(node, "the trip count (M) must be a size computed from shapes, not data");
+  Expr steps = (*tripCount->ints)[0];
+  if (condition && (condition->cls != Val::Known || !condition->ints ||
+                    llvm::any_of(*condition->ints, [](const Expr &e) { return e.isZero(); })))
+    return fail(node, "the initial condition must be known to be true");
+  size_t states = in.size() < 2 ? 0 : in.size() - 2;
+  if (states == 0)
+    return fail(node, "a Loop without loop-carried values is not supported: its per-step "
+                      "outputs would not be states");
+  for (size_t i = 2; i < in.size(); ++i)
+    if (!in[i] || !in[i]->isFloat())
+      return fail(node, "loop-carried value " + llvm::Twine(i - 2) +
+                            " must be floating-point data");
+  if (body.inputs.size() != 2 + states)
+    return fail(node, "the body takes " + llvm::Twine(body.inputs.size()) +
+                          " inputs for the iteration number, the condition and " +
+                          llvm::Twine(states) + " loop-carried values");
+  if (body.outputs.size() < 1 + states || node.outputs.size() + 1 > body.outputs.size())
+    return fail(node, "the body yields " + llvm::Twine(body.outputs.size()) +
+                          " outputs for the condition, " + llvm::Twine(states) +
+                          " loop-carried values and the node's " +
+                          llvm::Twine(node.outputs.size()) + " outputs");
+  if (auto e = requirePositions(node, steps, "the trip count"))
+    return e;
+
+  StepLoop loop;
+  loop.steps = steps;
+  const std::string &iteration = body.inputs[0].name;
+  // The step reads: Gather(x, iteration_num) of a value from outside.
+  std::set<std::string> inside;
+  for (const onnx::ValueInfo &info : body.inputs)
+    inside.insert(info.name);
+  for (const onnx::Tensor &t : body.initializers)
+    inside.insert(t.name);
+  for (const onnx::Node &inner : body.nodes)
+    inside.insert(inner.outputs.begin(), inner.outputs.end());
+  for (const onnx::Node &inner : body.nodes) {
+    if (!llvm::is_contained(inner.inputs, iteration))
+      continue;
+    bool stepRead = inner.opType == "Gather" && inner.inputs.size() == 2 &&
+                    inner.inputs[1] == iteration && !inside.count(inner.inputs[0]) &&
+                    inner.outputs.size() == 1;
+    if (!stepRead)
+      return fail(inner, "reads the Loop's iteration number other than as Gather(x, "
+                         "iteration_num) of a value from outside the body, which is not "
+                         "supported");
+    auto it = values.find(inner.inputs[0]);
+    if (it == values.end() || !it->second.isFloat())
+      return fail(inner, "reads step by step '" + inner.inputs[0] +
+                             "', which is not floating-point data from outside the body");
+    auto axis = axisOf(inner, intAttr(inner, "axis", 0), it->second.rank());
+    if (!axis)
+      return axis.takeError();
+    if (it->second.shape[*axis] != steps)
+      return fail(inner, "reads step by step an axis of " + sizeText(it->second.shape[*axis]) +
+                             " entries, not the trip count " + sizeText(steps));
+    loop.stepInputs.push_back({&it->second, static_cast<unsigned>(*axis), inner.outputs[0]});
+    loop.replaced.insert(&inner);
+  }
+  if (loop.stepInputs.empty())
+    return fail(node, "the body reads no value step by step (Gather(x, iteration_num)); such a "
+                      "Loop is not supported");
+  for (size_t i = 0; i < states; ++i) {
+    loop.inits.push_back(in[2 + i]);
+    loop.stateNames.push_back(body.inputs[2 + i].name);
+    loop.stateOutputs.push_back(body.outputs[1 + i].name);
+  }
+  for (size_t k = 1 + states; k < body.outputs.size(); ++k) {
+    loop.perStepOutputs.push_back(body.outputs[k].name);
+    loop.perStepAxes.push_back(0);
+  }
+  // The condition stays true: it enters true and the body must leave it so.
+  Val alwaysTrue;
+  alwaysTrue.cls = Val::Known;
+  alwaysTrue.elem = onnx::Bool;
+  alwaysTrue.shape = {Expr(1)};
+  alwaysTrue.ints.emplace();
+  alwaysTrue.ints->push_back(Expr(1));
+  loop.bodyConstants[body.inputs[1].name] = alwaysTrue;
+  const std::string &conditionOut = body.outputs[0].name;
+  loop.checkBody = [&, conditionOut]() -> llvm::Error {
+    auto it = values.find(conditionOut);
+    if (it == values.end() || it->second.cls != Val::Known || !it->second.ints ||
+        llvm::any_of(*it->second.ints, [](const Expr &e) { return e.isZero(); }))
+      return fail(node, "the body's condition ('" + conditionOut +
+                            "') is not known to stay true: the loop may stop early, which is "
+                            "not supported");
+    return llvm::Error::success();
+  };
+  return stepLoop(node, body, loop);
+}
+
+llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
+                               StepLoop &loop) {
+  size_t states = loop.inits.size(), scanOutputs = loop.perStepOutputs.size();
+  const Expr &steps = loop.steps;
+  bool reverse = loop.reverse;
+  // Inputs of the nn.recur: the step inputs as sequences [e..., n, e_last]
+  // (steps of a vector: [n, 1]), and the initial states.
   std::vector<std::string> seqNames, seqTypes, initNames, initTypes;
   std::vector<Shape> elementShapes, stateShapes;
-  for (int64_t j = 0; j < scanInputs; ++j) {
-    Val &x = *in[states + j];
-    unsigned axis = scanAxes[j];
+  for (auto [j, input] : llvm::enumerate(loop.stepInputs)) {
+    Val &x = *input.value;
+    unsigned axis = input.axis;
     Shape element = x.shape;
     element.erase(element.begin() + axis);
     Val seq;
@@ -3726,7 +3890,7 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
       seq = *v;
     }
     if (positionOf(element))
-      return fail(node, "scan input " + llvm::Twine(j) + " has steps of shape " +
+      return fail(node, "input " + llvm::Twine(j) + " has steps of shape " +
                             shapeText(element) + ", which depends on the positions");
     auto name = use(node, seq);
     if (!name)
@@ -3736,7 +3900,7 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
     elementShapes.push_back(element);
   }
   for (size_t i = 0; i < states; ++i) {
-    Val &init = *in[i];
+    Val &init = *loop.inits[i];
     if (positionOf(init.shape))
       return fail(node, "state " + llvm::Twine(i) + " has shape " + shapeText(init.shape) +
                             ", which depends on the positions");
@@ -3765,19 +3929,22 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
     values[name] = std::move(v);
   };
   // nn.recur's body takes each input's step, then the states.
-  for (int64_t j = 0; j < scanInputs; ++j)
-    bind(body.inputs[states + j].name, elementShapes[j], "step");
+  for (auto [j, input] : llvm::enumerate(loop.stepInputs))
+    bind(input.bodyName, elementShapes[j], "step");
   for (size_t i = 0; i < states; ++i)
-    bind(body.inputs[i].name, stateShapes[i], "state");
+    bind(loop.stateNames[i], stateShapes[i], "state");
+  for (auto &[name, v] : loop.bodyConstants)
+    values[name] = v;
   std::vector<Emitted> outerOps;
   std::swap(ops, outerOps);
   std::string module = currentModule;
   bool unscoped = currentUnscoped;
   auto translateBody = [&]() -> llvm::Error {
     for (const onnx::Node &inner : body.nodes)
-      if (auto e = translate(inner))
-        return e;
-    return llvm::Error::success();
+      if (!loop.replaced.count(&inner))
+        if (auto e = translate(inner))
+          return e;
+    return loop.checkBody ? loop.checkBody() : llvm::Error::success();
   };
   llvm::Error bodyError = translateBody();
   currentModule = module;
@@ -3786,7 +3953,7 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   // outputs must be.
   std::vector<std::string> yields, yieldTypes;
   for (size_t i = 0; !bodyError && i < states; ++i) {
-    const std::string &name = body.outputs[i].name;
+    const std::string &name = loop.stateOutputs[i];
     auto it = values.find(name);
     if (it == values.end()) {
       bodyError = fail(node, "the body never computes its output '" + name + "'");
@@ -3808,16 +3975,16 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   }
   std::vector<size_t> stateOfOutput;
   for (size_t k = 0; !bodyError && k < scanOutputs; ++k) {
-    const std::string &name = body.outputs[states + k].name;
+    const std::string &name = loop.perStepOutputs[k];
     auto it = values.find(name);
     std::optional<size_t> state;
     for (size_t i = 0; i < states && it != values.end(); ++i)
-      if (body.outputs[i].name == name || it->second.ssa == yields[i])
+      if (loop.stateOutputs[i] == name || it->second.ssa == yields[i])
         state = i;
     if (!state) {
-      bodyError = fail(node, "scan output " + llvm::Twine(k) + " ('" + name +
-                                 "') is not one of the body's states; only a Scan whose "
-                                 "per-step outputs are states is supported");
+      bodyError = fail(node, "per-step output " + llvm::Twine(k) + " ('" + name +
+                                 "') is not one of the body's states; only a " + node.opType +
+                                 " whose per-step outputs are states is supported");
       break;
     }
     stateOfOutput.push_back(*state);
@@ -3913,7 +4080,7 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
       size_t k = o - states;
       Val &seq = sequences[stateOfOutput[k]];
       unsigned rank = seq.rank(), stepAxis = rank - 2;
-      auto axis = axisOf(node, (*outAxes)[k], rank);
+      auto axis = axisOf(node, loop.perStepAxes[k], rank);
       if (!axis)
         return axis.takeError();
       // The sequence's axes: the state's, with the steps before its last.
@@ -4578,6 +4745,8 @@ llvm::Error Importer::translate(const onnx::Node &node) {
     return opaque(node, in);
   if (node.opType == "Scan" && defaultDomain)
     return scan(node, in);
+  if (node.opType == "Loop" && defaultDomain)
+    return loop(node, in);
 
   if (node.opType == "Constant") {
     bool handled;

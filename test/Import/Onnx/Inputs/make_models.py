@@ -532,3 +532,48 @@ for name, body, x_shape, attributes in [
         name, [value("h0", TensorProto.FLOAT, ["batch", 8]), value("x", TensorProto.FLOAT, x_shape)],
         [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
         scan_weights), os.path.join("hostile", name + ".onnx"))
+
+# Loop, as tf2onnx writes a dynamic RNN: a trip count read from the input's
+# shape, a condition that stays true, and the body reading step i of the
+# input as Gather(x, i): the same Elman cell, the same 224·batch·sequence.
+def elman_loop_body(extra_nodes=(), cond="cond_in", gather_index="i"):
+    return helper.make_graph(
+        [helper.make_node("Gather", ["x", gather_index], ["x_t"], name="/cell/Gather", axis=0),
+         *elman_body("cell").node, *extra_nodes,
+         helper.make_node("Identity", [cond], ["cond_out"], name="/cell/Identity_1")],
+        "loop_body", [value("i", TensorProto.INT64, []), value("cond_in", TensorProto.BOOL, []),
+                      value("h", TensorProto.FLOAT, ["batch", 8])],
+        [value("cond_out", TensorProto.BOOL, []), value("h_new", TensorProto.FLOAT, ["batch", 8]),
+         value("y_t", TensorProto.FLOAT, ["batch", 8])])
+
+
+def loop_graph(name, body, trip_count="n"):
+    return helper.make_graph(
+        [helper.make_node("Shape", ["x"], ["shp"], name="/rnn/Shape"),
+         helper.make_node("Gather", ["shp", "zero"], ["n"], name="/rnn/Gather", axis=0),
+         helper.make_node("Loop", [trip_count, "true", "h0"], ["h_last", "ys"], name="/rnn/Loop",
+                          body=body)],
+        name, [value("x", TensorProto.FLOAT, ["sequence", "batch", 4]),
+               value("h0", TensorProto.FLOAT, ["batch", 8])],
+        [value("h_last", TensorProto.FLOAT, ["batch", 8]),
+         value("ys", TensorProto.FLOAT, ["sequence", "batch", 8])],
+        scan_weights + [ints("zero", 0),
+                        numpy_helper.from_array(np.array(True), "true")])
+
+
+save(loop_graph("loop_rnn", elman_loop_body()), "loop-rnn.onnx")
+# Refused Loops: without a trip count; a condition the body computes from
+# data; the iteration number read other than by a Gather of an outer value.
+save(loop_graph("loop_no_trip_count", elman_loop_body(), trip_count=""),
+     os.path.join("hostile", "loop-no-trip-count.onnx"))
+data_condition = elman_loop_body(
+    [helper.make_node("ReduceSum", ["h_new"], ["total"], name="/cell/ReduceSum", keepdims=1),
+     helper.make_node("Greater", ["total", "zero_f"], ["positive"], name="/cell/Greater")],
+    cond="positive")
+data_condition.initializer.append(numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero_f"))
+save(loop_graph("loop_data_condition", data_condition),
+     os.path.join("hostile", "loop-data-condition.onnx"))
+iteration_as_data = elman_loop_body(
+    [helper.make_node("Cast", ["i"], ["i_f"], name="/cell/Cast", to=TensorProto.FLOAT)])
+save(loop_graph("loop_iteration_as_data", iteration_as_data),
+     os.path.join("hostile", "loop-iteration-as-data.onnx"))

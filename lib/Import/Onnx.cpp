@@ -3840,7 +3840,6 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   Val alwaysTrue;
   alwaysTrue.cls = Val::Known;
   alwaysTrue.elem = onnx::Bool;
-  alwaysTrue.shape = {Expr(1)};
   alwaysTrue.ints.emplace();
   alwaysTrue.ints->push_back(Expr(1));
   loop.bodyConstants[body.inputs[1].name] = alwaysTrue;
@@ -3928,11 +3927,32 @@ llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
     argTypes.push_back(typeOf(shape, onnx::Float));
     values[name] = std::move(v);
   };
+  // The body's declared shapes are checked as the graph's are.
+  std::vector<std::string> bodyDeclared;
+  for (const auto *infos : {&body.inputs, &body.valueInfos, &body.outputs})
+    for (const onnx::ValueInfo &info : *infos)
+      if (declared.emplace(info.name, &info).second)
+        bodyDeclared.push_back(info.name);
+  auto checkBound = [&](const std::string &name, const Shape &shape) -> llvm::Error {
+    // A step of a vector is [1] here, a scalar in the file.
+    auto it = declared.find(name);
+    if (it != declared.end() && it->second->shape && it->second->shape->empty() &&
+        shape == Shape{Expr(1)})
+      return llvm::Error::success();
+    return checkDeclared(node, name, shape);
+  };
   // nn.recur's body takes each input's step, then the states.
-  for (auto [j, input] : llvm::enumerate(loop.stepInputs))
+  llvm::Error boundError = llvm::Error::success();
+  for (auto [j, input] : llvm::enumerate(loop.stepInputs)) {
     bind(input.bodyName, elementShapes[j], "step");
-  for (size_t i = 0; i < states; ++i)
+    if (!boundError)
+      boundError = checkBound(input.bodyName, elementShapes[j]);
+  }
+  for (size_t i = 0; i < states; ++i) {
     bind(loop.stateNames[i], stateShapes[i], "state");
+    if (!boundError)
+      boundError = checkBound(loop.stateNames[i], stateShapes[i]);
+  }
   for (auto &[name, v] : loop.bodyConstants)
     values[name] = v;
   std::vector<Emitted> outerOps;
@@ -3946,7 +3966,7 @@ llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
           return e;
     return loop.checkBody ? loop.checkBody() : llvm::Error::success();
   };
-  llvm::Error bodyError = translateBody();
+  llvm::Error bodyError = boundError ? std::move(boundError) : translateBody();
   currentModule = module;
   currentUnscoped = unscoped;
   // What the body yields: the states' new values, which the per-step
@@ -4003,6 +4023,8 @@ llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
   }
   for (const std::string &name : bodyInitializers)
     initializers.erase(name);
+  for (const std::string &name : bodyDeclared)
+    declared.erase(name);
   if (bodyError)
     return bodyError;
 

@@ -512,6 +512,22 @@ private:
       }
       return hillisSteele(current);
     }
+    if (auto extract = llvm::dyn_cast<ExtractOp>(op)) {
+      // A slice of positions (dimension rank - 2): one step at each kept
+      // position; a result without positions is one value reading them.
+      auto inShape = Oracle::shape(extract.getInput().getType(), bindings);
+      int64_t dim = Oracle::eval(extract.getDim().getExpr(), bindings);
+      if (inShape.size() >= 2 && dim == static_cast<int64_t>(inShape.size()) - 2) {
+        int64_t offset = Oracle::eval(extract.getOffset().getExpr(), bindings);
+        int64_t count = Oracle::shape(extract.getResult().getType(), bindings)[dim];
+        std::vector<int> kept(in.begin() + offset, in.begin() + offset + count);
+        if (!llvm::isa<SeqType>(extract.getResult().getType()))
+          return {add(kept, false)};
+        for (int node : kept)
+          out.push_back(add({node}, false));
+        return out;
+      }
+    }
     // Point-wise: one step at each position, over every operand.
     for (int64_t t = 0; t < n; ++t) {
       std::vector<int> deps;
@@ -619,6 +635,24 @@ TEST_F(Oracle, RecurrentStackIsAWavefront) {
   expectDepthAndPath(model, grid({1, 2, 7, 64, 256}, {1, 2, 3, 5}), true);
   auto cost = analyzeModel(model, CostOptions{});
   EXPECT_EQ(cost->sequentialDepth, cantFail(sym::parse("n + L - 1")));
+  EXPECT_EQ(cost->maxPathLength, cantFail(sym::parse("n + L - 1")));
+}
+
+TEST_F(Oracle, LastStateOfARecurrentStack) {
+  // What an RNN classifier reads: the last position of L stacked
+  // recurrences, a value without positions that waits for all of them.
+  ModelOp model = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %r = nn.recurrent %h {cell = "elman", hidden = d} : !nn.seq<[n, d]>
+        nn.yield %r : !nn.seq<[n, d]>
+      }
+      %last = nn.extract %y {dim = 0, offset = n - 1} : !nn.seq<[n, d]> -> !nn.tensor<[1, d]>
+      nn.output %last : !nn.tensor<[1, d]>
+    })mlir");
+  expectDepthAndPath(model, grid({1, 2, 7, 64}, {1, 2, 3}), true);
+  auto cost = analyzeModel(model, CostOptions{});
+  EXPECT_EQ(cost->sequentialDepth, cantFail(sym::parse("n + L")));
   EXPECT_EQ(cost->maxPathLength, cantFail(sym::parse("n + L - 1")));
 }
 

@@ -571,9 +571,20 @@ data_condition = elman_loop_body(
      helper.make_node("Greater", ["total", "zero_f"], ["positive"], name="/cell/Greater")],
     cond="positive")
 data_condition.initializer.append(numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero_f"))
+data_condition.output[0].CopyFrom(value("cond_out", TensorProto.BOOL, None))
 save(loop_graph("loop_data_condition", data_condition),
      os.path.join("hostile", "loop-data-condition.onnx"))
 iteration_as_data = elman_loop_body(
     [helper.make_node("Cast", ["i"], ["i_f"], name="/cell/Cast", to=TensorProto.FLOAT)])
 save(loop_graph("loop_iteration_as_data", iteration_as_data),
      os.path.join("hostile", "loop-iteration-as-data.onnx"))
+# A Scan body whose declared step shape disagrees with the scan input's.
+wrong_step = elman_body("cell")
+wrong_step.input[1].CopyFrom(value("x_t", TensorProto.FLOAT, ["batch", 5]))
+save(helper.make_graph(
+    [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="/s", num_scan_inputs=1,
+                      body=wrong_step)],
+    "scan_declared", [value("h0", TensorProto.FLOAT, ["batch", 8]),
+                      value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
+    [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
+    scan_weights), os.path.join("hostile", "scan-body-declared.onnx"))

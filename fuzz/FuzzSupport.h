@@ -83,7 +83,10 @@ public:
 
 /// Runs the driver with `options` and checks what every run must satisfy:
 /// a documented exit code, and for --format json a report that is JSON.
-inline int runChecked(const DriverOptions &options, llvm::StringRef input) {
+inline int runChecked(const DriverOptions &given, llvm::StringRef input) {
+  // One thread: what a run covers must not depend on thread scheduling.
+  DriverOptions options = given;
+  options.multithreaded = false;
   std::string report;
   llvm::raw_string_ostream out(report);
   llvm::raw_null_ostream nullOut;
@@ -121,7 +124,7 @@ inline DriverOptions hashedOptions(llvm::StringRef input, const std::string &mod
 inline bool parsesAndVerifies(llvm::StringRef model, std::string &diagnostics) {
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
+  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
   context.loadAllAvailableDialects();
   context.printOpOnDiagnostic(false);
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {

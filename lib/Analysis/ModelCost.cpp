@@ -98,14 +98,21 @@ Profile shifted(const Profile &profile, const Expr &by) {
   return result;
 }
 
-/// The largest depth over positions 0..n-1.
-Expr maxOver(const Profile &profile, const Expr &n) {
+/// The largest depth over positions first..last.
+Expr maxOverRange(const Profile &profile, const Expr &first, const Expr &last) {
   std::optional<Expr> best;
   for (const auto &[slope, offset] : profile) {
-    Expr value = slope > 0 ? Expr(slope) * (n - Expr(1)) + offset : offset;
+    Expr value = slope > 0   ? Expr(slope) * last + offset
+                 : slope < 0 ? Expr(slope) * first + offset
+                             : offset;
     best = best ? Expr::max(*best, value) : value;
   }
   return best ? *best : Expr();
+}
+
+/// The largest depth over positions 0..n-1.
+Expr maxOver(const Profile &profile, const Expr &n) {
+  return maxOverRange(profile, Expr(), n - Expr(1));
 }
 
 /// a <= b at every value of the symbols, provably: by the sign of b - a,
@@ -892,18 +899,27 @@ private:
   /// to its reach in one. The farthest pair, n - 1 apart, needs the
   /// recurrences for what the windows do not cover: forward always (a
   /// recurrence runs forward), backward with a bidirectional one.
+  ///
+  /// For output positions first..last of n, the farthest input a forward
+  /// recurrence brings is `last` positions back, a backward one's
+  /// n - 1 - first ahead (n - 1 both for a whole output).
   Expr recurrentSteps(const PathSummary &path, const Expr &n) {
+    return recurrentSteps(path, n, Expr(), n - Expr(1));
+  }
+  Expr recurrentSteps(const PathSummary &path, const Expr &n, const Expr &first,
+                      const Expr &last) {
+    Expr back = last, ahead = n - Expr(1) - first;
     if (path.stridedRecurrence) {
       result.pathExact = false; // steps there cover `stride` positions
-      return n - Expr(1);
+      return path.bidirectional ? Expr::max(back, ahead) : back;
     }
     // A dilated kernel can still carry nothing (its centre tap) but not
     // every distance: without it the count is an upper bound.
     if (path.dilated)
       result.pathExact = false;
-    Expr forward = Expr::max(n - Expr(1) - path.reachForward, Expr());
+    Expr forward = Expr::max(back - path.reachForward, Expr());
     if (path.bidirectional)
-      forward = Expr::max(forward, Expr::max(n - Expr(1) - path.reachBackward, Expr()));
+      forward = Expr::max(forward, Expr::max(ahead - path.reachBackward, Expr()));
     return forward;
   }
 
@@ -1170,15 +1186,22 @@ private:
         // A stride applies after the operand's taps: later windows reach
         // `stride` times as far in the input.
         s.path.stride = s.path.stride * reach.stride;
-      } else if (positionAxisOf(operand.getType()) &&
-                 !positionAxisOf(op.getResult(0).getType())) {
-        // A result without positions (the last step of a recurrence, a
-        // slice of one position) is ready when its latest input position
-        // is, and a recurrence's chain to it has run along the positions.
-        Expr n = stepLength(operand);
-        s.depth = Profile{{0, maxOver(s.depth, n)}};
+      } else if (auto axis = positionAxisOf(operand.getType());
+                 axis && !positionAxisOf(op.getResult(0).getType())) {
+        // A result without positions (the last step of a recurrence) reads
+        // positions first..last of the operand (all of them, or the slice
+        // an nn.extract takes): it is ready when the latest of those is,
+        // and a recurrence's chain to it runs along the positions before
+        // them (after them, backwards).
+        Expr n = stepLength(operand), first, last = n - Expr(1);
+        auto extract = llvm::dyn_cast<ExtractOp>(op);
+        if (extract && !decoding() && extract.getDim().getExpr() == Expr(int64_t(*axis))) {
+          first = extract.getOffset().getExpr();
+          last = first + shapeExprsOf(extract.getResult().getType())[*axis] - Expr(1);
+        }
+        s.depth = Profile{{0, maxOverRange(s.depth, first, last)}};
         if (s.path.recurrent && !s.path.unboundedReach) {
-          s.path.hops += recurrentSteps(s.path, n);
+          s.path.hops += recurrentSteps(s.path, n, first, last);
           s.path.recurrent = false;
           s.path.unboundedReach = true;
         }

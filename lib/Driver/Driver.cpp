@@ -1042,7 +1042,9 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
 
   mlir::DialectRegistry registry;
   registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
+  mlir::MLIRContext context(registry, options.multithreaded
+                                          ? mlir::MLIRContext::Threading::ENABLED
+                                          : mlir::MLIRContext::Threading::DISABLED);
   context.loadAllAvailableDialects();
   // Users read file:line:col and the source line; the generic op dump that
   // MLIR appends is for compiler engineers (costopt-opt shows it).

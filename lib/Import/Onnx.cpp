@@ -2001,8 +2001,8 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       outputPadding = a->ints;
     if (outputPadding.size() != spatial)
       return fail(node, "output_padding does not match the spatial rank");
-    auto groups = constantOf(Expr(intAttr(node, "group", 1)));
-    Shape out = {in[0]->shape[0], in[1]->shape[1] * *groups};
+    // (convAttributes checked the group: 1 to 2^31.)
+    Shape out = {in[0]->shape[0], in[1]->shape[1] * Expr(intAttr(node, "group", 1))};
     for (unsigned i = 0; i < spatial; ++i) {
       // ONNX requires output_padding < stride or < dilation: it adds
       // positions no input reaches, at the end.
@@ -2012,6 +2012,17 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
                               " must be at least 0 and less than the stride or the dilation");
       Expr size = in[0]->shape[2 + i], kernel = in[1]->shape[2 + i];
       Expr span = Expr(dilations[i]) * (kernel - Expr(1)) + Expr(1);
+      // A pad crops output positions that only the kernel's taps beyond
+      // the input reach: at most dilation·(kernel − 1) of them, as PyTorch
+      // requires. (More would crop positions computed from no product, and
+      // the kernel would compute products far outside the result.)
+      for (int64_t pad : {pads[i], pads[spatial + i]})
+        if (auto e = requireAtLeast(node, span - Expr(1), Expr(pad),
+                                    "pad " + std::to_string(pad) + " of axis " +
+                                        std::to_string(2 + i) +
+                                        " exceeds the kernel's reach beyond the input, " +
+                                        sizeText(span - Expr(1)) + " (dilation * (kernel - 1))"))
+          return std::move(e);
       Expr full = Expr(strides[i]) * (size - Expr(1)) + span + Expr(outputPadding[i]);
       Expr cropped = Expr(pads[i] + pads[spatial + i]);
       // The pads crop the full output, which must keep a position.
@@ -2528,6 +2539,23 @@ Importer::convAttributes(const onnx::Node &node, llvm::ArrayRef<Expr> sizes,
       return fail(node, "strides and dilations above 2^31 are not supported");
   if (llvm::any_of(c.pads, [](int64_t p) { return p < 0; }))
     return fail(node, "negative pads");
+  if (llvm::any_of(c.pads, [&](int64_t p) { return p > kLargest; }))
+    return fail(node, "pads above 2^31 are not supported");
+  if (int64_t groups = intAttr(node, "group", 1); groups < 1 || groups > kLargest)
+    return fail(node, "group " + llvm::Twine(groups) + " (expected 1 to 2^31)");
+  // kernel_shape, when given, must be the weights' (which decide the taps).
+  if (const onnx::Attribute *a = node.attribute("kernel_shape")) {
+    bool same = a->ints.size() == kernel.size();
+    for (size_t i = 0; same && i < kernel.size(); ++i)
+      same = kernel[i] == Expr(a->ints[i]);
+    if (!same) {
+      std::vector<std::string> given;
+      for (int64_t k : a->ints)
+        given.push_back(std::to_string(k));
+      return fail(node, "kernel_shape [" + llvm::join(given, ", ") +
+                            "] differs from the weights' kernel " + shapeText(kernel));
+    }
+  }
   if (autoPad == "NOTSET")
     return c;
   if (autoPad == "VALID") {
@@ -2580,10 +2608,15 @@ llvm::Expected<Val> Importer::conv(const onnx::Node &node, Val &x, Val &w, Val *
   auto channels = constantOf(x.shape[1]);
   auto outChannels = constantOf(w.shape[0]);
   auto perGroup = constantOf(w.shape[1]);
+  if (groups < 1 || groups > (int64_t(1) << 31))
+    return fail(node, "group " + llvm::Twine(groups) + " (expected 1 to 2^31)");
   if (transposed && channels && perGroup) {
     // w is [C, M/group, k...].
+    if (*perGroup > INT64_MAX / groups)
+      return fail(node, "the output channels (" + llvm::Twine(*perGroup) + " * group " +
+                            llvm::Twine(groups) + ") overflow");
     outChannels = *perGroup * groups;
-    perGroup = *channels / std::max<int64_t>(groups, 1);
+    perGroup = *channels / groups;
     if (w.shape[0] != x.shape[1])
       return fail(node, "the weights' " + sizeText(w.shape[0]) + " input channels differ from "
                         "the data's " + sizeText(x.shape[1]));
@@ -3858,6 +3891,11 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
 
 llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
                                StepLoop &loop) {
+  // nn.recur bodies hold no recurrence of their own.
+  for (const onnx::Node &inner : body.nodes)
+    if (llvm::is_contained({"Scan", "Loop", "LSTM", "GRU", "RNN"}, inner.opType))
+      return fail(inner, "a recurrence inside a " + node.opType +
+                             " body is not supported (nn.recur bodies do not nest)");
   size_t states = loop.inits.size(), scanOutputs = loop.perStepOutputs.size();
   const Expr &steps = loop.steps;
   bool reverse = loop.reverse;
@@ -3933,25 +3971,17 @@ llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
     for (const onnx::ValueInfo &info : *infos)
       if (declared.emplace(info.name, &info).second)
         bodyDeclared.push_back(info.name);
-  auto checkBound = [&](const std::string &name, const Shape &shape) -> llvm::Error {
-    // A step of a vector is [1] here, a scalar in the file.
-    auto it = declared.find(name);
-    if (it != declared.end() && it->second->shape && it->second->shape->empty() &&
-        shape == Shape{Expr(1)})
-      return llvm::Error::success();
-    return checkDeclared(node, name, shape);
-  };
   // nn.recur's body takes each input's step, then the states.
   llvm::Error boundError = llvm::Error::success();
   for (auto [j, input] : llvm::enumerate(loop.stepInputs)) {
     bind(input.bodyName, elementShapes[j], "step");
     if (!boundError)
-      boundError = checkBound(input.bodyName, elementShapes[j]);
+      boundError = checkDeclared(node, input.bodyName, elementShapes[j]);
   }
   for (size_t i = 0; i < states; ++i) {
     bind(loop.stateNames[i], stateShapes[i], "state");
     if (!boundError)
-      boundError = checkBound(loop.stateNames[i], stateShapes[i]);
+      boundError = checkDeclared(node, loop.stateNames[i], stateShapes[i]);
   }
   for (auto &[name, v] : loop.bodyConstants)
     values[name] = v;
@@ -4638,6 +4668,9 @@ llvm::Error Importer::checkDeclared(const onnx::Node &node, const std::string &n
                                     const Shape &shape) {
   auto it = declared.find(name);
   if (it == declared.end() || !it->second->shape)
+    return llvm::Error::success();
+  // A scalar is [1] here (as the graph's scalar inputs are).
+  if (it->second->shape->empty() && shape == Shape{Expr(1)})
     return llvm::Error::success();
   if (it->second->shape->size() != shape.size())
     return fail(node, "computes '" + name + "' with shape " + shapeText(shape) +

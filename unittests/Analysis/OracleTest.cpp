@@ -656,6 +656,31 @@ TEST_F(Oracle, LastStateOfARecurrentStack) {
   EXPECT_EQ(cost->maxPathLength, cantFail(sym::parse("n + L - 1")));
 }
 
+TEST_F(Oracle, FirstStateOfRecurrences) {
+  // The first position waits only for the first step forwards, but for
+  // every step of a recurrence run backwards.
+  ModelOp forward = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
+        %r = nn.recurrent %h {cell = "elman", hidden = d} : !nn.seq<[n, d]>
+        nn.yield %r : !nn.seq<[n, d]>
+      }
+      %first = nn.extract %y {dim = 0, offset = 0} : !nn.seq<[n, d]> -> !nn.tensor<[1, d]>
+      nn.output %first : !nn.tensor<[1, d]>
+    })mlir");
+  expectDepthAndPath(forward, grid({1, 2, 7, 64}, {1, 2, 3}), true);
+  auto cost = analyzeModel(forward, CostOptions{});
+  EXPECT_EQ(cost->sequentialDepth, cantFail(sym::parse("L + 1")));
+  EXPECT_EQ(cost->maxPathLength, cantFail(sym::parse("L")));
+  ModelOp both = parse(R"mlir(
+    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
+      %b = nn.recurrent %x {cell = "gru", hidden = d, bidirectional} : !nn.seq<[n, d]> -> !nn.seq<[n, 2*d]>
+      %first = nn.extract %b {dim = 0, offset = 0} : !nn.seq<[n, 2*d]> -> !nn.tensor<[1, 2*d]>
+      nn.output %first : !nn.tensor<[1, 2*d]>
+    })mlir");
+  expectDepthAndPath(both, grid({1, 2, 7, 64}, {1}), false);
+}
+
 TEST_F(Oracle, AttentionStack) {
   ModelOp model = parse(R"mlir(
     nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {

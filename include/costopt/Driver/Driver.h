@@ -99,6 +99,9 @@ struct DriverOptions {
   std::string gpuChip = "sm_90";
   /// A second model file to compare against ("" = none).
   std::string compareFile;
+  /// MLIR's thread pool. The fuzz targets turn it off, so that what a run
+  /// covers does not depend on how threads were scheduled.
+  bool multithreaded = true;
 };
 
 /// `costopt import config.json`: writes the nn model of a Hugging Face

@@ -656,9 +656,11 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
     }
   bool sums = bare < numDims;
   Type f32 = builder.getF32Type();
-  // Zero where nothing is summed into (and outside a mask).
+  // Zero where nothing is summed into, outside a mask, and where no
+  // scattered product lands.
   auto init = emptyTensor(target->shape, f32, op,
-                          sums || band ? std::optional<double>(0.0) : std::nullopt);
+                          sums || band || target->scatters ? std::optional<double>(0.0)
+                                                           : std::nullopt);
   if (failed(init))
     return failure();
   auto result = structured(

@@ -285,3 +285,19 @@ nn.model @transposed_conv(%x: !nn.tensor<[b, c, h]>) symbols(b, c, h) {
   %y = nn.contract %x, %w {indexing_maps = [affine_map<(n, m, i, ci, k) -> (n, ci, i)>, affine_map<(n, m, i, ci, k) -> (ci, m, k)>, affine_map<(n, m, i, ci, k) -> (n, m, i * 2 + k - 1)>]} : !nn.tensor<[b, c, h]>, !nn.tensor<[c, 4, 3]> -> !nn.tensor<[b, 4, 2 * h - 1]>
   nn.output %y : !nn.tensor<[b, 4, 2 * h - 1]>
 }
+
+// -----
+
+// A scatter into a constant index (nothing summed: one product per
+// element) still starts from zeros, where no product lands.
+// CHECK-LABEL: func.func @constant_scatter(
+// CHECK: %[[EMPTY:.+]] = tensor.empty
+// CHECK: %[[ZERO:.+]] = linalg.fill {{.*}}outs(%[[EMPTY]]
+// CHECK: linalg.generic
+// CHECK-SAME: affine_map<(d0, d1) -> (d0, d1, 0)>
+// CHECK-SAME: outs(%[[ZERO]] :
+nn.model @constant_scatter(%x: !nn.tensor<[b, 4]>) symbols(b) {
+  %w = nn.param : !nn.tensor<[4]>
+  %y = nn.contract %x, %w {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j, 0)>]} : !nn.tensor<[b, 4]>, !nn.tensor<[4]> -> !nn.tensor<[b, 4, 3]>
+  nn.output %y : !nn.tensor<[b, 4, 3]>
+}

@@ -588,3 +588,25 @@ save(helper.make_graph(
                       value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
     [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
     scan_weights), os.path.join("hostile", "scan-body-declared.onnx"))
+# Review findings (2026-12-01, second review): ConvTranspose pads beyond
+# the kernel's reach (up to 2^31, which crops all but a few outputs of a
+# huge target) and a kernel_shape other than the weights'; a recurrence
+# nested in a Scan body.
+for name, attributes in [("conv-transpose-pad-reach", dict(strides=[4], pads=[3, 0])),
+                         ("conv-transpose-kernel-shape", dict(kernel_shape=[5]))]:
+    save(helper.make_graph(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="/t", **attributes)], name,
+        [value("x", TensorProto.FLOAT, ["batch", 2, 4])], [value("y", TensorProto.FLOAT, None)],
+        [weight("w", 2, 2, 3)]), os.path.join("hostile", name + ".onnx"))
+inner_scan = helper.make_graph(
+    [helper.make_node("Scan", ["h", "x_t"], ["h_new", "y_t"], name="/inner", num_scan_inputs=1,
+                      body=elman_body("cell"))], "outer",
+    [value("h", TensorProto.FLOAT, ["batch", 8]), value("x_t", TensorProto.FLOAT, ["batch", 4])],
+    [value("h_new", TensorProto.FLOAT, ["batch", 8]), value("y_t", TensorProto.FLOAT, ["batch", 8])])
+save(helper.make_graph(
+    [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="/s", num_scan_inputs=1,
+                      body=inner_scan)],
+    "scan_nested", [value("h0", TensorProto.FLOAT, ["batch", 8]),
+                    value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
+    [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
+    scan_weights), os.path.join("hostile", "scan-nested.onnx"))

@@ -638,18 +638,25 @@ TEST_F(Oracle, RecurrentStackIsAWavefront) {
   EXPECT_EQ(cost->maxPathLength, cantFail(sym::parse("n + L - 1")));
 }
 
-TEST_F(Oracle, LastStateOfARecurrentStack) {
-  // What an RNN classifier reads: the last position of L stacked
-  // recurrences, a value without positions that waits for all of them.
-  ModelOp model = parse(R"mlir(
+/// L stacked Elman recurrences read at one position, `offset`: a value
+/// without positions, as an RNN classifier reads the last.
+std::string recurrentStackReadAt(llvm::StringRef offset) {
+  return (R"mlir(
     nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
       %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
         %r = nn.recurrent %h {cell = "elman", hidden = d} : !nn.seq<[n, d]>
         nn.yield %r : !nn.seq<[n, d]>
       }
-      %last = nn.extract %y {dim = 0, offset = n - 1} : !nn.seq<[n, d]> -> !nn.tensor<[1, d]>
-      nn.output %last : !nn.tensor<[1, d]>
-    })mlir");
+      %one = nn.extract %y {dim = 0, offset = )mlir" +
+          offset + R"mlir(} : !nn.seq<[n, d]> -> !nn.tensor<[1, d]>
+      nn.output %one : !nn.tensor<[1, d]>
+    })mlir")
+      .str();
+}
+
+TEST_F(Oracle, LastStateOfARecurrentStack) {
+  // The last position waits for every step.
+  ModelOp model = parse(recurrentStackReadAt("n - 1"));
   expectDepthAndPath(model, grid({1, 2, 7, 64}, {1, 2, 3}), true);
   auto cost = analyzeModel(model, CostOptions{});
   EXPECT_EQ(cost->sequentialDepth, cantFail(sym::parse("n + L")));
@@ -659,15 +666,7 @@ TEST_F(Oracle, LastStateOfARecurrentStack) {
 TEST_F(Oracle, FirstStateOfRecurrences) {
   // The first position waits only for the first step forwards, but for
   // every step of a recurrence run backwards.
-  ModelOp forward = parse(R"mlir(
-    nn.model @m(%x: !nn.seq<[n, d]>) symbols(n, d, L) {
-      %y = nn.repeat<L>(%h = %x) : !nn.seq<[n, d]> {
-        %r = nn.recurrent %h {cell = "elman", hidden = d} : !nn.seq<[n, d]>
-        nn.yield %r : !nn.seq<[n, d]>
-      }
-      %first = nn.extract %y {dim = 0, offset = 0} : !nn.seq<[n, d]> -> !nn.tensor<[1, d]>
-      nn.output %first : !nn.tensor<[1, d]>
-    })mlir");
+  ModelOp forward = parse(recurrentStackReadAt("0"));
   expectDepthAndPath(forward, grid({1, 2, 7, 64}, {1, 2, 3}), true);
   auto cost = analyzeModel(forward, CostOptions{});
   EXPECT_EQ(cost->sequentialDepth, cantFail(sym::parse("L + 1")));

@@ -473,9 +473,8 @@ for name, attributes, width in [
         [value("x", TensorProto.FLOAT, ["batch", 2, width])], [value("y", TensorProto.FLOAT, None)],
         [weight("w", 2, 2, 3)]), os.path.join("hostile", name + ".onnx"))
 
-# Scan: an Elman RNN cell written as a Scan body, as tf2onnx writes a
-# recurrence: h' = tanh(x_t·Wx + Wb + h·Wh + Rb) over [batch, sequence, 4]
-# scanned along axis 1, the new state also the per-step output (through an
+# Scan: an Elman RNN cell written as a Scan body,
+# h' = tanh(x_t·Wx + Wb + h·Wh + Rb) over [batch, sequence, 4] scanned along axis 1, the new state also the per-step output (through an
 # Identity), stacked at axis 1. The same cell as ONNX's RNN operator costs
 # the same: 224·batch·sequence, 112 parameters. A second Scan runs the
 # same body backwards (scan_input_directions and scan_output_directions 1).
@@ -533,8 +532,8 @@ for name, body, x_shape, attributes in [
         [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
         scan_weights), os.path.join("hostile", name + ".onnx"))
 
-# Loop, as tf2onnx writes a dynamic RNN: a trip count read from the input's
-# shape, a condition that stays true, and the body reading step i of the
+# Loop in its plainest form over the positions: a trip count read from the
+# input's shape, a condition that stays true, and the body reading step i of the
 # input as Gather(x, i): the same Elman cell, the same 224·batch·sequence.
 def elman_loop_body(extra_nodes=(), cond="cond_in", gather_index="i"):
     return helper.make_graph(

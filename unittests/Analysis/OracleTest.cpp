@@ -82,12 +82,7 @@ public:
 
   static std::vector<int64_t> shape(mlir::Type type, const Bindings &b) {
     std::vector<int64_t> dims;
-    llvm::SmallVector<sym::Expr> exprs;
-    if (auto seq = llvm::dyn_cast<SeqType>(type))
-      exprs = seq.getShapeExprs();
-    else
-      exprs = llvm::cast<TokensType>(type).getShapeExprs();
-    for (const sym::Expr &e : exprs)
+    for (const sym::Expr &e : shapeExprsOf(type))
       dims.push_back(eval(e, b));
     return dims;
   }

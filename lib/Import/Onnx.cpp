@@ -31,6 +31,7 @@
 #include "costopt/Import/OnnxProto.h"
 #include "costopt/Support/Sym.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
 #include "llvm/ADT/SmallVector.h"
@@ -353,6 +354,9 @@ private:
 
   // Translation.
   llvm::Error translate(const onnx::Node &node);
+  /// The value `name` names for `node`: computed, or an initializer
+  /// classified on first use (known, fixed or a weight); null for "".
+  llvm::Expected<Val *> input(const onnx::Node &node, const std::string &name);
   /// --allow-unknown: `node` as an nn.opaque with a symbol for its FLOPs.
   llvm::Error opaque(const onnx::Node &node, Inputs &in);
   llvm::Error translateKnown(const onnx::Node &node, Inputs &in, bool &handled);
@@ -444,6 +448,10 @@ private:
     std::vector<Val *> inits;
     std::vector<std::string> stateNames, stateOutputs, perStepOutputs;
     std::vector<int64_t> perStepAxes;
+    /// The node's first outputs, one per carried value: its state, or -1
+    /// for one the caller defines (Loop's counters and invariants). Empty:
+    /// one per state.
+    std::vector<int> carriedState;
     /// Body inputs with a value known before the loop runs (Loop's
     /// condition), and body nodes that the step inputs replace.
     std::map<std::string, Val> bodyConstants;
@@ -451,8 +459,16 @@ private:
     /// Run on the translated body before its scope closes.
     std::function<llvm::Error()> checkBody;
   };
+  /// A body's names each assigned once.
+  llvm::Error checkBodyNames(const onnx::Node &node, const onnx::Graph &body) const;
   /// The loop as an nn.recur whose body is `body` translated.
   llvm::Error stepLoop(const onnx::Node &node, const onnx::Graph &body, StepLoop &loop);
+  /// What `name` computes from `nodes` (the ones it depends on, in order),
+  /// with `bound` values set and comparisons of sizes decided: a known
+  /// value, or nothing when a step is not a computation on sizes. The
+  /// importer's scope is left as it was.
+  std::optional<Val> probeKnown(llvm::ArrayRef<onnx::Node> nodes, const std::string &name,
+                                const std::map<std::string, Val> &bound);
   /// ONNX's Scan, and Loop over a trip count of the positions.
   llvm::Error scan(const onnx::Node &node, Inputs &in);
   llvm::Error loop(const onnx::Node &node, Inputs &in);
@@ -533,6 +549,8 @@ private:
   std::vector<Emitted> ops;
   std::string currentModule;
   bool currentUnscoped = false;
+  /// Decide comparisons of known sizes (probeKnown only).
+  bool foldComparisons = false;
   std::set<std::string> used;
   /// The nn.param of each initializer read as data (one per initializer,
   /// so that a weight two nodes share counts once).
@@ -1254,6 +1272,8 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
       std::vector<double> f;
       for (const Expr &e : *v.ints) {
         auto c = constantOf(e);
+        if (!c && foldComparisons)
+          return define(std::move(v)); // a size compared as a float: kept a size
         if (!c)
           return llvm::Error::success(); // a size as a float: not folded
         f.push_back(static_cast<double>(*c));
@@ -1267,6 +1287,63 @@ llvm::Error Importer::translateKnown(const onnx::Node &node, Inputs &in, bool &h
       v.floats.reset();
       v.ints = ints;
     }
+    return define(std::move(v));
+  }
+  // Comparisons and logic on sizes, decided from the sizes' signs: only
+  // while probing a Loop's condition (elsewhere a comparison the graph
+  // computes is counted as it runs).
+  static const llvm::StringSet<> decided = {"Less", "LessOrEqual", "Greater", "GreaterOrEqual",
+                                            "And", "Or"};
+  // (Known floats that are whole numbers count: tf2onnx compares sizes
+  // cast to float.)
+  auto wholeNumbers = [](const Val &v) -> std::optional<llvm::SmallVector<Expr, 4>> {
+    if (v.ints)
+      return *v.ints;
+    llvm::SmallVector<Expr, 4> out;
+    for (double f : v.floats ? *v.floats : std::vector<double>{}) {
+      if (std::floor(f) != f || std::abs(f) > 9.0e15)
+        return std::nullopt;
+      out.push_back(Expr(static_cast<int64_t>(f)));
+    }
+    if (!v.floats)
+      return std::nullopt;
+    return out;
+  };
+  if (foldComparisons && decided.contains(op) && present(2) && wholeNumbers(*in[0]) &&
+      wholeNumbers(*in[1])) {
+    const auto a = *wholeNumbers(*in[0]), b = *wholeNumbers(*in[1]);
+    if (a.size() != b.size() && a.size() != 1 && b.size() != 1)
+      return llvm::Error::success();
+    llvm::SmallVector<Expr, 4> out;
+    for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+      const Expr &x = a[a.size() == 1 ? 0 : i], &y = b[b.size() == 1 ? 0 : i];
+      std::optional<bool> r;
+      if (op == "And" || op == "Or") {
+        auto cx = constantOf(x), cy = constantOf(y);
+        if (!cx || !cy)
+          return llvm::Error::success();
+        r = op == "And" ? (*cx && *cy) : (*cx || *cy);
+      } else {
+        // x < y: y - x > 0 (Greater: the other way round).
+        bool greater = op.starts_with("Greater"), strict = !op.ends_with("OrEqual");
+        sym::Sign sign = sym::decideSign(greater ? x - y : y - x, lowerBounds);
+        bool positive = sign == sym::Sign::Positive;
+        bool nonNegative = positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero;
+        bool negative = sign == sym::Sign::Negative;
+        bool nonPositive = negative || sign == sym::Sign::NonPositive || sign == sym::Sign::Zero;
+        if (strict ? positive : nonNegative)
+          r = true;
+        else if (strict ? nonPositive : negative)
+          r = false;
+        else
+          return llvm::Error::success(); // undecided
+      }
+      out.push_back(Expr(*r ? 1 : 0));
+    }
+    Val v = a.size() >= b.size() ? *in[0] : *in[1];
+    v.floats.reset();
+    v.ints = out;
+    v.elem = onnx::Bool;
     return define(std::move(v));
   }
   if (!allInts) {
@@ -3681,6 +3758,8 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   if (!bodyAttribute || !bodyAttribute->graph)
     return fail(node, "needs a body graph");
   const onnx::Graph &body = *bodyAttribute->graph;
+  if (auto e = checkBodyNames(node, body))
+    return e;
   if (opset() < 9)
     return fail(node, "Scan before opset 9 (with sequence_lens) is not supported");
   int64_t scanInputs = intAttr(node, "num_scan_inputs", 0);
@@ -3781,52 +3860,191 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   return stepLoop(node, body, loop);
 }
 
+std::optional<Val> Importer::probeKnown(llvm::ArrayRef<onnx::Node> nodes,
+                                        const std::string &name,
+                                        const std::map<std::string, Val> &bound) {
+  // The nodes `name` depends on.
+  // (A value already known in scope is taken as it is.)
+  auto knownAlready = [&](const std::string &n) {
+    auto it = values.find(n);
+    return !bound.count(n) && it != values.end() && it->second.cls == Val::Known;
+  };
+  std::set<std::string> needed = {name};
+  std::vector<const onnx::Node *> cone;
+  for (const onnx::Node &node : llvm::reverse(nodes)) {
+    if (llvm::none_of(node.outputs, [&](const std::string &o) {
+          return needed.count(o) && !knownAlready(o);
+        }))
+      continue;
+    cone.push_back(&node);
+    needed.insert(node.inputs.begin(), node.inputs.end());
+  }
+  std::reverse(cone.begin(), cone.end());
+  std::map<std::string, Val> saved = values;
+  for (const auto &[key, v] : bound)
+    values[key] = v;
+  foldComparisons = true;
+  std::optional<Val> result;
+  bool ok = true;
+  for (const onnx::Node *node : cone) {
+    if (!ok)
+      break;
+    Inputs in;
+    for (const std::string &i : node->inputs) {
+      auto v = input(*node, i);
+      if (!v) {
+        llvm::consumeError(v.takeError());
+        ok = false;
+        break;
+      }
+      in.push_back(*v);
+    }
+    bool handled = false;
+    if (ok) {
+      if (auto e = translateKnown(*node, in, handled)) {
+        llvm::consumeError(std::move(e));
+        ok = false;
+      }
+    }
+    ok = ok && handled;
+  }
+  if (ok && !values.count(name)) {
+    // An initializer (of the body or the graph).
+    onnx::Node reader;
+    if (auto v = input(reader, name); !v)
+      llvm::consumeError(v.takeError());
+  }
+  if (auto it = values.find(name); ok && it != values.end() && it->second.cls == Val::Known)
+    result = it->second;
+  foldComparisons = false;
+  for (auto it = values.begin(); it != values.end();) {
+    auto old = saved.find(it->first);
+    if (old == saved.end()) {
+      it = values.erase(it);
+    } else {
+      it->second = old->second;
+      ++it;
+    }
+  }
+  return result;
+}
+
 llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   // Loop runs its body M times while its condition holds, threading the
-  // loop-carried values. Over a trip count that is the positions, with a
-  // condition that stays true, it is an nn.recur, provided the body reads
-  // one position per step as Gather(x, iteration_num) (how tf2onnx reads a
-  // TensorArray): each such read of a value from outside the body is one
-  // of the recurrence's inputs.
+  // loop-carried values. Over a trip count that is the positions it is an
+  // nn.recur, when the body reads one position per step as Gather(x, i)
+  // of a value from outside (each such read one of the recurrence's
+  // inputs), where i is the iteration number or a counter the loop carries
+  // from 0 by 1 (tf2onnx's), and the condition provably holds until the
+  // last step. Loop-carried values the body passes through unchanged (the
+  // weights tf2onnx threads through) stay what they are outside.
   const onnx::Attribute *bodyAttribute = node.attribute("body");
   if (!bodyAttribute || !bodyAttribute->graph)
     return fail(node, "needs a body graph");
   const onnx::Graph &body = *bodyAttribute->graph;
+  if (auto e = checkBodyNames(node, body))
+    return e;
   Val *tripCount = in.empty() ? nullptr : in[0];
-  Val *condition = in.size() > 1 ? in[1] : nullptr;
   if (!tripCount)
     return fail(node, "a Loop without a trip count (M) runs until its condition fails: its "
                       "number of steps is data, which is not supported");
   if (tripCount->cls != Val::Known || !tripCount->ints || tripCount->ints->size() != 1)
     return fail(node, "the trip count (M) must be a size computed from shapes, not data");
   Expr steps = (*tripCount->ints)[0];
-  if (condition && (condition->cls != Val::Known || !condition->ints ||
-                    llvm::any_of(*condition->ints, [](const Expr &e) { return e.isZero(); })))
-    return fail(node, "the initial condition must be known to be true");
-  size_t states = in.size() < 2 ? 0 : in.size() - 2;
-  if (states == 0)
-    return fail(node, "a Loop without loop-carried values is not supported: its per-step "
-                      "outputs would not be states");
-  for (size_t i = 2; i < in.size(); ++i)
-    if (!in[i] || !in[i]->isFloat())
-      return fail(node, "loop-carried value " + llvm::Twine(i - 2) +
-                            " must be floating-point data");
-  if (body.inputs.size() != 2 + states)
+  auto isTrue = [](const Val &v) {
+    return v.cls == Val::Known && v.ints && !v.ints->empty() &&
+           llvm::none_of(*v.ints, [](const Expr &e) { return e.isZero(); });
+  };
+  if (in.size() > 1 && in[1] && !isTrue(*in[1])) {
+    // A condition computed from sizes (tf2onnx's Less(0, n) && ...).
+    auto probed = probeKnown(model.graph.nodes, node.inputs[1], {});
+    if (!probed || !isTrue(*probed))
+      return fail(node, "the initial condition must be known to be true");
+  }
+  size_t carried = in.size() < 2 ? 0 : in.size() - 2;
+  if (body.inputs.size() != 2 + carried)
     return fail(node, "the body takes " + llvm::Twine(body.inputs.size()) +
                           " inputs for the iteration number, the condition and " +
-                          llvm::Twine(states) + " loop-carried values");
-  if (body.outputs.size() < 1 + states || node.outputs.size() + 1 > body.outputs.size())
+                          llvm::Twine(carried) + " loop-carried values");
+  if (body.outputs.size() < 1 + carried || node.outputs.size() + 1 > body.outputs.size())
     return fail(node, "the body yields " + llvm::Twine(body.outputs.size()) +
-                          " outputs for the condition, " + llvm::Twine(states) +
+                          " outputs for the condition, " + llvm::Twine(carried) +
                           " loop-carried values and the node's " +
                           llvm::Twine(node.outputs.size()) + " outputs");
   if (auto e = requirePositions(node, steps, "the trip count"))
     return e;
+  // The body's initializers, for the probes below (stepLoop registers
+  // them again for the translation).
+  std::vector<std::string> bodyInitializers;
+  for (const onnx::Tensor &t : body.initializers)
+    if (initializers.emplace(t.name, &t).second)
+      bodyInitializers.push_back(t.name);
+  auto forgetBodyInitializers = llvm::make_scope_exit([&] {
+    for (const std::string &name : bodyInitializers)
+      initializers.erase(name);
+  });
+  const std::string &iteration = body.inputs[0].name;
+  std::map<std::string, const onnx::Node *> producer;
+  for (const onnx::Node &inner : body.nodes)
+    for (const std::string &o : inner.outputs)
+      producer[o] = &inner;
 
   StepLoop loop;
   loop.steps = steps;
-  const std::string &iteration = body.inputs[0].name;
-  // The step reads: Gather(x, iteration_num) of a value from outside.
+  // The loop-carried values: passed through unchanged (invariant), a
+  // counter from a known start by 1, or a state of the recurrence.
+  enum Kind { Invariant, Counter, State };
+  std::vector<Kind> kinds(carried, State);
+  std::vector<Expr> starts(carried);
+  // Body values that count steps: the iteration number, counters from 0,
+  // and their updates (skipped when the body is translated).
+  std::map<std::string, Expr> counterAt; // body name -> its value at step t = start + t
+  counterAt[iteration] = Expr();
+  std::set<const onnx::Node *> counterUpdates;
+  for (size_t i = 0; i < carried; ++i) {
+    const std::string &bodyIn = body.inputs[2 + i].name, &bodyOut = body.outputs[1 + i].name;
+    Val *init = in[2 + i];
+    if (!init)
+      return fail(node, "loop-carried value " + llvm::Twine(i) + " is omitted");
+    // Through Identity nodes to the value's source.
+    std::string source = bodyOut;
+    std::vector<const onnx::Node *> chain;
+    while (producer.count(source) && producer[source]->opType == "Identity" &&
+           producer[source]->inputs.size() == 1) {
+      chain.push_back(producer[source]);
+      source = producer[source]->inputs[0];
+    }
+    if (source == bodyIn) {
+      kinds[i] = Invariant;
+      loop.bodyConstants[bodyIn] = *init;
+      loop.replaced.insert(chain.begin(), chain.end());
+      continue;
+    }
+    const onnx::Node *add = producer.count(source) ? producer[source] : nullptr;
+    if (init->cls == Val::Known && init->ints && init->ints->size() == 1 && add &&
+        add->opType == "Add" && add->inputs.size() == 2 &&
+        llvm::is_contained(add->inputs, bodyIn)) {
+      const std::string &other = add->inputs[0] == bodyIn ? add->inputs[1] : add->inputs[0];
+      auto one = probeKnown(body.nodes, other, {});
+      if (!one) // a value from outside the body
+        if (auto it = values.find(other); it != values.end() && it->second.cls == Val::Known)
+          one = it->second;
+      if (one && one->ints && one->ints->size() == 1 && (*one->ints)[0] == Expr(1)) {
+        kinds[i] = Counter;
+        starts[i] = (*init->ints)[0];
+        counterAt[bodyIn] = starts[i];
+        counterUpdates.insert(chain.begin(), chain.end());
+        counterUpdates.insert(add);
+        continue;
+      }
+    }
+    if (!init->isFloat())
+      return fail(node, "loop-carried value " + llvm::Twine(i) +
+                            " is neither floating-point data, nor passed through unchanged, "
+                            "nor a counter by 1");
+  }
+
+  // The step reads: Gather(x, i) of a value from outside, i counting from 0.
   std::set<std::string> inside;
   for (const onnx::ValueInfo &info : body.inputs)
     inside.insert(info.name);
@@ -3835,15 +4053,12 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   for (const onnx::Node &inner : body.nodes)
     inside.insert(inner.outputs.begin(), inner.outputs.end());
   for (const onnx::Node &inner : body.nodes) {
-    if (!llvm::is_contained(inner.inputs, iteration))
+    if (inner.opType != "Gather" || inner.inputs.size() != 2 || inner.outputs.size() != 1)
       continue;
-    bool stepRead = inner.opType == "Gather" && inner.inputs.size() == 2 &&
-                    inner.inputs[1] == iteration && !inside.count(inner.inputs[0]) &&
-                    inner.outputs.size() == 1;
-    if (!stepRead)
-      return fail(inner, "reads the Loop's iteration number other than as Gather(x, "
-                         "iteration_num) of a value from outside the body, which is not "
-                         "supported");
+    auto counter = counterAt.find(inner.inputs[1]);
+    if (counter == counterAt.end() || !counter->second.isZero() ||
+        inside.count(inner.inputs[0]))
+      continue;
     auto it = values.find(inner.inputs[0]);
     if (it == values.end() || !it->second.isFloat())
       return fail(inner, "reads step by step '" + inner.inputs[0] +
@@ -3860,33 +4075,146 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   if (loop.stepInputs.empty())
     return fail(node, "the body reads no value step by step (Gather(x, iteration_num)); such a "
                       "Loop is not supported");
-  for (size_t i = 0; i < states; ++i) {
-    loop.inits.push_back(in[2 + i]);
-    loop.stateNames.push_back(body.inputs[2 + i].name);
-    loop.stateOutputs.push_back(body.outputs[1 + i].name);
+
+  // The condition: passed through, or computed from the counters against
+  // values that do not change, through comparisons that only turn false
+  // as the counters grow (Less, LessOrEqual, And, casts). It is read
+  // before steps 1 to M - 1, so true after step M - 2 means true
+  // throughout; it is evaluated there, with every counter at that step.
+  const std::string &conditionOut = body.outputs[0].name;
+  std::set<const onnx::Node *> conditionNodes;
+  {
+    std::vector<std::string> work = {conditionOut};
+    std::set<std::string> seen;
+    while (!work.empty()) {
+      std::string name = work.back();
+      work.pop_back();
+      if (!seen.insert(name).second || !producer.count(name))
+        continue;
+      const onnx::Node *inner = producer[name];
+      conditionNodes.insert(inner);
+      work.insert(work.end(), inner->inputs.begin(), inner->inputs.end());
+    }
   }
-  for (size_t k = 1 + states; k < body.outputs.size(); ++k) {
-    loop.perStepOutputs.push_back(body.outputs[k].name);
-    loop.perStepAxes.push_back(0);
+  // What grows with the steps, through the condition's nodes.
+  std::set<std::string> growing;
+  for (const auto &[name, start] : counterAt)
+    growing.insert(name);
+  for (const onnx::Node &inner : body.nodes) {
+    // (A condition that reads the steps' data cannot be known: the probe
+    // below says so.)
+    if ((!conditionNodes.count(&inner) && !counterUpdates.count(&inner)) ||
+        loop.replaced.count(&inner))
+      continue;
+    bool fromCounter = llvm::any_of(inner.inputs, [&](const std::string &i) {
+      return growing.count(i);
+    });
+    llvm::StringRef op = inner.opType;
+    if (op == "Cast" || op == "Identity" || op == "Add") {
+      // Counting on (Add: a counter's update by 1, checked above).
+      if (fromCounter && (op != "Add" || counterUpdates.count(&inner)))
+        growing.insert(inner.outputs.begin(), inner.outputs.end());
+      else if (fromCounter)
+        return fail(inner, "the Loop's condition adds to a counter other than by its update");
+    } else if (op == "Less" || op == "LessOrEqual") {
+      if (inner.inputs.size() != 2 || growing.count(inner.inputs[1]))
+        return fail(inner, "the Loop's condition compares a counter from the right; only "
+                           "counter < bound is supported");
+    } else if (op == "Greater" || op == "GreaterOrEqual") {
+      if (inner.inputs.size() != 2 || growing.count(inner.inputs[0]))
+        return fail(inner, "the Loop's condition compares a counter from the left of a "
+                           "Greater; only bound > counter is supported");
+    } else if (op != "And" && op != "Constant" && !(op == "Squeeze" || op == "Unsqueeze")) {
+      if (fromCounter)
+        return fail(inner, "the Loop's condition computes '" + inner.opType +
+                               "' from a counter; only comparisons with a bound are supported");
+    }
   }
-  // The condition stays true: it enters true and the body must leave it so.
+  std::map<std::string, Val> atLastCheck;
+  for (const auto &[name, start] : counterAt) {
+    Val v;
+    v.cls = Val::Known;
+    v.elem = onnx::Int64;
+    v.ints.emplace();
+    v.ints->push_back(start + steps - Expr(2));
+    atLastCheck[name] = v;
+  }
   Val alwaysTrue;
   alwaysTrue.cls = Val::Known;
   alwaysTrue.elem = onnx::Bool;
   alwaysTrue.ints.emplace();
   alwaysTrue.ints->push_back(Expr(1));
+  atLastCheck[body.inputs[1].name] = alwaysTrue;
+  for (size_t i = 0; i < carried; ++i)
+    if (kinds[i] == Invariant)
+      atLastCheck[body.inputs[2 + i].name] = *in[2 + i];
+  auto condition = probeKnown(body.nodes, conditionOut, atLastCheck);
+  if (!condition || !isTrue(*condition))
+    return fail(node, "the body's condition ('" + conditionOut +
+                          "') is not known to stay true: the loop may stop early, which is "
+                          "not supported");
+  // Nothing else may read the counters: only the step reads, their
+  // updates and the condition.
+  for (const onnx::Node &inner : body.nodes) {
+    if (loop.replaced.count(&inner) || counterUpdates.count(&inner) ||
+        conditionNodes.count(&inner))
+      continue;
+    for (const std::string &i : inner.inputs)
+      if (counterAt.count(i))
+        return fail(inner, "reads the Loop's iteration number or a counter other than as "
+                           "Gather(x, i) of a value from outside the body, which is not "
+                           "supported");
+  }
+  loop.replaced.insert(counterUpdates.begin(), counterUpdates.end());
+  loop.replaced.insert(conditionNodes.begin(), conditionNodes.end());
   loop.bodyConstants[body.inputs[1].name] = alwaysTrue;
-  const std::string &conditionOut = body.outputs[0].name;
-  loop.checkBody = [&, conditionOut]() -> llvm::Error {
-    auto it = values.find(conditionOut);
-    if (it == values.end() || it->second.cls != Val::Known || !it->second.ints ||
-        llvm::any_of(*it->second.ints, [](const Expr &e) { return e.isZero(); }))
-      return fail(node, "the body's condition ('" + conditionOut +
-                            "') is not known to stay true: the loop may stop early, which is "
-                            "not supported");
-    return llvm::Error::success();
-  };
-  return stepLoop(node, body, loop);
+
+  for (size_t i = 0; i < carried; ++i) {
+    loop.carriedState.push_back(kinds[i] == State ? static_cast<int>(loop.inits.size()) : -1);
+    if (kinds[i] != State)
+      continue;
+    loop.inits.push_back(in[2 + i]);
+    loop.stateNames.push_back(body.inputs[2 + i].name);
+    loop.stateOutputs.push_back(body.outputs[1 + i].name);
+  }
+  if (loop.inits.empty())
+    return fail(node, "a Loop without loop-carried data is not supported: its per-step "
+                      "outputs would not be states");
+  for (size_t k = 1 + carried; k < body.outputs.size(); ++k) {
+    loop.perStepOutputs.push_back(body.outputs[k].name);
+    loop.perStepAxes.push_back(0);
+  }
+  // The counters' and invariants' final values, known without the loop.
+  std::vector<Val> finals(carried);
+  for (size_t i = 0; i < carried; ++i) {
+    if (kinds[i] == Invariant) {
+      finals[i] = *in[2 + i];
+    } else if (kinds[i] == Counter) {
+      finals[i] = *in[2 + i];
+      finals[i].ints = llvm::SmallVector<Expr, 4>{starts[i] + steps};
+    }
+  }
+  if (auto e = stepLoop(node, body, loop))
+    return e;
+  for (size_t i = 0; i < carried && i < node.outputs.size(); ++i)
+    if (kinds[i] != State && !node.outputs[i].empty())
+      values[node.outputs[i]] = finals[i];
+  return llvm::Error::success();
+}
+
+llvm::Error Importer::checkBodyNames(const onnx::Node &node, const onnx::Graph &body) const {
+  // ONNX graphs assign each name once; a body that redefines one of its
+  // inputs or its own values is malformed (which value would be meant?).
+  std::set<std::string> defined;
+  for (const onnx::ValueInfo &info : body.inputs)
+    if (!defined.insert(info.name).second)
+      return fail(node, "the body lists input '" + printable(info.name) + "' twice");
+  for (const onnx::Node &inner : body.nodes)
+    for (const std::string &o : inner.outputs)
+      if (!o.empty() && !defined.insert(o).second)
+        return fail(inner, "defines '" + printable(o) +
+                               "', which the body already defines (ONNX assigns a name once)");
+  return llvm::Error::success();
 }
 
 llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
@@ -4114,22 +4442,26 @@ llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
   // Outputs: each state's final value (its last step: the first position
   // for a reverse scan), then the per-step outputs with the steps at
   // their scan_output_axes.
+  std::vector<int> carriedState = loop.carriedState;
+  if (carriedState.empty())
+    for (size_t i = 0; i < states; ++i)
+      carriedState.push_back(static_cast<int>(i));
   for (size_t o = 0; o < node.outputs.size(); ++o) {
-    if (node.outputs[o].empty())
+    if (node.outputs[o].empty() || (o < carriedState.size() && carriedState[o] < 0))
       continue;
     Val result;
-    if (o < states) {
-      Val &seq = sequences[o];
+    if (o < carriedState.size()) {
+      Val &seq = sequences[carriedState[o]];
       auto last = extract(node, seq, seq.rank() - 2, reverse ? Expr(0) : steps - Expr(1),
                           Expr(1), "last");
       if (!last)
         return last.takeError();
-      auto v = viewAs(node, *last, stateShapes[o]);
+      auto v = viewAs(node, *last, stateShapes[carriedState[o]]);
       if (!v)
         return v.takeError();
       result = *v;
     } else {
-      size_t k = o - states;
+      size_t k = o - carriedState.size();
       Val &seq = sequences[stateOfOutput[k]];
       unsigned rank = seq.rank(), stepAxis = rank - 2;
       auto axis = axisOf(node, loop.perStepAxes[k], rank);
@@ -4709,6 +5041,72 @@ llvm::Error Importer::checkDeclared(const onnx::Node &node, const std::string &n
   return llvm::Error::success();
 }
 
+llvm::Expected<Val *> Importer::input(const onnx::Node &node, const std::string &name) {
+  if (name.empty())
+    return nullptr;
+  auto it = values.find(name);
+  if (it != values.end())
+    return &it->second;
+  auto init = initializers.find(name);
+  if (init == initializers.end())
+    return fail(node, "input '" + name + "' is not defined before the node (the graph "
+                      "is not in topological order, or the name is wrong)");
+  // Initializers: small integer tensors and float scalars are known;
+  // other integer or buffer tensors are fixed; float tensors are
+  // trained weights.
+  const onnx::Tensor &t = *init->second;
+  Val v;
+  for (int64_t d : t.dims)
+    v.shape.push_back(Expr(d));
+  v.elem = t.dataType;
+  auto count = t.elementCount();
+  if (!count)
+    return count.takeError();
+  bool isFloat = v.isFloat();
+  if (!isFloat && *count <= 64 && t.hasInlineData) {
+    auto ints = t.integers(64);
+    if (!ints)
+      return fail(node, llvm::toString(ints.takeError()));
+    v.cls = Val::Known;
+    v.ints.emplace();
+    for (int64_t i : *ints)
+      v.ints->push_back(Expr(i));
+  } else if (isFloat && *count == 1 && t.hasInlineData && !t.external &&
+             looksGenerated(t.name)) {
+    auto floats = t.floats(1);
+    if (!floats) {
+      llvm::consumeError(floats.takeError());
+      v.cls = Val::Fixed; // a float16 scalar: its value is not needed
+    } else {
+      v.cls = Val::Known;
+      v.floats = *floats;
+    }
+  } else if (!isFloat || isBufferName(t.name)) {
+    v.cls = Val::Fixed;
+    bufferNames.insert(t.name);
+    // Position ids stored as a buffer: 0, 1, ..., k − 1.
+    if (!isFloat && t.inlineKept) {
+      if (auto ints = t.integers(static_cast<int64_t>(onnx::kMaxKeptBytes))) {
+        bool iota = llvm::count_if(v.shape, [](const Expr &e) { return e != Expr(1); }) <= 1;
+        for (size_t i = 0; i < ints->size() && iota; ++i)
+          iota = (*ints)[i] == static_cast<int64_t>(i);
+        v.iota = iota;
+      } else {
+        llvm::consumeError(ints.takeError());
+      }
+    }
+  } else {
+    v.cls = Val::Data;
+    v.weight = true;
+    v.initializer = t.name;
+    // A trained scalar: one element that broadcasts against anything.
+    if (v.shape.empty())
+      v.shape = {Expr(1)};
+  }
+  auto [pos, inserted] = values.emplace(name, std::move(v));
+  return &pos->second;
+}
+
 llvm::Error Importer::translate(const onnx::Node &node) {
   if (node.opType.empty())
     return fail(node, "the node names no operator (op_type is empty)");
@@ -4727,73 +5125,10 @@ llvm::Error Importer::translate(const onnx::Node &node) {
   // Inputs ("" is an omitted optional input).
   Inputs in;
   for (const std::string &name : node.inputs) {
-    if (name.empty()) {
-      in.push_back(nullptr);
-      continue;
-    }
-    auto it = values.find(name);
-    if (it != values.end()) {
-      in.push_back(&it->second);
-      continue;
-    }
-    auto init = initializers.find(name);
-    if (init == initializers.end())
-      return fail(node, "input '" + name + "' is not defined before the node (the graph "
-                        "is not in topological order, or the name is wrong)");
-    // Initializers: small integer tensors and float scalars are known;
-    // other integer or buffer tensors are fixed; float tensors are
-    // trained weights.
-    const onnx::Tensor &t = *init->second;
-    Val v;
-    for (int64_t d : t.dims)
-      v.shape.push_back(Expr(d));
-    v.elem = t.dataType;
-    auto count = t.elementCount();
-    if (!count)
-      return count.takeError();
-    bool isFloat = v.isFloat();
-    if (!isFloat && *count <= 64 && t.hasInlineData) {
-      auto ints = t.integers(64);
-      if (!ints)
-        return fail(node, llvm::toString(ints.takeError()));
-      v.cls = Val::Known;
-      v.ints.emplace();
-      for (int64_t i : *ints)
-        v.ints->push_back(Expr(i));
-    } else if (isFloat && *count == 1 && t.hasInlineData && !t.external &&
-               looksGenerated(t.name)) {
-      auto floats = t.floats(1);
-      if (!floats) {
-        llvm::consumeError(floats.takeError());
-        v.cls = Val::Fixed; // a float16 scalar: its value is not needed
-      } else {
-        v.cls = Val::Known;
-        v.floats = *floats;
-      }
-    } else if (!isFloat || isBufferName(t.name)) {
-      v.cls = Val::Fixed;
-      bufferNames.insert(t.name);
-      // Position ids stored as a buffer: 0, 1, ..., k − 1.
-      if (!isFloat && t.inlineKept) {
-        if (auto ints = t.integers(static_cast<int64_t>(onnx::kMaxKeptBytes))) {
-          bool iota = llvm::count_if(v.shape, [](const Expr &e) { return e != Expr(1); }) <= 1;
-          for (size_t i = 0; i < ints->size() && iota; ++i)
-            iota = (*ints)[i] == static_cast<int64_t>(i);
-          v.iota = iota;
-        } else {
-          llvm::consumeError(ints.takeError());
-        }
-      }
-    } else {
-      v.cls = Val::Data;
-      v.weight = true;
-      v.initializer = t.name;
-      // A trained scalar: one element that broadcasts against anything.
-      if (v.shape.empty())
-        v.shape = {Expr(1)};
-    }
-    auto [pos, inserted] = values.emplace(name, std::move(v));
-    in.push_back(&pos->second);
+    auto v = input(node, name);
+    if (!v)
+      return v.takeError();
+    in.push_back(*v);
   }
 
   if (!known && !defaultDomain)

@@ -609,3 +609,57 @@ save(helper.make_graph(
                     value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
     [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
     scan_weights), os.path.join("hostile", "scan-nested.onnx"))
+# Loops in tf2onnx's form: a counter k carried from 0 by 1 indexes the
+# steps, and the condition compares counters with the trip count. Refused:
+# a condition that stops one step early (k + 1 < n - 1), one comparing a
+# counter from the right (n < k + 1), and a counter by 2.
+def counter_loop(name, condition_nodes, step=1, folder="hostile"):
+    body = helper.make_graph(
+        [helper.make_node("Gather", ["x", "k"], ["x_t"], name="/cell/Gather", axis=0),
+         *elman_body("cell").node,
+         helper.make_node("Add", ["k", "step"], ["k_next"], name="/cell/count"),
+         *condition_nodes],
+        "counter_body", [value("i", TensorProto.INT64, []), value("cond_in", TensorProto.BOOL, []),
+                         value("k", TensorProto.INT64, []), value("h", TensorProto.FLOAT, ["batch", 8])],
+        [value("cond_out", TensorProto.BOOL, []), value("k_next", TensorProto.INT64, []),
+         value("h_new", TensorProto.FLOAT, ["batch", 8]), value("y_t", TensorProto.FLOAT, ["batch", 8])],
+        [ints("step", step), ints("one", 1)])
+    save(helper.make_graph(
+        [helper.make_node("Shape", ["x"], ["shp"], name="/rnn/Shape"),
+         helper.make_node("Gather", ["shp", "zero"], ["n"], name="/rnn/Gather", axis=0),
+         helper.make_node("Sub", ["n", "one_outer"], ["n_1"], name="/rnn/Sub"),
+         helper.make_node("Loop", ["n", "true", "zero", "h0"], ["c_last", "h_last", "ys"],
+                          name="/rnn/Loop", body=body)],
+        name, [value("x", TensorProto.FLOAT, ["sequence", "batch", 4]),
+               value("h0", TensorProto.FLOAT, ["batch", 8])],
+        [value("h_last", TensorProto.FLOAT, ["batch", 8]),
+         value("ys", TensorProto.FLOAT, ["sequence", "batch", 8])],
+        scan_weights + [ints("zero", 0), ints("one_outer", 1),
+                        numpy_helper.from_array(np.array(True), "true")]),
+        os.path.join(folder, name + ".onnx"))
+
+
+counter_loop("loop-stops-early",
+             [helper.make_node("Less", ["k_next", "n_1"], ["cond_out"], name="/cell/Less")])
+counter_loop("loop-counter-right",
+             [helper.make_node("Less", ["n", "k_next"], ["not_yet"], name="/cell/Less"),
+              helper.make_node("Not", ["not_yet"], ["cond_out"], name="/cell/Not")])
+counter_loop("loop-counter-by-two",
+             [helper.make_node("Less", ["k_next", "n"], ["cond_out"], name="/cell/Less")], step=2)
+# Accepted: the same loop with the condition k + 1 < n && i < n.
+counter_loop("loop-counter",
+             [helper.make_node("Less", ["k_next", "n"], ["more"], name="/cell/Less"),
+              helper.make_node("Less", ["i", "n"], ["within"], name="/cell/Less_1"),
+              helper.make_node("And", ["more", "within"], ["cond_out"], name="/cell/And")],
+             folder=".")
+# A Scan body that assigns one of its input names again.
+twice = elman_body("cell")
+twice.node[-1].output[0] = "h"
+twice.output[1].CopyFrom(value("h", TensorProto.FLOAT, ["batch", 8]))
+save(helper.make_graph(
+    [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="/s", num_scan_inputs=1,
+                      body=twice)],
+    "scan_twice", [value("h0", TensorProto.FLOAT, ["batch", 8]),
+                   value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
+    [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
+    scan_weights), os.path.join("hostile", "scan-name-twice.onnx"))

@@ -1585,6 +1585,15 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       return std::move(e);
     return bcast(in);
   }
+  // Operators of one input: another would be read as an operand.
+  static const llvm::StringSet<> unary = {
+      "Relu", "Tanh", "Sigmoid", "Exp", "Log", "Sqrt", "Neg", "Abs", "Erf", "Reciprocal",
+      "Softplus", "Gelu", "LeakyRelu", "Elu", "Selu", "HardSigmoid", "HardSwish", "Mish",
+      "Sin", "Cos", "Floor", "Ceil", "Round", "Sign", "Not", "IsNaN", "IsInf", "Cast",
+      "Identity", "Softmax", "LogSoftmax", "Celu", "ThresholdedRelu", "Softsign", "Tan",
+      "Atan", "Asin", "Acos", "Sinh", "Cosh"};
+  if (unary.contains(op) && in.size() > 1)
+    return fail(node, op + " takes one input, not " + llvm::Twine(in.size()));
   if (sameShape.contains(op)) {
     if (auto e = need(1))
       return std::move(e);

@@ -663,3 +663,9 @@ save(helper.make_graph(
                    value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
     [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
     scan_weights), os.path.join("hostile", "scan-name-twice.onnx"))
+# A fuzz finding (2026-12-01): a Relu given a second input, which was read
+# as an operand of the element-wise map.
+save(helper.make_graph(
+    [helper.make_node("Relu", ["x", "w"], ["y"], name="/act/Relu")], "relu_two",
+    [value("x", TensorProto.FLOAT, ["batch", 4])], [value("y", TensorProto.FLOAT, None)],
+    [weight("w", 3, 5)]), os.path.join("hostile", "unary-two-inputs.onnx"))

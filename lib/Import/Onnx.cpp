@@ -456,11 +456,10 @@ private:
     /// condition), and body nodes that the step inputs replace.
     std::map<std::string, Val> bodyConstants;
     std::set<const onnx::Node *> replaced;
-    /// Run on the translated body before its scope closes.
-    std::function<llvm::Error()> checkBody;
   };
-  /// A body's names each assigned once.
-  llvm::Error checkBodyNames(const onnx::Node &node, const onnx::Graph &body) const;
+  /// The body graph of a Scan or Loop, its names each assigned once.
+  llvm::Expected<const onnx::Graph *> bodyOf(const onnx::Node &node) const;
+  void restoreValues(const std::map<std::string, Val> &saved);
   /// The loop as an nn.recur whose body is `body` translated.
   llvm::Error stepLoop(const onnx::Node &node, const onnx::Graph &body, StepLoop &loop);
   /// What `name` computes from `nodes` (the ones it depends on, in order),
@@ -3763,12 +3762,10 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   // along the positions, so the scan axis must count them. Its per-step
   // outputs (scan outputs) must be states: nn.recur's results are its
   // states over the steps.
-  const onnx::Attribute *bodyAttribute = node.attribute("body");
-  if (!bodyAttribute || !bodyAttribute->graph)
-    return fail(node, "needs a body graph");
-  const onnx::Graph &body = *bodyAttribute->graph;
-  if (auto e = checkBodyNames(node, body))
-    return e;
+  auto bodyGraph = bodyOf(node);
+  if (!bodyGraph)
+    return bodyGraph.takeError();
+  const onnx::Graph &body = **bodyGraph;
   if (opset() < 9)
     return fail(node, "Scan before opset 9 (with sequence_lens) is not supported");
   int64_t scanInputs = intAttr(node, "num_scan_inputs", 0);
@@ -3869,6 +3866,20 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   return stepLoop(node, body, loop);
 }
 
+/// Back to the scope `saved` (values defined since dropped, the others
+/// assigned in place, so that pointers into `values` stay valid).
+void Importer::restoreValues(const std::map<std::string, Val> &saved) {
+  for (auto it = values.begin(); it != values.end();) {
+    auto old = saved.find(it->first);
+    if (old == saved.end()) {
+      it = values.erase(it);
+    } else {
+      it->second = old->second;
+      ++it;
+    }
+  }
+}
+
 std::optional<Val> Importer::probeKnown(llvm::ArrayRef<onnx::Node> nodes,
                                         const std::string &name,
                                         const std::map<std::string, Val> &bound) {
@@ -3926,15 +3937,7 @@ std::optional<Val> Importer::probeKnown(llvm::ArrayRef<onnx::Node> nodes,
   if (auto it = values.find(name); ok && it != values.end() && it->second.cls == Val::Known)
     result = it->second;
   foldComparisons = false;
-  for (auto it = values.begin(); it != values.end();) {
-    auto old = saved.find(it->first);
-    if (old == saved.end()) {
-      it = values.erase(it);
-    } else {
-      it->second = old->second;
-      ++it;
-    }
-  }
+  restoreValues(saved);
   return result;
 }
 
@@ -3947,12 +3950,10 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   // from 0 by 1 (tf2onnx's), and the condition provably holds until the
   // last step. Loop-carried values the body passes through unchanged (the
   // weights tf2onnx threads through) stay what they are outside.
-  const onnx::Attribute *bodyAttribute = node.attribute("body");
-  if (!bodyAttribute || !bodyAttribute->graph)
-    return fail(node, "needs a body graph");
-  const onnx::Graph &body = *bodyAttribute->graph;
-  if (auto e = checkBodyNames(node, body))
-    return e;
+  auto bodyGraph = bodyOf(node);
+  if (!bodyGraph)
+    return bodyGraph.takeError();
+  const onnx::Graph &body = **bodyGraph;
   Val *tripCount = in.empty() ? nullptr : in[0];
   if (!tripCount)
     return fail(node, "a Loop without a trip count (M) runs until its condition fails: its "
@@ -4140,19 +4141,10 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
     }
   }
   std::map<std::string, Val> atLastCheck;
-  for (const auto &[name, start] : counterAt) {
-    Val v;
-    v.cls = Val::Known;
-    v.elem = onnx::Int64;
-    v.ints.emplace();
-    v.ints->push_back(start + steps - Expr(2));
-    atLastCheck[name] = v;
-  }
-  Val alwaysTrue;
-  alwaysTrue.cls = Val::Known;
+  for (const auto &[name, start] : counterAt)
+    atLastCheck[name] = knownInts({start + steps - Expr(2)}, {});
+  Val alwaysTrue = knownInts({Expr(1)}, {});
   alwaysTrue.elem = onnx::Bool;
-  alwaysTrue.ints.emplace();
-  alwaysTrue.ints->push_back(Expr(1));
   atLastCheck[body.inputs[1].name] = alwaysTrue;
   for (size_t i = 0; i < carried; ++i)
     if (kinds[i] == Invariant)
@@ -4211,7 +4203,11 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   return llvm::Error::success();
 }
 
-llvm::Error Importer::checkBodyNames(const onnx::Node &node, const onnx::Graph &body) const {
+llvm::Expected<const onnx::Graph *> Importer::bodyOf(const onnx::Node &node) const {
+  const onnx::Attribute *attribute = node.attribute("body");
+  if (!attribute || !attribute->graph)
+    return fail(node, "needs a body graph");
+  const onnx::Graph &body = *attribute->graph;
   // ONNX graphs assign each name once; a body that redefines one of its
   // inputs or its own values is malformed (which value would be meant?).
   std::set<std::string> defined;
@@ -4223,7 +4219,7 @@ llvm::Error Importer::checkBodyNames(const onnx::Node &node, const onnx::Graph &
       if (!o.empty() && !defined.insert(o).second)
         return fail(inner, "defines '" + printable(o) +
                                "', which the body already defines (ONNX assigns a name once)");
-  return llvm::Error::success();
+  return &body;
 }
 
 llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
@@ -4331,7 +4327,7 @@ llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
       if (!loop.replaced.count(&inner))
         if (auto e = translate(inner))
           return e;
-    return loop.checkBody ? loop.checkBody() : llvm::Error::success();
+    return llvm::Error::success();
   };
   llvm::Error bodyError = boundError ? std::move(boundError) : translateBody();
   currentModule = module;
@@ -4379,15 +4375,7 @@ llvm::Error Importer::stepLoop(const onnx::Node &node, const onnx::Graph &body,
   std::vector<Emitted> bodyOps;
   std::swap(ops, bodyOps);
   ops = std::move(outerOps);
-  for (auto it = values.begin(); it != values.end();) {
-    auto saved = outerValues.find(it->first);
-    if (saved == outerValues.end()) {
-      it = values.erase(it);
-    } else {
-      it->second = saved->second;
-      ++it;
-    }
-  }
+  restoreValues(outerValues);
   for (const std::string &name : bodyInitializers)
     initializers.erase(name);
   for (const std::string &name : bodyDeclared)

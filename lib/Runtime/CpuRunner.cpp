@@ -31,7 +31,11 @@
 
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <mutex>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 using namespace mlir;
 using namespace costopt;
@@ -46,7 +50,8 @@ static constexpr llvm::StringLiteral kCpuPipeline =
     "canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,"
+    "cse,canonicalize,"
+    "buffer-deallocation-pipeline,func.func(costopt-copies-to-linalg),"
     "func.func(convert-linalg-to-loops),"
     "fold-memref-alias-ops,lower-affine,convert-scf-to-cf,expand-strided-metadata,"
     "lower-affine,convert-math-to-llvm,convert-math-to-libm,arith-expand,convert-to-llvm,"
@@ -55,8 +60,10 @@ static constexpr llvm::StringLiteral kCpuVectorPipeline =
     "canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,"
+    "cse,canonicalize,"
+    "buffer-deallocation-pipeline,func.func(costopt-copies-to-linalg),"
     "func.func(convert-linalg-to-loops),"
+    "func.func(costopt-cpu-approximate-math),"
     "fold-memref-alias-ops,convert-vector-to-scf{full-unroll=true},lower-affine,"
     "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,"
     "lower-affine,convert-math-to-llvm,convert-math-to-libm,arith-expand,convert-to-llvm,"
@@ -94,6 +101,8 @@ void costopt::registerLoweringPasses() {
             llvm::report_fatal_error("costopt-cpu-reference-pipeline does not parse");
         });
     mlir::registerPass([] { return createCpuSchedulePass(); });
+    mlir::registerPass([] { return createCopiesToLinalgPass(); });
+    mlir::registerPass([] { return createApproximateMathPass(); });
     PassPipelineRegistration<>(
         "costopt-gpu-kernel-pipeline",
         "From linalg on tensors to kernels in gpu.modules (sm_90 blocks of 8x32 threads)",
@@ -263,6 +272,16 @@ llvm::Expected<std::unique_ptr<CpuKernel>> CpuKernel::compile(ModuleOp llvmModul
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+#if defined(__GLIBC__)
+    // A kernel allocates its intermediate tensors on every call. glibc
+    // serves blocks above 32 MiB with mmap and unmaps them on free, so each
+    // call page-faulted its intermediates in again (a quarter of causal
+    // attention's time at n = 4096). Served from the heap and kept there,
+    // they are reused from the second call on, as a framework's caching
+    // allocator would.
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+#endif
   });
   ExecutionEngineOptions options;
   // The host CPU and its features on every function, and a host target

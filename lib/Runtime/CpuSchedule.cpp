@@ -23,6 +23,10 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Approximation.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -38,6 +42,9 @@ using namespace mlir;
 namespace {
 
 constexpr llvm::StringLiteral kScheduleAttr = "costopt.schedule";
+/// Set by the script on the products it has packed, to find them again
+/// after canonicalization.
+constexpr llvm::StringLiteral kPackedAttr = "costopt.packed";
 
 /// The schedule. Sizes measured on a 2-core Zen 3 (AVX2, 16 ymm registers):
 /// a 6x16 register tile keeps 12 accumulators; the 16-column panels of B
@@ -45,34 +52,60 @@ constexpr llvm::StringLiteral kScheduleAttr = "costopt.schedule";
 /// in the cache without packing).
 constexpr llvm::StringLiteral kMatmulSchedule = R"mlir(
 module attributes {transform.with_named_sequence} {
+  // A product whose B is packed into [ceil(n/16), k, 16] panels: cache
+  // tiles, 6-row register tiles (the last rows masked), vectorized.
+  transform.named_sequence @tile_panels(%p: !transform.op<"linalg.generic"> {transform.consumed}) {
+    %t1, %l1, %l2, %l3 = transform.structured.tile_using_for %p tile_sizes [192, 32, 128, 0] : (!transform.op<"linalg.generic">) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %t2, %li = transform.structured.tile_using_for %t1 tile_sizes [6, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.op<"scf.for">)
+    %mi, %ri = transform.loop.peel %li : (!transform.op<"scf.for">) -> (!transform.op<"scf.for">, !transform.op<"scf.for">)
+    %g1 = transform.structured.match ops{["linalg.generic"]} in %mi : (!transform.op<"scf.for">) -> !transform.any_op
+    %g2 = transform.structured.match ops{["linalg.generic"]} in %ri : (!transform.op<"scf.for">) -> !transform.any_op
+    %g = transform.merge_handles %g1, %g2 : !transform.any_op
+    transform.foreach %g : !transform.any_op {
+    ^bb0(%op: !transform.any_op):
+      %t, %lj, %lk = transform.structured.tile_using_for %op tile_sizes [0, 1, 1, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+      transform.structured.vectorize %t vector_sizes [6, 1, 1, 16] : !transform.any_op
+    }
+    transform.yield
+  }
   transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    // B[k, j]: packed by 16 columns, then the panels made outermost.
     %mms = transform.structured.match ops{["linalg.generic"]} attributes {costopt.schedule = "matmul"} in %root : (!transform.any_op) -> !transform.any_op
     transform.foreach %mms : !transform.any_op {
     ^bb0(%mm: !transform.any_op):
       %p = transform.structured.pack %mm packed_sizes = [0, 16, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
       %pk = transform.get_producer_of_operand %p[1] : (!transform.op<"linalg.generic">) -> (!transform.op<"linalg.pack">)
       %p2, %pk2, %e = transform.structured.pack_transpose %pk with_compute_op(%p) outer_perm = [1, 0] : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">) -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
-      %t1, %l1, %l2, %l3 = transform.structured.tile_using_for %p2 tile_sizes [192, 32, 128, 0] : (!transform.op<"linalg.generic">) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-      %t2, %li = transform.structured.tile_using_for %t1 tile_sizes [6, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.op<"scf.for">)
-      %mi, %ri = transform.loop.peel %li : (!transform.op<"scf.for">) -> (!transform.op<"scf.for">, !transform.op<"scf.for">)
-      %g1 = transform.structured.match ops{["linalg.generic"]} in %mi : (!transform.op<"scf.for">) -> !transform.any_op
-      %g2 = transform.structured.match ops{["linalg.generic"]} in %ri : (!transform.op<"scf.for">) -> !transform.any_op
-      %g = transform.merge_handles %g1, %g2 : !transform.any_op
-      transform.foreach %g : !transform.any_op {
-      ^bb0(%op: !transform.any_op):
-        %t, %lj, %lk = transform.structured.tile_using_for %op tile_sizes [0, 1, 1, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-        transform.structured.vectorize %t vector_sizes [6, 1, 1, 16] : !transform.any_op
-      }
-      %pks = transform.structured.match ops{["linalg.pack"]} in %root : (!transform.any_op) -> !transform.op<"linalg.pack">
-      transform.foreach %pks : !transform.op<"linalg.pack"> {
-      ^bb0(%op: !transform.op<"linalg.pack">):
-        transform.structured.lower_pack %op : (!transform.op<"linalg.pack">) -> (!transform.op<"tensor.pad">, !transform.op<"tensor.expand_shape">, !transform.op<"linalg.transpose">)
-      }
-      %ups = transform.structured.match ops{["linalg.unpack"]} in %root : (!transform.any_op) -> !transform.op<"linalg.unpack">
-      transform.foreach %ups : !transform.op<"linalg.unpack"> {
-      ^bb0(%op: !transform.op<"linalg.unpack">):
-        transform.structured.lower_unpack %op : (!transform.op<"linalg.unpack">) -> (!transform.op<"tensor.empty">, !transform.op<"linalg.transpose">, !transform.op<"tensor.collapse_shape">, !transform.op<"tensor.extract_slice">)
-      }
+      transform.annotate %p2 "costopt.packed" : !transform.op<"linalg.generic">
+    }
+    // B[j, k] (A times B transposed, as attention's scores): packing by
+    // 16 rows of B gives the panels directly.
+    %mts = transform.structured.match ops{["linalg.generic"]} attributes {costopt.schedule = "matmul_transpose_b"} in %root : (!transform.any_op) -> !transform.any_op
+    transform.foreach %mts : !transform.any_op {
+    ^bb0(%mm: !transform.any_op):
+      %p = transform.structured.pack %mm packed_sizes = [0, 16, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
+      transform.annotate %p "costopt.packed" : !transform.op<"linalg.generic">
+    }
+    // An accumulator that starts from zero is packed by filling the packed
+    // tile (linalg.fill folds into linalg.pack), not by copying zeros in.
+    %packed_funcs = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %packed_funcs {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    %packed = transform.structured.match ops{["linalg.generic"]} attributes {costopt.packed} in %root : (!transform.any_op) -> !transform.op<"linalg.generic">
+    transform.foreach %packed : !transform.op<"linalg.generic"> {
+    ^bb0(%p: !transform.op<"linalg.generic">):
+      transform.include @tile_panels failures(propagate) (%p) : (!transform.op<"linalg.generic">) -> ()
+    }
+    %pks = transform.structured.match ops{["linalg.pack"]} in %root : (!transform.any_op) -> !transform.op<"linalg.pack">
+    transform.foreach %pks : !transform.op<"linalg.pack"> {
+    ^bb0(%op: !transform.op<"linalg.pack">):
+      transform.structured.lower_pack %op : (!transform.op<"linalg.pack">) -> (!transform.op<"tensor.pad">, !transform.op<"tensor.expand_shape">, !transform.op<"linalg.transpose">)
+    }
+    %ups = transform.structured.match ops{["linalg.unpack"]} in %root : (!transform.any_op) -> !transform.op<"linalg.unpack">
+    transform.foreach %ups : !transform.op<"linalg.unpack"> {
+    ^bb0(%op: !transform.op<"linalg.unpack">):
+      transform.structured.lower_unpack %op : (!transform.op<"linalg.unpack">) -> (!transform.op<"tensor.empty">, !transform.op<"linalg.transpose">, !transform.op<"tensor.collapse_shape">, !transform.op<"tensor.extract_slice">)
     }
     %funcs = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %funcs {
@@ -106,30 +139,25 @@ module attributes {transform.with_named_sequence} {
 }
 )mlir";
 
-} // namespace
-
-bool costopt::isPlainMatmulMaps(llvm::ArrayRef<AffineMap> maps) {
+/// Maps (i,k), (k,j), (i,j), or with B transposed (i,k), (j,k), (i,j).
+bool isMatmulMaps(llvm::ArrayRef<AffineMap> maps, bool transposedB) {
   if (maps.size() != 3 || maps[0].getNumDims() != 3)
     return false;
   MLIRContext *ctx = maps[0].getContext();
   AffineExpr i, j, k;
   bindDims(ctx, i, j, k);
-  return maps[0] == AffineMap::get(3, 0, {i, k}, ctx) &&
-         maps[1] == AffineMap::get(3, 0, {k, j}, ctx) &&
+  AffineMap b = transposedB ? AffineMap::get(3, 0, {j, k}, ctx) : AffineMap::get(3, 0, {k, j}, ctx);
+  return maps[0] == AffineMap::get(3, 0, {i, k}, ctx) && maps[1] == b &&
          maps[2] == AffineMap::get(3, 0, {i, j}, ctx);
 }
 
-namespace {
-
-/// C[i,j] += A[i,k] * B[k,j] on f32 tensors: maps (i,k), (k,j), (i,j),
-/// iterators parallel, parallel, reduction, body mulf then addf.
-bool isPlainMatmul(linalg::GenericOp op) {
+/// The rest of the match, whatever the layout of B: f32, one reduction
+/// (the last loop), body mulf then addf, more than a single row.
+bool isMultiplyAdd(linalg::GenericOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics())
     return false;
   if (op.getNumLoops() != 3 || op.getNumReductionLoops() != 1 ||
       op.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
-    return false;
-  if (!costopt::isPlainMatmulMaps(op.getIndexingMapsArray()))
     return false;
   for (Value v : op->getOperands())
     if (!cast<ShapedType>(v.getType()).getElementType().isF32())
@@ -154,6 +182,19 @@ bool isPlainMatmul(linalg::GenericOp op) {
   return ShapedType::isDynamic(lhs.getDimSize(0)) || lhs.getDimSize(0) >= 6;
 }
 
+/// The schedule for `op`, if any: C[i,j] += A[i,k] * B[k,j] ("matmul") or
+/// A[i,k] * B[j,k] ("matmul_transpose_b").
+std::optional<llvm::StringLiteral> scheduleOf(linalg::GenericOp op) {
+  if (!isMultiplyAdd(op))
+    return std::nullopt;
+  llvm::SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (isMatmulMaps(maps, /*transposedB=*/false))
+    return llvm::StringLiteral("matmul");
+  if (isMatmulMaps(maps, /*transposedB=*/true))
+    return llvm::StringLiteral("matmul_transpose_b");
+  return std::nullopt;
+}
+
 struct CpuSchedulePass : public PassWrapper<CpuSchedulePass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CpuSchedulePass)
 
@@ -173,8 +214,8 @@ struct CpuSchedulePass : public PassWrapper<CpuSchedulePass, OperationPass<Modul
     MLIRContext *ctx = &getContext();
     bool any = false;
     module.walk([&](linalg::GenericOp op) {
-      if (isPlainMatmul(op)) {
-        op->setAttr(kScheduleAttr, StringAttr::get(ctx, "matmul"));
+      if (auto schedule = scheduleOf(op)) {
+        op->setAttr(kScheduleAttr, StringAttr::get(ctx, *schedule));
         any = true;
       }
     });
@@ -195,11 +236,78 @@ struct CpuSchedulePass : public PassWrapper<CpuSchedulePass, OperationPass<Modul
     transform::TransformOptions options;
     if (failed(transform::applyTransformNamedSequence(module, entry, *script, options)))
       return signalPassFailure();
-    module.walk([&](Operation *op) { op->removeAttr(kScheduleAttr); });
+    module.walk([&](Operation *op) {
+      op->removeAttr(kScheduleAttr);
+      op->removeAttr(kPackedAttr);
+    });
+  }
+};
+
+/// memref.copy becomes linalg.copy, so that copies between strided views
+/// (a packed panel's padding, a tile written back) compile to loops the
+/// optimizer vectorizes instead of calling the runtime's memrefCopy, which
+/// walks a strided copy element by element.
+struct CopiesToLinalgPass
+    : public PassWrapper<CopiesToLinalgPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopiesToLinalgPass)
+
+  StringRef getArgument() const override { return "costopt-copies-to-linalg"; }
+  StringRef getDescription() const override {
+    return "Rewrite memref.copy as linalg.copy (compiled loops, not the runtime's memrefCopy)";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect>();
+  }
+
+  void runOnOperation() override {
+    getOperation().walk([](memref::CopyOp copy) {
+      OpBuilder builder(copy);
+      linalg::CopyOp::create(builder, copy.getLoc(), copy.getSource(), copy.getTarget());
+      copy.erase();
+    });
+  }
+};
+
+/// math.exp, math.tanh, math.erf, ... become MLIR's polynomial
+/// approximations (arith only), so that loops over them vectorize; as libm
+/// calls they ran one element at a time (a fifth of causal attention's
+/// time at n = 4096 went to expf).
+struct ApproximateMathPass
+    : public PassWrapper<ApproximateMathPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateMathPass)
+
+  StringRef getArgument() const override { return "costopt-cpu-approximate-math"; }
+  StringRef getDescription() const override {
+    return "Replace math functions by polynomial approximations that vectorize";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, math::MathDialect, vector::VectorDialect>();
+  }
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMathF32ExpansionPatterns(patterns, [](StringRef) { return true; });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef) { return true; });
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation().emitError("the math functions could not be approximated");
+      signalPassFailure();
+    }
   }
 };
 
 } // namespace
+
+std::unique_ptr<Pass> costopt::createApproximateMathPass() {
+  return std::make_unique<ApproximateMathPass>();
+}
+
+std::unique_ptr<Pass> costopt::createCopiesToLinalgPass() {
+  return std::make_unique<CopiesToLinalgPass>();
+}
+
+bool costopt::isPlainMatmulMaps(llvm::ArrayRef<AffineMap> maps) {
+  return isMatmulMaps(maps, /*transposedB=*/false);
+}
 
 std::unique_ptr<Pass> costopt::createCpuSchedulePass() {
   return std::make_unique<CpuSchedulePass>();

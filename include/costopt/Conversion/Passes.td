@@ -28,9 +28,12 @@ def ConvertNNToLinalg : Pass<"costopt-convert-nn-to-linalg", "::mlir::ModuleOp">
     - `nn.contract` becomes a `linalg.generic` (mulf and addf per point, or
       mulf alone when nothing is summed); operands are padded where an
       index can leave them (a convolution's border), and a bias is one
-      more generic that adds it. A masked contraction loops over the rows
-      of its band (`scf.for`) and runs the generic on each row's slice, so
-      only the masked domain executes.
+      more generic that adds it. A masked contraction runs in blocks of
+      `band-block-rows` rows of its band: the columns every row of the
+      block keeps are one dense generic (a matrix product the CPU schedule
+      tiles), the rest of each row its own generic, so exactly the masked
+      domain executes. With `band-block-rows=0` every row is its own
+      generic.
     - `nn.map` and `nn.reduce` become `linalg.generic`s with the body
       cloned (broadcast operands read through projected maps); masks as
       for contractions. Elements outside a mask are zero.
@@ -54,6 +57,11 @@ def ConvertNNToLinalg : Pass<"costopt-convert-nn-to-linalg", "::mlir::ModuleOp">
                  %x: tensor<?x?x?xf32>, %out: memref<?x?x?xf32>)
     ```
   }];
+  let options = [
+    Option<"bandBlockRows", "band-block-rows", "unsigned", /*default=*/"64",
+           "Rows of a masked contraction's band lowered as one dense block "
+           "(0: row by row)">
+  ];
   let dependentDialects = [
     "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect", "::mlir::scf::SCFDialect",

@@ -64,6 +64,14 @@ bool isPlainMatmulMaps(llvm::ArrayRef<mlir::AffineMap> maps);
 /// costopt-count-flops, whose counters it leaves untouched.
 std::unique_ptr<mlir::Pass> createCpuSchedulePass();
 
+/// costopt-copies-to-linalg: after bufferization, memref.copy becomes
+/// linalg.copy, so strided copies compile to vectorized loops.
+std::unique_ptr<mlir::Pass> createCopiesToLinalgPass();
+
+/// costopt-cpu-approximate-math: math functions become polynomial
+/// approximations (arith), which vectorize where libm calls do not.
+std::unique_ptr<mlir::Pass> createApproximateMathPass();
+
 /// One argument of a lowered model function (from its costopt.* attrs).
 struct KernelArgument {
   using Role = ArgumentRole;

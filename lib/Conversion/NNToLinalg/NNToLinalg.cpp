@@ -103,7 +103,8 @@ Type elementTypeOf(Type nnType) {
 
 class ModelLowering {
 public:
-  explicit ModelLowering(nn::ModelOp model) : model(model), builder(model.getContext()) {}
+  ModelLowering(nn::ModelOp model, unsigned blockRows)
+      : model(model), builder(model.getContext()), blockRows(blockRows) {}
 
   /// Builds the function after the model; the caller erases the model.
   FailureOr<func::FuncOp> run();
@@ -225,6 +226,8 @@ private:
   llvm::DenseMap<Operation *, Value> repeatIvs;
   llvm::DenseMap<Operation *, int64_t> layerSlots;
   int64_t layer = 0;
+  /// Rows of a masked contraction's band lowered as one block (0: by row).
+  unsigned blockRows;
 };
 
 FailureOr<Value> ModelLowering::size(const Expr &e, Operation *user) {
@@ -397,72 +400,180 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
       return failure();
     below = *v;
   }
-  FailureOr<Value> failedResult = failure();
-  bool ok = true;
-  Value lower = index(0), stepOne = index(1);
-  auto loop = scf::ForOp::create(
-      builder, loc, lower, *extentP, stepOne, ValueRange{output.tensor},
-      [&](OpBuilder &b, Location l, Value row, ValueRange carried) {
-        OpBuilder::InsertionGuard guard(builder);
-        builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
-        // Columns k with row - below <= k <= row + above, inside [0, n).
-        Value lo = index(0), hi = *extentK;
-        if (below)
-          lo = arith::MaxSIOp::create(builder, l, lo,
-                                      arith::SubIOp::create(builder, l, row, *below));
-        if (above)
-          hi = arith::MinSIOp::create(
-              builder, l, hi,
-              arith::AddIOp::create(builder, l, row,
-                                    arith::AddIOp::create(builder, l, *above, index(1))));
-        Value length = arith::SubIOp::create(builder, l, hi, lo);
-        auto slice = [&](Value tensor, AffineMap map,
-                         llvm::SmallVector<OpFoldResult> &offsets,
-                         llvm::SmallVector<OpFoldResult> &sizes) {
-          auto type = llvm::cast<RankedTensorType>(tensor.getType());
-          for (auto [axis, e] : llvm::enumerate(map.getResults())) {
-            auto dim = llvm::dyn_cast<AffineDimExpr>(e);
-            if (dim && dim.getPosition() == p) {
-              offsets.push_back(row);
-              sizes.push_back(builder.getIndexAttr(1));
-            } else if (dim && dim.getPosition() == k) {
-              offsets.push_back(lo);
-              sizes.push_back(length);
-            } else {
-              offsets.push_back(builder.getIndexAttr(0));
-              sizes.push_back(tensor::getMixedSize(builder, l, tensor, axis));
-            }
-          }
-          (void)type;
-          llvm::SmallVector<OpFoldResult> strides(offsets.size(), builder.getIndexAttr(1));
-          return tensor::ExtractSliceOp::create(builder, l, tensor, offsets, sizes, strides)
-              .getResult();
-        };
-        llvm::SmallVector<Operand> rowInputs;
-        for (const Operand &input : inputs) {
-          llvm::SmallVector<OpFoldResult> offsets, sizes;
-          rowInputs.push_back({slice(input.tensor, input.map, offsets, sizes), input.map});
+  // Each output element belongs to one row's band when the output is
+  // indexed by the column dimension; otherwise the parts of a row add into
+  // the same elements.
+  bool disjointParts = llvm::any_of(output.map.getResults(), [&](AffineExpr e) {
+    auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+    return dim && dim.getPosition() == k;
+  });
+  // Then the output need not be filled whole before the parts overwrite
+  // their band: each row fills only the columns outside it. (For causal
+  // attention's n x n scores this halves the filled bytes.)
+  Value initial = output.tensor;
+  std::optional<Value> outside;
+  linalg::FillOp wholeFill;
+  if (disjointParts && (below || above))
+    if ((wholeFill = initial.getDefiningOp<linalg::FillOp>())) {
+      outside = wholeFill.getInputs()[0];
+      initial = wholeFill.getOutputs()[0];
+    }
+  auto dropWholeFill = [&](Value result) {
+    if (wholeFill && wholeFill->use_empty())
+      wholeFill.erase();
+    return result;
+  };
+  // The slice of `tensor`, indexed through `map`, at rows [rowStart,
+  // rowStart + rows) and columns [columnStart, columnStart + columns).
+  auto region = [&](Value tensor, AffineMap map, Value rowStart, OpFoldResult rows,
+                    Value columnStart, OpFoldResult columns,
+                    llvm::SmallVector<OpFoldResult> &offsets,
+                    llvm::SmallVector<OpFoldResult> &sizes) -> Value {
+    for (auto [axis, e] : llvm::enumerate(map.getResults())) {
+      auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+      if (dim && dim.getPosition() == p) {
+        offsets.push_back(rowStart);
+        sizes.push_back(rows);
+      } else if (dim && dim.getPosition() == k) {
+        offsets.push_back(columnStart);
+        sizes.push_back(columns);
+      } else {
+        offsets.push_back(builder.getIndexAttr(0));
+        sizes.push_back(tensor::getMixedSize(builder, loc, tensor, axis));
+      }
+    }
+    llvm::SmallVector<OpFoldResult> strides(offsets.size(), builder.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(builder, loc, tensor, offsets, sizes, strides)
+        .getResult();
+  };
+  auto insert = [&](Value slice, Value into, llvm::ArrayRef<OpFoldResult> offsets,
+                    llvm::ArrayRef<OpFoldResult> sizes) -> Value {
+    llvm::SmallVector<OpFoldResult> strides(offsets.size(), builder.getIndexAttr(1));
+    return tensor::InsertSliceOp::create(builder, loc, slice, into, offsets, sizes, strides);
+  };
+  auto fill = [&](Value value, Value tensor) -> Value {
+    auto op = linalg::FillOp::create(builder, loc, ValueRange{value}, ValueRange{tensor});
+    tag(op);
+    return op.getResult(0);
+  };
+  // The generic over rows [rowStart, rowStart + rows) and columns
+  // [columnStart, columnStart + columns) of the band, written into the
+  // carried result.
+  auto part = [&](Value carried, Value rowStart, OpFoldResult rows, Value columnStart,
+                  Value columns) -> Value {
+    llvm::SmallVector<Operand> partInputs;
+    for (const Operand &input : inputs) {
+      llvm::SmallVector<OpFoldResult> offsets, sizes;
+      partInputs.push_back(
+          {region(input.tensor, input.map, rowStart, rows, columnStart, columns, offsets, sizes),
+           input.map});
+    }
+    llvm::SmallVector<OpFoldResult> offsets, sizes;
+    Value partOutput =
+        region(carried, output.map, rowStart, rows, columnStart, columns, offsets, sizes);
+    // The accumulator starts here for these elements only.
+    if (rowInit)
+      partOutput = fill(arith::ConstantOp::create(
+                            builder, loc, builder.getFloatAttr(builder.getF32Type(), *rowInit)),
+                        partOutput);
+    Value result = generic(partInputs, {partOutput, output.map}, iterators, body);
+    return insert(result, carried, offsets, sizes);
+  };
+  // Columns k of row p: p - below <= k <= p + above, inside [0, n); an
+  // empty band starts and ends at the same column, inside [0, n].
+  auto firstColumn = [&](Value row) -> Value {
+    if (!below)
+      return index(0);
+    return arith::MinSIOp::create(
+        builder, loc, *extentK,
+        arith::MaxSIOp::create(builder, loc, index(0),
+                               arith::SubIOp::create(builder, loc, row, *below)));
+  };
+  auto endColumn = [&](Value row) -> Value {
+    if (!above)
+      return *extentK;
+    Value end = arith::MinSIOp::create(
+        builder, loc, *extentK,
+        arith::AddIOp::create(builder, loc, row,
+                              arith::AddIOp::create(builder, loc, *above, index(1))));
+    return arith::MaxSIOp::create(builder, loc, firstColumn(row), end);
+  };
+  auto lengthFrom = [&](Value first, Value end) -> Value {
+    return arith::MaxSIOp::create(builder, loc, index(0),
+                                  arith::SubIOp::create(builder, loc, end, first));
+  };
+  // Row `row`'s columns outside its band [first, end) get the value the
+  // output had there.
+  auto fillOutside = [&](Value carried, Value row, Value first, Value end) -> Value {
+    if (!outside)
+      return carried;
+    OpFoldResult one = builder.getIndexAttr(1);
+    auto fillColumns = [&](Value tensor, Value from, Value length) {
+      llvm::SmallVector<OpFoldResult> offsets, sizes;
+      Value slice = region(tensor, output.map, row, one, from, length, offsets, sizes);
+      return insert(fill(*outside, slice), tensor, offsets, sizes);
+    };
+    if (below)
+      carried = fillColumns(carried, index(0), first);
+    if (above)
+      carried = fillColumns(carried, end, arith::SubIOp::create(builder, loc, *extentK, end));
+    return carried;
+  };
+  // Runs `rowBody(row, carried) -> carried` for rows [first, end).
+  auto forRows = [&](Value first, Value end, Value step, Value carried,
+                     llvm::function_ref<Value(Value, Value)> rowBody) -> Value {
+    auto loop = scf::ForOp::create(
+        builder, loc, first, end, step, ValueRange{carried},
+        [&](OpBuilder &b, Location l, Value row, ValueRange args) {
+          OpBuilder::InsertionGuard guard(builder);
+          builder.setInsertionPoint(b.getInsertionBlock(), b.getInsertionPoint());
+          scf::YieldOp::create(builder, l, rowBody(row, args[0]));
+        });
+    return loop.getResult(0);
+  };
+  // In blocks of rows: the columns every row of a block keeps form one
+  // dense rectangle (a matrix product that the CPU schedule tiles), and
+  // each row's remaining columns (left of it when the band has a lower
+  // edge, right of it when it has an upper one) its own generic. The parts
+  // tile each row's band exactly, so the executed domain stays the masked
+  // one. Row p keeps [first(p), end(p)), both nondecreasing in p, so the
+  // block [r0, r1) shares [first(r1 - 1), end(r0)) when that is not empty.
+  // A per-row accumulator (the start of a max) must be set before any part
+  // of its row runs, so such ops run row by row unless the parts own their
+  // elements.
+  if (blockRows > 0 && (!rowInit || disjointParts)) {
+    Value blockRowsValue = index(int64_t(blockRows));
+    return dropWholeFill(forRows(index(0), *extentP, blockRowsValue, initial, [&](Value r0, Value carried) {
+      Value r1 = arith::MinSIOp::create(
+          builder, loc, *extentP, arith::AddIOp::create(builder, loc, r0, blockRowsValue));
+      Value rows = arith::SubIOp::create(builder, loc, r1, r0);
+      Value denseFirst = firstColumn(arith::SubIOp::create(builder, loc, r1, index(1)));
+      Value denseEnd = arith::MaxSIOp::create(builder, loc, denseFirst, endColumn(r0));
+      carried = part(carried, r0, rows, denseFirst,
+                     arith::SubIOp::create(builder, loc, denseEnd, denseFirst));
+      if (!below && !above)
+        return carried;
+      return forRows(r0, r1, index(1), carried, [&](Value row, Value rowCarried) {
+        Value first = firstColumn(row), end = endColumn(row);
+        OpFoldResult one = builder.getIndexAttr(1);
+        if (below) {
+          Value leftEnd = arith::MinSIOp::create(builder, loc, end, denseFirst);
+          rowCarried = part(rowCarried, row, one, first, lengthFrom(first, leftEnd));
         }
-        llvm::SmallVector<OpFoldResult> offsets, sizes;
-        Value rowOutput = slice(carried[0], output.map, offsets, sizes);
-        if (rowInit) {
-          // The accumulator starts here for this row only: outside the
-          // mask the output keeps its zeros.
-          Value v = arith::ConstantOp::create(
-              builder, l, builder.getFloatAttr(builder.getF32Type(), *rowInit));
-          auto fill = linalg::FillOp::create(builder, l, ValueRange{v}, ValueRange{rowOutput});
-          tag(fill);
-          rowOutput = fill.getResult(0);
+        if (above) {
+          Value rightFirst = arith::MaxSIOp::create(builder, loc, first, denseEnd);
+          rowCarried = part(rowCarried, row, one, rightFirst, lengthFrom(rightFirst, end));
         }
-        Value result = generic(rowInputs, {rowOutput, output.map}, iterators, body);
-        llvm::SmallVector<OpFoldResult> strides(offsets.size(), builder.getIndexAttr(1));
-        Value updated =
-            tensor::InsertSliceOp::create(builder, l, result, carried[0], offsets, sizes, strides);
-        scf::YieldOp::create(builder, l, updated);
+        return fillOutside(rowCarried, row, first, end);
       });
-  if (!ok)
-    return failedResult;
-  return loop.getResult(0);
+    }));
+  }
+  return dropWholeFill(forRows(index(0), *extentP, index(1), initial, [&](Value row, Value carried) {
+    Value first = firstColumn(row), end = endColumn(row);
+    carried = part(carried, row, builder.getIndexAttr(1), first,
+                   arith::SubIOp::create(builder, loc, end, first));
+    return fillOutside(carried, row, first, end);
+  }));
 }
 
 FailureOr<Operand> ModelLowering::broadcastOperand(Operation *op, Value input, Type inputType,
@@ -663,13 +774,22 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
                                                            : std::nullopt);
   if (failed(init))
     return failure();
+  // A masked sum whose result is indexed by the band's columns starts from
+  // zero in each part it computes, so the schedule folds that fill into
+  // its packed accumulator instead of copying the zeros in; otherwise the
+  // parts of a row add into the same elements, which keep the zeros above.
+  bool partsOwnResult = band && llvm::any_of(maps[2].getResults(), [&](AffineExpr e) {
+    auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+    return dim && dim.getPosition() == band->second;
+  });
   auto result = structured(
       op, {*lhs, *rhs}, {*init, resultMap}, iterators, extents, band,
       [&](OpBuilder &b, Location l, ValueRange args) {
         Value product = arith::MulFOp::create(b, l, args[0], args[1]);
         Value value = sums ? arith::AddFOp::create(b, l, args[2], product).getResult() : product;
         linalg::YieldOp::create(b, l, value);
-      });
+      },
+      sums && partsOwnResult ? std::optional<double>(0.0) : std::nullopt);
   if (failed(result))
     return failure();
   Value out = *result;
@@ -1456,11 +1576,12 @@ FailureOr<func::FuncOp> ModelLowering::run() {
 
 struct ConvertNNToLinalgPass
     : public costopt::impl::ConvertNNToLinalgBase<ConvertNNToLinalgPass> {
+  using ConvertNNToLinalgBase::ConvertNNToLinalgBase;
   void runOnOperation() override {
     llvm::SmallVector<nn::ModelOp> models;
     getOperation().walk([&](nn::ModelOp model) { models.push_back(model); });
     for (nn::ModelOp model : models) {
-      ModelLowering lowering(model);
+      ModelLowering lowering(model, bandBlockRows);
       auto func = lowering.run();
       if (failed(func)) {
         // Leave the module as it was: drop the half-built function.

@@ -1,4 +1,5 @@
-// RUN: costopt-opt %s -split-input-file --costopt-convert-nn-to-linalg --costopt-count-flops --mlir-print-local-scope | FileCheck %s
+// RUN: costopt-opt %s -split-input-file --costopt-convert-nn-to-linalg=band-block-rows=0 --costopt-count-flops --mlir-print-local-scope | FileCheck %s
+// RUN: costopt-opt %s -split-input-file --costopt-convert-nn-to-linalg --costopt-count-flops --mlir-print-local-scope | FileCheck %s --check-prefix=BLOCK
 
 // costopt-count-flops adds, before each tagged linalg op with floating-point
 // work, (its float arith/math ops per point) x (the product of its loop
@@ -80,15 +81,19 @@ nn.model @mlp(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, f) {
 // -----
 
 // A causal contraction counts each row's slice: the counter is inside the
-// loop and its product has the row's extent 1 and the band's length.
+// loop and its product has the row's extent 1 and the band's length. Each
+// row starts its slice from zero and fills the columns above the band with
+// zeros (no counter: a fill does no float work).
 // CHECK-LABEL: func.func @causal(
 // CHECK-SAME: %[[CTR:[^:]+]]: memref<?xi64> {costopt.name = "counters"
-// CHECK: linalg.fill {costopt.layer = 0 : i64}
 // CHECK-NOT: memref.load
+// CHECK-NOT: linalg.fill
 // CHECK: scf.for
 // CHECK: %[[LEN:.+]] = arith.subi
 // CHECK: tensor.extract_slice {{.+}} to tensor<?x1x?xf32>
 // CHECK: tensor.extract_slice {{.+}} to tensor<?x1x?xf32>
+// CHECK-NEXT: arith.constant 0.0
+// CHECK-NEXT: linalg.fill {costopt.layer = 0 : i64}
 // CHECK-NEXT: %[[TWO:.+]] = arith.constant 2 : index
 // CHECK: %[[W1:.+]] = arith.muli %[[TWO]], %{{.+}} : index
 // CHECK-NEXT: %[[ROW:.+]] = arith.constant 1 : index
@@ -102,7 +107,40 @@ nn.model @mlp(%x: !nn.seq<[b, n, d]>) symbols(b, n, d, f) {
 // CHECK-NEXT: memref.store %[[NEW]], %[[CTR]][%[[SLOT]]] : memref<?xi64>
 // CHECK-NEXT: linalg.generic
 // CHECK: tensor.insert_slice
+// CHECK-NOT: memref.load
+// CHECK: linalg.fill {costopt.layer = 0 : i64}
+// CHECK-NEXT: tensor.insert_slice
 // CHECK-NEXT: scf.yield
+
+// In blocks of 64 rows (the default): the block's dense rectangle counts
+// its rows times its columns, then each row its own triangle.
+// BLOCK-LABEL: func.func @causal(
+// BLOCK-SAME: %[[CTR:[^:]+]]: memref<?xi64> {costopt.name = "counters"
+// BLOCK-NOT: linalg.fill
+// BLOCK: %[[STEP:.+]] = arith.constant 64 : index
+// BLOCK: scf.for %[[R0:.+]] = %{{.+}} to %{{.+}} step %[[STEP]]
+// BLOCK: %[[R1:.+]] = arith.minsi
+// BLOCK-NEXT: %[[ROWS:.+]] = arith.subi %[[R1]], %[[R0]]
+// BLOCK: tensor.extract_slice %{{.+}}[0, %[[R0]], %{{.+}}] [%{{.+}}, %[[ROWS]], %[[COLS:.+]]] [1, 1, 1]
+// BLOCK-NEXT: arith.constant 0.0
+// BLOCK-NEXT: linalg.fill {costopt.layer = 0 : i64}
+// BLOCK-NEXT: %[[TWO:.+]] = arith.constant 2 : index
+// BLOCK: %[[W1:.+]] = arith.muli %[[TWO]], %{{.+}} : index
+// BLOCK-NEXT: %[[W2:.+]] = arith.muli %[[W1]], %[[ROWS]] : index
+// BLOCK-NEXT: %[[W3:.+]] = arith.muli %[[W2]], %[[COLS]] : index
+// BLOCK: memref.load %[[CTR]]
+// BLOCK: linalg.generic
+// BLOCK: tensor.insert_slice
+// BLOCK: scf.for %{{.+}} = %[[R0]] to %[[R1]] step
+// BLOCK: linalg.fill {costopt.layer = 0 : i64}
+// BLOCK-NEXT: %[[TWOROW:.+]] = arith.constant 2 : index
+// BLOCK: memref.load %[[CTR]]
+// BLOCK: linalg.generic
+// BLOCK: tensor.insert_slice
+// BLOCK-NOT: memref.load
+// BLOCK: linalg.fill {costopt.layer = 0 : i64}
+// BLOCK-NEXT: tensor.insert_slice
+// BLOCK-NEXT: scf.yield
 nn.model @causal(%q: !nn.seq<[b, n, e]>, %k: !nn.seq<[b, n, e]>) symbols(b, n, e) {
   %s = nn.contract %q, %k {indexing_maps = [affine_map<(b, p, k, e) -> (b, p, e)>, affine_map<(b, p, k, e) -> (b, k, e)>, affine_map<(b, p, k, e) -> (b, p, k)>], mask = affine_set<(b, p, k, e) : (p - k >= 0)>} : !nn.seq<[b, n, e]>, !nn.seq<[b, n, e]> -> !nn.seq<[b, n, n]>
   nn.output %s : !nn.seq<[b, n, n]>

@@ -1,4 +1,4 @@
-// RUN: costopt-opt %s -split-input-file --costopt-convert-nn-to-linalg --mlir-print-local-scope | FileCheck %s
+// RUN: costopt-opt %s -split-input-file --costopt-convert-nn-to-linalg=band-block-rows=0 --mlir-print-local-scope | FileCheck %s
 
 // nn.map and nn.reduce become linalg.generics: broadcast operands are read
 // through projected maps (axes of extent 1 dropped by a rank-reducing
@@ -68,8 +68,9 @@ nn.model @silu(%x: !nn.seq<[n, d]>) symbols(n, d) {
 
 // -----
 
-// A causal map (the exponentials of a softmax): zero outside the mask, and
-// each row p computes only the columns [0, min(n, p + 1)); the row
+// A causal map (the exponentials of a softmax), row by row
+// (band-block-rows=0): each row p computes only the columns
+// [0, min(n, p + 1)) and fills the rest of the row with zeros; the row
 // statistic [b, n, 1] is dropped to [b, n] and then sliced at the row.
 // CHECK-LABEL: func.func @masked_map(
 // CHECK-SAME: %[[B:[^:]+]]: index {costopt.name = "b"
@@ -79,9 +80,10 @@ nn.model @silu(%x: !nn.seq<[n, d]>) symbols(n, d) {
 // CHECK: %[[MAX:.+]] = tensor.extract_slice %[[M]][0, 0, 0] [%[[B]], %[[N]], 1] [1, 1, 1] : tensor<?x?x1xf32> to tensor<?x?xf32>
 // CHECK-NEXT: %[[EMPTY:.+]] = tensor.empty(%[[B]], %[[N]], %[[N]])
 // CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[INIT:.+]] = linalg.fill {costopt.layer = 0 : i64} ins(%[[ZERO]] : f32) outs(%[[EMPTY]] :
-// CHECK: %[[LOOP:.+]] = scf.for %[[ROW:[^ ]+]] = %{{[^ ]+}} to %[[N]] step %{{[^ ]+}} iter_args(%[[ACC:[^ ]+]] = %[[INIT]])
-// CHECK: %[[HI:.+]] = arith.minsi %[[N]], %{{.+}} : index
+// CHECK-NOT: linalg.fill
+// CHECK: %[[LOOP:.+]] = scf.for %[[ROW:[^ ]+]] = %{{[^ ]+}} to %[[N]] step %{{[^ ]+}} iter_args(%[[ACC:[^ ]+]] = %[[EMPTY]])
+// CHECK: %[[HI0:.+]] = arith.minsi %[[N]], %{{.+}} : index
+// CHECK: %[[HI:.+]] = arith.maxsi %{{.+}}, %[[HI0]] : index
 // CHECK-NEXT: %[[LEN:.+]] = arith.subi %[[HI]], %[[LO:.+]] : index
 // CHECK: %[[SROW:.+]] = tensor.extract_slice %[[S]][0, %[[ROW]], %[[LO]]] [%{{[^,]+}}, 1, %[[LEN]]] [1, 1, 1] : tensor<?x?x?xf32> to tensor<?x1x?xf32>
 // CHECK: %[[MROW:.+]] = tensor.extract_slice %[[MAX]][0, %[[ROW]]] [%{{[^,]+}}, 1] [1, 1] : tensor<?x?xf32> to tensor<?x1xf32>
@@ -92,7 +94,11 @@ nn.model @silu(%x: !nn.seq<[n, d]>) symbols(n, d) {
 // CHECK: arith.subf
 // CHECK-NEXT: math.exp
 // CHECK: %[[INS:.+]] = tensor.insert_slice %[[G]] into %[[ACC]][0, %[[ROW]], %[[LO]]]
-// CHECK-NEXT: scf.yield %[[INS]]
+// CHECK: %[[REST:.+]] = arith.subi %[[N]], %[[HI]] : index
+// CHECK: tensor.extract_slice %[[INS]][0, %[[ROW]], %[[HI]]] [%{{.+}}, 1, %[[REST]]]
+// CHECK-NEXT: %[[ZEROS:.+]] = linalg.fill {{.*}}ins(%[[ZERO]] : f32)
+// CHECK-NEXT: %[[DONE:.+]] = tensor.insert_slice %[[ZEROS]] into %[[INS]]
+// CHECK-NEXT: scf.yield %[[DONE]]
 // CHECK: bufferization.materialize_in_destination %[[LOOP]]
 nn.model @masked_map(%s: !nn.seq<[b, n, n]>, %m: !nn.seq<[b, n, 1]>) symbols(b, n) {
   %y = nn.map %s, %m mask affine_set<(b, p, k) : (p - k >= 0)> : !nn.seq<[b, n, n]>, !nn.seq<[b, n, 1]> -> !nn.seq<[b, n, n]> {
@@ -180,11 +186,11 @@ nn.model @total(%x: !nn.seq<[b, n]>) symbols(b, n) {
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %[[INIT:.+]] = linalg.fill {{.*}}ins(%[[ZERO]] : f32)
 // CHECK: %[[LOOP:.+]] = scf.for %[[ROW:[^ ]+]] = %{{[^ ]+}} to %[[N]] step %{{[^ ]+}} iter_args(%[[ACC:[^ ]+]] = %[[INIT]]) -> (tensor<?x?xf32>)
-// CHECK-NEXT: %[[Z:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[D:.+]] = arith.subi %[[ROW]], %[[BELOW]] : index
-// CHECK-NEXT: %[[LO:.+]] = arith.maxsi %[[Z]], %[[D]] : index
-// CHECK: %[[HI:.+]] = arith.minsi %[[N]], %{{.+}} : index
-// CHECK-NEXT: %[[LEN:.+]] = arith.subi %[[HI]], %[[LO]] : index
+// CHECK-NEXT: %[[Z:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LO0:.+]] = arith.maxsi %[[Z]], %[[D]] : index
+// CHECK-NEXT: %[[LO:.+]] = arith.minsi %[[N]], %[[LO0]] : index
+// CHECK: %[[LEN:.+]] = arith.subi %[[HI:[^,]+]], %[[LO]] : index
 // CHECK: %[[IN:.+]] = tensor.extract_slice %[[X]][0, %[[ROW]], %[[LO]]] [%{{[^,]+}}, 1, %[[LEN]]] [1, 1, 1] : tensor<?x?x?xf32> to tensor<?x1x?xf32>
 // CHECK: %[[OUT:.+]] = tensor.extract_slice %[[ACC]][0, %[[ROW]]] [%{{[^,]+}}, 1] [1, 1] : tensor<?x?xf32> to tensor<?x1xf32>
 // CHECK-NEXT: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32

@@ -89,7 +89,7 @@ void costopt::registerLoweringPasses() {
     PassPipelineRegistration<>(
         "costopt-cpu-pipeline", "From linalg on tensors to the LLVM dialect (the CPU JIT's input)",
         [](OpPassManager &pm) {
-          pm.addPass(createCpuSchedulePass());
+          pm.addPass(createCpuSchedule());
           if (failed(parsePassPipeline(kCpuVectorPipeline, pm, llvm::errs())))
             llvm::report_fatal_error("costopt-cpu-pipeline does not parse");
         });
@@ -100,9 +100,6 @@ void costopt::registerLoweringPasses() {
           if (failed(parsePassPipeline(kCpuPipeline, pm, llvm::errs())))
             llvm::report_fatal_error("costopt-cpu-reference-pipeline does not parse");
         });
-    mlir::registerPass([] { return createCpuSchedulePass(); });
-    mlir::registerPass([] { return createCopiesToLinalgPass(); });
-    mlir::registerPass([] { return createApproximateMathPass(); });
     PassPipelineRegistration<>(
         "costopt-gpu-kernel-pipeline",
         "From linalg on tensors to kernels in gpu.modules (sm_90 blocks of 8x32 threads)",
@@ -135,7 +132,7 @@ LogicalResult costopt::buildCpuPipeline(OpPassManager &pm, std::string &error, b
   llvm::raw_string_ostream os(error);
   if (!optimize)
     return parsePassPipeline(kCpuPipeline, pm, os);
-  pm.addPass(createCpuSchedulePass());
+  pm.addPass(createCpuSchedule());
   return parsePassPipeline(kCpuVectorPipeline, pm, os);
 }
 

@@ -4,19 +4,22 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// costopt-cpu-schedule: before bufferization, tags the linalg.generic ops
-// that are plain matrix products (C[i,j] += A[i,k] * B[k,j], every size
-// dynamic) and applies a transform-dialect schedule to them
-// (docs/Lowering.md, "CPU schedule"): B and C packed into 16-column panels
-// (linalg.pack, zero padded), cache tiles, a 6x16 register tile with the
-// row loop peeled, vectorization, contraction to FMAs, the C tile hoisted
-// out of the k loop. FLOP counters are inserted before this pass
-// (costopt-count-flops), before each untiled op, so the schedule neither
-// duplicates nor drops them.
+// costopt-cpu-schedule, costopt-copies-to-linalg and
+// costopt-cpu-approximate-math (include/costopt/Conversion/Passes.td): the
+// optimized CPU pipeline's own steps. The schedule tags the linalg.generic
+// ops that are f32 matrix products (B plain or transposed, every size
+// dynamic) and applies a transform-dialect script to them
+// (docs/Lowering.md, "CPU schedule"): B packed into panels (linalg.pack,
+// zero padded), cache tiles, a 6-row register tile with the row loop
+// peeled, vectorization, contraction to FMAs, the C tile hoisted out of the
+// k loop. FLOP counters are inserted before this pass (costopt-count-flops),
+// before each untiled op, so the schedule neither duplicates nor drops them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "costopt/Runtime/CpuRunner.h"
+
+#include "costopt/Conversion/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -36,8 +39,16 @@
 #include "mlir/IR/AffineMap.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
+
+namespace costopt {
+#define GEN_PASS_DEF_CPUSCHEDULE
+#define GEN_PASS_DEF_COPIESTOLINALG
+#define GEN_PASS_DEF_CPUAPPROXIMATEMATH
+#include "costopt/Conversion/Passes.h.inc"
+} // namespace costopt
 
 namespace {
 
@@ -46,16 +57,19 @@ constexpr llvm::StringLiteral kScheduleAttr = "costopt.schedule";
 /// after canonicalization.
 constexpr llvm::StringLiteral kPackedAttr = "costopt.packed";
 
-/// The schedule. Sizes measured on a 2-core Zen 3 (AVX2, 16 ymm registers):
-/// a 6x16 register tile keeps 12 accumulators; the 16-column panels of B
-/// stream through L1 whatever the leading dimension (1024 columns alias
-/// in the cache without packing).
+/// The schedule, for panels of @PANEL@ columns (@PANELS@ panels to a cache
+/// tile of 512 columns). Sizes measured with costopt-bench-kernels: on a
+/// Zen 3 (AVX2, 16 ymm registers) a 6x16 register tile keeps 12
+/// accumulators; on a Xeon with AVX-512 (32 zmm) a 6x64 tile keeps 24 and
+/// ran at 0.87-0.91x OpenBLAS where 6x16 ran at 0.65x. Panels stream
+/// through L1 whatever B's leading dimension (1024 columns alias in the
+/// cache without packing).
 constexpr llvm::StringLiteral kMatmulSchedule = R"mlir(
 module attributes {transform.with_named_sequence} {
   // A product whose B is packed into [ceil(n/16), k, 16] panels: cache
   // tiles, 6-row register tiles (the last rows masked), vectorized.
   transform.named_sequence @tile_panels(%p: !transform.op<"linalg.generic"> {transform.consumed}) {
-    %t1, %l1, %l2, %l3 = transform.structured.tile_using_for %p tile_sizes [192, 32, 128, 0] : (!transform.op<"linalg.generic">) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    %t1, %l1, %l2, %l3 = transform.structured.tile_using_for %p tile_sizes [192, @PANELS@, 128, 0] : (!transform.op<"linalg.generic">) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     %t2, %li = transform.structured.tile_using_for %t1 tile_sizes [6, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.op<"scf.for">)
     %mi, %ri = transform.loop.peel %li : (!transform.op<"scf.for">) -> (!transform.op<"scf.for">, !transform.op<"scf.for">)
     %g1 = transform.structured.match ops{["linalg.generic"]} in %mi : (!transform.op<"scf.for">) -> !transform.any_op
@@ -64,7 +78,7 @@ module attributes {transform.with_named_sequence} {
     transform.foreach %g : !transform.any_op {
     ^bb0(%op: !transform.any_op):
       %t, %lj, %lk = transform.structured.tile_using_for %op tile_sizes [0, 1, 1, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-      transform.structured.vectorize %t vector_sizes [6, 1, 1, 16] : !transform.any_op
+      transform.structured.vectorize %t vector_sizes [6, 1, 1, @PANEL@] : !transform.any_op
     }
     transform.yield
   }
@@ -73,7 +87,7 @@ module attributes {transform.with_named_sequence} {
     %mms = transform.structured.match ops{["linalg.generic"]} attributes {costopt.schedule = "matmul"} in %root : (!transform.any_op) -> !transform.any_op
     transform.foreach %mms : !transform.any_op {
     ^bb0(%mm: !transform.any_op):
-      %p = transform.structured.pack %mm packed_sizes = [0, 16, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
+      %p = transform.structured.pack %mm packed_sizes = [0, @PANEL@, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
       %pk = transform.get_producer_of_operand %p[1] : (!transform.op<"linalg.generic">) -> (!transform.op<"linalg.pack">)
       %p2, %pk2, %e = transform.structured.pack_transpose %pk with_compute_op(%p) outer_perm = [1, 0] : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">) -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
       transform.annotate %p2 "costopt.packed" : !transform.op<"linalg.generic">
@@ -83,7 +97,7 @@ module attributes {transform.with_named_sequence} {
     %mts = transform.structured.match ops{["linalg.generic"]} attributes {costopt.schedule = "matmul_transpose_b"} in %root : (!transform.any_op) -> !transform.any_op
     transform.foreach %mts : !transform.any_op {
     ^bb0(%mm: !transform.any_op):
-      %p = transform.structured.pack %mm packed_sizes = [0, 16, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
+      %p = transform.structured.pack %mm packed_sizes = [0, @PANEL@, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
       transform.annotate %p "costopt.packed" : !transform.op<"linalg.generic">
     }
     // An accumulator that starts from zero is packed by filling the packed
@@ -195,23 +209,40 @@ std::optional<llvm::StringLiteral> scheduleOf(linalg::GenericOp op) {
   return std::nullopt;
 }
 
-struct CpuSchedulePass : public PassWrapper<CpuSchedulePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CpuSchedulePass)
+/// The schedule's text for panels of `panel` columns: cache tiles of 512
+/// columns.
+std::string scheduleText(unsigned panel) {
+  std::string text = kMatmulSchedule.str();
+  auto substitute = [&](llvm::StringRef key, unsigned value) {
+    for (size_t at = text.find(key); at != std::string::npos; at = text.find(key))
+      text.replace(at, key.size(), std::to_string(value));
+  };
+  substitute("@PANEL@", panel);
+  substitute("@PANELS@", 512 / panel);
+  return text;
+}
 
-  StringRef getArgument() const override { return "costopt-cpu-schedule"; }
-  StringRef getDescription() const override {
-    return "Tile, pack and vectorize matrix products for the CPU (transform dialect)";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<affine::AffineDialect, arith::ArithDialect,
-                    bufferization::BufferizationDialect, linalg::LinalgDialect,
-                    memref::MemRefDialect, scf::SCFDialect, tensor::TensorDialect,
-                    transform::TransformDialect, vector::VectorDialect>();
-  }
+/// Panels of 64 columns (4 zmm registers per row: 24 accumulators) where
+/// the host has AVX-512, else 16 (2 ymm: 12 accumulators).
+unsigned hostPanelWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  auto it = features.find("avx512f");
+  return it != features.end() && it->second ? 64 : 16;
+}
+
+struct CpuSchedulePass : public costopt::impl::CpuScheduleBase<CpuSchedulePass> {
+  using CpuScheduleBase::CpuScheduleBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+    unsigned panel = panelWidth ? unsigned(panelWidth) : hostPanelWidth();
+    if (panel % 8 != 0 || panel > 512) {
+      module.emitError() << "costopt-cpu-schedule: panel-width must be a multiple of 8 up to "
+                            "512; got "
+                         << panel;
+      return signalPassFailure();
+    }
     bool any = false;
     module.walk([&](linalg::GenericOp op) {
       if (auto schedule = scheduleOf(op)) {
@@ -222,7 +253,7 @@ struct CpuSchedulePass : public PassWrapper<CpuSchedulePass, OperationPass<Modul
     if (!any)
       return;
     ParserConfig config(ctx);
-    OwningOpRef<ModuleOp> script = parseSourceString<ModuleOp>(kMatmulSchedule, config);
+    OwningOpRef<ModuleOp> script = parseSourceString<ModuleOp>(scheduleText(panel), config);
     if (!script) {
       module.emitError() << "costopt-cpu-schedule: the transform script does not parse";
       return signalPassFailure();
@@ -243,22 +274,7 @@ struct CpuSchedulePass : public PassWrapper<CpuSchedulePass, OperationPass<Modul
   }
 };
 
-/// memref.copy becomes linalg.copy, so that copies between strided views
-/// (a packed panel's padding, a tile written back) compile to loops the
-/// optimizer vectorizes instead of calling the runtime's memrefCopy, which
-/// walks a strided copy element by element.
-struct CopiesToLinalgPass
-    : public PassWrapper<CopiesToLinalgPass, OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopiesToLinalgPass)
-
-  StringRef getArgument() const override { return "costopt-copies-to-linalg"; }
-  StringRef getDescription() const override {
-    return "Rewrite memref.copy as linalg.copy (compiled loops, not the runtime's memrefCopy)";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect>();
-  }
-
+struct CopiesToLinalgPass : public costopt::impl::CopiesToLinalgBase<CopiesToLinalgPass> {
   void runOnOperation() override {
     getOperation().walk([](memref::CopyOp copy) {
       OpBuilder builder(copy);
@@ -268,22 +284,8 @@ struct CopiesToLinalgPass
   }
 };
 
-/// math.exp, math.tanh, math.erf, ... become MLIR's polynomial
-/// approximations (arith only), so that loops over them vectorize; as libm
-/// calls they ran one element at a time (a fifth of causal attention's
-/// time at n = 4096 went to expf).
-struct ApproximateMathPass
-    : public PassWrapper<ApproximateMathPass, OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateMathPass)
-
-  StringRef getArgument() const override { return "costopt-cpu-approximate-math"; }
-  StringRef getDescription() const override {
-    return "Replace math functions by polynomial approximations that vectorize";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, math::MathDialect, vector::VectorDialect>();
-  }
-
+struct CpuApproximateMathPass
+    : public costopt::impl::CpuApproximateMathBase<CpuApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateMathF32ExpansionPatterns(patterns, [](StringRef) { return true; });
@@ -297,18 +299,7 @@ struct ApproximateMathPass
 
 } // namespace
 
-std::unique_ptr<Pass> costopt::createApproximateMathPass() {
-  return std::make_unique<ApproximateMathPass>();
-}
-
-std::unique_ptr<Pass> costopt::createCopiesToLinalgPass() {
-  return std::make_unique<CopiesToLinalgPass>();
-}
-
 bool costopt::isPlainMatmulMaps(llvm::ArrayRef<AffineMap> maps) {
   return isMatmulMaps(maps, /*transposedB=*/false);
 }
 
-std::unique_ptr<Pass> costopt::createCpuSchedulePass() {
-  return std::make_unique<CpuSchedulePass>();
-}

@@ -256,4 +256,65 @@ def GpuEmulateLaunches : Pass<"costopt-gpu-emulate-launches", "::mlir::func::Fun
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::memref::MemRefDialect"];
 }
 
+def CpuSchedule : Pass<"costopt-cpu-schedule", "::mlir::ModuleOp"> {
+  let summary = "Tiles, packs and vectorizes matrix products for the CPU";
+  let description = [{
+    Before bufferization, on linalg on tensors whose FLOP counters are in
+    place (`costopt-count-flops`): every `linalg.generic` that is a plain
+    f32 matrix product, C[i, j] += A[i, k] * B[k, j], or one with B
+    transposed, C[i, j] += A[i, k] * B[j, k] (attention's scores), with
+    more than one row, gets a transform-dialect schedule:
+
+    1. B is packed into panels of `panel-width` columns (`linalg.pack`, zero
+       padded; B[k, j] is also transposed so that the panels are outermost);
+       an accumulator that starts from zero is filled in its packed layout.
+    2. Cache tiles of 192 rows, 512 columns and 128 steps of k.
+    3. Register tiles of 6 rows by one panel, the row loop peeled: full
+       tiles are static, the last rows masked.
+    4. Vectorization, contraction to outer products and FMAs, the C tile
+       kept in registers across k.
+
+    The counters sit before each untiled op, so the schedule neither
+    duplicates nor drops them. Sizes measured (docs/Measurements.md): on
+    AVX2 (16 vector registers of 8 floats) panels of 16 keep 12
+    accumulators; on AVX-512 (32 registers of 16 floats) panels of 64 keep
+    24.
+  }];
+  let options = [
+    Option<"panelWidth", "panel-width", "unsigned", /*default=*/"0",
+           "Columns of a B panel and of a register tile (a multiple of 8; 0: "
+           "64 where the host has AVX-512, else 16)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::transform::TransformDialect",
+    "::mlir::vector::VectorDialect"];
+}
+
+def CopiesToLinalg : Pass<"costopt-copies-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Rewrites memref.copy as linalg.copy";
+  let description = [{
+    After bufferization, every `memref.copy` becomes a `linalg.copy`, so
+    that copies between strided views (a panel's padding, a tile written
+    back, a slice inserted) compile to loops that the optimizer vectorizes
+    instead of calling the runtime's `memrefCopy`, which walks a strided
+    copy element by element.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def CpuApproximateMath : Pass<"costopt-cpu-approximate-math", "::mlir::func::FuncOp"> {
+  let summary = "Replaces math functions by polynomial approximations that vectorize";
+  let description = [{
+    `math.exp`, `math.tanh`, `math.erf`, ... become MLIR's polynomial
+    approximations (arith ops), so that the loops around them vectorize;
+    as libm calls they ran one element at a time. The counters are in
+    place before this pass, so the count of a body op is unchanged.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // COSTOPT_CONVERSION_PASSES_TD

@@ -46,7 +46,7 @@ void registerLoweringPasses();
 void buildLinalgPipeline(mlir::OpPassManager &pm, bool countFlops);
 
 /// Appends the CPU pipeline from linalg on tensors to the LLVM dialect:
-/// with `optimize`, the CPU schedule first (createCpuSchedulePass: matrix
+/// with `optimize`, the CPU schedule first (costopt-cpu-schedule: matrix
 /// products packed, tiled and vectorized); then bufferize, lower to loops,
 /// lower to LLVM (docs/Lowering.md). Without `optimize`, the untiled
 /// scalar-loop pipeline, kept as the reference.
@@ -58,19 +58,6 @@ mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error
 /// tiles and vectorises, and what `costopt verify` prices at the
 /// matrix-product rate of a calibrated profile.
 bool isPlainMatmulMaps(llvm::ArrayRef<mlir::AffineMap> maps);
-
-/// costopt-cpu-schedule (CpuSchedule.cpp): a transform-dialect schedule
-/// for the matrix products of a module of linalg on tensors. Run it after
-/// costopt-count-flops, whose counters it leaves untouched.
-std::unique_ptr<mlir::Pass> createCpuSchedulePass();
-
-/// costopt-copies-to-linalg: after bufferization, memref.copy becomes
-/// linalg.copy, so strided copies compile to vectorized loops.
-std::unique_ptr<mlir::Pass> createCopiesToLinalgPass();
-
-/// costopt-cpu-approximate-math: math functions become polynomial
-/// approximations (arith), which vectorize where libm calls do not.
-std::unique_ptr<mlir::Pass> createApproximateMathPass();
 
 /// One argument of a lowered model function (from its costopt.* attrs).
 struct KernelArgument {

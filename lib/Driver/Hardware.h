@@ -22,7 +22,7 @@ namespace costopt {
 /// layer's work with (instead of the device's peak), and the latency of one
 /// step of a recurrence, which no FLOP rate describes.
 struct KernelClassRates {
-  double matmulFlops = 0; ///< FLOP/s of plain matrix products (the CPU schedule)
+  double matmulFlops = 0; ///< FLOP/s of matrix products (the CPU schedule)
   double loopFlops = 0;   ///< FLOP/s of every other contraction, map and reduction
   double stepSeconds = 0; ///< one step of an nn.recur or nn.scan, beyond its FLOPs
 };

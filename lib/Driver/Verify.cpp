@@ -58,7 +58,7 @@ struct LayerPrediction {
   int64_t slot = 0;   ///< its counter
   Expr flops;         ///< all its applications, forward
   Expr bytes;         ///< bytes they move in f32 (the roofline's traffic)
-  /// Of `flops`, those in plain matrix products (the CPU schedule's class).
+  /// Of `flops`, those in matrix products (the CPU schedule's class).
   Expr matmulFlops;
   /// Steps of its recurrences and scans, all applications.
   Expr steps;
@@ -74,23 +74,24 @@ std::optional<double> evaluateDouble(const Expr &e, const sym::Bindings &point) 
   return toDouble(*value);
 }
 
-/// A contraction the CPU schedule compiles as a plain matrix product: the
-/// schedule's maps (its lowering keeps them), unmasked.
-bool isPlainMatmul(nn::ContractOp op) {
-  return !op.getMask() &&
-         isPlainMatmulMaps(llvm::to_vector(
-             op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>()));
+/// A contraction the CPU schedule compiles as a matrix product: the
+/// schedule's maps (its lowering keeps them). A masked one runs its band's
+/// blocks as products and only each block's diagonal rows alone, so it is
+/// priced as a product too.
+bool isScheduledMatmul(nn::ContractOp op) {
+  return isScheduledMatmulMaps(
+      llvm::to_vector(op.getIndexingMaps().getAsValueRange<mlir::AffineMapAttr>()));
 }
 
 /// The FLOPs of `layer` (an nn.block of primitives, or one primitive) in
-/// plain matrix products, and the steps of its recurrences and scans, per
+/// matrix products, and the steps of its recurrences and scans, per
 /// application: what `costopt calibrate`'s kernel classes price.
 std::pair<Expr, Expr> kernelClassesOf(mlir::Operation *layer, const CostOptions &options) {
   Expr matmul, steps;
   layer->walk([&](mlir::Operation *op) {
     if (auto contract = llvm::dyn_cast<nn::ContractOp>(op)) {
       // Inside a recurrence the body runs once per step.
-      if (!contract->getParentOfType<nn::RecurOp>() && isPlainMatmul(contract))
+      if (!contract->getParentOfType<nn::RecurOp>() && isScheduledMatmul(contract))
         matmul += llvm::cast<CostModelOpInterface>(op).getCost(options).totalFlops(
             CostMode::Forward);
     } else if (llvm::isa<nn::RecurOp, nn::PrefixScanOp>(op)) {
@@ -362,7 +363,7 @@ void renderText(const VerifyOptions &options, const Verification &v, llvm::raw_o
   if (roofline && v.rates)
     os << llvm::formatv(
         "\npredicted time: each layer on {0} as `costopt calibrate` measured costopt's "
-        "kernels (plain matrix products at {1:f2} GFLOP/s, other loops at {2:f2} GFLOP/s, "
+        "kernels (matrix products at {1:f2} GFLOP/s, other loops at {2:f2} GFLOP/s, "
         "or its bytes at the memory bandwidth, whichever is slower, plus {3:f3} µs per "
         "recurrence step), summed; GB/s: those bytes over the best time\n",
         v.hardware, v.rates->matmulFlops / 1e9, v.rates->loopFlops / 1e9,

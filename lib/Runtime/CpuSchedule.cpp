@@ -299,7 +299,7 @@ struct CpuApproximateMathPass
 
 } // namespace
 
-bool costopt::isPlainMatmulMaps(llvm::ArrayRef<AffineMap> maps) {
-  return isMatmulMaps(maps, /*transposedB=*/false);
+bool costopt::isScheduledMatmulMaps(llvm::ArrayRef<AffineMap> maps) {
+  return isMatmulMaps(maps, /*transposedB=*/false) || isMatmulMaps(maps, /*transposedB=*/true);
 }
 

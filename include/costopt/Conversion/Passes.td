@@ -317,4 +317,21 @@ def CpuApproximateMath : Pass<"costopt-cpu-approximate-math", "::mlir::func::Fun
                            "::mlir::vector::VectorDialect"];
 }
 
+def AccumulateInRegisters : Pass<"costopt-accumulate-in-registers", "::mlir::func::FuncOp"> {
+  let summary = "Carries a reduction loop's output element in a register";
+  let description = [{
+    After linalg is lowered to loops: a loop that loads and stores one
+    element at loop-invariant indices (a reduction's output) carries it in
+    a register instead, loaded before the loop and stored after it, when no
+    other access in the loop can alias it: through every view, each buffer
+    the loop touches must be an allocation or a function argument (the
+    runners allocate every argument on its own), and every other one a
+    different one; a buffer of unknown origin keeps the loop as it is.
+    Without it a row sum or a matrix-vector product stores to memory at
+    every step, which LLVM cannot undo because it cannot prove the buffers
+    distinct. The GPU kernels get the same rewrite inside their launches
+    (costopt-gpu-optimize-kernels).
+  }];
+}
+
 #endif // COSTOPT_CONVERSION_PASSES_TD

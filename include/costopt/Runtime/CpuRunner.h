@@ -53,11 +53,11 @@ void buildLinalgPipeline(mlir::OpPassManager &pm, bool countFlops);
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error,
                                      bool optimize = true);
 
-/// The indexing maps of a plain matrix product, C[i, j] += A[i, k]·B[k, j]
-/// over (i, j, k): with its f32 multiply-add body, what costopt-cpu-schedule
-/// tiles and vectorises, and what `costopt verify` prices at the
-/// matrix-product rate of a calibrated profile.
-bool isPlainMatmulMaps(llvm::ArrayRef<mlir::AffineMap> maps);
+/// The indexing maps of a matrix product over (i, j, k), C[i, j] +=
+/// A[i, k]·B[k, j] or A[i, k]·B[j, k]: with its f32 multiply-add body, what
+/// costopt-cpu-schedule tiles and vectorises, and what `costopt verify`
+/// prices at the matrix-product rate of a calibrated profile.
+bool isScheduledMatmulMaps(llvm::ArrayRef<mlir::AffineMap> maps);
 
 /// One argument of a lowered model function (from its costopt.* attrs).
 struct KernelArgument {

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "costopt/Conversion/Loops.h"
 #include "costopt/Conversion/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -424,91 +425,6 @@ struct GpuCheckHostCodePass
   }
 };
 
-/// The buffer a memref view reads, through every view-like op: an
-/// allocation or an argument of the kernel's function. Anything else (a
-/// value from scf.if or select, a global) is not a known buffer: null, and
-/// no two memrefs are then known to be distinct. The runner passes every
-/// argument in a buffer of its own, so distinct arguments do not alias.
-Value rootOf(Value memref) {
-  while (Operation *def = memref.getDefiningOp()) {
-    if (isa<memref::AllocOp, gpu::AllocOp>(def))
-      return memref;
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      return Value();
-    memref = view.getViewSource();
-  }
-  auto argument = dyn_cast<BlockArgument>(memref);
-  if (argument && isa<FunctionOpInterface>(argument.getOwner()->getParentOp()))
-    return memref;
-  return Value();
-}
-
-/// Keeps the element a reduction loop accumulates into in a register:
-/// `for { x = load C[i]; ...; store y, C[i] }` with loop-invariant i becomes
-/// `x0 = load C[i]; r = for iter(x = x0) { ...; yield y }; store r, C[i]`.
-/// Only when the load and store are the loop's only accesses to C's buffer,
-/// so nothing else in the loop can observe the difference.
-bool accumulateInRegister(scf::ForOp loop) {
-  Block *body = loop.getBody();
-  for (auto store : body->getOps<memref::StoreOp>()) {
-    Value target = store.getMemRef();
-    if (!loop.isDefinedOutsideOfLoop(target) ||
-        !llvm::all_of(store.getIndices(),
-                      [&](Value i) { return loop.isDefinedOutsideOfLoop(i); }))
-      continue;
-    Value root = rootOf(target);
-    if (!root)
-      continue;
-    memref::LoadOp load;
-    bool safe = true;
-    loop.walk([&](Operation *op) {
-      Value touched;
-      if (auto l = dyn_cast<memref::LoadOp>(op))
-        touched = l.getMemRef();
-      else if (auto s = dyn_cast<memref::StoreOp>(op))
-        touched = s.getMemRef();
-      else if (!isMemoryEffectFree(op) && !isa<scf::ForOp, scf::YieldOp>(op))
-        safe = false; // an op whose accesses this does not see
-      if (!touched || op == store)
-        return;
-      Value other = rootOf(touched);
-      if (!other) {
-        safe = false; // an unknown buffer may be this one
-        return;
-      }
-      if (other != root)
-        return;
-      auto l = dyn_cast<memref::LoadOp>(op);
-      if (l && !load && l->getBlock() == body && l.getMemRef() == target &&
-          l.getIndices() == store.getIndices() && l->isBeforeInBlock(store))
-        load = l;
-      else
-        safe = false;
-    });
-    if (!safe || !load)
-      continue;
-    IRRewriter rewriter(loop.getContext());
-    rewriter.setInsertionPoint(loop);
-    auto initial = memref::LoadOp::create(rewriter, load.getLoc(), target, load.getIndices());
-    Value stored = store.getValueToStore();
-    auto grown = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
-        rewriter, ValueRange{initial.getResult()}, /*replaceInitOperandUsesInLoop=*/false,
-        [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
-          return SmallVector<Value>{stored};
-        }));
-    BlockArgument carried = grown.getRegionIterArgs().back();
-    rewriter.replaceAllUsesWith(load.getResult(), carried);
-    rewriter.eraseOp(load);
-    rewriter.setInsertionPointAfter(grown);
-    memref::StoreOp::create(rewriter, store.getLoc(), grown.getResults().back(), target,
-                            store.getIndices());
-    rewriter.eraseOp(store);
-    return true;
-  }
-  return false;
-}
-
 /// Replaces each f32 `MathOp` by the one PTX instruction `ptx` (operands
 /// $1, $2, ... in the math op's order, result $0) as inline assembly. The
 /// NVVM lowering would call libdevice for these (it marks even the LLVM
@@ -573,7 +489,7 @@ struct GpuOptimizeKernelsPass
       launch.walk([&](scf::ForOp loop) { loops.push_back(loop); });
       // One output per loop: a contraction's reduction loop has one.
       for (scf::ForOp loop : loops)
-        (void)accumulateInRegister(loop);
+        (void)costopt::accumulateInRegister(loop);
       launch.walk([](Operation *op) {
         if (auto fm = dyn_cast<arith::ArithFastMathInterface>(op);
             fm && isa<arith::MulFOp, arith::AddFOp, arith::SubFOp>(op))

@@ -1,0 +1,116 @@
+//===- Loops.cpp - Rewrites of bufferized loops -----------------*- C++ -*-===//
+//
+// Part of costopt: a static analytical cost model for neural architectures.
+//
+//===----------------------------------------------------------------------===//
+
+#include "costopt/Conversion/Loops.h"
+#include "costopt/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace costopt {
+#define GEN_PASS_DEF_ACCUMULATEINREGISTERS
+#include "costopt/Conversion/Passes.h.inc"
+} // namespace costopt
+
+using namespace mlir;
+
+mlir::Value costopt::bufferRootOf(mlir::Value memref) {
+  while (Operation *def = memref.getDefiningOp()) {
+    if (isa<memref::AllocOp, gpu::AllocOp>(def))
+      return memref;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return Value();
+    memref = view.getViewSource();
+  }
+  auto argument = dyn_cast<BlockArgument>(memref);
+  if (argument && isa<FunctionOpInterface>(argument.getOwner()->getParentOp()))
+    return memref;
+  return Value();
+}
+
+bool costopt::accumulateInRegister(mlir::scf::ForOp loop) {
+  Block *body = loop.getBody();
+  for (auto store : body->getOps<memref::StoreOp>()) {
+    Value target = store.getMemRef();
+    if (!loop.isDefinedOutsideOfLoop(target) ||
+        !llvm::all_of(store.getIndices(),
+                      [&](Value i) { return loop.isDefinedOutsideOfLoop(i); }))
+      continue;
+    Value root = bufferRootOf(target);
+    if (!root)
+      continue;
+    memref::LoadOp load;
+    bool safe = true;
+    loop.walk([&](Operation *op) {
+      Value touched;
+      if (auto l = dyn_cast<memref::LoadOp>(op))
+        touched = l.getMemRef();
+      else if (auto s = dyn_cast<memref::StoreOp>(op))
+        touched = s.getMemRef();
+      else if (!isMemoryEffectFree(op) && !isa<scf::ForOp, scf::YieldOp>(op))
+        safe = false; // an op whose accesses this does not see
+      if (!touched || op == store)
+        return;
+      Value other = bufferRootOf(touched);
+      if (!other) {
+        safe = false; // an unknown buffer may be this one
+        return;
+      }
+      if (other != root)
+        return;
+      auto l = dyn_cast<memref::LoadOp>(op);
+      if (l && !load && l->getBlock() == body && l.getMemRef() == target &&
+          l.getIndices() == store.getIndices() && l->isBeforeInBlock(store))
+        load = l;
+      else
+        safe = false;
+    });
+    if (!safe || !load)
+      continue;
+    IRRewriter rewriter(loop.getContext());
+    rewriter.setInsertionPoint(loop);
+    auto initial = memref::LoadOp::create(rewriter, load.getLoc(), target, load.getIndices());
+    Value stored = store.getValueToStore();
+    auto grown = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+        rewriter, ValueRange{initial.getResult()}, /*replaceInitOperandUsesInLoop=*/false,
+        [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+          return SmallVector<Value>{stored};
+        }));
+    BlockArgument carried = grown.getRegionIterArgs().back();
+    rewriter.replaceAllUsesWith(load.getResult(), carried);
+    rewriter.eraseOp(load);
+    rewriter.setInsertionPointAfter(grown);
+    memref::StoreOp::create(rewriter, store.getLoc(), grown.getResults().back(), target,
+                            store.getIndices());
+    rewriter.eraseOp(store);
+    return true;
+  }
+  return false;
+}
+
+
+namespace {
+
+struct AccumulateInRegistersPass
+    : public costopt::impl::AccumulateInRegistersBase<AccumulateInRegistersPass> {
+  void runOnOperation() override {
+    // Innermost loops first: a loop nest of a reduction carries its element
+    // out of each loop in turn.
+    llvm::SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      (void)costopt::accumulateInRegister(loop);
+  }
+};
+
+} // namespace

@@ -89,6 +89,61 @@ struct Operand {
   AffineMap map;
 };
 
+/// Whether every use of `op`'s result reads it only inside the band that
+/// `op` computes: each user is a masked map, reduction or contraction whose
+/// own band is the same (equal reaches) over the same two axes of this
+/// value (`rowAxis`, `columnAxis`, read bare). Its elements outside the band
+/// are then never read, and need not be written. A model output, or any
+/// other user, may read them.
+bool outsideBandUnread(Operation *op, const nn::Band &band, unsigned rowAxis,
+                       unsigned columnAxis) {
+  Value value = op->getResult(0);
+  unsigned rank = nn::shapeExprsOf(value.getType()).size();
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    if (!llvm::isa<nn::MapOp, nn::ReduceOp, nn::ContractOp>(user))
+      return false;
+    std::optional<nn::Band> theirs = nn::maskBandOf(user, {});
+    if (!theirs || theirs->above != band.above || theirs->below != band.below)
+      return false;
+    // The user's domain dimensions that read this value's two axes.
+    std::optional<unsigned> rowDim, columnDim;
+    if (auto contract = llvm::dyn_cast<nn::ContractOp>(user)) {
+      if (use.getOperandNumber() > 1)
+        return false; // a bias
+      auto maps = contract.getIndexingMaps().getAsValueRange<AffineMapAttr>();
+      AffineMap map = *std::next(maps.begin(), use.getOperandNumber());
+      auto bare = [&](unsigned axis) -> std::optional<unsigned> {
+        if (auto dim = llvm::dyn_cast<AffineDimExpr>(map.getResult(axis)))
+          return dim.getPosition();
+        return std::nullopt;
+      };
+      rowDim = bare(rowAxis);
+      columnDim = bare(columnAxis);
+    } else if (llvm::isa<nn::ReduceOp>(user)) {
+      // A reduction's domain is its input's axes.
+      rowDim = rowAxis;
+      columnDim = columnAxis;
+    } else {
+      // A map reads its operands at its result's indices, aligned at the
+      // last axis; a broadcast axis (extent 1) is not read at its index.
+      llvm::SmallVector<Expr> domain = nn::shapeExprsOf(user->getResult(0).getType());
+      llvm::SmallVector<Expr> shape = nn::shapeExprsOf(value.getType());
+      if (domain.size() < rank)
+        return false;
+      unsigned offset = domain.size() - rank;
+      for (unsigned axis : {rowAxis, columnAxis})
+        if (shape[axis] != domain[offset + axis])
+          return false;
+      rowDim = offset + rowAxis;
+      columnDim = offset + columnAxis;
+    }
+    if (rowDim != theirs->first || columnDim != theirs->second)
+      return false;
+  }
+  return true;
+}
+
 /// The element type of an nn shaped type: ids are i64, the rest f32.
 Type elementTypeOf(Type nnType) {
   MLIRContext *context = nnType.getContext();
@@ -415,8 +470,18 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
   linalg::FillOp wholeFill;
   if (disjointParts && (below || above))
     if ((wholeFill = initial.getDefiningOp<linalg::FillOp>())) {
-      outside = wholeFill.getInputs()[0];
       initial = wholeFill.getOutputs()[0];
+      // Where nothing reads outside the band (attention's scores and
+      // weights between masked ops), those elements are not written.
+      auto axisOf = [&](unsigned dim) -> std::optional<unsigned> {
+        for (auto [axis, e] : llvm::enumerate(output.map.getResults()))
+          if (auto d = llvm::dyn_cast<AffineDimExpr>(e); d && d.getPosition() == dim)
+            return unsigned(axis);
+        return std::nullopt;
+      };
+      auto rowAxis = axisOf(p), columnAxis = axisOf(k);
+      if (!rowAxis || !columnAxis || !outsideBandUnread(op, *band, *rowAxis, *columnAxis))
+        outside = wholeFill.getInputs()[0];
     }
   auto dropWholeFill = [&](Value result) {
     if (wholeFill && wholeFill->use_empty())

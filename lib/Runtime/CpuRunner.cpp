@@ -62,7 +62,7 @@ static constexpr llvm::StringLiteral kCpuVectorPipeline =
     "function-boundary-type-conversion=identity-layout-map},"
     "cse,canonicalize,"
     "buffer-deallocation-pipeline,func.func(costopt-copies-to-linalg),"
-    "func.func(convert-linalg-to-loops,costopt-accumulate-in-registers),"
+    "func.func(convert-linalg-to-loops,costopt-accumulate-in-registers{reassociate=true}),"
     "func.func(costopt-cpu-approximate-math),"
     "fold-memref-alias-ops,convert-vector-to-scf{full-unroll=true},lower-affine,"
     "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,"

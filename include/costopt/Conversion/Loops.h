@@ -29,9 +29,11 @@ mlir::Value bufferRootOf(mlir::Value memref);
 /// `for { x = load C[i]; ...; store y, C[i] }` with loop-invariant i becomes
 /// `x0 = load C[i]; r = for iter(x = x0) { ...; yield y }; store r, C[i]`.
 /// Only when the load and store are the loop's only accesses to C's buffer,
-/// so nothing else in the loop can observe the difference. Returns whether
-/// the loop changed.
-bool accumulateInRegister(mlir::scf::ForOp loop);
+/// so nothing else in the loop can observe the difference. With
+/// `reassociate`, an accumulating `arith.addf` may be reassociated (fast-math
+/// `reassoc`), which lets LLVM vectorize the reduction. Returns whether the
+/// loop changed.
+bool accumulateInRegister(mlir::scf::ForOp loop, bool reassociate = false);
 
 } // namespace costopt
 

@@ -331,7 +331,18 @@ def AccumulateInRegisters : Pass<"costopt-accumulate-in-registers", "::mlir::fun
     every step, which LLVM cannot undo because it cannot prove the buffers
     distinct. The GPU kernels get the same rewrite inside their launches
     (costopt-gpu-optimize-kernels).
+
+    With `reassociate`, the carried sum's `arith.addf` gets the fast-math
+    `reassoc` flag, so that LLVM vectorizes the reduction (a dot product of
+    d terms otherwise waits on each addition in turn). The additions are
+    the same in number, so the counters are unchanged; their order, and so
+    the rounding, may differ, within the value check's tolerance.
   }];
+  let options = [
+    Option<"reassociate", "reassociate", "bool", /*default=*/"false",
+           "Let the carried sums be reassociated (vectorized)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 #endif // COSTOPT_CONVERSION_PASSES_TD

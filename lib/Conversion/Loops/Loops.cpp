@@ -7,6 +7,7 @@
 #include "costopt/Conversion/Loops.h"
 #include "costopt/Conversion/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -38,7 +39,7 @@ mlir::Value costopt::bufferRootOf(mlir::Value memref) {
   return Value();
 }
 
-bool costopt::accumulateInRegister(mlir::scf::ForOp loop) {
+bool costopt::accumulateInRegister(mlir::scf::ForOp loop, bool reassociate) {
   Block *body = loop.getBody();
   for (auto store : body->getOps<memref::StoreOp>()) {
     Value target = store.getMemRef();
@@ -81,6 +82,8 @@ bool costopt::accumulateInRegister(mlir::scf::ForOp loop) {
     rewriter.setInsertionPoint(loop);
     auto initial = memref::LoadOp::create(rewriter, load.getLoc(), target, load.getIndices());
     Value stored = store.getValueToStore();
+    if (auto add = stored.getDefiningOp<arith::AddFOp>(); add && reassociate)
+      add.setFastmath(add.getFastmath() | arith::FastMathFlags::reassoc);
     auto grown = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
         rewriter, ValueRange{initial.getResult()}, /*replaceInitOperandUsesInLoop=*/false,
         [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
@@ -103,13 +106,15 @@ namespace {
 
 struct AccumulateInRegistersPass
     : public costopt::impl::AccumulateInRegistersBase<AccumulateInRegistersPass> {
+  using AccumulateInRegistersBase::AccumulateInRegistersBase;
+
   void runOnOperation() override {
     // Innermost loops first: a loop nest of a reduction carries its element
     // out of each loop in turn.
     llvm::SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
-      (void)costopt::accumulateInRegister(loop);
+      (void)costopt::accumulateInRegister(loop, reassociate);
   }
 };
 

@@ -1,4 +1,5 @@
 // RUN: costopt-opt %s -split-input-file --costopt-accumulate-in-registers | FileCheck %s
+// RUN: costopt-opt %s -split-input-file --costopt-accumulate-in-registers=reassociate=true | FileCheck %s --check-prefix=REASSOC
 
 // A row sum as convert-linalg-to-loops writes it: the output element is
 // loaded and stored at every step. Its buffer (an allocation) is not the
@@ -13,6 +14,13 @@
 // CHECK-NEXT: scf.yield %[[NEXT]] : f32
 // CHECK-NEXT: }
 // CHECK-NEXT: memref.store %[[SUM]], %{{.+}}[%[[I]]]
+// With reassociate, the carried sum may be reassociated (LLVM then
+// vectorizes it); without, it keeps its order.
+// REASSOC-LABEL: func.func @row_sum(
+// REASSOC: arith.addf %{{.+}}, %{{.+}} fastmath<reassoc> : f32
+// REASSOC-LABEL: func.func @reads_output(
+// REASSOC-NOT: fastmath
+// CHECK-NOT: fastmath
 func.func @row_sum(%x: memref<?x?xf32>, %n: index, %m: index) -> memref<?xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

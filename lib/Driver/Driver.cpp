@@ -1092,7 +1092,12 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       context.appendDialectRegistry(lowering);
       mlir::PassManager pm(&context);
       pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
-      pm.addPass(createConvertNNToLinalg());
+      // As verify lowers for each target: bands in blocks on the CPU, row
+      // by row for the GPU.
+      ConvertNNToLinalgOptions bands;
+      if (options.emit == "gpu" || options.emit == "ptx")
+        bands.bandBlockRows = 0;
+      pm.addPass(createConvertNNToLinalg(bands));
       pm.addNestedPass<mlir::func::FuncOp>(createCountFlops());
       std::string error;
       if (options.emit == "llvm" && failed(buildCpuPipeline(pm, error))) {

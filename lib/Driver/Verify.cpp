@@ -625,7 +625,12 @@ int costopt::runVerify(const VerifyOptions &options, llvm::raw_ostream &outs,
 
   // Lower, instrument and compile once: every size is a run-time argument.
   mlir::PassManager lower(&context);
-  lower.addPass(createConvertNNToLinalg());
+  // Bands in blocks suit the CPU schedule; on a GPU each block's rows
+  // would be more launches than one launch per row.
+  ConvertNNToLinalgOptions lowering;
+  if (options.target != "cpu")
+    lowering.bandBlockRows = 0;
+  lower.addPass(createConvertNNToLinalg(lowering));
   lower.addNestedPass<mlir::func::FuncOp>(createCountFlops());
   if (failed(lower.run(*loaded->module)))
     return ExitInputError;

@@ -32,8 +32,10 @@ def ConvertNNToLinalg : Pass<"costopt-convert-nn-to-linalg", "::mlir::ModuleOp">
       `band-block-rows` rows of its band: the columns every row of the
       block keeps are one dense generic (a matrix product the CPU schedule
       tiles), the rest of each row its own generic, so exactly the masked
-      domain executes. With `band-block-rows=0` every row is its own
-      generic.
+      domain executes; each part starts from zero and each row fills the
+      columns outside its band where a consumer may read them. With
+      `band-block-rows=0` (the GPU's form: fewest kernel launches) every
+      row is its own generic and the output is zero-filled once.
     - `nn.map` and `nn.reduce` become `linalg.generic`s with the body
       cloned (broadcast operands read through projected maps); masks as
       for contractions. Elements outside a mask are zero.

@@ -468,7 +468,9 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
   Value initial = output.tensor;
   std::optional<Value> outside;
   linalg::FillOp wholeFill;
-  if (disjointParts && (below || above))
+  // Row by row (the GPU's form: fewest launches), the output is filled
+  // whole once instead.
+  if (blockRows > 0 && disjointParts && (below || above))
     if ((wholeFill = initial.getDefiningOp<linalg::FillOp>())) {
       initial = wholeFill.getOutputs()[0];
       // Where nothing reads outside the band (attention's scores and
@@ -839,10 +841,11 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
                                                            : std::nullopt);
   if (failed(init))
     return failure();
-  // A masked sum whose result is indexed by the band's columns starts from
-  // zero in each part it computes, so the schedule folds that fill into
-  // its packed accumulator instead of copying the zeros in; otherwise the
-  // parts of a row add into the same elements, which keep the zeros above.
+  // In blocks, a masked sum whose result is indexed by the band's columns
+  // starts from zero in each part it computes, so the schedule folds that
+  // fill into its packed accumulator instead of copying the zeros in;
+  // otherwise the parts of a row add into the same elements, which keep
+  // the zeros above.
   bool partsOwnResult = band && llvm::any_of(maps[2].getResults(), [&](AffineExpr e) {
     auto dim = llvm::dyn_cast<AffineDimExpr>(e);
     return dim && dim.getPosition() == band->second;
@@ -854,7 +857,7 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
         Value value = sums ? arith::AddFOp::create(b, l, args[2], product).getResult() : product;
         linalg::YieldOp::create(b, l, value);
       },
-      sums && partsOwnResult ? std::optional<double>(0.0) : std::nullopt);
+      sums && partsOwnResult && blockRows > 0 ? std::optional<double>(0.0) : std::nullopt);
   if (failed(result))
     return failure();
   Value out = *result;

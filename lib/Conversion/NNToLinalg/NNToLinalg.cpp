@@ -548,13 +548,15 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
   };
   // Columns k of row p: p - below <= k <= p + above, inside [0, n); an
   // empty band starts and ends at the same column, inside [0, n].
+  // (One op created per statement: the order of a call's arguments is
+  // unspecified, and the IR's order must not depend on the compiler.)
   auto firstColumn = [&](Value row) -> Value {
+    Value zero = index(0);
     if (!below)
-      return index(0);
-    return arith::MinSIOp::create(
-        builder, loc, *extentK,
-        arith::MaxSIOp::create(builder, loc, index(0),
-                               arith::SubIOp::create(builder, loc, row, *below)));
+      return zero;
+    Value back = arith::SubIOp::create(builder, loc, row, *below);
+    Value first = arith::MaxSIOp::create(builder, loc, zero, back);
+    return arith::MinSIOp::create(builder, loc, *extentK, first);
   };
   auto endColumn = [&](Value row) -> Value {
     if (!above)
@@ -566,8 +568,9 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
     return arith::MaxSIOp::create(builder, loc, firstColumn(row), end);
   };
   auto lengthFrom = [&](Value first, Value end) -> Value {
-    return arith::MaxSIOp::create(builder, loc, index(0),
-                                  arith::SubIOp::create(builder, loc, end, first));
+    Value zero = index(0);
+    Value length = arith::SubIOp::create(builder, loc, end, first);
+    return arith::MaxSIOp::create(builder, loc, zero, length);
   };
   // Row `row`'s columns outside its band [first, end) get the value the
   // output had there.

@@ -249,8 +249,9 @@ nn.model @causal(%q: !nn.seq<[b, n, e]>, %k: !nn.seq<[b, n, e]>) symbols(b, n, e
 // CHECK-NEXT: %[[BELOW:.+]] = arith.addi %[[W]], %[[M1]] : index
 // CHECK: linalg.fill
 // CHECK: scf.for %[[ROW:[^ ]+]] = %{{[^ ]+}} to %[[N]]
+// CHECK-NEXT: %[[Z:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[D:.+]] = arith.subi %[[ROW]], %[[BELOW]] : index
-// CHECK: %[[LO0:.+]] = arith.maxsi %{{.+}}, %[[D]] : index
+// CHECK-NEXT: %[[LO0:.+]] = arith.maxsi %[[Z]], %[[D]] : index
 // CHECK-NEXT: %[[LO:.+]] = arith.minsi %[[N]], %[[LO0]] : index
 // CHECK: %[[LEN:.+]] = arith.subi %[[HI:[^,]+]], %[[LO]] : index
 // CHECK: tensor.extract_slice %{{.+}}[0, %[[LO]], 0] [%{{.+}}, %[[LEN]], %{{.+}}]

@@ -182,8 +182,8 @@ nn.model @total(%x: !nn.seq<[b, n]>) symbols(b, n) {
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %[[INIT:.+]] = linalg.fill {{.*}}ins(%[[ZERO]] : f32)
 // CHECK: %[[LOOP:.+]] = scf.for %[[ROW:[^ ]+]] = %{{[^ ]+}} to %[[N]] step %{{[^ ]+}} iter_args(%[[ACC:[^ ]+]] = %[[INIT]]) -> (tensor<?x?xf32>)
-// CHECK-NEXT: %[[D:.+]] = arith.subi %[[ROW]], %[[BELOW]] : index
 // CHECK-NEXT: %[[Z:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[D:.+]] = arith.subi %[[ROW]], %[[BELOW]] : index
 // CHECK-NEXT: %[[LO0:.+]] = arith.maxsi %[[Z]], %[[D]] : index
 // CHECK-NEXT: %[[LO:.+]] = arith.minsi %[[N]], %[[LO0]] : index
 // CHECK: %[[LEN:.+]] = arith.subi %[[HI:[^,]+]], %[[LO]] : index

@@ -82,7 +82,10 @@ bool costopt::accumulateInRegister(mlir::scf::ForOp loop, bool reassociate) {
     rewriter.setInsertionPoint(loop);
     auto initial = memref::LoadOp::create(rewriter, load.getLoc(), target, load.getIndices());
     Value stored = store.getValueToStore();
-    if (auto add = stored.getDefiningOp<arith::AddFOp>(); add && reassociate)
+    // Only a sum into the carried element: load + x.
+    if (auto add = stored.getDefiningOp<arith::AddFOp>();
+        add && reassociate &&
+        (add.getLhs() == load.getResult() || add.getRhs() == load.getResult()))
       add.setFastmath(add.getFastmath() | arith::FastMathFlags::reassoc);
     auto grown = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
         rewriter, ValueRange{initial.getResult()}, /*replaceInitOperandUsesInLoop=*/false,

@@ -458,10 +458,13 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
   // Each output element belongs to one row's band when the output is
   // indexed by the column dimension; otherwise the parts of a row add into
   // the same elements.
-  bool disjointParts = llvm::any_of(output.map.getResults(), [&](AffineExpr e) {
-    auto dim = llvm::dyn_cast<AffineDimExpr>(e);
-    return dim && dim.getPosition() == k;
-  });
+  auto indexesOutput = [&](unsigned d) {
+    return llvm::any_of(output.map.getResults(), [&](AffineExpr e) {
+      auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+      return dim && dim.getPosition() == d;
+    });
+  };
+  bool disjointParts = indexesOutput(p) && indexesOutput(k);
   // Then the output need not be filled whole before the parts overwrite
   // their band: each row fills only the columns outside it. (For causal
   // attention's n x n scores this halves the filled bytes.)
@@ -470,7 +473,10 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
   linalg::FillOp wholeFill;
   // Row by row (the GPU's form: fewest launches), the output is filled
   // whole once instead.
-  if (blockRows > 0 && disjointParts && (below || above))
+  // Only where each part writes its elements without reading them first:
+  // it starts from rowInit, or it is a map (a masked sum reads the zeros).
+  bool partsOverwrite = rowInit.has_value() || llvm::isa<nn::MapOp>(op);
+  if (blockRows > 0 && disjointParts && partsOverwrite && (below || above))
     if ((wholeFill = initial.getDefiningOp<linalg::FillOp>())) {
       initial = wholeFill.getOutputs()[0];
       // Where nothing reads outside the band (attention's scores and
@@ -481,8 +487,13 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
             return unsigned(axis);
         return std::nullopt;
       };
+      // The output map's axes are the nn result's only where no axis is
+      // reduced (a reduction keeps its reduced axes as extent 1).
       auto rowAxis = axisOf(p), columnAxis = axisOf(k);
-      if (!rowAxis || !columnAxis || !outsideBandUnread(op, *band, *rowAxis, *columnAxis))
+      bool sameAxes = output.map.getNumResults() ==
+                      nn::shapeExprsOf(op->getResult(0).getType()).size();
+      if (!sameAxes || !rowAxis || !columnAxis ||
+          !outsideBandUnread(op, *band, *rowAxis, *columnAxis))
         outside = wholeFill.getInputs()[0];
     }
   auto dropWholeFill = [&](Value result) {
@@ -638,7 +649,9 @@ FailureOr<Value> ModelLowering::structured(Operation *op, llvm::ArrayRef<Operand
       });
     }));
   }
-  return dropWholeFill(forRows(index(0), *extentP, index(1), initial, [&](Value row, Value carried) {
+  Value firstRow = index(0);
+  Value step = index(1);
+  return dropWholeFill(forRows(firstRow, *extentP, step, initial, [&](Value row, Value carried) {
     Value first = firstColumn(row), end = endColumn(row);
     carried = part(carried, row, builder.getIndexAttr(1), first,
                    arith::SubIOp::create(builder, loc, end, first));
@@ -849,10 +862,14 @@ LogicalResult ModelLowering::lowerContract(nn::ContractOp op) {
   // fill into its packed accumulator instead of copying the zeros in;
   // otherwise the parts of a row add into the same elements, which keep
   // the zeros above.
-  bool partsOwnResult = band && llvm::any_of(maps[2].getResults(), [&](AffineExpr e) {
-    auto dim = llvm::dyn_cast<AffineDimExpr>(e);
-    return dim && dim.getPosition() == band->second;
-  });
+  auto indexesResult = [&](unsigned d) {
+    return llvm::any_of(maps[2].getResults(), [&](AffineExpr e) {
+      auto dim = llvm::dyn_cast<AffineDimExpr>(e);
+      return dim && dim.getPosition() == d;
+    });
+  };
+  // Both band dimensions index the result: each element is one row's.
+  bool partsOwnResult = band && indexesResult(band->first) && indexesResult(band->second);
   auto result = structured(
       op, {*lhs, *rhs}, {*init, resultMap}, iterators, extents, band,
       [&](OpBuilder &b, Location l, ValueRange args) {

@@ -45,7 +45,6 @@ using namespace mlir;
 
 namespace costopt {
 #define GEN_PASS_DEF_CPUSCHEDULE
-#define GEN_PASS_DEF_COPIESTOLINALG
 #define GEN_PASS_DEF_CPUAPPROXIMATEMATH
 #include "costopt/Conversion/Passes.h.inc"
 } // namespace costopt
@@ -270,16 +269,6 @@ struct CpuSchedulePass : public costopt::impl::CpuScheduleBase<CpuSchedulePass> 
     module.walk([&](Operation *op) {
       op->removeAttr(kScheduleAttr);
       op->removeAttr(kPackedAttr);
-    });
-  }
-};
-
-struct CopiesToLinalgPass : public costopt::impl::CopiesToLinalgBase<CopiesToLinalgPass> {
-  void runOnOperation() override {
-    getOperation().walk([](memref::CopyOp copy) {
-      OpBuilder builder(copy);
-      linalg::CopyOp::create(builder, copy.getLoc(), copy.getSource(), copy.getTarget());
-      copy.erase();
     });
   }
 };

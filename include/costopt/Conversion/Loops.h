@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Rewrites of the loops that linalg lowers to, shared by the CPU pipeline
-// (costopt-accumulate-in-registers) and the GPU kernels
-// (costopt-gpu-optimize-kernels).
+// Rewrites of bufferized code and of the loops that linalg lowers to,
+// shared by the CPU pipeline (costopt-copies-to-linalg,
+// costopt-accumulate-in-registers) and the GPU pipeline
+// (costopt-gpu-prepare-buffers, costopt-gpu-optimize-kernels).
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +35,11 @@ mlir::Value bufferRootOf(mlir::Value memref);
 /// `reassoc`), which lets LLVM vectorize the reduction. Returns whether the
 /// loop changed.
 bool accumulateInRegister(mlir::scf::ForOp loop, bool reassociate = false);
+
+/// Rewrites every `memref.copy` under `root` as a `linalg.copy`, which
+/// lowers to loops (vectorized on the CPU, a kernel on the GPU) rather than
+/// to the runtime's element-by-element `memrefCopy`.
+void rewriteCopiesAsLinalg(mlir::Operation *root);
 
 } // namespace costopt
 

@@ -93,11 +93,7 @@ struct GpuPrepareBuffersPass
       gpu::WaitOp::create(b, loc, Type(), ValueRange{dealloc.getAsyncToken()});
       op.erase();
     });
-    func.walk([&](memref::CopyOp op) {
-      OpBuilder b(op);
-      linalg::CopyOp::create(b, op.getLoc(), op.getSource(), op.getTarget());
-      op.erase();
-    });
+    costopt::rewriteCopiesAsLinalg(func);
   }
 };
 

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
@@ -19,6 +20,7 @@
 
 namespace costopt {
 #define GEN_PASS_DEF_ACCUMULATEINREGISTERS
+#define GEN_PASS_DEF_COPIESTOLINALG
 #include "costopt/Conversion/Passes.h.inc"
 } // namespace costopt
 
@@ -105,7 +107,19 @@ bool costopt::accumulateInRegister(mlir::scf::ForOp loop, bool reassociate) {
 }
 
 
+void costopt::rewriteCopiesAsLinalg(Operation *root) {
+  root->walk([](memref::CopyOp copy) {
+    OpBuilder builder(copy);
+    linalg::CopyOp::create(builder, copy.getLoc(), copy.getSource(), copy.getTarget());
+    copy.erase();
+  });
+}
+
 namespace {
+
+struct CopiesToLinalgPass : public costopt::impl::CopiesToLinalgBase<CopiesToLinalgPass> {
+  void runOnOperation() override { costopt::rewriteCopiesAsLinalg(getOperation()); }
+};
 
 struct AccumulateInRegistersPass
     : public costopt::impl::AccumulateInRegistersBase<AccumulateInRegistersPass> {

@@ -164,13 +164,10 @@ bool isMatmulMaps(llvm::ArrayRef<AffineMap> maps, bool transposedB) {
          maps[2] == AffineMap::get(3, 0, {i, j}, ctx);
 }
 
-/// The rest of the match, whatever the layout of B: f32, one reduction
-/// (the last loop), body mulf then addf, more than a single row.
-bool isMultiplyAdd(linalg::GenericOp op) {
+/// C += A * B in f32 on tensors: two inputs, one init, body mulf then
+/// addf of the accumulator (operands in either order).
+bool hasMultiplyAddBody(linalg::GenericOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics())
-    return false;
-  if (op.getNumLoops() != 3 || op.getNumReductionLoops() != 1 ||
-      op.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
     return false;
   for (Value v : op->getOperands())
     if (!cast<ShapedType>(v.getType()).getElementType().isF32())
@@ -188,7 +185,16 @@ bool isMultiplyAdd(linalg::GenericOp op) {
                (isArg(mul.getLhs(), 1) && isArg(mul.getRhs(), 0));
   bool addOk = (isArg(add.getLhs(), 2) && add.getRhs() == mul) ||
                (add.getLhs() == mul.getResult() && isArg(add.getRhs(), 2));
-  if (!mulOk || !addOk)
+  return mulOk && addOk;
+}
+
+/// The rest of the match, whatever the layout of B: one reduction (the
+/// last loop), more than a single row.
+bool isMultiplyAdd(linalg::GenericOp op) {
+  if (!hasMultiplyAddBody(op))
+    return false;
+  if (op.getNumLoops() != 3 || op.getNumReductionLoops() != 1 ||
+      op.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
     return false;
   // A single row (a matrix-vector product) gains nothing from panels.
   auto lhs = cast<ShapedType>(op.getDpsInputs()[0].getType());
@@ -206,6 +212,281 @@ std::optional<llvm::StringLiteral> scheduleOf(linalg::GenericOp op) {
   if (isMatmulMaps(maps, /*transposedB=*/true))
     return llvm::StringLiteral("matmul_transpose_b");
   return std::nullopt;
+}
+
+/// A contraction's loops by role: batch (indexes A, B and C), rows
+/// (A and C), columns (B and C), summed (A and B).
+struct ContractionLayout {
+  llvm::SmallVector<unsigned> batch, rows, columns, summed;
+};
+
+/// The roles of the loops of C += A * B with `maps` (A, B, C), where every
+/// map is a projected permutation and every loop has one of the four roles
+/// with at least one row, one column and one summed loop; nullopt else
+/// (convolutions' t + j, broadcasts, sums over one operand alone,
+/// matrix-vector products).
+std::optional<ContractionLayout> contractionLayoutOf(llvm::ArrayRef<AffineMap> maps) {
+  if (maps.size() != 3)
+    return std::nullopt;
+  unsigned loops = maps[0].getNumDims();
+  for (AffineMap map : maps)
+    if (map.getNumDims() != loops || !map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      return std::nullopt;
+  ContractionLayout layout;
+  for (unsigned d = 0; d < loops; ++d) {
+    bool inA = maps[0].isFunctionOfDim(d), inB = maps[1].isFunctionOfDim(d),
+         inC = maps[2].isFunctionOfDim(d);
+    if (inA && inB && inC)
+      layout.batch.push_back(d);
+    else if (inA && inC)
+      layout.rows.push_back(d);
+    else if (inB && inC)
+      layout.columns.push_back(d);
+    else if (inA && inB)
+      layout.summed.push_back(d);
+    else
+      return std::nullopt;
+  }
+  if (layout.rows.empty() || layout.columns.empty() || layout.summed.empty())
+    return std::nullopt;
+  return layout;
+}
+
+/// The positions in `map`'s results of the loops `dims`, in the order the
+/// map has them.
+llvm::SmallVector<unsigned> inMapOrder(AffineMap map, llvm::ArrayRef<unsigned> dims) {
+  llvm::SmallVector<unsigned> order;
+  for (AffineExpr e : map.getResults()) {
+    unsigned d = cast<AffineDimExpr>(e).getPosition();
+    if (llvm::is_contained(dims, d))
+      order.push_back(d);
+  }
+  return order;
+}
+
+/// The permutation that takes `map`'s results to the loops `order`
+/// (permutation[i] = the result position of order[i]).
+llvm::SmallVector<int64_t> permutationTo(AffineMap map, llvm::ArrayRef<unsigned> order) {
+  llvm::SmallVector<int64_t> perm;
+  for (unsigned d : order)
+    perm.push_back(*map.getResultPosition(getAffineDimExpr(d, map.getContext())));
+  return perm;
+}
+
+/// Rewrites a multiply-add generic with batch loops, several row, column
+/// or summed loops, or operands in another order (a model's projections to
+/// heads, attention per head, the output projection summing over heads)
+/// as the matrix products the schedule tiles:
+///   A -> [batch, rows, summed], B -> [batch, summed, columns] (or
+///   [batch, columns, summed] where B has that order), C -> [batch, rows,
+///   columns], each transposed only where its order differs, then
+///   collapsed to rank 3 (rank 2 without batch loops);
+///   one 2-D product per batch element (an scf.for over extract_slice);
+///   the result expanded and transposed back.
+/// The FLOP counters sit before the original op and read its operands, so
+/// they are unchanged. Returns whether `op` was rewritten.
+bool rewriteAsMatmuls(linalg::GenericOp op) {
+  llvm::SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  std::optional<ContractionLayout> layout = contractionLayoutOf(maps);
+  if (!layout || !hasMultiplyAddBody(op))
+    return false;
+  // The summed loops, and only they, are reductions.
+  for (auto [d, type] : llvm::enumerate(op.getIteratorTypesArray()))
+    if ((type == utils::IteratorType::reduction) != llvm::is_contained(layout->summed, d))
+      return false;
+  if (op.getNumLoops() == 3 && scheduleOf(op))
+    return false; // already a matrix product the schedule tiles
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  Value a = op.getDpsInputs()[0], bIn = op.getDpsInputs()[1], c = op.getDpsInits()[0];
+
+  // Every loop's size, static where an operand's shape has it.
+  llvm::SmallVector<OpFoldResult> loopSizes(op.getNumLoops());
+  llvm::SmallVector<int64_t> staticSizes(op.getNumLoops(), ShapedType::kDynamic);
+  for (auto [value, map] : llvm::zip(llvm::SmallVector<Value>{a, bIn, c}, maps))
+    for (auto [pos, e] : llvm::enumerate(map.getResults())) {
+      unsigned d = cast<AffineDimExpr>(e).getPosition();
+      int64_t size = cast<ShapedType>(value.getType()).getDimSize(pos);
+      if (!ShapedType::isDynamic(size))
+        staticSizes[d] = size;
+      if (!loopSizes[d] || !ShapedType::isDynamic(size))
+        loopSizes[d] = ShapedType::isDynamic(size)
+                           ? OpFoldResult(tensor::DimOp::create(b, loc, value, pos).getResult())
+                           : OpFoldResult(b.getIndexAttr(size));
+    }
+  auto product = [&](llvm::ArrayRef<unsigned> dims) {
+    int64_t n = 1;
+    for (unsigned d : dims) {
+      if (ShapedType::isDynamic(staticSizes[d]))
+        return ShapedType::kDynamic;
+      n *= staticSizes[d];
+    }
+    return n;
+  };
+  // A matrix-vector product gains nothing from panels (isMultiplyAdd's rule).
+  int64_t rowCount = product(layout->rows);
+  if (!ShapedType::isDynamic(rowCount) && rowCount < 6)
+    return false;
+
+  llvm::SmallVector<unsigned> batch = inMapOrder(maps[0], layout->batch);
+  llvm::SmallVector<unsigned> rows = inMapOrder(maps[0], layout->rows);
+  llvm::SmallVector<unsigned> summed = inMapOrder(maps[0], layout->summed);
+  llvm::SmallVector<unsigned> columns = inMapOrder(maps[1], layout->columns);
+  auto ordered = [](std::initializer_list<llvm::ArrayRef<unsigned>> groups) {
+    llvm::SmallVector<unsigned> r;
+    for (llvm::ArrayRef<unsigned> g : groups)
+      r.append(g.begin(), g.end());
+    return r;
+  };
+  auto isIdentity = [](llvm::ArrayRef<int64_t> perm) {
+    for (auto [i, p] : llvm::enumerate(perm))
+      if (int64_t(i) != p)
+        return false;
+    return true;
+  };
+  // B keeps columns before the summed loops where it has them so (the
+  // transposed product needs no copy).
+  llvm::SmallVector<unsigned> bPlain = ordered({batch, summed, columns});
+  llvm::SmallVector<unsigned> bTransposed = ordered({batch, columns, summed});
+  bool transposedB = !isIdentity(permutationTo(maps[1], bPlain)) &&
+                     isIdentity(permutationTo(maps[1], bTransposed));
+
+  auto emptyOf = [&](llvm::ArrayRef<unsigned> dims) {
+    llvm::SmallVector<OpFoldResult> sizes;
+    for (unsigned d : dims)
+      sizes.push_back(loopSizes[d]);
+    return tensor::EmptyOp::create(b, loc, sizes, b.getF32Type()).getResult();
+  };
+  // `value` (indexed by `map`) with its dimensions in the loop order `to`.
+  auto permuted = [&](Value value, AffineMap map, llvm::ArrayRef<unsigned> to) -> Value {
+    llvm::SmallVector<int64_t> perm = permutationTo(map, to);
+    if (isIdentity(perm))
+      return value;
+    return linalg::TransposeOp::create(b, loc, value, emptyOf(to), perm)->getResult(0);
+  };
+  // Groups [batch][first][second] collapsed to one dimension each.
+  auto collapsed = [&](Value value, llvm::ArrayRef<unsigned> first,
+                       llvm::ArrayRef<unsigned> second) -> Value {
+    llvm::SmallVector<ReassociationIndices> groups;
+    int64_t next = 0;
+    for (size_t size : {batch.size(), first.size(), second.size()}) {
+      if (size == 0)
+        continue;
+      groups.emplace_back();
+      for (size_t i = 0; i < size; ++i)
+        groups.back().push_back(next++);
+    }
+    if (llvm::all_of(groups, [](const ReassociationIndices &g) { return g.size() == 1; }))
+      return value;
+    return tensor::CollapseShapeOp::create(b, loc, value, groups).getResult();
+  };
+
+  llvm::SmallVector<unsigned> aOrder = ordered({batch, rows, summed});
+  llvm::SmallVector<unsigned> cOrder = ordered({batch, rows, columns});
+  Value a2 = collapsed(permuted(a, maps[0], aOrder), rows, summed);
+  Value b2 = transposedB ? collapsed(permuted(bIn, maps[1], bTransposed), columns, summed)
+                         : collapsed(permuted(bIn, maps[1], bPlain), summed, columns);
+  // An accumulator that starts from a fill starts from the same fill in the
+  // new layout (the schedule then fills the packed tile).
+  Value cInit;
+  if (auto fill = c.getDefiningOp<linalg::FillOp>())
+    cInit = linalg::FillOp::create(b, loc, fill.getInputs()[0], emptyOf(cOrder)).getResult(0);
+  else
+    cInit = permuted(c, maps[2], cOrder);
+  Value c2 = collapsed(cInit, rows, columns);
+
+  // One product per batch element, on rank-reduced slices.
+  auto matmul = [&](OpBuilder &builder, Value lhs, Value rhs, Value acc) {
+    AffineExpr i, j, k;
+    bindDims(ctx, i, j, k);
+    llvm::SmallVector<AffineMap> newMaps = {
+        AffineMap::get(3, 0, {i, k}, ctx),
+        transposedB ? AffineMap::get(3, 0, {j, k}, ctx) : AffineMap::get(3, 0, {k, j}, ctx),
+        AffineMap::get(3, 0, {i, j}, ctx)};
+    auto product = linalg::GenericOp::create(
+        builder, loc, acc.getType(), ValueRange{lhs, rhs}, ValueRange{acc}, newMaps,
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction});
+    IRMapping mapping;
+    op.getRegion().cloneInto(&product.getRegion(), mapping);
+    return product.getResult(0);
+  };
+  Value result;
+  if (batch.empty()) {
+    result = matmul(b, a2, b2, c2);
+  } else {
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value count = tensor::DimOp::create(b, loc, c2, 0);
+    auto loop = scf::ForOp::create(
+        b, loc, zero, count, one, ValueRange{c2},
+        [&](OpBuilder &lb, Location l, Value index, ValueRange iterArgs) {
+          // Element `index` of `whole`'s first dimension: offsets, sizes
+          // and strides of the rank-reduced [rows, columns] slice.
+          auto element = [&](Value whole) {
+            llvm::SmallVector<OpFoldResult> offsets = {index, lb.getIndexAttr(0),
+                                                       lb.getIndexAttr(0)};
+            llvm::SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(1)};
+            for (int64_t dim = 1; dim < 3; ++dim)
+              sizes.push_back(tensor::getMixedSize(lb, l, whole, dim));
+            llvm::SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
+            return std::make_tuple(offsets, sizes, strides);
+          };
+          auto slice = [&](Value whole) {
+            auto type = cast<RankedTensorType>(whole.getType());
+            auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                                   type.getElementType());
+            auto [offsets, sizes, strides] = element(whole);
+            return tensor::ExtractSliceOp::create(lb, l, sliceType, whole, offsets, sizes,
+                                                  strides)
+                .getResult();
+          };
+          Value acc = iterArgs[0];
+          Value part = matmul(lb, slice(a2), slice(b2), slice(acc));
+          auto [offsets, sizes, strides] = element(acc);
+          Value updated =
+              tensor::InsertSliceOp::create(lb, l, part, acc, offsets, sizes, strides);
+          scf::YieldOp::create(lb, l, updated);
+        });
+    result = loop.getResult(0);
+  }
+
+  // Back to [batch..., rows..., columns...] and then to C's own order.
+  llvm::SmallVector<ReassociationIndices> groups;
+  llvm::SmallVector<OpFoldResult> expandedSizes;
+  llvm::SmallVector<int64_t> expandedShape;
+  int64_t next = 0;
+  for (llvm::ArrayRef<unsigned> group : {llvm::ArrayRef<unsigned>(batch),
+                                         llvm::ArrayRef<unsigned>(rows),
+                                         llvm::ArrayRef<unsigned>(columns)}) {
+    if (group.empty())
+      continue;
+    groups.emplace_back();
+    for (unsigned d : group) {
+      groups.back().push_back(next++);
+      expandedSizes.push_back(loopSizes[d]);
+      expandedShape.push_back(staticSizes[d]);
+    }
+  }
+  auto expandedType = RankedTensorType::get(expandedShape, b.getF32Type());
+  if (expandedType != result.getType())
+    result = tensor::ExpandShapeOp::create(b, loc, expandedType, result, groups, expandedSizes)
+                 .getResult();
+  // permutation[i] = position in cOrder of C's i-th result.
+  llvm::SmallVector<int64_t> back;
+  for (AffineExpr e : maps[2].getResults())
+    back.push_back(llvm::find(cOrder, cast<AffineDimExpr>(e).getPosition()) - cOrder.begin());
+  if (!isIdentity(back)) {
+    Value out = tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, c),
+                                        b.getF32Type());
+    result = linalg::TransposeOp::create(b, loc, result, out, back)->getResult(0);
+  }
+  if (result.getType() != op.getResult(0).getType())
+    result = tensor::CastOp::create(b, loc, op.getResult(0).getType(), result);
+  op.getResult(0).replaceAllUsesWith(result);
+  op.erase();
+  return true;
 }
 
 /// The schedule's text for panels of `panel` columns: cache tiles of 512
@@ -242,6 +523,10 @@ struct CpuSchedulePass : public costopt::impl::CpuScheduleBase<CpuSchedulePass> 
                          << panel;
       return signalPassFailure();
     }
+    llvm::SmallVector<linalg::GenericOp> contractions;
+    module.walk([&](linalg::GenericOp op) { contractions.push_back(op); });
+    for (linalg::GenericOp op : contractions)
+      rewriteAsMatmuls(op);
     bool any = false;
     module.walk([&](linalg::GenericOp op) {
       if (auto schedule = scheduleOf(op)) {
@@ -289,6 +574,6 @@ struct CpuApproximateMathPass
 } // namespace
 
 bool costopt::isScheduledMatmulMaps(llvm::ArrayRef<AffineMap> maps) {
-  return isMatmulMaps(maps, /*transposedB=*/false) || isMatmulMaps(maps, /*transposedB=*/true);
+  return contractionLayoutOf(maps).has_value();
 }
 

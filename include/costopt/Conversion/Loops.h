@@ -41,6 +41,12 @@ bool accumulateInRegister(mlir::scf::ForOp loop, bool reassociate = false);
 /// to the runtime's element-by-element `memrefCopy`.
 void rewriteCopiesAsLinalg(mlir::Operation *root);
 
+/// Rewrites every `memref.expand_shape` under `root` with two or more
+/// dynamic sizes in one reassociation group as a `memref.reinterpret_cast`
+/// (costopt-expand-shapes-as-casts: MLIR 22's expand-strided-metadata
+/// crashes on them).
+void rewriteExpandShapesAsCasts(mlir::Operation *root);
+
 } // namespace costopt
 
 #endif // COSTOPT_CONVERSION_LOOPS_H

@@ -307,6 +307,24 @@ def CopiesToLinalg : Pass<"costopt-copies-to-linalg", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ExpandShapesAsCasts : Pass<"costopt-expand-shapes-as-casts", "::mlir::func::FuncOp"> {
+  let summary = "Rewrites memref.expand_shape with several dynamic sizes in a group as a cast";
+  let description = [{
+    MLIR 22's `expand-strided-metadata` crashes on a `memref.expand_shape`
+    whose reassociation group has more than one dynamic size (llvm-project
+    issue 186830, fixed after 22.1). The CPU schedule's batched products
+    expand a collapsed [rows, columns] result back into the model's
+    dimensions, which are all symbols, so it makes such expansions. This
+    pass rewrites exactly those as `memref.reinterpret_cast` of the
+    source's base buffer, with the sizes of `output_shape` and strides
+    computed inward to outward within each group from the source's stride
+    (what the upstream fix computes), then `memref.cast` to the op's type.
+    Expansions with at most one dynamic size per group are left to
+    `expand-strided-metadata`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+}
+
 def CpuApproximateMath : Pass<"costopt-cpu-approximate-math", "::mlir::func::FuncOp"> {
   let summary = "Replaces math functions by polynomial approximations that vectorize";
   let description = [{

@@ -53,10 +53,14 @@ void buildLinalgPipeline(mlir::OpPassManager &pm, bool countFlops);
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error,
                                      bool optimize = true);
 
-/// The indexing maps of a matrix product over (i, j, k), C[i, j] +=
-/// A[i, k]·B[k, j] or A[i, k]·B[j, k]: with its f32 multiply-add body, what
-/// costopt-cpu-schedule tiles and vectorises, and what `costopt verify`
-/// prices at the matrix-product rate of a calibrated profile.
+/// The indexing maps (A, B, C) of a contraction C += A * B that
+/// costopt-cpu-schedule compiles as matrix products: projected
+/// permutations whose loops each index A, B and C (batch), A and C (rows),
+/// B and C (columns) or A and B (summed), with rows, columns and summed
+/// loops present. With its f32 multiply-add body, what the schedule tiles
+/// and vectorises (after transposing and collapsing operands into batched
+/// 2-D products), and what `costopt verify` prices at the matrix-product
+/// rate of a calibrated profile.
 bool isScheduledMatmulMaps(llvm::ArrayRef<mlir::AffineMap> maps);
 
 /// One argument of a lowered model function (from its costopt.* attrs).

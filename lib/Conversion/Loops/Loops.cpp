@@ -21,6 +21,7 @@
 namespace costopt {
 #define GEN_PASS_DEF_ACCUMULATEINREGISTERS
 #define GEN_PASS_DEF_COPIESTOLINALG
+#define GEN_PASS_DEF_EXPANDSHAPESASCASTS
 #include "costopt/Conversion/Passes.h.inc"
 } // namespace costopt
 
@@ -115,7 +116,64 @@ void costopt::rewriteCopiesAsLinalg(Operation *root) {
   });
 }
 
+void costopt::rewriteExpandShapesAsCasts(Operation *root) {
+  llvm::SmallVector<memref::ExpandShapeOp> expansions;
+  root->walk([&](memref::ExpandShapeOp op) {
+    MemRefType type = op.getResultType();
+    for (const ReassociationIndices &group : op.getReassociationIndices())
+      if (llvm::count_if(group, [&](int64_t d) { return type.isDynamicDim(d); }) > 1) {
+        expansions.push_back(op);
+        return;
+      }
+  });
+  for (memref::ExpandShapeOp op : expansions) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, op.getSrc());
+    llvm::SmallVector<OpFoldResult> sourceStrides = meta.getConstifiedMixedStrides();
+    llvm::SmallVector<OpFoldResult> sizes = op.getMixedOutputShape();
+    llvm::SmallVector<OpFoldResult> strides(sizes.size());
+    auto valueOf = [&](OpFoldResult v) -> Value {
+      if (auto value = llvm::dyn_cast<Value>(v))
+        return value;
+      return arith::ConstantIndexOp::create(b, loc, getConstantIntValue(v).value());
+    };
+    auto multiply = [&](OpFoldResult x, OpFoldResult y) -> OpFoldResult {
+      std::optional<int64_t> cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+      if (cx && cy)
+        return b.getIndexAttr(*cx * *cy);
+      return arith::MulIOp::create(b, loc, valueOf(x), valueOf(y)).getResult();
+    };
+    // Within a group the innermost dimension keeps the source's stride and
+    // each outer one steps over the sizes inside it.
+    for (auto [source, group] : llvm::enumerate(op.getReassociationIndices())) {
+      OpFoldResult stride = sourceStrides[source];
+      for (int64_t d : llvm::reverse(group)) {
+        strides[d] = stride;
+        stride = multiply(stride, sizes[d]);
+      }
+    }
+    auto layout = StridedLayoutAttr::get(
+        op.getContext(), ShapedType::kDynamic,
+        llvm::SmallVector<int64_t>(sizes.size(), ShapedType::kDynamic));
+    auto general = MemRefType::get(op.getResultType().getShape(),
+                                   op.getResultType().getElementType(), layout,
+                                   op.getResultType().getMemorySpace());
+    Value cast = memref::ReinterpretCastOp::create(b, loc, general, meta.getBaseBuffer(),
+                                                   meta.getConstifiedMixedOffset(), sizes,
+                                                   strides);
+    Value result = memref::CastOp::create(b, loc, op.getResultType(), cast);
+    op.getResult().replaceAllUsesWith(result);
+    op.erase();
+  }
+}
+
 namespace {
+
+struct ExpandShapesAsCastsPass
+    : public costopt::impl::ExpandShapesAsCastsBase<ExpandShapesAsCastsPass> {
+  void runOnOperation() override { costopt::rewriteExpandShapesAsCasts(getOperation()); }
+};
 
 struct CopiesToLinalgPass : public costopt::impl::CopiesToLinalgBase<CopiesToLinalgPass> {
   void runOnOperation() override { costopt::rewriteCopiesAsLinalg(getOperation()); }

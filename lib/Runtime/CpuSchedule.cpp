@@ -70,10 +70,13 @@ module attributes {transform.with_named_sequence} {
   transform.named_sequence @tile_panels(%p: !transform.op<"linalg.generic"> {transform.consumed}) {
     %t1, %l1, %l2, %l3 = transform.structured.tile_using_for %p tile_sizes [192, @PANELS@, 128, 0] : (!transform.op<"linalg.generic">) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     %t2, %li = transform.structured.tile_using_for %t1 tile_sizes [6, 0, 0, 0] : (!transform.any_op) -> (!transform.any_op, !transform.op<"scf.for">)
-    %mi, %ri = transform.loop.peel %li : (!transform.op<"scf.for">) -> (!transform.op<"scf.for">, !transform.op<"scf.for">)
-    %g1 = transform.structured.match ops{["linalg.generic"]} in %mi : (!transform.op<"scf.for">) -> !transform.any_op
-    %g2 = transform.structured.match ops{["linalg.generic"]} in %ri : (!transform.op<"scf.for">) -> !transform.any_op
-    %g = transform.merge_handles %g1, %g2 : !transform.any_op
+    // Full 6-row tiles apart from the last partial one; where the rows
+    // divide evenly (static sizes) there is nothing to peel.
+    transform.sequence %li : !transform.op<"scf.for"> failures(suppress) {
+    ^bb0(%l: !transform.op<"scf.for">):
+      %mi, %ri = transform.loop.peel %l : (!transform.op<"scf.for">) -> (!transform.op<"scf.for">, !transform.op<"scf.for">)
+    }
+    %g = transform.structured.match ops{["linalg.generic"]} in %l3 : (!transform.any_op) -> !transform.any_op
     transform.foreach %g : !transform.any_op {
     ^bb0(%op: !transform.any_op):
       %t, %lj, %lk = transform.structured.tile_using_for %op tile_sizes [0, 1, 1, 0] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
@@ -315,6 +318,18 @@ bool rewriteAsMatmuls(linalg::GenericOp op) {
                            ? OpFoldResult(tensor::DimOp::create(b, loc, value, pos).getResult())
                            : OpFoldResult(b.getIndexAttr(size));
     }
+  // Each operand with every size an operand knows statically, so that the
+  // transposes, collapses and expansions below agree on their types.
+  auto withStaticSizes = [&](Value value, AffineMap map) -> Value {
+    llvm::SmallVector<int64_t> shape;
+    for (AffineExpr e : map.getResults())
+      shape.push_back(staticSizes[cast<AffineDimExpr>(e).getPosition()]);
+    auto type = RankedTensorType::get(shape, b.getF32Type());
+    return type == value.getType() ? value : tensor::CastOp::create(b, loc, type, value);
+  };
+  a = withStaticSizes(a, maps[0]);
+  bIn = withStaticSizes(bIn, maps[1]);
+  c = withStaticSizes(c, maps[2]);
   auto product = [&](llvm::ArrayRef<unsigned> dims) {
     int64_t n = 1;
     for (unsigned d : dims) {
@@ -390,7 +405,7 @@ bool rewriteAsMatmuls(linalg::GenericOp op) {
   // An accumulator that starts from a fill starts from the same fill in the
   // new layout (the schedule then fills the packed tile).
   Value cInit;
-  if (auto fill = c.getDefiningOp<linalg::FillOp>())
+  if (auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
     cInit = linalg::FillOp::create(b, loc, fill.getInputs()[0], emptyOf(cOrder)).getResult(0);
   else
     cInit = permuted(c, maps[2], cOrder);

@@ -60,7 +60,10 @@ mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm, std::string &error
 /// loops present. With its f32 multiply-add body, what the schedule tiles
 /// and vectorises (after transposing and collapsing operands into batched
 /// 2-D products), and what `costopt verify` prices at the matrix-product
-/// rate of a calibrated profile.
+/// rate of a calibrated profile. The price looks at the maps alone: an
+/// nn.contract always lowers to an f32 multiply-add, and products with
+/// fewer than 6 static rows (left to the untiled loops) are priced at the
+/// product rate too, a slight overestimate of their speed.
 bool isScheduledMatmulMaps(llvm::ArrayRef<mlir::AffineMap> maps);
 
 /// One argument of a lowered model function (from its costopt.* attrs).

@@ -119,7 +119,7 @@ Expr maxOver(const Profile &profile, const Expr &n) {
 /// or because b is max(x, ...) + rest and one x + rest is at least a.
 bool provablyAtMost(const Expr &a, const Expr &b) {
   sym::Sign sign = sym::decideSign(b - a, sym::Assumptions{});
-  if (sign == sym::Sign::Zero || sign == sym::Sign::NonNegative || sign == sym::Sign::Positive)
+  if (sym::isNonNegative(sign))
     return true;
   for (const sym::Term &term : b.getTerms()) {
     if (term.coefficient != sym::Rational(1, 1) || term.factors.size() != 1 ||

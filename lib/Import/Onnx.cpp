@@ -563,7 +563,7 @@ private:
   /// that never holds.
   bool assumeAtMost(const Expr &small, const Expr &large) {
     sym::Sign sign = sym::decideSign(large - small, sym::Assumptions());
-    if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero)
+    if (sym::isNonNegative(sign))
       return true;
     if (sign == sym::Sign::Negative)
       return false;
@@ -576,33 +576,70 @@ private:
   std::vector<std::string> constraints;
   sym::Assumptions lowerBounds;
   /// Requires size >= bound: nothing when it always holds, a constraint
-  /// when `size` is a multiple of one symbol, an error otherwise (`why`,
-  /// or a kernel that may not fit its padded input).
+  /// "s >= least" when the difference has one symbol s and holds for every
+  /// s from the least value that satisfies it on (a slice to the end of an
+  /// axis, a kernel on an axis of c·s), an error otherwise (`why`, or a
+  /// kernel that may not fit its padded input).
   llvm::Error requireAtLeast(const onnx::Node &node, const Expr &size, const Expr &bound,
                              llvm::StringRef why = "") {
-    sym::Sign sign = sym::decideSign(size - bound, lowerBounds);
-    if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative || sign == sym::Sign::Zero)
+    Expr margin = size - bound;
+    sym::Sign sign = sym::decideSign(margin, lowerBounds);
+    if (sym::isNonNegative(sign))
       return llvm::Error::success();
-    auto value = constantOf(bound);
-    auto names = size.getSymbols();
-    if (sign != sym::Sign::Negative && value && names.size() == 1 && size.isMonomial()) {
-      // size = c·s: s >= ceil(bound / c).
-      auto c = constantOf(cantFail(size.divide(Expr::symbol(names[0]))));
-      if (c && *c > 0) {
-        int64_t least = (*value + *c - 1) / *c;
-        std::string constraint = names[0] + " >= " + std::to_string(least);
-        if (!llvm::is_contained(constraints, constraint))
-          constraints.push_back(constraint);
-        llvm::DynamicAPInt &known = lowerBounds.lowerBounds[names[0]];
-        if (known < llvm::DynamicAPInt(least))
-          known = llvm::DynamicAPInt(least);
-        return llvm::Error::success();
+    auto names = margin.getSymbols();
+    if (sign != sym::Sign::Negative && names.size() == 1) {
+      const std::string &name = names[0];
+      if (auto least = leastSizeSatisfying(margin, name)) {
+        // The search only found a value; the proof covers every size above.
+        sym::Assumptions tried = lowerBounds;
+        tried.lowerBounds[name] = *least;
+        if (sym::isNonNegative(sym::decideSign(margin, tried))) {
+          // The new bound replaces a weaker one on the same symbol.
+          llvm::erase_if(constraints, [&](const std::string &c) {
+            return llvm::StringRef(c).starts_with(name + " >= ");
+          });
+          constraints.push_back(name + " >= " + std::to_string(int64_t(*least)));
+          lowerBounds = std::move(tried);
+          return llvm::Error::success();
+        }
       }
     }
     if (!why.empty())
       return fail(node, why);
     return fail(node, "the kernel spans " + sizeText(bound) + " positions of an axis of " +
                           sizeText(size) + " (padded), which it may not fit");
+  }
+  /// The least value of `name`, from its known lower bound up to 2^62, at
+  /// which `margin` (a formula of that one symbol that grows with it) is
+  /// non-negative: doubling, then bisection. Nothing if there is none.
+  std::optional<llvm::DynamicAPInt> leastSizeSatisfying(const Expr &margin,
+                                                        const std::string &name) {
+    auto satisfied = [&](const llvm::DynamicAPInt &value) {
+      sym::Bindings at;
+      at[name] = value;
+      auto v = sym::evaluate(margin, at);
+      if (!v) {
+        llvm::consumeError(v.takeError());
+        return false;
+      }
+      return *v >= sym::Rational(0);
+    };
+    llvm::DynamicAPInt low = lowerBounds.lowerBound(name);
+    if (satisfied(low))
+      return low;
+    // Invariant: not satisfied at low, satisfied at high.
+    llvm::DynamicAPInt high = low * 2, limit(int64_t(1) << 62);
+    while (!satisfied(high)) {
+      if (high >= limit)
+        return std::nullopt;
+      low = high;
+      high = high * 2;
+    }
+    while (high - low > 1) {
+      llvm::DynamicAPInt middle = low + (high - low) / 2;
+      (satisfied(middle) ? high : low) = middle;
+    }
+    return high;
   }
   /// The shape value_info declares for `name`, where every dimension is a
   /// number or a formula of the inputs' sizes.
@@ -2870,25 +2907,44 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
   std::vector<SliceAxis> result;
   for (auto [i, axis] : llvm::enumerate(axes)) {
     Expr extent = in[0]->shape[axis];
-    auto clampIndex = [&](const Expr &e) -> std::optional<Expr> {
-      if (auto c = constantOf(e)) {
-        if (*c < 0) {
-          // Counted from the end: only constant extents resolve.
-          if (*c <= -(int64_t(1) << 62))
-            return Expr(0);
-          return Expr::max(extent + Expr(*c), Expr(0));
-        }
-        if (*c >= (int64_t(1) << 62))
-          return extent;
-        if (auto ce = constantOf(extent))
-          return Expr(std::min(*c, *ce));
-        return Expr::min(Expr(*c), extent);
-      }
-      if (e == extent)
+    // ONNX clamps indices into [0, extent]. On a symbolic axis a constant
+    // start, and an end counted from the back, are taken to lie inside it:
+    // a constraint of the model ("sequence >= 2"), checked at every
+    // evaluated point, instead of a clamp the sizes would carry.
+    auto clampIndex = [&](const Expr &e, bool start) -> llvm::Expected<Expr> {
+      auto c = constantOf(e);
+      if (!c)
+        return e == extent ? extent : Expr::min(e, extent);
+      if (*c <= -(int64_t(1) << 62))
+        return Expr(0);
+      if (*c >= (int64_t(1) << 62))
         return extent;
-      return Expr::min(e, extent);
+      if (auto ce = constantOf(extent))
+        return Expr(std::clamp(*c < 0 ? *ce + *c : *c, int64_t(0), *ce));
+      if (*c < 0) {
+        if (auto error = requireAtLeast(node, extent, Expr(-*c),
+                                        "index " + std::to_string(*c) + " counts back from the end of axis " +
+                                            std::to_string(axis) + " (of " + sizeText(extent) +
+                                            " entries), which may hold fewer"))
+          return std::move(error);
+        return extent + Expr(*c);
+      }
+      if (start) {
+        if (auto error = requireAtLeast(node, extent, Expr(*c + 1),
+                                        "the slice starts at " + std::to_string(*c) + " of axis " +
+                                            std::to_string(axis) + " (of " + sizeText(extent) +
+                                            " entries), which may hold fewer"))
+          return std::move(error);
+        return Expr(*c);
+      }
+      return sym::isNonNegative(sym::decideSign(extent - Expr(*c), lowerBounds)) ? Expr(*c) : Expr::min(Expr(*c), extent);
     };
-    auto s = clampIndex((*starts)[i]), e = clampIndex((*ends)[i]);
+    auto s = clampIndex((*starts)[i], /*start=*/true);
+    if (!s)
+      return s.takeError();
+    auto e = clampIndex((*ends)[i], /*start=*/false);
+    if (!e)
+      return e.takeError();
     if (steps[i] > 1) {
       // Every step-th entry of [s, e): ⌈(e − s)/step⌉ of them. The
       // translation views the entries from the start rounded down to the
@@ -2916,7 +2972,15 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
       result.push_back({static_cast<unsigned>(axis), Expr(*first), Expr(count), steps[i]});
       continue;
     }
-    Expr length = Expr::max(*e - *s, Expr(0));
+    // A slice keeps at least one entry (sizes are >= 1): a symbolic axis
+    // sliced from 1 to its end needs "sequence >= 2" in the where clause.
+    // Once that holds, e - s is the length ONNX's max(e - s, 0) gives.
+    Expr length = *e - *s;
+    if (auto error = requireAtLeast(node, length, Expr(1),
+                                    "the slice from " + sizeText(*s) + " to " + sizeText(*e) +
+                                        " of axis " + std::to_string(axis) + " (of " +
+                                        sizeText(extent) + " entries) may be empty"))
+      return std::move(error);
     // A buffer cut to the sequence length (BERT's position ids): ONNX
     // clamps the end, and the exporter declares the unclamped size,
     // which holds while the sequence fits the buffer. The declared size

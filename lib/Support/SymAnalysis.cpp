@@ -138,8 +138,7 @@ Expr costopt::sym::simplify(const Expr &expr, const Assumptions &assumptions) {
           // Order facts (r <= n) decide extrema the assumption-free
           // canonicalisation cannot.
           Sign sign = decideSign(args[0] - args[1], assumptions);
-          bool firstLarger = sign == Sign::Positive || sign == Sign::NonNegative ||
-                             sign == Sign::Zero;
+          bool firstLarger = isNonNegative(sign);
           bool secondLarger = sign == Sign::Negative || sign == Sign::NonPositive;
           if (firstLarger || secondLarger) {
             bool pickFirst = (atom.kind == AtomKind::Max) == firstLarger;
@@ -253,10 +252,6 @@ public:
   }
 
 private:
-  static bool isNonNegative(Sign s) {
-    return s == Sign::Positive || s == Sign::NonNegative || s == Sign::Zero;
-  }
-
   static Sign signOf(const Rational &c) {
     return c.num > 0 ? Sign::Positive : (c.num < 0 ? Sign::Negative : Sign::Zero);
   }

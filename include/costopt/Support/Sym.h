@@ -395,6 +395,10 @@ std::string printBigO(const Expr &cls, const PrintOptions &options = {});
 
 enum class Sign { Negative, NonPositive, Zero, NonNegative, Positive, Undecided };
 llvm::StringRef stringifySign(Sign sign);
+/// Zero, NonNegative or Positive: a proof that the value is >= 0.
+inline bool isNonNegative(Sign sign) {
+  return sign == Sign::Zero || sign == Sign::NonNegative || sign == Sign::Positive;
+}
 
 /// The sign of `expr` for every integer assignment satisfying `assumptions`,
 /// when a sound test can prove it; Undecided otherwise (never a guess).

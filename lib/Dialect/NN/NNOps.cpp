@@ -122,8 +122,7 @@ static LogicalResult verifyAtMost(Operation *op, const sym::Assumptions &assumpt
                                   const sym::Expr &lhs, llvm::StringRef lhsName,
                                   const sym::Expr &rhs, llvm::StringRef rhsName) {
   sym::Sign sign = sym::decideSign(rhs - lhs, assumptions);
-  if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative ||
-      sign == sym::Sign::Zero)
+  if (sym::isNonNegative(sign))
     return success();
   if (sign == sym::Sign::Negative)
     return op->emitOpError() << lhsName << " " << show(lhs) << " exceeds " << rhsName << " "
@@ -550,8 +549,7 @@ static LogicalResult verifyPositive(Operation *op, const sym::Expr &expr,
                                     llvm::StringRef what,
                                     const sym::Assumptions &assumptions) {
   sym::Sign sign = sym::decideSign(expr - sym::Expr(1), assumptions);
-  if (sign == sym::Sign::Positive || sign == sym::Sign::NonNegative ||
-      sign == sym::Sign::Zero)
+  if (sym::isNonNegative(sign))
     return success();
   // A positive integer is at least 1 (d/h with h dividing d).
   if (sym::decideSign(expr, assumptions) == sym::Sign::Positive &&

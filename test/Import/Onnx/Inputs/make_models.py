@@ -669,3 +669,23 @@ save(helper.make_graph(
     [helper.make_node("Relu", ["x", "w"], ["y"], name="/act/Relu")], "relu_two",
     [value("x", TensorProto.FLOAT, ["batch", 4])], [value("y", TensorProto.FLOAT, None)],
     [weight("w", 3, 5)]), os.path.join("hostile", "unary-two-inputs.onnx"))
+# Slices of a symbolic axis with constant bounds (2026-12-02): from 1 to the
+# end (written as INT64_MAX, INT32_MAX or -1), from 2 to 10, and the last 3
+# entries. Each needs the axis long enough, which becomes a constraint of
+# the model; a slice that is always empty is an error.
+symbolic_slices = [("tail", 1, 2**63 - 1), ("tail32", 1, 2**31 - 1), ("inner", 1, -1),
+                   ("mid", 2, 10), ("last3", -3, 2**63 - 1)]
+save(helper.make_graph(
+    [node for tag, _, _ in symbolic_slices for node in (
+        helper.make_node("Slice", ["x", "s_" + tag, "e_" + tag, "axis1"], [tag],
+                         name="/" + tag + "/Slice"),
+        helper.make_node("Relu", [tag], ["y_" + tag], name="/" + tag + "/Relu"))],
+    "symbolic_slices", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("y_" + tag, TensorProto.FLOAT, None) for tag, _, _ in symbolic_slices],
+    [ints("axis1", [1])] +
+    [t for tag, s, e in symbolic_slices for t in (ints("s_" + tag, [s]), ints("e_" + tag, [e]))]),
+    "symbolic-slices.onnx")
+save(helper.make_graph(
+    [helper.make_node("Slice", ["x", "s", "e", "a"], ["y"], name="/s")], "slice_empty",
+    [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])], [value("y", TensorProto.FLOAT, None)],
+    [ints("s", [5]), ints("e", [3]), ints("a", [1])]), os.path.join("hostile", "slice-empty.onnx"))

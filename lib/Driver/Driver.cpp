@@ -1056,6 +1056,18 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     return ExitInputError;
   std::vector<nn::ModelOp> &models = loaded->models;
   std::string errorMessage;
+  auto decompose = [&](mlir::ModuleOp module) {
+    mlir::PassManager pm(&context);
+    pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
+    return pm.run(module);
+  };
+  if (options.decompose && !options.emit.empty()) {
+    errs << "costopt: error: --decompose applies to the report; --emit primitives prints the "
+            "decomposed model\n";
+    return ExitUsageError;
+  }
+  if (options.decompose && failed(decompose(*loaded->module)))
+    return ExitInputError;
 
   if (!options.emit.empty()) {
     if (!llvm::is_contained({"nn", "primitives", "linalg", "llvm", "gpu", "ptx"},
@@ -1078,9 +1090,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       return ExitUsageError;
     }
     if (options.emit == "primitives") {
-      mlir::PassManager pm(&context);
-      pm.addNestedPass<nn::ModelOp>(createDecomposeLayers());
-      if (failed(pm.run(*loaded->module)))
+      if (failed(decompose(*loaded->module)))
         return ExitInputError;
     } else if (options.emit != "nn") {
       // Only the selected models are lowered.
@@ -1249,7 +1259,7 @@ int costopt::runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   std::vector<ModelReport> otherReports;
   if (!options.compareFile.empty()) {
     auto loaded = loadModels(options.compareFile, "", context, errs);
-    if (failed(loaded))
+    if (failed(loaded) || (options.decompose && failed(decompose(*loaded->module))))
       return ExitInputError;
     other = std::move(*loaded);
     for (nn::ModelOp model : other->models) {

@@ -174,6 +174,10 @@ int main(int argc, char **argv) {
                  "primitives (layers decomposed), linalg (lowered, with FLOP counters) or llvm "
                  "(what the CPU JIT compiles), gpu (kernels in gpu.modules) or ptx (with -o DIR/: "
                  "one .ptx per kernel module)");
+  app.add_flag("--decompose", options.decompose,
+               "Report on the primitives: decompose every built-in layer first, so that each "
+               "cost is derived again by the generic analysis (the numbers equal the default "
+               "report's)");
   app.add_option("--gpu-chip", options.gpuChip,
                  "The CUDA chip --emit gpu|ptx and verify --target cuda compile for (sm_80 or "
                  "newer)")

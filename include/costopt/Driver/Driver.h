@@ -92,6 +92,10 @@ struct DriverOptions {
   std::string plotFile;
   /// Hardware for roofline estimates: h100, h200, a100, cpu or a .json file.
   std::string hardware;
+  /// Report on the models with their built-in layers decomposed into
+  /// primitives (and the --compare model's too): every cost derived again
+  /// by the generic analysis, in one process.
+  bool decompose = false;
   /// Print the IR at a stage instead of the report: "nn" (the verified
   /// model, after importing a config). "" = the report.
   std::string emit;

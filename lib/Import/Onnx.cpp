@@ -144,7 +144,7 @@ constexpr OperatorEntry kOperators[] = {
     {"", "Where", "", true},
     {"com.microsoft", "Gelu", "", true},
     {"com.microsoft", "MultiHeadAttention", "", true},
-    {"com.microsoft", "GroupQueryAttention", "without past keys", true},
+    {"com.microsoft", "GroupQueryAttention", "", true},
     {"com.microsoft", "SimplifiedLayerNormalization", "", true},
     {"", "ConstantOfShape", "sizes, masks and positions only", false},
     {"", "CumSum", "sizes, masks and positions only", false},
@@ -478,9 +478,14 @@ private:
   /// Scaled dot-product attention of ONNX's Attention (opset 23) and
   /// com.microsoft's MultiHeadAttention: Q, K, V as [b, n, heads·e] (3-D)
   /// or [b, heads, n, e] (4-D), kvHeads ≤ heads sharing keys and values.
+  /// pastKey and pastValue ([b, kv heads, p, e], a cache) come before K and
+  /// V: a causal mask then lets query i see the p cached keys and new keys
+  /// up to i (aligned at the bottom right, as ONNX's reference and ONNX
+  /// Runtime do).
   llvm::Error attention(const onnx::Node &node, Val &q, Val &k, Val &v, Val *mask,
                         int64_t heads, int64_t kvHeads, bool causal,
-                        std::optional<double> scale);
+                        std::optional<double> scale, Val *pastKey = nullptr,
+                        Val *pastValue = nullptr);
   /// An Einsum of two operands: each operand's letters, the output's, the
   /// extent of every letter and the output shape.
   struct EinsumSpec {
@@ -3201,7 +3206,7 @@ llvm::Expected<Val> Importer::einsum(const onnx::Node &node, Val &a, Val &b, con
 
 llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, Val *mask,
                                 int64_t heads, int64_t kvHeads, bool causal,
-                                std::optional<double> scale) {
+                                std::optional<double> scale, Val *pastKey, Val *pastValue) {
   bool fourD = q.rank() == 4;
   if (q.rank() != k.rank() || q.rank() != v.rank() || (q.rank() != 3 && q.rank() != 4))
     return fail(node, "Q, K and V must all be [batch, sequence, hidden] or all "
@@ -3227,21 +3232,6 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   if (fourD && v.shape[1] != k.shape[1])
     return fail(node, "K has " + sizeText(k.shape[1]) + " heads and V has " +
                           sizeText(v.shape[1]) + "; they must be the same");
-  if (mask) {
-    // attn_mask broadcasts to the scores, [batch, heads, queries, keys].
-    Shape scores = {b, Expr(heads), n, m};
-    if (mask->rank() != 2 && mask->rank() != 4)
-      return fail(node, "attn_mask of rank " + llvm::Twine(mask->rank()) +
-                            " (only [q, k] and [batch, heads, q, k] are supported)");
-    Shape expected = mask->rank() == 2 ? Shape{n, m} : scores;
-    auto joined = broadcast({mask->shape, expected});
-    if ((mask->rank() != 2 && mask->rank() != 4) || !joined || *joined != expected) {
-      if (!joined)
-        llvm::consumeError(joined.takeError());
-      return fail(node, "attn_mask of shape " + shapeText(mask->shape) +
-                            " does not broadcast to the scores " + shapeText(expected));
-    }
-  }
   auto headSize = [&](Val &x, int64_t count, llvm::StringRef what) -> llvm::Expected<Expr> {
     if (fourD)
       return x.shape[3];
@@ -3262,9 +3252,44 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
     return ev.takeError();
   if (*e != *ek)
     return fail(node, "queries and keys have different head sizes");
+  // The cache: [b, kv heads, p, e] for keys and values alike.
+  Expr past;
+  if (pastKey || pastValue) {
+    if (!pastKey || !pastValue)
+      return fail(node, "past_key and past_value must be given together");
+    if (mask)
+      return fail(node, "an attention mask together with past keys is not supported");
+    for (auto [x, width, what] : {std::tuple(pastKey, *e, "past_key"),
+                                  std::tuple(pastValue, *ev, "past_value")}) {
+      Shape expected = {b, G, x->rank() == 4 ? x->shape[2] : Expr(1), width};
+      if (x->rank() != 4 || Shape(x->shape) != expected)
+        return fail(node, llvm::Twine(what) + " of shape " + shapeText(x->shape) +
+                              " is not [batch, kv heads, past, head size] = [" + sizeText(b) +
+                              ", " + sizeText(G) + ", past, " + sizeText(width) + "]");
+    }
+    past = pastKey->shape[2];
+    if (pastValue->shape[2] != past)
+      return fail(node, "past_key holds " + sizeText(past) + " positions and past_value " +
+                            sizeText(pastValue->shape[2]) + "; they must be the same");
+  }
+  if (mask) {
+    // attn_mask broadcasts to the scores, [batch, heads, queries, keys].
+    Shape scores = {b, Expr(heads), n, m};
+    if (mask->rank() != 2 && mask->rank() != 4)
+      return fail(node, "attn_mask of rank " + llvm::Twine(mask->rank()) +
+                            " (only [q, k] and [batch, heads, q, k] are supported)");
+    Shape expected = mask->rank() == 2 ? Shape{n, m} : scores;
+    auto joined = broadcast({mask->shape, expected});
+    if ((mask->rank() != 2 && mask->rank() != 4) || !joined || *joined != expected) {
+      if (!joined)
+        llvm::consumeError(joined.takeError());
+      return fail(node, "attn_mask of shape " + shapeText(mask->shape) +
+                            " does not broadcast to the scores " + shapeText(expected));
+    }
+  }
   if (causal && n != m)
     return fail(node, "a causal mask with " + sizeText(n) + " queries and " + sizeText(m) +
-                          " keys (past keys) is not supported");
+                          " keys of another length (without a cache) is not supported");
   double factor = scale.value_or(0);
   if (!scale) {
     auto approx = sym::evaluateApprox(*e, {});
@@ -3304,6 +3329,23 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   Val s;
   s.shape = scoreShape;
   s.ssa = scores;
+  // With a cache, the scores against the cached keys are a block of their
+  // own: every query sees every cached key, so no mask applies there.
+  Shape pastScoreShape = {b, G, R, n, past};
+  Val pastScores;
+  if (pastKey) {
+    auto pk = use(node, *pastKey);
+    if (!pk)
+      return pk.takeError();
+    pastScores.shape = pastScoreShape;
+    pastScores.ssa = emit(
+        pastScoreShape, onnx::Float,
+        "nn.contract " + qv->ssa + ", " + *pk + " {indexing_maps = [" + qMap + ", " +
+            affineMap(6, {d(0), d(1), d(4), d(5)}) + ", " +
+            affineMap(6, {d(0), d(1), d(2), d(3), d(4)}) + "]} : " + typeOf(*qv) + ", " +
+            typeOf(*pastKey) + " -> " + typeOf(pastScoreShape, onnx::Float),
+        {qv->ssa, *pk}, "past_scores");
+  }
   std::string band2 = "affine_set<(d0, d1, d2, d3, d4) : (d3 - d4 >= 0)>";
   std::string maskClause = causal ? " mask " + band2 : "";
   // Element-wise steps over the scores, inside the causal band if any.
@@ -3346,24 +3388,48 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   }
   // Softmax over the keys, the scale inside the exponential (as the
   // built-in attention decomposes).
-  auto exps = maskedMap({&s}, "exp", [&](Body &body, llvm::ArrayRef<std::string> a) {
+  auto scaledExp = [&](Body &body, llvm::ArrayRef<std::string> a) {
     return body.unary("math.exp", body.binary("arith.mulf", a[0], body.constant(factor)));
-  });
+  };
+  auto exps = maskedMap({&s}, "exp", scaledExp);
   if (!exps)
     return exps.takeError();
   Val &ex = *exps;
   Shape rows = {b, G, R, n, Expr(1)};
-  std::string sum = emit(rows, onnx::Float,
-                         "nn.reduce " + ex.ssa + " {kind = \"sum\", dims = [4]" +
-                             (causal ? ", mask = " + band2 : "") + "} : " +
-                             typeOf(scoreShape, onnx::Float) + " -> " + typeOf(rows, onnx::Float),
-                         {ex.ssa}, "sum");
-  Val sv;
-  sv.shape = rows;
-  sv.ssa = sum;
-  auto normalized = maskedMap({&ex, &sv}, "probs", [](Body &body, llvm::ArrayRef<std::string> a) {
+  auto rowSum = [&](Val &x, llvm::StringRef maskSet, llvm::StringRef hint) {
+    Val sum;
+    sum.shape = rows;
+    sum.ssa = emit(rows, onnx::Float,
+                   "nn.reduce " + x.ssa + " {kind = \"sum\", dims = [4]" +
+                       (maskSet.empty() ? "" : ", mask = " + maskSet.str()) + "} : " +
+                       typeOf(x.shape, onnx::Float) + " -> " + typeOf(rows, onnx::Float),
+                   {x.ssa}, hint);
+    return sum;
+  };
+  Val sv = rowSum(ex, causal ? band2 : "", "sum");
+  auto divide = [](Body &body, llvm::ArrayRef<std::string> a) {
     return body.binary("arith.divf", a[0], a[1]);
-  });
+  };
+  // The cached block: its exponentials, and their row sums added to the
+  // new keys' (one addition per row).
+  Val pastProbs;
+  if (pastKey) {
+    auto pastExps = map(node, {&pastScores}, pastScoreShape, scaledExp, {}, "", "past_exp");
+    if (!pastExps)
+      return pastExps.takeError();
+    Val pastSum = rowSum(*pastExps, "", "past_sum");
+    auto total = map(node, {&sv, &pastSum}, rows, [](Body &body, llvm::ArrayRef<std::string> a) {
+      return body.binary("arith.addf", a[0], a[1]);
+    }, {}, "", "sum");
+    if (!total)
+      return total.takeError();
+    sv = *total;
+    auto normalizedPast = map(node, {&*pastExps, &sv}, pastScoreShape, divide, {}, "", "past_probs");
+    if (!normalizedPast)
+      return normalizedPast.takeError();
+    pastProbs = *normalizedPast;
+  }
+  auto normalized = maskedMap({&ex, &sv}, "probs", divide);
   if (!normalized)
     return normalized.takeError();
   Val &probs = *normalized;
@@ -3374,15 +3440,34 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
                            : affineMap(6, {d(0), d(5), d(1), d(4)});
   std::string outMap = fourD ? affineMap(6, {d(0), d(1), d(2), d(3), d(4)})
                              : affineMap(6, {d(0), d(3), d(1), d(2), d(4)});
+  // The cached values' share of the context, added as the bias of the new
+  // values' contraction (one addition per output element).
+  std::string pastContext, biasType;
+  if (pastKey) {
+    auto pv = use(node, *pastValue);
+    if (!pv)
+      return pv.takeError();
+    pastContext = emit(ctxShape, onnx::Float,
+                       "nn.contract " + pastProbs.ssa + ", " + *pv + " {indexing_maps = [" +
+                           affineMap(6, {d(0), d(1), d(2), d(3), d(5)}) + ", " +
+                           affineMap(6, {d(0), d(1), d(5), d(4)}) + ", " + outMap + "]} : " +
+                           typeOf(pastScoreShape, onnx::Float) + ", " + typeOf(*pastValue) +
+                           " -> " + typeOf(ctxShape, onnx::Float),
+                       {pastProbs.ssa, *pv}, "past_context");
+    biasType = ", " + typeOf(ctxShape, onnx::Float);
+  }
+  std::vector<std::string> ctxOperands = {probs.ssa, vv->ssa};
+  if (pastKey)
+    ctxOperands.push_back(pastContext);
   Val ctx;
   ctx.shape = ctxShape;
   ctx.ssa = emit(ctxShape, onnx::Float,
-                 "nn.contract " + probs.ssa + ", " + vv->ssa + " {indexing_maps = [" +
+                 "nn.contract " + operandList(ctxOperands) + " {indexing_maps = [" +
                      affineMap(6, {d(0), d(1), d(2), d(3), d(5)}) + ", " + vMap + ", " + outMap +
                      "]" + (causal ? ", mask = " + avBand : "") + "} : " +
-                     typeOf(scoreShape, onnx::Float) + ", " + typeOf(*vv) + " -> " +
+                     typeOf(scoreShape, onnx::Float) + ", " + typeOf(*vv) + biasType + " -> " +
                      typeOf(ctxShape, onnx::Float),
-                 {probs.ssa, vv->ssa}, "context");
+                 ctxOperands, "context");
   Shape outShape = fourD ? Shape{b, Expr(heads), n, *ev} : Shape{b, n, Expr(heads) * *ev};
   auto y = reshapeTo(node, ctx, outShape);
   if (!y)
@@ -3391,26 +3476,50 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   out.shape = outShape;
   out.ssa = *y;
   values[node.outputs[0]] = out;
-  // present_key / present_value without past: the keys and values as
-  // [b, kv heads, m, e].
+  // present_key / present_value: the keys and values as [b, kv heads, m, e],
+  // after the cached ones when there is a cache.
   for (unsigned i = 1; i < 3 && i < node.outputs.size(); ++i) {
     if (node.outputs[i].empty())
       continue;
     Val &x = i == 1 ? k : v;
     Expr width = i == 1 ? *e : *ev;
+    llvm::StringRef name = i == 1 ? "present_key" : "present_value";
+    Val present;
     if (fourD) {
-      values[node.outputs[i]] = x;
-      continue;
+      present = x;
+    } else {
+      Val split = i == 1 ? *kv : *vv;
+      Shape moved = {b, G, m, width};
+      present.shape = moved;
+      present.ssa = emit(moved, onnx::Float,
+                         "nn.transpose " + split.ssa + " {permutation = [0, 2, 1, 3]} : " +
+                             typeOf(split) + " -> " + typeOf(moved, onnx::Float),
+                         {split.ssa}, pastKey ? "new_" + name.str() : name);
     }
-    Val split = i == 1 ? *kv : *vv;
-    Shape moved = {b, G, m, width};
-    Val p;
-    p.shape = moved;
-    p.ssa = emit(moved, onnx::Float,
-                 "nn.transpose " + split.ssa + " {permutation = [0, 2, 1, 3]} : " +
-                     typeOf(split) + " -> " + typeOf(moved, onnx::Float),
-                 {split.ssa}, i == 1 ? "present_key" : "present_value");
-    values[node.outputs[i]] = p;
+    if (pastKey) {
+      Val &cached = i == 1 ? *pastKey : *pastValue;
+      auto cachedName = use(node, cached), newName = use(node, present);
+      if (!cachedName)
+        return cachedName.takeError();
+      if (!newName)
+        return newName.takeError();
+      Shape joined = {b, G, past + m, width};
+      // ONNX Runtime can keep the cache in one buffer of a fixed length
+      // (past_present_share_buffer): the valid length is then in seqlens_k,
+      // known only at run time.
+      if (auto declared = declaredShapeOf(node.outputs[i]);
+          declared && declared->size() == 4 && (*declared)[2] == past)
+        return fail(node, name + " has the length of past_key (" + sizeText(past) +
+                              "): a cache kept in one shared buffer, whose valid length is "
+                              "known only at run time, is not supported");
+      std::string text = "nn.concat " + *cachedName + ", " + *newName + " {dim = 2} : " +
+                         typeOf(cached) + ", " + typeOf(present) + " -> " +
+                         typeOf(joined, onnx::Float);
+      present = Val();
+      present.shape = joined;
+      present.ssa = emit(joined, onnx::Float, text, {*cachedName, *newName}, name);
+    }
+    values[node.outputs[i]] = present;
   }
   for (unsigned i = 3; i < node.outputs.size(); ++i)
     if (!node.outputs[i].empty())
@@ -4053,7 +4162,7 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   for (const onnx::Tensor &t : body.initializers)
     if (initializers.emplace(t.name, &t).second)
       bodyInitializers.push_back(t.name);
-  auto forgetBodyInitializers = llvm::make_scope_exit([&] {
+  llvm::scope_exit forgetBodyInitializers([&] {
     for (const std::string &name : bodyInitializers)
       initializers.erase(name);
   });
@@ -4640,9 +4749,6 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     // com.microsoft's: always causal, Q/K/V as [b, n, heads·e].
     if (in.size() < 3 || !in[0] || !in[1] || !in[2])
       return fail(node, "needs query, key and value (packed QKV is not supported)");
-    if ((in.size() > 3 && in[3]) || (in.size() > 4 && in[4]))
-      return fail(node, "past_key and past_value (decoding with a cache) are not supported; "
-                        "export the prompt, without past keys");
     // seqlens_k and total_sequence_length (inputs 5 and 6) describe padding
     // within the batch: every sequence is taken to fill it.
     for (unsigned i = 7; i < in.size(); ++i)
@@ -4661,17 +4767,28 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     if (const onnx::Attribute *a = node.attribute("scale"); a && a->f != 0)
       scale = a->f;
     Val q = *in[0], k = *in[1], v = *in[2];
+    // past_key and past_value: the cache, [b, kv heads, past, e].
     return attention(node, q, k, v, nullptr, intAttr(node, "num_heads", 0),
-                     intAttr(node, "kv_num_heads", 0), /*causal=*/true, scale);
+                     intAttr(node, "kv_num_heads", 0), /*causal=*/true, scale,
+                     in.size() > 3 ? in[3] : nullptr, in.size() > 4 ? in[4] : nullptr);
   }
   if (op == "Attention" || op == "MultiHeadAttention") {
     bool mha = op == "MultiHeadAttention";
     if (in.size() < 3 || !in[0] || !in[1] || !in[2])
       return fail(node, "needs Q, K and V (packed QKV is not supported)");
-    for (unsigned i = 4; i < in.size(); ++i)
-      if (in[i])
+    // Attention: 3 attn_mask, 4 and 5 the cache, 6 nonpad_kv_seqlen (opset
+    // 24). MultiHeadAttention: 3 bias, 4 key_padding_mask, 5 attention_bias,
+    // 6 and 7 the cache, 8 past_sequence_length, 9 cache_indirection.
+    unsigned pastAt = mha ? 6 : 4;
+    for (unsigned i = mha ? 4 : 6; i < in.size(); ++i)
+      if (in[i] && i != pastAt && i != pastAt + 1)
         return fail(node, "input " + llvm::Twine(i) +
-                              " (past keys and values, padding masks) is not supported");
+                              (mha ? " (padding masks, attention bias, past_sequence_length, "
+                                     "cache_indirection)"
+                                   : " (nonpad_kv_seqlen)") +
+                              " is not supported");
+    Val *pastKey = in.size() > pastAt ? in[pastAt] : nullptr;
+    Val *pastValue = in.size() > pastAt + 1 ? in[pastAt + 1] : nullptr;
     std::optional<double> scale;
     if (const onnx::Attribute *a = node.attribute("scale"); a && a->f != 0)
       scale = a->f;
@@ -4703,12 +4820,13 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
       }
       int64_t heads = intAttr(node, "num_heads", 0);
       return attention(node, q, k, v, nullptr, heads, heads, intAttr(node, "unidirectional", 0),
-                       scale);
+                       scale, pastKey, pastValue);
     }
     if (in.size() > 3 && in[3])
       mask = in[3];
     return attention(node, q, k, v, mask, intAttr(node, "q_num_heads", 0),
-                     intAttr(node, "kv_num_heads", 0), intAttr(node, "is_causal", 0), scale);
+                     intAttr(node, "kv_num_heads", 0), intAttr(node, "is_causal", 0), scale,
+                     pastKey, pastValue);
   }
   if (op == "Softmax" || op == "LogSoftmax") {
     auto axis = axisOf(node, intAttr(node, "axis", -1), in[0]->rank());

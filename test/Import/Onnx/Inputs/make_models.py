@@ -309,8 +309,8 @@ save(helper.make_graph(
 # Microsoft's GroupQueryAttention (ONNX Runtime's form, always causal), the
 # same attention as gqa.onnx: 4 query heads share 2 key and value heads of
 # size 2. seqlens_k and total_sequence_length describe padding; present_key
-# is the keys as [batch, kv heads, sequence, head size]. With past keys it
-# is an error.
+# is the keys as [batch, kv heads, sequence, head size]. With past keys
+# (a cache of "past" positions), see the end of the file.
 gqa_inputs = [value("q", TensorProto.FLOAT, ["batch", "sequence", 8]),
               value("k", TensorProto.FLOAT, ["batch", "sequence", 4]),
               value("v", TensorProto.FLOAT, ["batch", "sequence", 4]),
@@ -326,16 +326,6 @@ save(helper.make_graph(
      value("present_key", TensorProto.FLOAT, ["batch", 2, "sequence", 2]),
      value("present_value", TensorProto.FLOAT, ["batch", 2, "sequence", 2])]),
     "gqa-contrib.onnx")
-save(helper.make_graph(
-    [helper.make_node("GroupQueryAttention",
-                      ["q", "k", "v", "past_key", "past_value", "seqlens_k",
-                       "total_sequence_length"],
-                      ["y", "present_key", "present_value"], name="/attn/GroupQueryAttention",
-                      domain="com.microsoft", num_heads=4, kv_num_heads=2)],
-    "gqa_past", gqa_inputs + [value("past_key", TensorProto.FLOAT, ["batch", 2, "past", 2]),
-                              value("past_value", TensorProto.FLOAT, ["batch", 2, "past", 2])],
-    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]),
-    "hostile/gqa-past.onnx")
 
 # The normalizations of convolutional nets on [batch, 8, height, width]:
 # BatchNormalization in eval mode (its running mean and variance, here
@@ -689,3 +679,72 @@ save(helper.make_graph(
     [helper.make_node("Slice", ["x", "s", "e", "a"], ["y"], name="/s")], "slice_empty",
     [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])], [value("y", TensorProto.FLOAT, None)],
     [ints("s", [5]), ints("e", [3]), ints("a", [1])]), os.path.join("hostile", "slice-empty.onnx"))
+
+# Attention with a cache (2026-12-02): the keys and values of "past"
+# positions before the new ones, [batch, kv heads, past, head size].
+# GroupQueryAttention (always causal: query i sees the cached keys and the
+# new ones up to i), ONNX's Attention causal with 4-D inputs and not causal
+# with 3-D ones, and MultiHeadAttention with unidirectional. Refused: a
+# cache kept in one buffer of a fixed length (present as long as past), a
+# past_key without past_value, and a mask beside a cache.
+cache = [value("past_key", TensorProto.FLOAT, ["batch", 2, "past", 2]),
+         value("past_value", TensorProto.FLOAT, ["batch", 2, "past", 2])]
+gqa_past_inputs = ["q", "k", "v", "past_key", "past_value", "seqlens_k", "total_sequence_length"]
+
+
+def gqa_with_cache(graph_name, present_shape, path):
+    save(helper.make_graph(
+        [helper.make_node("GroupQueryAttention", gqa_past_inputs,
+                          ["y", "present_key", "present_value"], name="/attn/GroupQueryAttention",
+                          domain="com.microsoft", num_heads=4, kv_num_heads=2)],
+        graph_name, gqa_inputs + cache,
+        [value("y", TensorProto.FLOAT, ["batch", "sequence", 8]),
+         value("present_key", TensorProto.FLOAT, present_shape),
+         value("present_value", TensorProto.FLOAT, present_shape)]), path)
+
+
+gqa_with_cache("gqa_past", None, "gqa-past.onnx")
+save(helper.make_graph(
+    [helper.make_node("Attention", ["q", "k", "v", "", "past_key", "past_value"],
+                      ["y", "present_key", "present_value"], name="/attn/Attention",
+                      is_causal=1)],
+    "attention_past", [value("q", TensorProto.FLOAT, ["batch", 4, "sequence", 2]),
+                       value("k", TensorProto.FLOAT, ["batch", 2, "sequence", 2]),
+                       value("v", TensorProto.FLOAT, ["batch", 2, "sequence", 2])] + cache,
+    [value("y", TensorProto.FLOAT, ["batch", 4, "sequence", 2]),
+     value("present_key", TensorProto.FLOAT, None),
+     value("present_value", TensorProto.FLOAT, None)]), "attention-past.onnx", opset=23)
+save(helper.make_graph(
+    [helper.make_node("Attention", ["q", "k", "v", "", "past_key", "past_value"], ["y"],
+                      name="/attn/Attention", q_num_heads=4, kv_num_heads=2)],
+    "attention_past_3d", gqa_inputs[:3] + cache,
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]), "attention-past-3d.onnx",
+    opset=23)
+mha_cache = [value("past_key", TensorProto.FLOAT, ["batch", 2, "past", 4]),
+             value("past_value", TensorProto.FLOAT, ["batch", 2, "past", 4])]
+save(helper.make_graph(
+    [helper.make_node("MultiHeadAttention", ["q", "k", "v", "", "", "", "past_key", "past_value"],
+                      ["y", "present_key", "present_value"], name="/mha/MHA",
+                      domain="com.microsoft", num_heads=2, unidirectional=1)],
+    "mha_past", [value("q", TensorProto.FLOAT, ["batch", "sequence", 8]),
+                 value("k", TensorProto.FLOAT, ["batch", "sequence", 8]),
+                 value("v", TensorProto.FLOAT, ["batch", "sequence", 8])] + mha_cache,
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8]),
+     value("present_key", TensorProto.FLOAT, None),
+     value("present_value", TensorProto.FLOAT, None)]), "mha-past.onnx")
+gqa_with_cache("gqa_shared_buffer", ["batch", 2, "past", 2],
+               os.path.join("hostile", "gqa-shared-buffer.onnx"))
+save(helper.make_graph(
+    [helper.make_node("GroupQueryAttention", ["q", "k", "v", "past_key", ""], ["y"],
+                      name="/attn/GroupQueryAttention", domain="com.microsoft", num_heads=4,
+                      kv_num_heads=2)],
+    "gqa_half_cache", gqa_inputs[:3] + cache[:1],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]),
+    os.path.join("hostile", "gqa-half-cache.onnx"))
+save(helper.make_graph(
+    [helper.make_node("Attention", ["q", "k", "v", "m", "past_key", "past_value"], ["y"],
+                      name="/attn/Attention", q_num_heads=4, kv_num_heads=2)],
+    "attention_mask_cache", gqa_inputs[:3] + cache +
+    [value("m", TensorProto.FLOAT, ["sequence", "total"])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]),
+    os.path.join("hostile", "attention-mask-cache.onnx"), opset=23)

@@ -5251,7 +5251,10 @@ llvm::Expected<Val *> Importer::input(const onnx::Node &node, const std::string 
     for (int64_t i : *ints)
       v.ints->push_back(Expr(i));
   } else if (isFloat && *count == 1 && t.hasInlineData && !t.external &&
-             looksGenerated(t.name)) {
+             (looksGenerated(t.name) || model.producerName == "jax2onnx")) {
+    // jax2onnx names every initializer after its use (kernel2d_0,
+    // dpa_scale_0), never after a module, and hoists every scalar literal:
+    // its one-element initializers are constants.
     auto floats = t.floats(1);
     if (!floats) {
       llvm::consumeError(floats.takeError());

@@ -448,6 +448,9 @@ struct ExtractCost : CostModel<ExtractCost, ExtractOp> {
       cost.weightElementsRead = Expr();
       return cost;
     }
+    // A copy of the entries it keeps: it reads as many as it writes, not
+    // its whole operand.
+    cost.readElements = cost.outputElements;
     auto axis = positionAxisOf(op.getResult().getType());
     if (axis && op.getDim().getExpr() == Expr(int64_t(*axis)) &&
         !op.getOffset().getExpr().isZero() && cost.operandReach[0].positional) {

@@ -467,7 +467,7 @@ private:
              rnn.getInput().getType().getRank() >= 2;
     }
     return llvm::isa<LinearOp, FFNOp, MoEOp, ScanOp, AddOp, ActivationOp, SoftmaxOp,
-                     LayerNormOp, RMSNormOp>(op);
+                     LayerNormOp, RMSNormOp, SliceOp>(op);
   }
 
   Value build(Operation *op, PrimitiveBuilder &p, ValueRange in) {
@@ -480,6 +480,11 @@ private:
       return buildSelectiveScan(ssm, p, in[0]);
     if (auto moe = llvm::dyn_cast<MoEOp>(op))
       return buildMixtureOfExperts(moe, p, in[0]);
+    if (auto slice = llvm::dyn_cast<SliceOp>(op)) {
+      // The first `length` positions (BERT's pooler keeps [CLS]).
+      unsigned positions = slice.getInput().getType().getRank() - 2;
+      return p.slice(in[0], positions, Expr(0), slice.getLength().getExpr());
+    }
     if (llvm::isa<AddOp>(op))
       return p.map(in, op->getResult(0).getType(), [](OpBuilder &b, Location loc, ValueRange a) {
         return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();

@@ -45,6 +45,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -566,14 +567,20 @@ private:
   }
   /// Notes that the model holds only where small <= large; false when
   /// that never holds.
-  bool assumeAtMost(const Expr &small, const Expr &large) {
+  bool assumeAtMost(const Expr &small, const Expr &large,
+                    llvm::StringRef why = "a buffer sliced to that length, as the exporter "
+                                          "declares") {
     sym::Sign sign = sym::decideSign(large - small, sym::Assumptions());
     if (sym::isNonNegative(sign))
       return true;
     if (sign == sym::Sign::Negative)
       return false;
-    note("assumes " + sizeText(small) + " <= " + sizeText(large) +
-         " (a buffer sliced to that length, as the exporter declares)");
+    std::string assumption =
+        "assumes " + sizeText(small) + " <= " + sizeText(large) + " (" + why.str() + ")";
+    // Sizes have no upper bounds to check, so the reader is told (once).
+    if (warnings && !llvm::is_contained(notes, assumption))
+      warnings->push_back(path + ": the model " + assumption);
+    note(assumption);
     return true;
   }
   /// Lower bounds the model's sizes need ("height >= 3"), written into its
@@ -815,12 +822,21 @@ llvm::Error Importer::chooseSequence() {
         sequence = Expr::symbol(symbol);
         return llvm::Error::success();
       }
-  // Token ids: [batch, sequence].
+  // Token ids: [batch, sequence], or [sequence] unbatched. A 1-D integer
+  // input whose axis leads another input is per sequence of a batch
+  // (GroupQueryAttention's seqlens_k, [batch]), not positions.
+  auto leadsAnInput = [&](const std::string &param) {
+    return llvm::any_of(model.graph.inputs, [&](const onnx::ValueInfo &other) {
+      return other.shape && other.shape->size() >= 2 && other.shape->front().param == param;
+    });
+  };
   for (const onnx::ValueInfo &info : model.graph.inputs) {
     auto it = values.find(info.name);
     if (it == values.end() || it->second.isFloat() || !info.shape || info.shape->empty())
       continue;
     const onnx::Dimension &last = info.shape->back();
+    if (info.shape->size() == 1 && leadsAnInput(last.param))
+      continue;
     if (auto found = symbolOf.find(last.param); found != symbolOf.end()) {
       sequenceParam = last.param;
       sequence = Expr::symbol(found->second);
@@ -2920,12 +2936,21 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
       auto c = constantOf(e);
       if (!c)
         return e == extent ? extent : Expr::min(e, extent);
-      if (*c <= -(int64_t(1) << 62))
-        return Expr(0);
-      if (*c >= (int64_t(1) << 62))
-        return extent;
       if (auto ce = constantOf(extent))
         return Expr(std::clamp(*c < 0 ? *ce + *c : *c, int64_t(0), *ce));
+      // INT32_MAX and INT64_MAX (and their negatives) are what exporters
+      // write for "to the end" ("from the start"): on a symbolic axis they
+      // are its end (start), noted for the axes they would not reach.
+      constexpr int64_t pastAnyAxis = std::numeric_limits<int32_t>::max();
+      if (*c >= pastAnyAxis || *c <= -pastAnyAxis) {
+        uint64_t magnitude = *c < 0 ? 0 - uint64_t(*c) : uint64_t(*c);
+        if (magnitude < (uint64_t(1) << 62))
+          assumeAtMost(extent, Expr(int64_t(magnitude)),
+                       "a slice index of " + std::to_string(*c) + " read as " +
+                           (*c < 0 ? "the start" : "the end") + " of axis " +
+                           std::to_string(axis));
+        return *c < 0 ? Expr(0) : extent;
+      }
       if (*c < 0) {
         if (auto error = requireAtLeast(node, extent, Expr(-*c),
                                         "index " + std::to_string(*c) + " counts back from the end of axis " +
@@ -3289,7 +3314,7 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   }
   if (causal && n != m)
     return fail(node, "a causal mask with " + sizeText(n) + " queries and " + sizeText(m) +
-                          " keys of another length (without a cache) is not supported");
+                          " new keys is not supported (causal attention needs as many new keys as queries)");
   double factor = scale.value_or(0);
   if (!scale) {
     auto approx = sym::evaluateApprox(*e, {});

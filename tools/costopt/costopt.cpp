@@ -176,8 +176,8 @@ int main(int argc, char **argv) {
                  "one .ptx per kernel module)");
   app.add_flag("--decompose", options.decompose,
                "Report on the primitives: decompose every built-in layer first, so that each "
-               "cost is derived again by the generic analysis (the numbers equal the default "
-               "report's)");
+               "cost is derived again by the generic analysis; where a number differs from the "
+               "default report's, docs/Dialect.md names the convention");
   app.add_option("--gpu-chip", options.gpuChip,
                  "The CUDA chip --emit gpu|ptx and verify --target cuda compile for (sm_80 or "
                  "newer)")

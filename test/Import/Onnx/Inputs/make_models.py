@@ -748,3 +748,31 @@ save(helper.make_graph(
     [value("m", TensorProto.FLOAT, ["sequence", "total"])],
     [value("y", TensorProto.FLOAT, ["batch", "sequence", 8])]),
     os.path.join("hostile", "attention-mask-cache.onnx"), opset=23)
+
+# Review findings (2026-12-02): the last 3 entries to INT32_MAX, and the
+# whole axis from INT32_MIN (exporters' "to the end" and "from the start");
+# a decoding step of GroupQueryAttention (one new position, fixed), whose
+# seqlens_k [batch] is no token-id input: batch is not the positions.
+int32_slices = [("last3_i32", -3, 2**31 - 1), ("whole_i32", -(2**31), 2**63 - 1)]
+save(helper.make_graph(
+    [node for tag, _, _ in int32_slices for node in (
+        helper.make_node("Slice", ["x", "s_" + tag, "e_" + tag, "axis1"], [tag],
+                         name="/" + tag + "/Slice"),
+        helper.make_node("Relu", [tag], ["y_" + tag], name="/" + tag + "/Relu"))],
+    "int32_slices", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+    [value("y_" + tag, TensorProto.FLOAT, None) for tag, _, _ in int32_slices],
+    [ints("axis1", [1])] +
+    [t for tag, s, e in int32_slices for t in (ints("s_" + tag, [s]), ints("e_" + tag, [e]))]),
+    "int32-slices.onnx")
+save(helper.make_graph(
+    [helper.make_node("GroupQueryAttention", gqa_past_inputs,
+                      ["y", "present_key", "present_value"], name="/attn/GroupQueryAttention",
+                      domain="com.microsoft", num_heads=4, kv_num_heads=2)],
+    "gqa_decode", [value("q", TensorProto.FLOAT, ["batch", 1, 8]),
+                   value("k", TensorProto.FLOAT, ["batch", 1, 4]),
+                   value("v", TensorProto.FLOAT, ["batch", 1, 4]),
+                   value("seqlens_k", TensorProto.INT32, ["batch"]),
+                   value("total_sequence_length", TensorProto.INT32, [])] + cache,
+    [value("y", TensorProto.FLOAT, ["batch", 1, 8]),
+     value("present_key", TensorProto.FLOAT, None),
+     value("present_value", TensorProto.FLOAT, None)]), "gqa-decode.onnx")

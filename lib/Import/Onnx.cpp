@@ -4099,6 +4099,11 @@ std::optional<Val> Importer::probeKnown(llvm::ArrayRef<onnx::Node> nodes,
   }
   std::reverse(cone.begin(), cone.end());
   std::map<std::string, Val> saved = values;
+  // A probe may take nodes it does not translate for real (a slice's
+  // constraint on the sizes, an assumption): it leaves none of them behind.
+  std::vector<std::string> savedConstraints = constraints, savedNotes = notes;
+  sym::Assumptions savedBounds = lowerBounds;
+  size_t savedWarnings = warnings ? warnings->size() : 0;
   for (const auto &[key, v] : bound)
     values[key] = v;
   foldComparisons = true;
@@ -4136,6 +4141,11 @@ std::optional<Val> Importer::probeKnown(llvm::ArrayRef<onnx::Node> nodes,
     result = it->second;
   foldComparisons = false;
   restoreValues(saved);
+  constraints = std::move(savedConstraints);
+  notes = std::move(savedNotes);
+  lowerBounds = std::move(savedBounds);
+  if (warnings)
+    warnings->resize(savedWarnings);
   return result;
 }
 

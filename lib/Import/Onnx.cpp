@@ -2934,8 +2934,24 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
     // evaluated point, instead of a clamp the sizes would carry.
     auto clampIndex = [&](const Expr &e, bool start) -> llvm::Expected<Expr> {
       auto c = constantOf(e);
-      if (!c)
-        return e == extent ? extent : Expr::min(e, extent);
+      if (!c) {
+        // An index computed from the sizes (a cache's length, the sequence
+        // a buffer is cut to): ONNX clamps it into the axis, and the model
+        // assumes it fits, as its later shapes do.
+        if (e == extent)
+          return extent;
+        sym::Sign fits = sym::decideSign(extent - e, lowerBounds);
+        if (sym::isNonNegative(fits))
+          return e;
+        if (fits == sym::Sign::Negative || fits == sym::Sign::NonPositive)
+          return extent;
+        if (!sym::isNonNegative(sym::decideSign(e, lowerBounds)))
+          return Expr::min(e, extent);
+        assumeAtMost(e, extent,
+                     "a slice to " + sizeText(e) + " of axis " + std::to_string(axis) + ", of " +
+                         sizeText(extent) + " entries");
+        return e;
+      }
       if (auto ce = constantOf(extent))
         return Expr(std::clamp(*c < 0 ? *ce + *c : *c, int64_t(0), *ce));
       // INT32_MAX and INT64_MAX (and their negatives) are what exporters
@@ -3011,19 +3027,6 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
                                         " of axis " + std::to_string(axis) + " (of " +
                                         sizeText(extent) + " entries) may be empty"))
       return std::move(error);
-    // A buffer cut to the sequence length (BERT's position ids): ONNX
-    // clamps the end, and the exporter declares the unclamped size,
-    // which holds while the sequence fits the buffer. The declared size
-    // is used; the table those ids index checks the bound at every
-    // evaluated point.
-    if (auto declaredShape = declaredShapeOf(node.outputs[0]);
-        declaredShape && declaredShape->size() == rank && s->isZero() &&
-        !constantOf((*ends)[i]) && (*declaredShape)[axis] == (*ends)[i]) {
-      length = (*ends)[i];
-      if (!assumeAtMost((*ends)[i], extent))
-        return fail(node, "the model declares " + sizeText((*ends)[i]) +
-                              " entries of an axis of " + sizeText(extent));
-    }
     result.push_back({static_cast<unsigned>(axis), *s, length, 1});
   }
   return result;

@@ -776,3 +776,28 @@ save(helper.make_graph(
     [value("y", TensorProto.FLOAT, ["batch", 1, 8]),
      value("present_key", TensorProto.FLOAT, None),
      value("present_value", TensorProto.FLOAT, None)]), "gqa-decode.onnx")
+
+# A causal-mask buffer cut to the keys with a cache, as GPT-2's
+# TorchScript export with past_key_values does: bias[k - q : k, :k] of a
+# [64, 64] buffer, with k = past + sequence from the shapes; scores of the
+# queries against the cached and new keys, masked with Where (review
+# finding: the slice was refused as "may be empty").
+save(helper.make_graph(
+    [helper.make_node("Concat", ["past_k", "q"], ["k_all"], axis=1, name="/attn/Concat"),
+     helper.make_node("Transpose", ["k_all"], ["kT"], perm=[0, 2, 1], name="/attn/Transpose"),
+     helper.make_node("MatMul", ["q", "kT"], ["scores"], name="/attn/MatMul"),
+     helper.make_node("Shape", ["k_all"], ["k_shape"], name="/mask/Shape"),
+     helper.make_node("Gather", ["k_shape", "one"], ["k_len"], axis=0, name="/mask/Gather"),
+     helper.make_node("Shape", ["q"], ["q_shape"], name="/mask/Shape_1"),
+     helper.make_node("Gather", ["q_shape", "one"], ["q_len"], axis=0, name="/mask/Gather_1"),
+     helper.make_node("Sub", ["k_len", "q_len"], ["first"], name="/mask/Sub"),
+     helper.make_node("Unsqueeze", ["first", "axis0"], ["starts"], name="/mask/Unsqueeze"),
+     helper.make_node("Unsqueeze", ["k_len", "axis0"], ["ends"], name="/mask/Unsqueeze_1"),
+     helper.make_node("Slice", ["bias", "starts", "ends", "axis0"], ["rows"], name="/mask/Slice"),
+     helper.make_node("Slice", ["rows", "axis0", "ends", "axis1"], ["mask"], name="/mask/Slice_1"),
+     helper.make_node("Where", ["mask", "scores", "masked"], ["y"], name="/attn/Where")],
+    "mask_buffer_cache", [value("q", TensorProto.FLOAT, ["batch", "sequence", 4]),
+                          value("past_k", TensorProto.FLOAT, ["batch", "past", 4])],
+    [value("y", TensorProto.FLOAT, None)],
+    [numpy_helper.from_array(np.tril(np.ones((64, 64), dtype=bool)), "bias"), ints("one", 1),
+     ints("axis0", [0]), ints("axis1", [1]), scalar("masked", -1e9)]), "mask-buffer-cache.onnx")

@@ -18,6 +18,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <map>
+#include <unordered_map>
 
 using namespace costopt::sym;
 using llvm::DynamicAPInt;
@@ -406,7 +407,23 @@ private:
 } // namespace
 
 Sign costopt::sym::decideSign(const Expr &expr, const Assumptions &assumptions) {
-  return SignDecider(assumptions).decide(expr);
+  if (!assumptions.lowerBounds.empty() || !assumptions.divisibility.empty() ||
+      !assumptions.lessEqual.empty())
+    return SignDecider(assumptions).decide(expr);
+  // Decisions without assumptions repeat: the peak's max compares the same
+  // candidates block after block, each comparison a substitution and an
+  // expansion. They are remembered per thread (a bounded table).
+  thread_local std::unordered_multimap<size_t, std::pair<Expr, Sign>> decided;
+  size_t hash = hash_value(expr);
+  auto [first, last] = decided.equal_range(hash);
+  for (auto it = first; it != last; ++it)
+    if (it->second.first == expr)
+      return it->second.second;
+  Sign sign = SignDecider(assumptions).decide(expr);
+  if (decided.size() >= (size_t(1) << 14))
+    decided.clear();
+  decided.emplace(hash, std::pair(expr, sign));
+  return sign;
 }
 
 llvm::StringRef costopt::sym::stringifySign(Sign sign) {

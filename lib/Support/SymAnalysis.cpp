@@ -225,14 +225,27 @@ public:
     }
     case AtomKind::Ceil:
     case AtomKind::Floor: {
+      bool ceil = atom.kind == AtomKind::Ceil;
+      std::optional<DynamicAPInt> best;
+      // Over a positive constant d, rounding is monotone: num >= L gives
+      // floor(num/d) >= floor(L/d) and ceil(num/d) >= ceil(L/d), so a
+      // floor((n - 3)/2) is at least 1 where n >= 5 (a strided kernel's
+      // output length, sliced further).
+      if (auto d = atom.args[1].getConstant(); d && d->num > 0)
+        if (auto low = expressionLowerBound(atom.args[0])) {
+          DynamicAPInt scaled = *low * DynamicAPInt(d->den);
+          DynamicAPInt divisor(d->num);
+          best = ceil ? llvm::ceilDiv(scaled, divisor)
+                      : llvm::floorDiv(scaled, divisor);
+        }
       Sign num = SignDecider(assumptions).decide(atom.args[0]);
       Sign den = SignDecider(assumptions).decide(atom.args[1]);
-      if (den != Sign::Positive || !isNonNegative(num))
-        return std::nullopt;
-      // ceil of a positive quotient is at least 1; floor at least 0.
-      if (atom.kind == AtomKind::Ceil && num == Sign::Positive)
-        return DynamicAPInt(1);
-      return DynamicAPInt(0);
+      if (den == Sign::Positive && isNonNegative(num)) {
+        // ceil of a positive quotient is at least 1; floor at least 0.
+        DynamicAPInt sign(ceil && num == Sign::Positive ? 1 : 0);
+        best = best ? std::max(*best, sign) : sign;
+      }
+      return best;
     }
     case AtomKind::Max: {
       std::optional<DynamicAPInt> best;

@@ -95,8 +95,9 @@ TEST(SymProperty, OperationsCommuteWithEvaluation) {
     if (y.isMonomial()) {
       auto q = x.divide(y);
       ASSERT_TRUE(bool(q));
-      if (vy.num != 0)
+      if (vy.num != 0) {
         EXPECT_EQ(value(*q, at), vx / vy);
+      }
     }
     // Substituting a symbol by an expression equals evaluating with its value.
     Rational va = value(y, at);
@@ -149,6 +150,47 @@ TEST(SymProperty, SignDecisionsAreSound) {
     }
   }
   EXPECT_GT(decided, 50) << "the sign test should decide a fair share of cases";
+}
+
+TEST(SymProperty, RoundedSignDecisionsUnderLowerBoundsAreSound) {
+  // Sums of floors and ceilings over constants (a strided kernel's output
+  // lengths), a symbol and a constant, under random lower bounds: whenever
+  // decideSign claims a sign, it holds at points drawn above the bounds.
+  RandomExprs gen(11);
+  const char *names[] = {"a", "b", "c"};
+  int decided = 0;
+  for (int i = 0; i < 400; ++i) {
+    Assumptions bounds;
+    for (const char *name : names)
+      bounds.lowerBounds[name] = DynamicAPInt(gen.uniform(1, 12));
+    auto rounded = [&]() {
+      Expr num = Expr::symbol(names[gen.uniform(0, 2)]) + Expr(gen.uniform(-6, 3));
+      Expr den(Rational(gen.uniform(1, 5), gen.uniform(1, 2)));
+      return gen.uniform(0, 1) ? Expr::floorDiv(num, den) : Expr::ceilDiv(num, den);
+    };
+    Expr x = Expr(gen.uniform(-3, 3)) * rounded() + Expr(gen.uniform(0, 2)) * rounded() +
+             Expr(gen.uniform(-1, 1)) * Expr::symbol(names[gen.uniform(0, 2)]) +
+             Expr(gen.uniform(-12, 12));
+    Sign s = decideSign(x, bounds);
+    if (s == Sign::Undecided)
+      continue;
+    ++decided;
+    for (int j = 0; j < 20; ++j) {
+      Bindings at;
+      for (const char *name : names)
+        at[name] = bounds.lowerBounds[name] + DynamicAPInt(j < 4 ? j : gen.uniform(0, 40));
+      Rational v = value(x, at);
+      switch (s) {
+      case Sign::Positive: EXPECT_GT(v, Rational(0, 1)) << x.str(); break;
+      case Sign::NonNegative: EXPECT_GE(v, Rational(0, 1)) << x.str(); break;
+      case Sign::Zero: EXPECT_EQ(v, Rational(0, 1)) << x.str(); break;
+      case Sign::NonPositive: EXPECT_LE(v, Rational(0, 1)) << x.str(); break;
+      case Sign::Negative: EXPECT_LT(v, Rational(0, 1)) << x.str(); break;
+      case Sign::Undecided: break;
+      }
+    }
+  }
+  EXPECT_GT(decided, 100) << "the sign test should decide a fair share of cases";
 }
 
 } // namespace

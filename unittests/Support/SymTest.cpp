@@ -459,6 +459,15 @@ TEST(SymSign, SoundDecisions) {
   k2.lowerBounds["k"] = DynamicAPInt(2);
   EXPECT_EQ(decideSign(p("k - 2"), k2), Sign::NonNegative);
   EXPECT_EQ(decideSign(p("k^2 - 3"), k2), Sign::Positive);
+  // Rounding over a positive constant is monotone in what it rounds: a
+  // strided kernel's output length floor((n - 3)/2) + 1 is at least 2 once
+  // n >= 5, and not at least 3 (n = 5, 6).
+  Assumptions n5;
+  n5.lowerBounds["n"] = DynamicAPInt(5);
+  EXPECT_EQ(decideSign(p("floor((n - 3)/2) - 1"), n5), Sign::NonNegative);
+  EXPECT_EQ(decideSign(p("floor((n - 3)/2) - 2"), n5), Sign::Undecided);
+  EXPECT_EQ(decideSign(p("ceil((n - 3)/2) - 1"), n5), Sign::NonNegative);
+  EXPECT_EQ(decideSign(p("floor((n - 3)/2) - 1"), none), Sign::Undecided);
   Assumptions ordered;
   ordered.lessEqual.emplace_back(p("n"), p("d"));
   EXPECT_EQ(decideSign(p("d - n"), ordered), Sign::NonNegative);

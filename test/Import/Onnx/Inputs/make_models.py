@@ -801,3 +801,15 @@ save(helper.make_graph(
     [value("y", TensorProto.FLOAT, None)],
     [numpy_helper.from_array(np.tril(np.ones((64, 64), dtype=bool)), "bias"), ints("one", 1),
      ints("axis0", [0]), ints("axis1", [1]), scalar("masked", -1e9)]), "mask-buffer-cache.onnx")
+
+# Review finding (2026-12-02): a slice from 1 to the end of a strided
+# convolution's output, of floor((sequence - 3)/2) + 1 positions, needs
+# sequence >= 5 (it was refused: the sign test did not bound a floor).
+save(helper.make_graph(
+    [helper.make_node("Conv", ["x", "w"], ["h"], name="/conv/Conv", strides=[2],
+                      kernel_shape=[3]),
+     helper.make_node("Slice", ["h", "s", "e", "a"], ["y"], name="/tail/Slice")],
+    "strided_tail", [value("x", TensorProto.FLOAT, ["batch", 4, "sequence"])],
+    [value("y", TensorProto.FLOAT, None)],
+    [weight("w", 4, 4, 3), ints("s", [1]), ints("e", [2**63 - 1]), ints("a", [2])]),
+    "strided-conv-tail.onnx")

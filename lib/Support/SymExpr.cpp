@@ -376,10 +376,26 @@ llvm::Expected<Expr> Expr::pow(int64_t exponent) const {
 llvm::Expected<Expr> Expr::divide(const Expr &divisor) const {
   if (divisor.isZero())
     return makeError("division by zero");
-  if (!divisor.isMonomial())
-    return makeError("division by '" + divisor.str() +
-                     "' is not exact: only constants and monomials divide exactly; "
-                     "use ceil(x/y) or floor(x/y) for integer quotients");
+  if (!divisor.isMonomial()) {
+    // A polynomial divisor (64·b·p + 64·b·s over 16·p + 16·s: an axis
+    // sized from a total over a sum of sizes): the division algorithm on
+    // leading terms, which come first in a canonical sum (graded order);
+    // the quotient stands only when nothing remains.
+    auto inverseLead = fromTerms({divisor.terms.front()}).pow(-1);
+    if (!inverseLead)
+      return inverseLead.takeError();
+    Expr quotient, remainder = *this;
+    for (size_t step = 0; !remainder.isZero() && step <= terms.size() + 8; ++step) {
+      Expr next = fromTerms({remainder.terms.front()}) * *inverseLead;
+      quotient = quotient + next;
+      remainder = remainder - next * divisor;
+    }
+    if (!remainder.isZero())
+      return makeError("division by '" + divisor.str() +
+                       "' is not exact: it does not divide '" + str() +
+                       "'; use ceil(x/y) or floor(x/y) for integer quotients");
+    return quotient;
+  }
   auto inverse = divisor.pow(-1);
   if (!inverse)
     return inverse.takeError();

@@ -138,6 +138,22 @@ TEST(SymArithmetic, DivisionIsExactOrAnError) {
   auto zero = p("n").divide(Expr());
   ASSERT_FALSE(bool(zero));
   EXPECT_NE(llvm::toString(zero.takeError()).find("division by zero"), std::string::npos);
+  // Polynomial divisors: exact quotients (an axis sized from a total over
+  // a sum of sizes), and an error whenever something remains.
+  for (auto [num, den, quotient] :
+       {std::tuple("64*b*p + 64*b*s", "16*p + 16*s", "4*b"), std::tuple("n^2 - 1", "n - 1", "n + 1"),
+        std::tuple("n^3 + n^2*d + n*d + d^2", "n + d", "n^2 + d"),
+        std::tuple("n*d/h + d/h", "n + 1", "d/h")}) {
+    auto exact = p(num).divide(p(den));
+    ASSERT_TRUE(bool(exact)) << num << " / " << den << ": " << llvm::toString(exact.takeError());
+    EXPECT_EQ(*exact, p(quotient)) << num << " / " << den;
+  }
+  for (auto [num, den] : {std::pair("n^2 + 1", "n + 1"), std::pair("n*d + 1", "n + d"),
+                          std::pair("n + d", "n*d + 1")}) {
+    auto inexact = p(num).divide(p(den));
+    ASSERT_FALSE(bool(inexact)) << num << " / " << den;
+    EXPECT_NE(llvm::toString(inexact.takeError()).find("not exact"), std::string::npos);
+  }
 }
 
 TEST(SymArithmetic, Substitution) {

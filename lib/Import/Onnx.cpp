@@ -973,6 +973,12 @@ std::optional<unsigned> Importer::positionOf(const Shape &shape) const {
   auto hasPositions = [&](const Expr &e) {
     if (!e.containsSymbol(s))
       return false;
+    // The positions after a cache of others (past + sequence: keys joined
+    // to their cache) are positions too.
+    if (Expr rest = e - *sequence; !rest.containsSymbol(s) && rest.isPolynomial() &&
+                                   sym::isNonNegative(sym::decideSign(rest, lowerBounds)) &&
+                                   !rest.getSymbols().empty())
+      return true;
     auto q = e.divide(*sequence);
     if (!q) {
       llvm::consumeError(q.takeError());

@@ -429,7 +429,12 @@ struct ConcatCost : CostModel<ConcatCost, ConcatOp> {
   static OpCost compute(ConcatOp op, const CostOptions &options) {
     OpCost cost = MoveCost<ConcatOp>::compute(op, options);
     auto axis = positionAxisOf(op.getResult().getType());
-    if (axis && op.getDim().getExpr() == Expr(int64_t(*axis)))
+    // Joining sequences along the positions renumbers them. One sequence
+    // after (or before) entries without positions (keys after their cache)
+    // keeps its order, each position copied to one: no mixing.
+    unsigned sequences = llvm::count_if(
+        cost.operandReach, [](const OperandReach &reach) { return reach.positional; });
+    if (axis && op.getDim().getExpr() == Expr(int64_t(*axis)) && sequences > 1)
       for (OperandReach &reach : cost.operandReach)
         if (reach.positional)
           reach.mixing = Mixing::Full; // positions are renumbered

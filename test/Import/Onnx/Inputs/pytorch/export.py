@@ -71,6 +71,41 @@ def gpt2():
     causal_lm(GPT2LMHeadModel, config, "gpt2.onnx", "gpt2-config.json")
 
 
+def gpt2_with_cache():
+    """The same GPT-2 continuing from a cache: past keys and values of
+    `past` earlier positions ([layers, batch, heads, past, head size]) come
+    in, the joined ones go out, as a decoding step (or a prompt after a
+    cached prefix) runs. Written with transformers 5.24 and torch 2.15."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+    from transformers.cache_utils import DynamicCache
+    config = GPT2Config(n_layer=2, n_embd=64, n_head=4, vocab_size=1000, n_positions=128)
+    model = randomize(GPT2LMHeadModel(config))
+    layers, heads, head_size = config.n_layer, config.n_head, config.n_embd // config.n_head
+
+    class WithCache(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = model
+
+        def forward(self, input_ids, past_keys, past_values):
+            cache = DynamicCache(config=config)
+            for i in range(layers):
+                cache.update(past_keys[i], past_values[i], i)
+            out = self.m(input_ids=input_ids, past_key_values=cache, use_cache=True)
+            joined = out.past_key_values.layers
+            return (out.logits, torch.stack([joined[i].keys for i in range(layers)]),
+                    torch.stack([joined[i].values for i in range(layers)]))
+
+    ids = torch.randint(0, config.vocab_size, (2, 5))
+    cached = [torch.randn(layers, 2, heads, 7, head_size) for _ in range(2)]
+    new = torch.export.Dim("sequence", min=2, max=64)
+    past = torch.export.Dim("past", min=2, max=64)
+    export(WithCache().eval(), (ids, *cached), "gpt2-cache.onnx",
+           {"input_ids": {0: batch, 1: new}, "past_keys": {1: batch, 3: past},
+            "past_values": {1: batch, 3: past}},
+           ["input_ids", "past_keys", "past_values"], ["logits", "present_keys", "present_values"])
+
+
 def gpt2_124m():
     """GPT-2 small at its published size (124,439,808 parameters)."""
     from transformers import GPT2Config, GPT2LMHeadModel
@@ -229,6 +264,7 @@ def torchscript():
 
 if __name__ == "__main__":
     gpt2()
+    gpt2_with_cache()
     gpt2_124m()
     bert()
     llama()

@@ -707,9 +707,11 @@ llvm::Expected<Shape> Importer::declaredShape(const onnx::ValueInfo &info, bool 
     return failFile("value '" + info.name + "' has no declared shape");
   for (auto [i, dim] : llvm::enumerate(*info.shape)) {
     if (dim.value) {
-      if (*dim.value < 0)
+      // Sizes are at least 1: an empty tensor (a cache of no positions)
+      // has nothing to cost, and every op's rules assume extents >= 1.
+      if (*dim.value < 1)
         return failFile("value '" + info.name + "' has dimension " + llvm::Twine(i) +
-                        " of size " + llvm::Twine(*dim.value));
+                        " of size " + llvm::Twine(*dim.value) + " (sizes are at least 1)");
       shape.push_back(Expr(*dim.value));
       continue;
     }
@@ -741,13 +743,15 @@ llvm::Expected<Shape> Importer::declaredShape(const onnx::ValueInfo &info, bool 
       continue;
     }
     // A formula of new names ("2*size", as torch.export writes a derived
-    // dimension): each name becomes a symbol.
+    // dimension): each name becomes a symbol, when the formula is a size
+    // for all of them (at least 1); "se-quence" is one name.
     if (sanitizeSymbol(dim.param) != dim.param) {
       auto parsed = sym::parse(dim.param);
       if (parsed && !parsed->getSymbols().empty() &&
-          llvm::all_of(parsed->getSymbols(), [](const std::string &s) {
-            return sanitizeSymbol(s) == s;
-          })) {
+          llvm::all_of(parsed->getSymbols(),
+                       [](const std::string &s) { return sanitizeSymbol(s) == s; }) &&
+          parsed->isPolynomial() &&
+          sym::isNonNegative(sym::decideSign(*parsed - Expr(1), sym::Assumptions()))) {
         for (const std::string &s : parsed->getSymbols())
           if (!llvm::is_contained(symbols, s)) {
             symbols.push_back(s);

@@ -381,6 +381,11 @@ llvm::Expected<Expr> Expr::divide(const Expr &divisor) const {
     // sized from a total over a sum of sizes): the division algorithm on
     // leading terms, which come first in a canonical sum (graded order);
     // the quotient stands only when nothing remains.
+    // Only where it never vanishes: (n² − 1)/(n − 1) is no size at n = 1.
+    Sign sign = decideSign(divisor, Assumptions{});
+    if (sign != Sign::Positive && sign != Sign::Negative)
+      return makeError("division by '" + divisor.str() +
+                       "', which may be zero; use ceil(x/y) or floor(x/y) for integer quotients");
     auto inverseLead = fromTerms({divisor.terms.front()}).pow(-1);
     if (!inverseLead)
       return inverseLead.takeError();

@@ -2938,6 +2938,9 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
   std::vector<SliceAxis> result;
   for (auto [i, axis] : llvm::enumerate(axes)) {
     Expr extent = in[0]->shape[axis];
+    // The axis as the lambda below names it (C++17 lambdas cannot capture a
+    // structured binding).
+    const std::string axisName = std::to_string(axis);
     // ONNX clamps indices into [0, extent]. On a symbolic axis a constant
     // start, and an end counted from the back, are taken to lie inside it:
     // a constraint of the model ("sequence >= 2"), checked at every
@@ -2958,7 +2961,7 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
         if (!sym::isNonNegative(sym::decideSign(e, lowerBounds)))
           return Expr::min(e, extent);
         assumeAtMost(e, extent,
-                     "a slice to " + sizeText(e) + " of axis " + std::to_string(axis) + ", of " +
+                     "a slice to " + sizeText(e) + " of axis " + axisName + ", of " +
                          sizeText(extent) + " entries");
         return e;
       }
@@ -2974,13 +2977,13 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
           assumeAtMost(extent, Expr(int64_t(magnitude)),
                        "a slice index of " + std::to_string(*c) + " read as " +
                            (*c < 0 ? "the start" : "the end") + " of axis " +
-                           std::to_string(axis));
+                           axisName);
         return *c < 0 ? Expr(0) : extent;
       }
       if (*c < 0) {
         if (auto error = requireAtLeast(node, extent, Expr(-*c),
                                         "index " + std::to_string(*c) + " counts back from the end of axis " +
-                                            std::to_string(axis) + " (of " + sizeText(extent) +
+                                            axisName + " (of " + sizeText(extent) +
                                             " entries), which may hold fewer"))
           return std::move(error);
         return extent + Expr(*c);
@@ -2988,7 +2991,7 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
       if (start) {
         if (auto error = requireAtLeast(node, extent, Expr(*c + 1),
                                         "the slice starts at " + std::to_string(*c) + " of axis " +
-                                            std::to_string(axis) + " (of " + sizeText(extent) +
+                                            axisName + " (of " + sizeText(extent) +
                                             " entries), which may hold fewer"))
           return std::move(error);
         return Expr(*c);

@@ -4721,11 +4721,19 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
       "BatchNormalization", "InstanceNormalization", "GroupNormalization",
       "RMSNormalization", "SimplifiedLayerNormalization", "ReduceMean", "ReduceSum",
       "ReduceMax", "ReduceL2", "ReduceSumSquare"};
-  // (GroupQueryAttention's sequence lengths, inputs 5 and 6, are integers.)
+  // Integer inputs that are not operands: GroupQueryAttention's sequence
+  // lengths (inputs 5 and 6), a reduction's axes (input 1). Weights count
+  // whatever their class: a small integer initializer is known, not data.
+  auto operand = [&](size_t i) {
+    if (op == "GroupQueryAttention")
+      return i < 5;
+    if (op.starts_with("Reduce"))
+      return i == 0;
+    return true;
+  };
   if (floatOnly.contains(op))
     for (auto [i, v] : llvm::enumerate(in))
-      if (v && v->cls == Val::Data && !v->isFloat() && v->elem != onnx::Bool &&
-          (op != "GroupQueryAttention" || i < 5))
+      if (v && operand(i) && !v->isFloat() && v->elem != onnx::Bool)
         return fail(node, "input " + llvm::Twine(i) + " holds " + onnx::dataTypeName(v->elem) +
                               " data; this operator is counted on floating-point values");
   auto define = [&](unsigned i, Val v) {

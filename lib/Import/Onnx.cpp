@@ -4729,6 +4729,9 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
       return i < 5;
     if (op.starts_with("Reduce"))
       return i == 0;
+    // A recurrence's sequence_lens (refused with its own message).
+    if (op == "LSTM" || op == "GRU" || op == "RNN")
+      return i != 4;
     return true;
   };
   if (floatOnly.contains(op))

@@ -18,38 +18,80 @@ import tempfile
 import numpy as np
 import onnx
 import onnxruntime as ort
-from onnx import helper, TensorProto
-E = 8
-def val(name, t, shape): return helper.make_tensor_value_info(name, t, shape)
-g = helper.make_graph([helper.make_node("GroupQueryAttention",
-        ["q", "k", "v", "past_key", "past_value", "seqlens_k", "total_sequence_length"],
-        ["y", "present_key", "present_value"], name="/attn/GQA", domain="com.microsoft",
-        num_heads=4, kv_num_heads=2)], "g",
-    [val("q", TensorProto.FLOAT, ["batch", "sequence", 4*E]), val("k", TensorProto.FLOAT, ["batch", "sequence", 2*E]),
-     val("v", TensorProto.FLOAT, ["batch", "sequence", 2*E]), val("past_key", TensorProto.FLOAT, ["batch", 2, "past", E]),
-     val("past_value", TensorProto.FLOAT, ["batch", 2, "past", E]), val("seqlens_k", TensorProto.INT32, ["batch"]),
-     val("total_sequence_length", TensorProto.INT32, [])],
-    [val("y", TensorProto.FLOAT, ["batch", "sequence", 4*E]), val("present_key", TensorProto.FLOAT, None), val("present_value", TensorProto.FLOAT, None)])
-m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]); m.ir_version = 8
-path = os.path.join(tempfile.mkdtemp(), "gqa8.onnx")
-onnx.save(m, path)
-sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-b, n, p = 1, 3, 4
-rng = np.random.default_rng(1)
-q = rng.standard_normal((b, n, 4*E)).astype(np.float32); k = rng.standard_normal((b, n, 2*E)).astype(np.float32)
-v = rng.standard_normal((b, n, 2*E)).astype(np.float32)
-pk = rng.standard_normal((b, 2, p, E)).astype(np.float32); pv = rng.standard_normal((b, 2, p, E)).astype(np.float32)
-y, presk, presv = sess.run(None, dict(q=q, k=k, v=v, past_key=pk, past_value=pv,
-    seqlens_k=np.full((b,), p + n - 1, np.int32), total_sequence_length=np.array(p + n, np.int32)))
-K = np.concatenate([pk, k.reshape(b, n, 2, E).transpose(0, 2, 1, 3)], axis=2)
-V = np.concatenate([pv, v.reshape(b, n, 2, E).transpose(0, 2, 1, 3)], axis=2)
-Q = q.reshape(b, n, 4, E).transpose(0, 2, 1, 3)
-for offset, label in [(p, "bottom-right"), (0, "top-left")]:
-    out = np.zeros((b, 4, n, E), np.float32)
-    for h in range(4):
-        s = Q[:, h] @ K[:, h // 2].transpose(0, 2, 1) / np.sqrt(E)
-        s = np.where(np.arange(p + n)[None, :] <= (np.arange(n)[:, None] + offset), s, -np.inf)
-        w = np.exp(s - s.max(-1, keepdims=True)); w /= w.sum(-1, keepdims=True)
-        out[:, h] = w @ V[:, h // 2]
-    print(label, "max |ORT - numpy|:", np.abs(y - out.transpose(0, 2, 1, 3).reshape(b, n, 4*E)).max())
-print("present_key is the cache then the new keys:", np.allclose(presk, K), presk.shape)
+from onnx import TensorProto, helper
+
+HEAD_SIZE = 8
+HEADS, KV_HEADS = 4, 2
+
+
+def value(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def gqa_with_cache():
+    """GroupQueryAttention with a cache, as in gqa-past.onnx, heads of 8."""
+    f, e = TensorProto.FLOAT, HEAD_SIZE
+    graph = helper.make_graph(
+        [helper.make_node("GroupQueryAttention",
+                          ["q", "k", "v", "past_key", "past_value", "seqlens_k",
+                           "total_sequence_length"],
+                          ["y", "present_key", "present_value"], name="/attn/GQA",
+                          domain="com.microsoft", num_heads=HEADS, kv_num_heads=KV_HEADS)],
+        "gqa_cache",
+        [value("q", f, ["batch", "sequence", HEADS * e]),
+         value("k", f, ["batch", "sequence", KV_HEADS * e]),
+         value("v", f, ["batch", "sequence", KV_HEADS * e]),
+         value("past_key", f, ["batch", KV_HEADS, "past", e]),
+         value("past_value", f, ["batch", KV_HEADS, "past", e]),
+         value("seqlens_k", TensorProto.INT32, ["batch"]),
+         value("total_sequence_length", TensorProto.INT32, [])],
+        [value("y", f, ["batch", "sequence", HEADS * e]), value("present_key", f, None),
+         value("present_value", f, None)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 8
+    path = os.path.join(tempfile.mkdtemp(), "gqa-cache.onnx")
+    onnx.save(model, path)
+    return path
+
+
+def reference(q, keys, values, past, offset):
+    """Softmax attention where query i sees keys j <= i + offset."""
+    batch, n, e = q.shape[0], q.shape[2], q.shape[3]
+    out = np.zeros((batch, HEADS, n, e), np.float32)
+    visible = np.arange(past + n)[None, :] <= np.arange(n)[:, None] + offset
+    for h in range(HEADS):
+        g = h // (HEADS // KV_HEADS)
+        scores = q[:, h] @ keys[:, g].transpose(0, 2, 1) / np.sqrt(e)
+        scores = np.where(visible, scores, -np.inf)
+        weights = np.exp(scores - scores.max(-1, keepdims=True))
+        weights /= weights.sum(-1, keepdims=True)
+        out[:, h] = weights @ values[:, g]
+    return out.transpose(0, 2, 1, 3).reshape(batch, n, HEADS * e)
+
+
+def main():
+    session = ort.InferenceSession(gqa_with_cache(), providers=["CPUExecutionProvider"])
+    batch, n, past, e = 1, 3, 4, HEAD_SIZE
+    rng = np.random.default_rng(1)
+    q = rng.standard_normal((batch, n, HEADS * e)).astype(np.float32)
+    k = rng.standard_normal((batch, n, KV_HEADS * e)).astype(np.float32)
+    v = rng.standard_normal((batch, n, KV_HEADS * e)).astype(np.float32)
+    past_key = rng.standard_normal((batch, KV_HEADS, past, e)).astype(np.float32)
+    past_value = rng.standard_normal((batch, KV_HEADS, past, e)).astype(np.float32)
+    y, present_key, _ = session.run(None, dict(
+        q=q, k=k, v=v, past_key=past_key, past_value=past_value,
+        seqlens_k=np.full((batch,), past + n - 1, np.int32),
+        total_sequence_length=np.array(past + n, np.int32)))
+    split = lambda x: x.reshape(batch, n, -1, e).transpose(0, 2, 1, 3)  # noqa: E731
+    keys = np.concatenate([past_key, split(k)], axis=2)
+    values = np.concatenate([past_value, split(v)], axis=2)
+    for offset, label in [(past, "bottom-right"), (0, "top-left")]:
+        difference = np.abs(y - reference(split(q), keys, values, past, offset)).max()
+        print(label, "max |ORT - numpy|:", difference)
+    print("present_key is the cache then the new keys:", np.allclose(present_key, keys),
+          present_key.shape)
+
+
+if __name__ == "__main__":
+    main()

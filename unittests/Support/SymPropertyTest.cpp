@@ -126,6 +126,18 @@ TEST(SymProperty, CanonicalFormIsIdempotentAndPrintable) {
   }
 }
 
+/// The value `v` of `x` at a point has the sign decideSign claimed.
+void expectSign(Sign s, const Rational &v, const Expr &x) {
+  switch (s) {
+  case Sign::Positive: EXPECT_GT(v, Rational(0, 1)) << x.str(); break;
+  case Sign::NonNegative: EXPECT_GE(v, Rational(0, 1)) << x.str(); break;
+  case Sign::Zero: EXPECT_EQ(v, Rational(0, 1)) << x.str(); break;
+  case Sign::NonPositive: EXPECT_LE(v, Rational(0, 1)) << x.str(); break;
+  case Sign::Negative: EXPECT_LT(v, Rational(0, 1)) << x.str(); break;
+  case Sign::Undecided: break;
+  }
+}
+
 TEST(SymProperty, SignDecisionsAreSound) {
   // Whenever decideSign claims a sign, it holds at every sampled point.
   RandomExprs gen(7);
@@ -138,15 +150,7 @@ TEST(SymProperty, SignDecisionsAreSound) {
       continue;
     ++decided;
     for (int j = 0; j < 10; ++j) {
-      Rational v = value(x, gen.point());
-      switch (s) {
-      case Sign::Positive: EXPECT_GT(v, Rational(0, 1)) << x.str(); break;
-      case Sign::NonNegative: EXPECT_GE(v, Rational(0, 1)) << x.str(); break;
-      case Sign::Zero: EXPECT_EQ(v, Rational(0, 1)) << x.str(); break;
-      case Sign::NonPositive: EXPECT_LE(v, Rational(0, 1)) << x.str(); break;
-      case Sign::Negative: EXPECT_LT(v, Rational(0, 1)) << x.str(); break;
-      case Sign::Undecided: break;
-      }
+      expectSign(s, value(x, gen.point()), x);
     }
   }
   EXPECT_GT(decided, 50) << "the sign test should decide a fair share of cases";
@@ -179,15 +183,7 @@ TEST(SymProperty, RoundedSignDecisionsUnderLowerBoundsAreSound) {
       Bindings at;
       for (const char *name : names)
         at[name] = bounds.lowerBounds[name] + DynamicAPInt(j < 4 ? j : gen.uniform(0, 40));
-      Rational v = value(x, at);
-      switch (s) {
-      case Sign::Positive: EXPECT_GT(v, Rational(0, 1)) << x.str(); break;
-      case Sign::NonNegative: EXPECT_GE(v, Rational(0, 1)) << x.str(); break;
-      case Sign::Zero: EXPECT_EQ(v, Rational(0, 1)) << x.str(); break;
-      case Sign::NonPositive: EXPECT_LE(v, Rational(0, 1)) << x.str(); break;
-      case Sign::Negative: EXPECT_LT(v, Rational(0, 1)) << x.str(); break;
-      case Sign::Undecided: break;
-      }
+      expectSign(s, value(x, at), x);
     }
   }
   EXPECT_GT(decided, 100) << "the sign test should decide a fair share of cases";

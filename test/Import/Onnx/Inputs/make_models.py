@@ -665,16 +665,23 @@ save(helper.make_graph(
 # the model; a slice that is always empty is an error.
 symbolic_slices = [("tail", 1, 2**63 - 1), ("tail32", 1, 2**31 - 1), ("inner", 1, -1),
                    ("mid", 2, 10), ("last3", -3, 2**63 - 1)]
-save(helper.make_graph(
-    [node for tag, _, _ in symbolic_slices for node in (
-        helper.make_node("Slice", ["x", "s_" + tag, "e_" + tag, "axis1"], [tag],
-                         name="/" + tag + "/Slice"),
-        helper.make_node("Relu", [tag], ["y_" + tag], name="/" + tag + "/Relu"))],
-    "symbolic_slices", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
-    [value("y_" + tag, TensorProto.FLOAT, None) for tag, _, _ in symbolic_slices],
-    [ints("axis1", [1])] +
-    [t for tag, s, e in symbolic_slices for t in (ints("s_" + tag, [s]), ints("e_" + tag, [e]))]),
-    "symbolic-slices.onnx")
+
+def slices_then_relu(graph_name, slices, path):
+    """Slices (tag, start, end) of axis 1 of x[batch, sequence, 8], each
+    followed by a Relu, so that the report prices each slice's length."""
+    save(helper.make_graph(
+        [node for tag, _, _ in slices for node in (
+            helper.make_node("Slice", ["x", "s_" + tag, "e_" + tag, "axis1"], [tag],
+                             name="/" + tag + "/Slice"),
+            helper.make_node("Relu", [tag], ["y_" + tag], name="/" + tag + "/Relu"))],
+        graph_name, [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
+        [value("y_" + tag, TensorProto.FLOAT, None) for tag, _, _ in slices],
+        [ints("axis1", [1])] +
+        [t for tag, s, e in slices for t in (ints("s_" + tag, [s]), ints("e_" + tag, [e]))]),
+        path)
+
+
+slices_then_relu("symbolic_slices", symbolic_slices, "symbolic-slices.onnx")
 save(helper.make_graph(
     [helper.make_node("Slice", ["x", "s", "e", "a"], ["y"], name="/s")], "slice_empty",
     [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])], [value("y", TensorProto.FLOAT, None)],
@@ -754,16 +761,7 @@ save(helper.make_graph(
 # a decoding step of GroupQueryAttention (one new position, fixed), whose
 # seqlens_k [batch] is no token-id input: batch is not the positions.
 int32_slices = [("last3_i32", -3, 2**31 - 1), ("whole_i32", -(2**31), 2**63 - 1)]
-save(helper.make_graph(
-    [node for tag, _, _ in int32_slices for node in (
-        helper.make_node("Slice", ["x", "s_" + tag, "e_" + tag, "axis1"], [tag],
-                         name="/" + tag + "/Slice"),
-        helper.make_node("Relu", [tag], ["y_" + tag], name="/" + tag + "/Relu"))],
-    "int32_slices", [value("x", TensorProto.FLOAT, ["batch", "sequence", 8])],
-    [value("y_" + tag, TensorProto.FLOAT, None) for tag, _, _ in int32_slices],
-    [ints("axis1", [1])] +
-    [t for tag, s, e in int32_slices for t in (ints("s_" + tag, [s]), ints("e_" + tag, [e]))]),
-    "int32-slices.onnx")
+slices_then_relu("int32_slices", int32_slices, "int32-slices.onnx")
 save(helper.make_graph(
     [helper.make_node("GroupQueryAttention", gqa_past_inputs,
                       ["y", "present_key", "present_value"], name="/attn/GroupQueryAttention",

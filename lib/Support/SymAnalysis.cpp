@@ -420,8 +420,7 @@ private:
 } // namespace
 
 Sign costopt::sym::decideSign(const Expr &expr, const Assumptions &assumptions) {
-  if (!assumptions.lowerBounds.empty() || !assumptions.divisibility.empty() ||
-      !assumptions.lessEqual.empty())
+  if (!assumptions.empty())
     return SignDecider(assumptions).decide(expr);
   // Decisions without assumptions repeat: the peak's max compares the same
   // candidates block after block, each comparison a substitution and an

@@ -249,6 +249,11 @@ struct Assumptions {
   std::vector<std::pair<Expr, Expr>> divisibility; // (dividend, divisor)
   std::vector<std::pair<Expr, Expr>> lessEqual;    // lhs <= rhs
 
+  /// True if nothing is assumed. Results derived under no assumptions hold
+  /// for every model and may be remembered across them (see decideSign).
+  bool empty() const {
+    return lowerBounds.empty() && divisibility.empty() && lessEqual.empty();
+  }
   DynamicAPInt lowerBound(llvm::StringRef symbol) const;
   /// True if `dividend % divisor == 0` follows directly from a stated fact
   /// (the same pair, or dividend a multiple of a stated dividend).

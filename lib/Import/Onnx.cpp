@@ -220,6 +220,11 @@ std::string printable(llvm::StringRef text, bool inString = true) {
 }
 std::string commentText(llvm::StringRef text) { return printable(text, /*inString=*/false); }
 
+/// "1 state", "2 states": a count and its noun, for diagnostics.
+std::string countText(size_t count, llvm::StringRef noun) {
+  return std::to_string(count) + " " + noun.str() + (count == 1 ? "" : "s");
+}
+
 std::string sizeText(const Expr &e) {
   sym::PrintOptions options;
   options.notation = sym::Notation::Ascii;
@@ -458,8 +463,21 @@ private:
     std::map<std::string, Val> bodyConstants;
     std::set<const onnx::Node *> replaced;
   };
-  /// The body graph of a Scan or Loop, its names each assigned once.
-  llvm::Expected<const onnx::Graph *> bodyOf(const onnx::Node &node) const;
+  /// What a Scan or Loop body takes and yields: `inputs` inputs (their
+  /// roles named for the diagnostic), then as outputs `uncarriedOutputs`
+  /// that the node does not return (Loop's condition), `carriedOutputs`,
+  /// and the per-step outputs; the node returns at most the carried and
+  /// per-step ones.
+  struct BodySignature {
+    size_t inputs;
+    std::string inputRoles;
+    size_t uncarriedOutputs, carriedOutputs;
+    std::string outputRoles;
+  };
+  /// The body graph of a Scan or Loop: its names each assigned once, its
+  /// inputs and outputs as many as `signature` says.
+  llvm::Expected<const onnx::Graph *> bodyOf(const onnx::Node &node,
+                                             const BodySignature &signature) const;
   void restoreValues(const std::map<std::string, Val> &saved);
   /// The loop as an nn.recur whose body is `body` translated.
   llvm::Error stepLoop(const onnx::Node &node, const onnx::Graph &body, StepLoop &loop);
@@ -3976,10 +3994,6 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   // along the positions, so the scan axis must count them. Its per-step
   // outputs (scan outputs) must be states: nn.recur's results are its
   // states over the steps.
-  auto bodyGraph = bodyOf(node);
-  if (!bodyGraph)
-    return bodyGraph.takeError();
-  const onnx::Graph &body = **bodyGraph;
   if (opset() < 9)
     return fail(node, "Scan before opset 9 (with sequence_lens) is not supported");
   int64_t scanInputs = intAttr(node, "num_scan_inputs", 0);
@@ -3991,14 +4005,13 @@ llvm::Error Importer::scan(const onnx::Node &node, Inputs &in) {
   if (states == 0)
     return fail(node, "a Scan without state variables (a map over the steps) is not "
                       "supported: its per-step outputs would not be states");
-  if (body.inputs.size() != in.size())
-    return fail(node, "the body takes " + llvm::Twine(body.inputs.size()) + " inputs for " +
-                          llvm::Twine(states) + " states and " + llvm::Twine(scanInputs) +
-                          " scan inputs");
-  if (body.outputs.size() < states || node.outputs.size() > body.outputs.size())
-    return fail(node, "the body yields " + llvm::Twine(body.outputs.size()) + " outputs for " +
-                          llvm::Twine(states) + " states and the node's " +
-                          llvm::Twine(node.outputs.size()) + " outputs");
+  std::string stateRoles = countText(states, "state");
+  auto bodyGraph = bodyOf(node, {in.size(),
+                                 stateRoles + " and " + countText(scanInputs, "scan input"), 0,
+                                 states, stateRoles});
+  if (!bodyGraph)
+    return bodyGraph.takeError();
+  const onnx::Graph &body = **bodyGraph;
   size_t scanOutputs = body.outputs.size() - states;
   for (auto [i, v] : llvm::enumerate(in)) {
     if (!v)
@@ -4174,10 +4187,6 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   // from 0 by 1 (tf2onnx's), and the condition provably holds until the
   // last step. Loop-carried values the body passes through unchanged (the
   // weights tf2onnx threads through) stay what they are outside.
-  auto bodyGraph = bodyOf(node);
-  if (!bodyGraph)
-    return bodyGraph.takeError();
-  const onnx::Graph &body = **bodyGraph;
   Val *tripCount = in.empty() ? nullptr : in[0];
   if (!tripCount)
     return fail(node, "a Loop without a trip count (M) runs until its condition fails: its "
@@ -4196,15 +4205,13 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
       return fail(node, "the initial condition must be known to be true");
   }
   size_t carried = in.size() < 2 ? 0 : in.size() - 2;
-  if (body.inputs.size() != 2 + carried)
-    return fail(node, "the body takes " + llvm::Twine(body.inputs.size()) +
-                          " inputs for the iteration number, the condition and " +
-                          llvm::Twine(carried) + " loop-carried values");
-  if (body.outputs.size() < 1 + carried || node.outputs.size() + 1 > body.outputs.size())
-    return fail(node, "the body yields " + llvm::Twine(body.outputs.size()) +
-                          " outputs for the condition, " + llvm::Twine(carried) +
-                          " loop-carried values and the node's " +
-                          llvm::Twine(node.outputs.size()) + " outputs");
+  std::string carriedRoles = countText(carried, "loop-carried value");
+  auto bodyGraph = bodyOf(node, {2 + carried,
+                                 "the iteration number, the condition and " + carriedRoles, 1,
+                                 carried, "the condition, " + carriedRoles});
+  if (!bodyGraph)
+    return bodyGraph.takeError();
+  const onnx::Graph &body = **bodyGraph;
   if (auto e = requirePositions(node, steps, "the trip count"))
     return e;
   // The body's initializers, for the probes below (stepLoop registers
@@ -4427,11 +4434,21 @@ llvm::Error Importer::loop(const onnx::Node &node, Inputs &in) {
   return llvm::Error::success();
 }
 
-llvm::Expected<const onnx::Graph *> Importer::bodyOf(const onnx::Node &node) const {
+llvm::Expected<const onnx::Graph *> Importer::bodyOf(const onnx::Node &node,
+                                                      const BodySignature &signature) const {
   const onnx::Attribute *attribute = node.attribute("body");
   if (!attribute || !attribute->graph)
     return fail(node, "needs a body graph");
   const onnx::Graph &body = *attribute->graph;
+  if (body.inputs.size() != signature.inputs)
+    return fail(node, "the body takes " + countText(body.inputs.size(), "input") + " for " +
+                          signature.inputRoles);
+  size_t returned = body.outputs.size() - std::min(body.outputs.size(), signature.uncarriedOutputs);
+  if (body.outputs.size() < signature.uncarriedOutputs + signature.carriedOutputs ||
+      node.outputs.size() > returned)
+    return fail(node, "the body yields " + countText(body.outputs.size(), "output") + " for " +
+                          signature.outputRoles + " and the node's " +
+                          countText(node.outputs.size(), "output"));
   // ONNX graphs assign each name once; a body that redefines one of its
   // inputs or its own values is malformed (which value would be meant?).
   std::set<std::string> defined;

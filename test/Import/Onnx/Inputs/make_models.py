@@ -811,3 +811,22 @@ save(helper.make_graph(
     [value("y", TensorProto.FLOAT, None)],
     [weight("w", 4, 4, 3), ints("s", [1]), ints("e", [2**63 - 1]), ints("a", [2])]),
     "strided-conv-tail.onnx")
+# Bodies of the wrong arity: a Scan body taking an input more than its
+# state and scan input, a Scan body yielding fewer outputs than the node
+# returns, and a Loop body yielding no per-step output for the node's ys.
+extra_input = elman_body("cell")
+extra_input.input.append(value("z", TensorProto.FLOAT, ["batch", 8]))
+one_output = elman_body("cell")
+del one_output.output[1]
+for name, body in [("scan-body-inputs", extra_input), ("scan-body-outputs", one_output)]:
+    save(helper.make_graph(
+        [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="/s", num_scan_inputs=1,
+                          body=body)],
+        name.replace("-", "_"), [value("h0", TensorProto.FLOAT, ["batch", 8]),
+                                 value("x", TensorProto.FLOAT, ["sequence", "batch", 4])],
+        [value("h_last", TensorProto.FLOAT, None), value("ys", TensorProto.FLOAT, None)],
+        scan_weights), os.path.join("hostile", name + ".onnx"))
+no_step_output = elman_loop_body()
+del no_step_output.output[2]
+save(loop_graph("loop_body_outputs", no_step_output),
+     os.path.join("hostile", "loop-body-outputs.onnx"))

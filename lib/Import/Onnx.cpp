@@ -544,6 +544,16 @@ private:
   llvm::Expected<llvm::SmallVector<Expr, 4>> exprsOf(const onnx::Node &node, Val *v,
                                                      llvm::StringRef what) const;
   llvm::Expected<int64_t> axisOf(const onnx::Node &node, int64_t axis, unsigned rank) const;
+  /// The axes as written: attribute "axes" (older opsets) or input
+  /// `inputIndex` (newer); none if both are absent.
+  llvm::Expected<std::vector<int64_t>> writtenAxesOf(const onnx::Node &node, Inputs &in,
+                                                     unsigned inputIndex);
+  /// `written` made non-negative for `rank`, sorted; each at most once.
+  llvm::Expected<std::vector<int64_t>> normalizedAxes(const onnx::Node &node,
+                                                      llvm::ArrayRef<int64_t> written,
+                                                      unsigned rank) const;
+  /// The axes of a rank-`rank` input, normalized; all of them if none are
+  /// written and `allIfAbsent`.
   llvm::Expected<std::vector<int64_t>> axesOf(const onnx::Node &node, Inputs &in,
                                               unsigned inputIndex, unsigned rank,
                                               bool allIfAbsent);
@@ -1200,24 +1210,34 @@ llvm::Expected<int64_t> Importer::axisOf(const onnx::Node &node, int64_t axis,
   return axis < 0 ? axis + r : axis;
 }
 
-/// Axes from an attribute (older opsets) or input `inputIndex` (newer).
+llvm::Expected<std::vector<int64_t>> Importer::writtenAxesOf(const onnx::Node &node, Inputs &in,
+                                                             unsigned inputIndex) {
+  if (const onnx::Attribute *a = node.attribute("axes"))
+    return a->ints;
+  if (inputIndex < in.size() && in[inputIndex])
+    return intsOf(node, in[inputIndex], "the axes");
+  return std::vector<int64_t>();
+}
+
 llvm::Expected<std::vector<int64_t>> Importer::axesOf(const onnx::Node &node, Inputs &in,
                                                       unsigned inputIndex, unsigned rank,
                                                       bool allIfAbsent) {
-  std::vector<int64_t> raw;
-  if (const onnx::Attribute *a = node.attribute("axes")) {
-    raw = a->ints;
-  } else if (inputIndex < in.size() && in[inputIndex]) {
-    auto axes = intsOf(node, in[inputIndex], "the axes");
-    if (!axes)
-      return axes.takeError();
-    raw = *axes;
-  } else if (allIfAbsent) {
-    for (unsigned i = 0; i < rank; ++i)
-      raw.push_back(i);
+  bool written = node.attribute("axes") || (inputIndex < in.size() && in[inputIndex]);
+  if (!written && allIfAbsent) {
+    auto all = llvm::seq<int64_t>(0, rank);
+    return std::vector<int64_t>(all.begin(), all.end());
   }
+  auto raw = writtenAxesOf(node, in, inputIndex);
+  if (!raw)
+    return raw.takeError();
+  return normalizedAxes(node, *raw, rank);
+}
+
+llvm::Expected<std::vector<int64_t>> Importer::normalizedAxes(const onnx::Node &node,
+                                                              llvm::ArrayRef<int64_t> written,
+                                                              unsigned rank) const {
   std::vector<int64_t> axes;
-  for (int64_t a : raw) {
+  for (int64_t a : written) {
     auto axis = axisOf(node, a, rank);
     if (!axis)
       return axis.takeError();
@@ -1733,25 +1753,15 @@ llvm::Expected<std::vector<Shape>> Importer::inferShapes(const onnx::Node &node,
       return std::move(e);
     unsigned rank = in[0]->rank();
     if (op == "Unsqueeze") {
-      std::vector<int64_t> raw;
-      if (const onnx::Attribute *a = node.attribute("axes"))
-        raw = a->ints;
-      else if (in.size() > 1 && in[1]) {
-        auto axes = intsOf(node, in[1], "the axes");
-        if (!axes)
-          return axes.takeError();
-        raw = *axes;
-      }
-      unsigned outRank = rank + raw.size();
-      std::vector<int64_t> axes;
-      for (int64_t a : raw) {
-        auto axis = axisOf(node, a, outRank);
-        if (!axis)
-          return axis.takeError();
-        if (llvm::is_contained(axes, *axis))
-          return fail(node, "axis " + llvm::Twine(a) + " is listed twice");
-        axes.push_back(*axis);
-      }
+      // The axes count positions of the output, one more per axis.
+      auto written = writtenAxesOf(node, in, 1);
+      if (!written)
+        return written.takeError();
+      unsigned outRank = rank + written->size();
+      auto normalized = normalizedAxes(node, *written, outRank);
+      if (!normalized)
+        return normalized.takeError();
+      const std::vector<int64_t> &axes = *normalized;
       Shape out;
       unsigned next = 0;
       for (unsigned i = 0; i < outRank; ++i)

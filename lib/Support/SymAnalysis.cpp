@@ -77,12 +77,7 @@ llvm::Error costopt::sym::addConstraint(Assumptions &assumptions,
     return makeError("equality constraints are not supported: write the "
                      "dependent size as an expression instead (e.g. 'dk' as 'd/h')",
                      c.offset);
-  // Normalise to small <= large (integers: a < b is a + 1 <= b).
-  Expr small = c.lhs, large = c.rhs;
-  if (c.kind == Kind::GreaterEqual || c.kind == Kind::Greater)
-    std::swap(small, large);
-  if (c.kind == Kind::Greater || c.kind == Kind::Less)
-    small = small + Expr(1);
+  auto [small, large] = *asOrder(c);
   // A constant lower bound on one symbol.
   if (auto bound = small.getConstant(); bound && large.getSymbolName()) {
     // A fact can only strengthen the default bound of 1 (k >= 0 is implied).
@@ -96,11 +91,86 @@ llvm::Error costopt::sym::addConstraint(Assumptions &assumptions,
       return makeError("constraint is false for every value", c.offset);
     return llvm::Error::success();
   }
+  // An upper bound (`past + sequence <= 64`) limits where formulas are
+  // evaluated: the PointChecker checks it at every point. It is not
+  // assumed: what the algebra decides for every size above the lower
+  // bounds holds for the fewer sizes below it too.
   if (large.getConstant())
-    return makeError("upper bounds on sizes are not supported ('" + small.str() +
-                         " <= " + large.str() + "'); sizes only have lower bounds",
-                     c.offset);
+    return llvm::Error::success();
   assumptions.lessEqual.emplace_back(small, large);
+  return llvm::Error::success();
+}
+
+/// base^exponent (base >= 1), or some value above `cap` once it passes it.
+static DynamicAPInt powerUpTo(DynamicAPInt base, int64_t exponent, const DynamicAPInt &cap) {
+  DynamicAPInt result(1);
+  while (exponent > 0 && result <= cap) {
+    if (exponent & 1)
+      result *= base;
+    exponent >>= 1;
+    // A base past the cap takes any later product past it unsquared.
+    if (exponent > 0 && base <= cap)
+      base *= base;
+  }
+  return result;
+}
+
+std::optional<std::pair<Expr, Expr>> costopt::sym::asOrder(const Constraint &c) {
+  using Kind = Constraint::Kind;
+  if (c.kind == Kind::Divisible || c.kind == Kind::Equal)
+    return std::nullopt;
+  Expr small = c.lhs, large = c.rhs;
+  if (c.kind == Kind::GreaterEqual || c.kind == Kind::Greater)
+    std::swap(small, large);
+  if (c.kind == Kind::Greater || c.kind == Kind::Less)
+    small = small + Expr(1);
+  return std::pair(small, large);
+}
+
+llvm::Error costopt::sym::checkSatisfiable(const Assumptions &assumptions,
+                                           const Constraint &c) {
+  auto order = asOrder(c);
+  if (!order)
+    return llvm::Error::success();
+  auto [small, large] = *order;
+  auto bound = large.getConstant();
+  if (!bound || small.getConstant())
+    return llvm::Error::success();
+  // A sum of products of symbols with positive coefficients is least where
+  // every symbol is; other sides are left to the checks at each point.
+  bool increasing = llvm::all_of(small.getTerms(), [](const Term &t) {
+    return t.coefficient > Rational(0, 1) && llvm::all_of(t.factors, [](const Factor &f) {
+             return f.atom->kind == AtomKind::Symbol && f.exponent > 0;
+           });
+  });
+  if (!increasing)
+    return llvm::Error::success();
+  // The least value, each product computed only until it passes the
+  // bound: a power of a large lower bound (n^1000 with n >= 10^300) would
+  // take minutes exactly.
+  Rational least(0, 1);
+  for (const Term &t : small.getTerms()) {
+    bool fits = *bound >= least + t.coefficient;
+    if (fits) {
+      DynamicAPInt cap = mlir::presburger::floor((*bound - least) / t.coefficient), product(1);
+      for (const Factor &f : t.factors) {
+        product *= powerUpTo(assumptions.lowerBound(f.atom->name), f.exponent, cap);
+        if (product > cap)
+          break;
+      }
+      fits = product <= cap;
+      least = least + t.coefficient * Rational(product, DynamicAPInt(1));
+    }
+    if (fits)
+      continue;
+    std::string at;
+    for (const std::string &name : small.getSymbols())
+      at += (at.empty() ? "" : ", ") + name + " = " +
+            formatWithSeparators(assumptions.lowerBound(name));
+    return makeError("no sizes meet it: at the least sizes (" + at + ") " + small.str() +
+                         " exceeds " + formatRational(*bound),
+                     c.offset);
+  }
   return llvm::Error::success();
 }
 

@@ -293,6 +293,37 @@ TEST(SymParse, Constraints) {
   llvm::consumeError(std::move(err));
 }
 
+// An upper bound is accepted and not assumed (decisions hold for every
+// size above the lower bounds, so under it too); it is an error only when
+// no sizes meet it, which is decided at the least sizes for sums of
+// products of symbols, on both sides of the boundary.
+TEST(SymParse, UpperBounds) {
+  auto check = [](llvm::StringRef text) -> std::string {
+    auto cs = parseConstraints(text);
+    if (!cs)
+      return llvm::toString(cs.takeError());
+    Assumptions a;
+    for (const Constraint &c : *cs)
+      if (llvm::Error e = addConstraint(a, c))
+        return llvm::toString(std::move(e));
+    EXPECT_TRUE(a.lessEqual.empty()) << text.str();
+    for (const Constraint &c : *cs)
+      if (llvm::Error e = checkSatisfiable(a, c))
+        return llvm::toString(std::move(e));
+    return "ok";
+  };
+  EXPECT_EQ(check("past + n <= 64"), "ok");
+  EXPECT_EQ(check("past + n <= 64, past >= 63"), "ok");
+  EXPECT_NE(check("past + n <= 64, past >= 64").find("no sizes meet it"), std::string::npos);
+  EXPECT_EQ(check("n < 8, n >= 7"), "ok");
+  EXPECT_NE(check("n < 8, n >= 8").find("no sizes meet it"), std::string::npos);
+  EXPECT_EQ(check("2*n*d <= 8, d >= 2, n >= 2"), "ok");
+  EXPECT_NE(check("2*n*d <= 7, d >= 2, n >= 2").find("no sizes meet it"), std::string::npos);
+  // Not a sum of products: left to the checks at each point.
+  EXPECT_EQ(check("n - k <= 0, n >= 5"), "ok");
+  EXPECT_EQ(check("ceil(n/2) <= 1, n >= 9"), "ok");
+}
+
 TEST(SymSimplify, DivisibilityRemovesRounding) {
   Assumptions a;
   a.divisibility.emplace_back(p("d"), p("h"));

@@ -269,9 +269,22 @@ struct Constraint {
 };
 
 /// Adds a parsed constraint to `assumptions`. A lower bound `s >= c` on a
-/// single symbol becomes a bound; `s > c` becomes `s >= c + 1`. Constraints
-/// the algebra cannot use are an error naming them.
+/// single symbol becomes a bound; `s > c` becomes `s >= c + 1`. An upper
+/// bound `x <= c` is accepted and not assumed: it limits the points at
+/// which formulas are evaluated, and each is checked against it.
+/// Constraints the algebra cannot use are an error naming them.
 llvm::Error addConstraint(Assumptions &assumptions, const Constraint &constraint);
+
+/// An order constraint as small <= large (integers: a < b is a + 1 <= b);
+/// nothing for a divisibility or an equality.
+std::optional<std::pair<Expr, Expr>> asOrder(const Constraint &constraint);
+
+/// An error if no sizes meet `constraint` given the lower bounds of
+/// `assumptions` (all constraints added): an upper bound `x <= c` that x
+/// exceeds where every symbol is least. Decided where x is a sum of
+/// products of symbols with positive coefficients; otherwise each
+/// evaluated point is left to check it.
+llvm::Error checkSatisfiable(const Assumptions &assumptions, const Constraint &constraint);
 
 /// Applies the assumptions: ceil(x/y) and floor(x/y) become x/y when y
 /// divides x is known, and max/min pick the argument order facts prove

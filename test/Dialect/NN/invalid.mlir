@@ -353,6 +353,14 @@ nn.model @equality() symbols(d) where (d == 4) {
 
 // -----
 
+// An upper bound no sizes meet (n is at least 8, and n + d at least 9).
+// expected-error @+1 {{constraint 'n + d <= 8': no sizes meet it: at the least sizes (d = 1, n = 8) d + n exceeds 8}}
+nn.model @empty_domain() symbols(n, d) where (n + d <= 8, n >= 8) {
+  nn.output
+}
+
+// -----
+
 // expected-error @+1 {{invalid constraint 'd % h == 1'}}
 nn.model @bad_mod() symbols(d, h) where (d mod h == 1) {
   nn.output

@@ -189,8 +189,9 @@ struct Val {
   /// Known: the contents, row-major (integers as formulas, or floats).
   std::optional<llvm::SmallVector<Expr, 4>> ints;
   std::optional<std::vector<double>> floats;
-  /// Fixed: 0, 1, 2, ... along the only axis longer than 1 (a Range).
-  bool iota = false;
+  /// Fixed: start, start + 1, ... along the only axis longer than 1 (a
+  /// Range by 1, position ids).
+  std::optional<Expr> iotaStart;
   /// Data (or a fixed value once read as an nn.constant): its SSA name.
   std::string ssa;
   /// Data: a parameter or a view of one; `weightPerm` is a transpose not
@@ -593,24 +594,33 @@ private:
     if (!llvm::is_contained(notes, text))
       notes.push_back(text);
   }
-  /// Notes that the model holds only where small <= large; false when
-  /// that never holds.
-  bool assumeAtMost(const Expr &small, const Expr &large,
-                    llvm::StringRef why = "a buffer sliced to that length, as the exporter "
-                                          "declares") {
+  /// Makes small <= large a constraint of the model, checked at every
+  /// evaluated point (with `why` in the model's header), unless it always
+  /// holds; false when it never does.
+  bool requireAtMost(const Expr &small, const Expr &large,
+                     llvm::StringRef why = "a buffer sliced to that length, as the exporter "
+                                           "declares") {
     sym::Sign sign = sym::decideSign(large - small, sym::Assumptions());
     if (sym::isNonNegative(sign))
       return true;
     if (sign == sym::Sign::Negative)
       return false;
-    std::string assumption =
-        "assumes " + sizeText(small) + " <= " + sizeText(large) + " (" + why.str() + ")";
-    // Sizes have no upper bounds to check, so the reader is told (once).
-    if (warnings && !llvm::is_contained(notes, assumption))
-      warnings->push_back(path + ": the model " + assumption);
-    note(assumption);
+    note("where " + sizeText(small) + " <= " + sizeText(large) + ": " + why.str());
+    // One bound implies another when its side is larger and its limit
+    // smaller (past + sequence <= 64 gives past <= 64): the weaker goes.
+    auto implies = [](const std::pair<Expr, Expr> &strong, const std::pair<Expr, Expr> &weak) {
+      return sym::isNonNegative(sym::decideSign(strong.first - weak.first, sym::Assumptions())) &&
+             sym::isNonNegative(sym::decideSign(weak.second - strong.second, sym::Assumptions()));
+    };
+    std::pair<Expr, Expr> bound(small, large);
+    if (llvm::any_of(upperBounds, [&](const auto &b) { return implies(b, bound); }))
+      return true;
+    llvm::erase_if(upperBounds, [&](const auto &b) { return implies(bound, b); });
+    upperBounds.push_back(bound);
     return true;
   }
+  /// The model's upper bounds (small <= large), none implied by another.
+  std::vector<std::pair<Expr, Expr>> upperBounds;
   /// Lower bounds the model's sizes need ("height >= 3"), written into its
   /// where clause so that every evaluated point is checked against them.
   std::vector<std::string> constraints;
@@ -2988,7 +2998,7 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
           return extent;
         if (!sym::isNonNegative(sym::decideSign(e, lowerBounds)))
           return Expr::min(e, extent);
-        assumeAtMost(e, extent,
+        requireAtMost(e, extent,
                      "a slice to " + sizeText(e) + " of axis " + axisName + ", of " +
                          sizeText(extent) + " entries");
         return e;
@@ -2997,16 +3007,18 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
         return Expr(std::clamp(*c < 0 ? *ce + *c : *c, int64_t(0), *ce));
       // INT32_MAX and INT64_MAX (and their negatives) are what exporters
       // write for "to the end" ("from the start"): on a symbolic axis they
-      // are its end (start), noted for the axes they would not reach.
+      // are its end (start), a constraint for the axes they would not
+      // reach; on an axis provably longer they are ordinary indices.
       constexpr int64_t pastAnyAxis = std::numeric_limits<int32_t>::max();
       if (*c >= pastAnyAxis || *c <= -pastAnyAxis) {
         uint64_t magnitude = *c < 0 ? 0 - uint64_t(*c) : uint64_t(*c);
-        if (magnitude < (uint64_t(1) << 62))
-          assumeAtMost(extent, Expr(int64_t(magnitude)),
-                       "a slice index of " + std::to_string(*c) + " read as " +
-                           (*c < 0 ? "the start" : "the end") + " of axis " +
-                           axisName);
-        return *c < 0 ? Expr(0) : extent;
+        bool readAsEnd = magnitude >= (uint64_t(1) << 62) ||
+                         requireAtMost(extent, Expr(int64_t(magnitude)),
+                                       "a slice index of " + std::to_string(*c) + " read as " +
+                                           (*c < 0 ? "the start" : "the end") + " of axis " +
+                                           axisName);
+        if (readAsEnd)
+          return *c < 0 ? Expr(0) : extent;
       }
       if (*c < 0) {
         if (auto error = requireAtLeast(node, extent, Expr(-*c),
@@ -4141,6 +4153,7 @@ std::optional<Val> Importer::probeKnown(llvm::ArrayRef<onnx::Node> nodes,
   // A probe may take nodes it does not translate for real (a slice's
   // constraint on the sizes, an assumption): it leaves none of them behind.
   std::vector<std::string> savedConstraints = constraints, savedNotes = notes;
+  std::vector<std::pair<Expr, Expr>> savedUpperBounds = upperBounds;
   sym::Assumptions savedBounds = lowerBounds;
   size_t savedWarnings = warnings ? warnings->size() : 0;
   for (const auto &[key, v] : bound)
@@ -4181,6 +4194,7 @@ std::optional<Val> Importer::probeKnown(llvm::ArrayRef<onnx::Node> nodes,
   foldComparisons = false;
   restoreValues(saved);
   constraints = std::move(savedConstraints);
+  upperBounds = std::move(savedUpperBounds);
   notes = std::move(savedNotes);
   lowerBounds = std::move(savedBounds);
   if (warnings)
@@ -5127,9 +5141,11 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     auto axis = axisOf(node, intAttr(node, "axis", 0), table.rank());
     if (!axis)
       return axis.takeError();
-    // Rows 0..k-1 of a table (positions read through a Range): a slice.
-    if (ids.cls == Val::Fixed && ids.iota && *axis == 0)
-      return done(sliceAs(node, table, 0, Expr(0), product(ids.shape), shapes[0]));
+    // Rows s..s+k-1 of a table (positions read through a Range, from the
+    // cache's length when there is one): a slice, checked to end within
+    // the table at every evaluated point.
+    if (ids.cls == Val::Fixed && ids.iotaStart && *axis == 0)
+      return done(sliceAs(node, table, 0, *ids.iotaStart, product(ids.shape), shapes[0]));
     // A constant index: one entry of an axis (BERT's first token).
     if (ids.cls == Val::Known && ids.ints && ids.ints->size() == 1) {
       auto idx = constantOf((*ids.ints)[0]);
@@ -5361,7 +5377,8 @@ llvm::Expected<Val *> Importer::input(const onnx::Node &node, const std::string 
         bool iota = llvm::count_if(v.shape, [](const Expr &e) { return e != Expr(1); }) <= 1;
         for (size_t i = 0; i < ints->size() && iota; ++i)
           iota = (*ints)[i] == static_cast<int64_t>(i);
-        v.iota = iota;
+        if (iota)
+          v.iotaStart = Expr(0);
       } else {
         llvm::consumeError(ints.takeError());
       }
@@ -5490,23 +5507,24 @@ llvm::Error Importer::translate(const onnx::Node &node) {
       v.shape = (*shapes)[i];
       v.elem = in.empty() || !in[0] ? onnx::Float : in[0]->elem;
       if (node.opType == "Range") {
-        v.iota = true;
         v.elem = onnx::Int64;
+        if (in[0]->ints && in[2]->ints && (*in[2]->ints)[0] == Expr(1))
+          v.iotaStart = (*in[0]->ints)[0];
       }
       // Rank changes of a Range, and its first k entries, are still
       // positions.
       if ((node.opType == "Unsqueeze" || node.opType == "Reshape" ||
            node.opType == "Squeeze" || node.opType == "Expand" || node.opType == "Cast") &&
-          in[0] && in[0]->iota && product(v.shape) == product(in[0]->shape))
-        v.iota = true;
+          in[0] && in[0]->iotaStart && product(v.shape) == product(in[0]->shape))
+        v.iotaStart = in[0]->iotaStart;
       auto allEqual = [](Val *x, int64_t value) {
         return x && x->ints && llvm::all_of(*x->ints, [&](const Expr &e) {
                  return e == Expr(value);
                });
       };
-      if (node.opType == "Slice" && in[0] && in[0]->iota && in.size() > 1 &&
+      if (node.opType == "Slice" && in[0] && in[0]->iotaStart && in.size() > 1 &&
           allEqual(in[1], 0) && (in.size() < 5 || !in[4] || allEqual(in[4], 1)))
-        v.iota = true;
+        v.iotaStart = in[0]->iotaStart;
       if (node.opType == "Cast")
         v.elem = static_cast<int32_t>(intAttr(node, "to", v.elem));
       static const llvm::StringSet<> predicates = {"Equal", "Less", "Greater", "LessOrEqual",
@@ -5814,8 +5832,11 @@ llvm::Expected<std::string> Importer::run() {
     if (values.count(info.name) && !initializers.count(info.name))
       args.push_back(values[info.name].ssa + ": " + typeOf(values[info.name]));
   out << llvm::join(args, ", ") << ") symbols(" << llvm::join(symbols, ", ") << ")";
-  if (!constraints.empty())
-    out << " where (" << llvm::join(constraints, ", ") << ")";
+  std::vector<std::string> where = constraints;
+  for (const auto &[small, large] : upperBounds)
+    where.push_back(sizeText(small) + " <= " + sizeText(large));
+  if (!where.empty())
+    out << " where (" << llvm::join(where, ", ") << ")";
   out << " {\n";
   out << body;
   out << "  nn.output " << llvm::join(outputs, ", ") << " : " << llvm::join(outputTypes, ", ")

@@ -830,3 +830,20 @@ no_step_output = elman_loop_body()
 del no_step_output.output[2]
 save(loop_graph("loop_body_outputs", no_step_output),
      os.path.join("hostile", "loop-body-outputs.onnx"))
+# Position ids after a cache, as GPT-2's export with past_key_values
+# writes them: Range(past, past + sequence) into a learned table of 64
+# rows. The rows read are past .. past + sequence - 1, so the table bounds
+# past + sequence, not sequence alone.
+save(helper.make_graph(
+    [helper.make_node("Shape", ["past_k"], ["past_shape"], name="/pos/Shape"),
+     helper.make_node("Gather", ["past_shape", "one"], ["past"], name="/pos/Gather", axis=0),
+     helper.make_node("Shape", ["x"], ["x_shape"], name="/pos/Shape_1"),
+     helper.make_node("Gather", ["x_shape", "one"], ["sequence"], name="/pos/Gather_1", axis=0),
+     helper.make_node("Add", ["past", "sequence"], ["end"], name="/pos/Add"),
+     helper.make_node("Range", ["past", "end", "one"], ["ids"], name="/pos/Range"),
+     helper.make_node("Gather", ["wpe", "ids"], ["pe"], name="/wpe/Gather", axis=0),
+     helper.make_node("Add", ["x", "pe"], ["y"], name="/add/Add")],
+    "position_ids_cache", [value("x", TensorProto.FLOAT, ["batch", "sequence", 4]),
+                           value("past_k", TensorProto.FLOAT, ["batch", "past", 4])],
+    [value("y", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [weight("wpe", 64, 4), ints("one", 1)]), "position-ids-cache.onnx")

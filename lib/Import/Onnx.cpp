@@ -665,31 +665,11 @@ private:
   std::optional<llvm::DynamicAPInt> leastSizeSatisfying(const Expr &margin,
                                                         const std::string &name) {
     auto satisfied = [&](const llvm::DynamicAPInt &value) {
-      sym::Bindings at;
-      at[name] = value;
-      auto v = sym::evaluate(margin, at);
-      if (!v) {
-        llvm::consumeError(v.takeError());
-        return false;
-      }
-      return *v >= sym::Rational(0);
+      auto v = sym::evaluateAt(margin, name, value);
+      return v && *v >= sym::Rational(0);
     };
-    llvm::DynamicAPInt low = lowerBounds.lowerBound(name);
-    if (satisfied(low))
-      return low;
-    // Invariant: not satisfied at low, satisfied at high.
-    llvm::DynamicAPInt high = low * 2, limit(int64_t(1) << 62);
-    while (!satisfied(high)) {
-      if (high >= limit)
-        return std::nullopt;
-      low = high;
-      high = high * 2;
-    }
-    while (high - low > 1) {
-      llvm::DynamicAPInt middle = low + (high - low) / 2;
-      (satisfied(middle) ? high : low) = middle;
-    }
-    return high;
+    return sym::leastWhere(lowerBounds.lowerBound(name), satisfied,
+                           llvm::DynamicAPInt(int64_t(1) << 62));
   }
   /// The shape value_info declares for `name`, where every dimension is a
   /// number or a formula of the inputs' sizes.

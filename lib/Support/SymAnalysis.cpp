@@ -101,6 +101,36 @@ llvm::Error costopt::sym::addConstraint(Assumptions &assumptions,
   return llvm::Error::success();
 }
 
+std::optional<DynamicAPInt>
+costopt::sym::leastWhere(const DynamicAPInt &from,
+                         llvm::function_ref<bool(const DynamicAPInt &)> holds,
+                         const DynamicAPInt &limit) {
+  if (holds(from))
+    return from;
+  // Invariant: false at low, true at high.
+  DynamicAPInt low = from, high = from * DynamicAPInt(2);
+  while (!holds(high)) {
+    if (high >= limit)
+      return std::nullopt;
+    low = high;
+    high *= DynamicAPInt(2);
+  }
+  while (high - low > 1) {
+    DynamicAPInt middle = low + (high - low) / DynamicAPInt(2);
+    (holds(middle) ? high : low) = middle;
+  }
+  return high;
+}
+
+bool costopt::sym::growsWithEverySymbol(const Expr &expr) {
+  return llvm::all_of(expr.getTerms(), [](const Term &t) {
+    return t.factors.empty() ||
+           (t.coefficient > Rational(0, 1) && llvm::all_of(t.factors, [](const Factor &f) {
+              return f.atom->kind == AtomKind::Symbol && f.exponent > 0;
+            }));
+  });
+}
+
 /// base^exponent (base >= 1), or some value above `cap` once it passes it.
 static DynamicAPInt powerUpTo(DynamicAPInt base, int64_t exponent, const DynamicAPInt &cap) {
   DynamicAPInt result(1);
@@ -136,20 +166,20 @@ llvm::Error costopt::sym::checkSatisfiable(const Assumptions &assumptions,
   auto bound = large.getConstant();
   if (!bound || small.getConstant())
     return llvm::Error::success();
-  // A sum of products of symbols with positive coefficients is least where
-  // every symbol is; other sides are left to the checks at each point.
-  bool increasing = llvm::all_of(small.getTerms(), [](const Term &t) {
-    return t.coefficient > Rational(0, 1) && llvm::all_of(t.factors, [](const Factor &f) {
-             return f.atom->kind == AtomKind::Symbol && f.exponent > 0;
-           });
-  });
-  if (!increasing)
+  // Least where every symbol is least; other sides are left to the checks
+  // at each point.
+  if (!growsWithEverySymbol(small))
     return llvm::Error::success();
   // The least value, each product computed only until it passes the
   // bound: a power of a large lower bound (n^1000 with n >= 10^300) would
   // take minutes exactly.
   Rational least(0, 1);
+  for (const Term &t : small.getTerms())
+    if (t.factors.empty())
+      least = least + t.coefficient;
   for (const Term &t : small.getTerms()) {
+    if (t.factors.empty())
+      continue;
     bool fits = *bound >= least + t.coefficient;
     if (fits) {
       DynamicAPInt cap = mlir::presburger::floor((*bound - least) / t.coefficient), product(1);

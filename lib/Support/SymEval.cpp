@@ -283,6 +283,18 @@ llvm::Expected<Rational> costopt::sym::evaluate(const Expr &expr,
   return Evaluator(bindings).evaluate(expr);
 }
 
+std::optional<Rational> costopt::sym::evaluateAt(const Expr &expr, llvm::StringRef symbol,
+                                                 const DynamicAPInt &value) {
+  Bindings at;
+  at[symbol] = value;
+  auto result = evaluate(expr, at);
+  if (!result) {
+    llvm::consumeError(result.takeError());
+    return std::nullopt;
+  }
+  return *result;
+}
+
 llvm::Expected<DynamicAPInt> costopt::sym::evaluateInteger(const Expr &expr,
                                                            const Bindings &bindings) {
   auto value = evaluate(expr, bindings);

@@ -324,6 +324,25 @@ TEST(SymParse, UpperBounds) {
   EXPECT_EQ(check("ceil(n/2) <= 1, n >= 9"), "ok");
 }
 
+// Searches along one symbol: the least value from a start at which a
+// predicate that turns true once holds, at and around its boundary.
+TEST(SymSearch, LeastWhere) {
+  auto squareAtLeast = [](int64_t bound) {
+    return [bound](const DynamicAPInt &x) { return x * x >= DynamicAPInt(bound); };
+  };
+  DynamicAPInt limit(int64_t(1) << 62);
+  EXPECT_EQ(leastWhere(DynamicAPInt(1), squareAtLeast(1000), limit), DynamicAPInt(32));
+  EXPECT_EQ(leastWhere(DynamicAPInt(1), squareAtLeast(1024), limit), DynamicAPInt(32));
+  EXPECT_EQ(leastWhere(DynamicAPInt(1), squareAtLeast(1025), limit), DynamicAPInt(33));
+  EXPECT_EQ(leastWhere(DynamicAPInt(40), squareAtLeast(1000), limit), DynamicAPInt(40));
+  EXPECT_EQ(leastWhere(DynamicAPInt(1), [](const DynamicAPInt &) { return false; }, limit),
+            std::nullopt);
+  // Where the formula has no value, evaluateAt says so instead of failing.
+  EXPECT_EQ(evaluateAt(p("ceil(6/(n - 1))"), "n", DynamicAPInt(1)), std::nullopt);
+  EXPECT_EQ(evaluateAt(p("ceil(6/(n - 1))"), "n", DynamicAPInt(5)), Rational(2, 1));
+  EXPECT_EQ(evaluateAt(p("n/2"), "n", DynamicAPInt(3)), Rational(3, 2));
+}
+
 TEST(SymSimplify, DivisibilityRemovesRounding) {
   Assumptions a;
   a.divisibility.emplace_back(p("d"), p("h"));

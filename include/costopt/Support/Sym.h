@@ -27,6 +27,7 @@
 #include "mlir/Analysis/Presburger/Fraction.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DynamicAPInt.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -279,6 +280,18 @@ llvm::Error addConstraint(Assumptions &assumptions, const Constraint &constraint
 /// nothing for a divisibility or an equality.
 std::optional<std::pair<Expr, Expr>> asOrder(const Constraint &constraint);
 
+/// The least x from `from` on at which `holds`, a predicate false up to
+/// some value and true from it on, is true: doubling from `from`, then
+/// bisection. Nothing if it is still false once the doubling reaches
+/// `limit`.
+std::optional<DynamicAPInt> leastWhere(const DynamicAPInt &from,
+                                       llvm::function_ref<bool(const DynamicAPInt &)> holds,
+                                       const DynamicAPInt &limit);
+
+/// True if `expr` is a constant plus products of symbols with positive
+/// coefficients and exponents: it does not fall when any symbol grows.
+bool growsWithEverySymbol(const Expr &expr);
+
 /// An error if no sizes meet `constraint` given the lower bounds of
 /// `assumptions` (all constraints added): an upper bound `x <= c` that x
 /// exceeds where every symbol is least. Decided where x is a sum of
@@ -348,6 +361,11 @@ using Bindings = llvm::StringMap<DynamicAPInt>;
 /// logarithm whose value is irrational (wrap it in ceil or floor), division
 /// by zero.
 llvm::Expected<Rational> evaluate(const Expr &expr, const Bindings &bindings);
+/// The value of `expr`, a formula of `symbol` alone, at `value`; nothing
+/// where it has none (a division by zero, an irrational logarithm), as
+/// searches along one symbol want it.
+std::optional<Rational> evaluateAt(const Expr &expr, llvm::StringRef symbol,
+                                   const DynamicAPInt &value);
 /// Evaluates and requires an integer result.
 llvm::Expected<DynamicAPInt> evaluateInteger(const Expr &expr,
                                              const Bindings &bindings);

@@ -60,11 +60,13 @@ std::string ratioText(const sym::Rational &a, const sym::Rational &b) {
 }
 
 /// Where two totals cross along `symbol`, exactly if the algebra can solve
-/// it, else by exact evaluation over doubling values and bisection. Every
-/// other symbol is already substituted in `a` and `b`.
+/// it, else by exact evaluation over doubling values from `start` (where
+/// both models' rules can first hold) and bisection. Every other symbol is
+/// already substituted in `a` and `b`.
 std::string describeCrossing(const std::string &nameA, const Expr &a, const std::string &nameB,
                              const Expr &b, llvm::StringRef symbol,
-                             const sym::Assumptions &assumptions) {
+                             const sym::Assumptions &assumptions,
+                             const llvm::DynamicAPInt &start) {
   sym::PrintOptions print;
   sym::Crossover exact = sym::solveCrossover(a, b, symbol, assumptions);
   switch (exact.kind) {
@@ -85,24 +87,17 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
   }
   // Numeric: sign of a - b for symbol = 1, 2, 4, ...
   auto sign = [&](const llvm::DynamicAPInt &x) -> std::optional<int> {
-    sym::Bindings at;
-    at[symbol] = x;
-    auto va = sym::evaluate(a, at), vb = sym::evaluate(b, at);
-    if (!va || !vb) {
-      if (!va)
-        llvm::consumeError(va.takeError());
-      if (!vb)
-        llvm::consumeError(vb.takeError());
+    auto va = sym::evaluateAt(a, symbol, x), vb = sym::evaluateAt(b, symbol, x);
+    if (!va || !vb)
       return std::nullopt;
-    }
     return mlir::presburger::compare(*va, *vb);
   };
   std::vector<std::string> changes;
-  llvm::DynamicAPInt lo(1);
+  llvm::DynamicAPInt lo = start;
   std::optional<int> previous = sign(lo);
   if (!previous)
     return "bind the other symbols (-D) to locate the crossover";
-  const int atOne = *previous;
+  const int atStart = *previous;
   for (int i = 1; i <= 40; ++i) {
     llvm::DynamicAPInt hi = lo * llvm::DynamicAPInt(2);
     std::optional<int> current = sign(hi);
@@ -125,12 +120,15 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
     }
     lo = hi;
   }
-  std::string start = atOne < 0 ? nameA : atOne > 0 ? nameB : "neither";
-  std::string text = "at " + symbol.str() + " = 1 " + start + " is cheaper";
+  std::string first = atStart < 0 ? nameA : atStart > 0 ? nameB : "neither";
+  std::string text = "at " + symbol.str() + " = " + sym::formatWithSeparators(start) + " " +
+                     first + " is cheaper";
   for (const std::string &c : changes)
     text += "; " + c;
   if (changes.empty())
-    text += ", and stays so up to " + symbol.str() + " = 2^40";
+    text += ", and stays so up to " + symbol.str() + " = " +
+            (lo == llvm::DynamicAPInt(int64_t(1) << 40) ? std::string("2^40")
+                                                         : sym::formatWithSeparators(lo));
   return text + " (other symbols at the values above)";
 }
 
@@ -181,6 +179,59 @@ Expr substituteAllBut(const Expr &e, const sym::Bindings &values, llvm::StringRe
   return e.substitute(constants);
 }
 
+/// Where along `symbol` the rules of `report` can hold, every other symbol
+/// at `values`: a rule whose excess (lhs - rhs for lhs <= rhs, and so on)
+/// then has `symbol` alone and grows with it holds exactly up to a limit;
+/// one that falls with it, exactly from a limit. Necessary conditions: a
+/// point in the range may still break another rule (a divisibility).
+struct AllowedRange {
+  std::optional<llvm::DynamicAPInt> from, upTo;
+};
+AllowedRange allowedRangeAlong(const ModelReport &report, const sym::Bindings &values,
+                               llvm::StringRef symbol) {
+  AllowedRange range;
+  if (!report.checker)
+    return range;
+  using Kind = nn::PointChecker::Kind;
+  for (const nn::PointChecker::Rule &rule : report.checker->getRules()) {
+    if (rule.kind == Kind::Equal || rule.kind == Kind::Divides ||
+        !llvm::is_contained(rule.symbols, symbol))
+      continue;
+    // The rule holds where excess <= 0.
+    bool below = rule.kind == Kind::AtMost || rule.kind == Kind::Less;
+    Expr excess = below ? rule.lhs - rule.rhs : rule.rhs - rule.lhs;
+    if (rule.kind == Kind::Less || rule.kind == Kind::Greater)
+      excess = excess + Expr(1);
+    excess = substituteAllBut(excess, values, symbol);
+    auto symbols = excess.getSymbols();
+    if (symbols.size() != 1 || symbols[0] != symbol)
+      continue;
+    bool grows = sym::growsWithEverySymbol(excess);
+    if (!grows && !sym::growsWithEverySymbol(Expr(-1) * excess))
+      continue;
+    auto holds = [&](const llvm::DynamicAPInt &x) {
+      auto value = sym::evaluateAt(excess, symbol, x);
+      return value && *value <= sym::Rational(0, 1);
+    };
+    // The first value on the other side; past 2^62 the rule bounds nothing
+    // a user evaluates.
+    bool atOne = holds(llvm::DynamicAPInt(1));
+    if (atOne != grows)
+      continue; // holds everywhere from 1 on, or nowhere
+    std::optional<llvm::DynamicAPInt> outside =
+        sym::leastWhere(llvm::DynamicAPInt(1),
+                        [&](const llvm::DynamicAPInt &x) { return holds(x) != atOne; },
+                        llvm::DynamicAPInt(int64_t(1) << 62));
+    if (!outside)
+      continue;
+    if (grows && (!range.upTo || *outside - 1 < *range.upTo))
+      range.upTo = *outside - 1;
+    if (!grows && (!range.from || *outside > *range.from))
+      range.from = *outside;
+  }
+  return range;
+}
+
 } // namespace
 
 llvm::Expected<Comparison> costopt::driver::compareReports(const DriverOptions &options,
@@ -224,8 +275,26 @@ llvm::Expected<Comparison> costopt::driver::compareReports(const DriverOptions &
     // not hold along the whole range of n searched.
     Expr flopsA = substituteAllBut(a.cost.flops, comparison.valuesA, symbol);
     Expr flopsB = substituteAllBut(b.cost.flops, comparison.valuesB, symbol);
-    comparison.crossing = "FLOPs along " + symbol + ": " +
-                          describeCrossing("A", flopsA, "B", flopsB, symbol, assumptions);
+    // The search starts where both models' rules can hold; where a model's
+    // rules end n sooner than the crossing, the line says so.
+    std::string limits;
+    llvm::DynamicAPInt start(1);
+    for (auto [report, values, side] : {std::tuple(&a, &comparison.valuesA, "A"),
+                                        std::tuple(&b, &comparison.valuesB, "B")}) {
+      AllowedRange range = allowedRangeAlong(*report, *values, symbol);
+      if (!range.from && !range.upTo)
+        continue;
+      if (range.from && *range.from > start)
+        start = *range.from;
+      limits += "; " + std::string(side) + "'s rules allow " + symbol + " only";
+      if (range.from)
+        limits += " from " + sym::formatWithSeparators(*range.from);
+      if (range.upTo)
+        limits += " up to " + sym::formatWithSeparators(*range.upTo);
+    }
+    comparison.crossing =
+        "FLOPs along " + symbol + ": " +
+        describeCrossing("A", flopsA, "B", flopsB, symbol, assumptions, start) + limits;
   }
   return comparison;
 }

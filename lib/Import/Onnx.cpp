@@ -596,10 +596,12 @@ private:
   }
   /// Makes small <= large a constraint of the model, checked at every
   /// evaluated point (with `why` in the model's header), unless it always
-  /// holds; false when it never does.
-  bool requireAtMost(const Expr &small, const Expr &large,
-                     llvm::StringRef why = "a buffer sliced to that length, as the exporter "
-                                           "declares") {
+  /// holds; false when it never does, an error at `node` when no sizes meet
+  /// it and the model's lower bounds together.
+  llvm::Expected<bool> requireAtMost(const onnx::Node &node, const Expr &small,
+                                     const Expr &large,
+                                     llvm::StringRef why = "a buffer sliced to that length, as "
+                                                           "the exporter declares") {
     sym::Sign sign = sym::decideSign(large - small, sym::Assumptions());
     if (sym::isNonNegative(sign))
       return true;
@@ -617,7 +619,22 @@ private:
       return true;
     llvm::erase_if(upperBounds, [&](const auto &b) { return implies(bound, b); });
     upperBounds.push_back(bound);
+    if (auto error = boundsMeet(node))
+      return std::move(error);
     return true;
+  }
+  /// An error at `node` if an upper bound of the model fails where its
+  /// sizes are least (a slice needs sequence >= 100 of an axis a buffer
+  /// bounds by 64): no sizes would meet the imported model's constraints.
+  llvm::Error boundsMeet(const onnx::Node &node) {
+    for (const auto &[small, large] : upperBounds) {
+      sym::Constraint c{sym::Constraint::Kind::LessEqual, small, large};
+      if (llvm::Error e = sym::checkSatisfiable(lowerBounds, c))
+        return fail(node, "the model would need " + sizeText(small) + " <= " + sizeText(large) +
+                              (constraints.empty() ? "" : " with " + llvm::join(constraints, ", ")) +
+                              ": " + llvm::toString(std::move(e)));
+    }
+    return llvm::Error::success();
   }
   /// The model's upper bounds (small <= large), none implied by another.
   std::vector<std::pair<Expr, Expr>> upperBounds;
@@ -650,7 +667,7 @@ private:
           });
           constraints.push_back(name + " >= " + std::to_string(int64_t(*least)));
           lowerBounds = std::move(tried);
-          return llvm::Error::success();
+          return boundsMeet(node);
         }
       }
     }
@@ -2978,9 +2995,11 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
           return extent;
         if (!sym::isNonNegative(sym::decideSign(e, lowerBounds)))
           return Expr::min(e, extent);
-        requireAtMost(e, extent,
-                     "a slice to " + sizeText(e) + " of axis " + axisName + ", of " +
-                         sizeText(extent) + " entries");
+        auto held = requireAtMost(node, e, extent,
+                                  "a slice to " + sizeText(e) + " of axis " + axisName + ", of " +
+                                      sizeText(extent) + " entries");
+        if (!held)
+          return held.takeError();
         return e;
       }
       if (auto ce = constantOf(extent))
@@ -2992,12 +3011,15 @@ llvm::Expected<std::vector<Importer::SliceAxis>> Importer::sliceAxes(const onnx:
       constexpr int64_t pastAnyAxis = std::numeric_limits<int32_t>::max();
       if (*c >= pastAnyAxis || *c <= -pastAnyAxis) {
         uint64_t magnitude = *c < 0 ? 0 - uint64_t(*c) : uint64_t(*c);
-        bool readAsEnd = magnitude >= (uint64_t(1) << 62) ||
-                         requireAtMost(extent, Expr(int64_t(magnitude)),
-                                       "a slice index of " + std::to_string(*c) + " read as " +
-                                           (*c < 0 ? "the start" : "the end") + " of axis " +
-                                           axisName);
-        if (readAsEnd)
+        llvm::Expected<bool> readAsEnd = true;
+        if (magnitude < (uint64_t(1) << 62))
+          readAsEnd = requireAtMost(node, extent, Expr(int64_t(magnitude)),
+                                    "a slice index of " + std::to_string(*c) + " read as " +
+                                        (*c < 0 ? "the start" : "the end") + " of axis " +
+                                        axisName);
+        if (!readAsEnd)
+          return readAsEnd.takeError();
+        if (*readAsEnd)
           return *c < 0 ? Expr(0) : extent;
       }
       if (*c < 0) {
@@ -5124,8 +5146,14 @@ llvm::Error Importer::translateData(const onnx::Node &node, Inputs &in,
     // Rows s..s+k-1 of a table (positions read through a Range, from the
     // cache's length when there is one): a slice, checked to end within
     // the table at every evaluated point.
-    if (ids.cls == Val::Fixed && ids.iotaStart && *axis == 0)
+    if (ids.cls == Val::Fixed && ids.iotaStart && *axis == 0) {
+      Expr end = *ids.iotaStart + product(ids.shape);
+      if (sym::decideSign(table.shape[0] - end, lowerBounds) == sym::Sign::Negative)
+        return fail(node, "reads rows " + sizeText(*ids.iotaStart) + " to " +
+                              sizeText(end - Expr(1)) + " of a table of " +
+                              sizeText(table.shape[0]) + " rows");
       return done(sliceAs(node, table, 0, *ids.iotaStart, product(ids.shape), shapes[0]));
+    }
     // A constant index: one entry of an axis (BERT's first token).
     if (ids.cls == Val::Known && ids.ints && ids.ints->size() == 1) {
       auto idx = constantOf((*ids.ints)[0]);
@@ -5488,7 +5516,10 @@ llvm::Error Importer::translate(const onnx::Node &node) {
       v.elem = in.empty() || !in[0] ? onnx::Float : in[0]->elem;
       if (node.opType == "Range") {
         v.elem = onnx::Int64;
-        if (in[0]->ints && in[2]->ints && (*in[2]->ints)[0] == Expr(1))
+        // Ids from a start that may be negative wrap around a table: they
+        // are no run of its rows.
+        if (in[0]->ints && in[2]->ints && (*in[2]->ints)[0] == Expr(1) &&
+            sym::isNonNegative(sym::decideSign((*in[0]->ints)[0], lowerBounds)))
           v.iotaStart = (*in[0]->ints)[0];
       }
       // Rank changes of a Range, and its first k entries, are still

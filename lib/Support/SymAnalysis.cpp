@@ -91,11 +91,12 @@ llvm::Error costopt::sym::addConstraint(Assumptions &assumptions,
       return makeError("constraint is false for every value", c.offset);
     return llvm::Error::success();
   }
-  // An upper bound (`past + sequence <= 64`) limits where formulas are
-  // evaluated: the PointChecker checks it at every point. It is not
-  // assumed: what the algebra decides for every size above the lower
-  // bounds holds for the fewer sizes below it too.
-  if (large.getConstant())
+  // An upper bound (`past + sequence <= 64`, `1024 - n >= 0`: small - large
+  // grows with every symbol) limits where formulas are evaluated: the
+  // PointChecker checks it at every point. It is not assumed: what the
+  // algebra decides for every size above the lower bounds holds for the
+  // fewer sizes below it too.
+  if (growsWithEverySymbol(small - large))
     return llvm::Error::success();
   assumptions.lessEqual.emplace_back(small, large);
   return llvm::Error::success();
@@ -162,27 +163,26 @@ llvm::Error costopt::sym::checkSatisfiable(const Assumptions &assumptions,
   auto order = asOrder(c);
   if (!order)
     return llvm::Error::success();
-  auto [small, large] = *order;
-  auto bound = large.getConstant();
-  if (!bound || small.getConstant())
+  // The constraint holds where the excess small - large is at most 0; an
+  // excess that grows with every symbol is least where each symbol is.
+  // Other constraints are left to the checks at each point.
+  Expr excess = order->first - order->second;
+  if (excess.getConstant() || !growsWithEverySymbol(excess))
     return llvm::Error::success();
-  // Least where every symbol is least; other sides are left to the checks
-  // at each point.
-  if (!growsWithEverySymbol(small))
-    return llvm::Error::success();
-  // The least value, each product computed only until it passes the
-  // bound: a power of a large lower bound (n^1000 with n >= 10^300) would
-  // take minutes exactly.
+  // Its least value against 0, each product computed only until it passes
+  // what is left: a power of a large lower bound (n^1000 with n >= 10^300)
+  // would take minutes exactly.
   Rational least(0, 1);
-  for (const Term &t : small.getTerms())
+  for (const Term &t : excess.getTerms())
     if (t.factors.empty())
       least = least + t.coefficient;
-  for (const Term &t : small.getTerms()) {
+  for (const Term &t : excess.getTerms()) {
     if (t.factors.empty())
       continue;
-    bool fits = *bound >= least + t.coefficient;
+    bool fits = least + t.coefficient <= Rational(0, 1);
     if (fits) {
-      DynamicAPInt cap = mlir::presburger::floor((*bound - least) / t.coefficient), product(1);
+      DynamicAPInt cap = mlir::presburger::floor((Rational(0, 1) - least) / t.coefficient),
+                   product(1);
       for (const Factor &f : t.factors) {
         product *= powerUpTo(assumptions.lowerBound(f.atom->name), f.exponent, cap);
         if (product > cap)
@@ -194,11 +194,11 @@ llvm::Error costopt::sym::checkSatisfiable(const Assumptions &assumptions,
     if (fits)
       continue;
     std::string at;
-    for (const std::string &name : small.getSymbols())
+    for (const std::string &name : excess.getSymbols())
       at += (at.empty() ? "" : ", ") + name + " = " +
             formatWithSeparators(assumptions.lowerBound(name));
-    return makeError("no sizes meet it: at the least sizes (" + at + ") " + small.str() +
-                         " exceeds " + formatRational(*bound),
+    return makeError("no sizes meet it: it fails already where the sizes are least (" + at +
+                         ")",
                      c.offset);
   }
   return llvm::Error::success();

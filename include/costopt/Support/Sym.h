@@ -271,8 +271,9 @@ struct Constraint {
 
 /// Adds a parsed constraint to `assumptions`. A lower bound `s >= c` on a
 /// single symbol becomes a bound; `s > c` becomes `s >= c + 1`. An upper
-/// bound `x <= c` is accepted and not assumed: it limits the points at
-/// which formulas are evaluated, and each is checked against it.
+/// bound (`x <= c`, `c - x >= 0`: small - large grows with every symbol)
+/// is accepted and not assumed: it limits the points at which formulas are
+/// evaluated, and each is checked against it.
 /// Constraints the algebra cannot use are an error naming them.
 llvm::Error addConstraint(Assumptions &assumptions, const Constraint &constraint);
 
@@ -293,10 +294,9 @@ std::optional<DynamicAPInt> leastWhere(const DynamicAPInt &from,
 bool growsWithEverySymbol(const Expr &expr);
 
 /// An error if no sizes meet `constraint` given the lower bounds of
-/// `assumptions` (all constraints added): an upper bound `x <= c` that x
-/// exceeds where every symbol is least. Decided where x is a sum of
-/// products of symbols with positive coefficients; otherwise each
-/// evaluated point is left to check it.
+/// `assumptions` (all constraints added): an upper bound that fails where
+/// every symbol is least. Decided where small - large grows with every
+/// symbol; otherwise each evaluated point is left to check it.
 llvm::Error checkSatisfiable(const Assumptions &assumptions, const Constraint &constraint);
 
 /// Applies the assumptions: ceil(x/y) and floor(x/y) become x/y when y

@@ -260,6 +260,14 @@ void costopt::nn::printSizeExpr(AsmPrinter &printer, const sym::Expr &expr) {
   printer.getStream() << formatSizeExpr(expr);
 }
 
+std::string costopt::nn::quotedConstraint(llvm::StringRef text) {
+  constexpr size_t kMaxQuoted = 120;
+  if (text.size() <= kMaxQuoted)
+    return "'" + text.str() + "'";
+  return "'" + text.take_front(kMaxQuoted).str() + "...' (" + std::to_string(text.size()) +
+         " characters)";
+}
+
 ParseResult costopt::nn::parseConstraintList(AsmParser &parser,
                                             llvm::SmallVectorImpl<std::string> &constraints,
                                             llvm::SmallVectorImpl<llvm::SMLoc> &locations) {
@@ -275,7 +283,7 @@ ParseResult costopt::nn::parseConstraintList(AsmParser &parser,
     auto parsed = sym::parseConstraints(tokens.text);
     if (!parsed)
       return emitSymError(parser, tokens, parsed.takeError(),
-                          "invalid constraint '" + tokens.text + "': ");
+                          "invalid constraint " + quotedConstraint(tokens.text) + ": ");
     constraints.push_back(tokens.text);
     return success();
   };

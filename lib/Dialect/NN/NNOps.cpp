@@ -468,16 +468,6 @@ Location ModelOp::getConstraintLoc(unsigned index) {
   return getLoc();
 }
 
-/// A constraint as quoted in a diagnostic: a generated one of thousands of
-/// characters is cut, so that what is wrong with it stays in view.
-static std::string quotedConstraint(llvm::StringRef text) {
-  constexpr size_t kMaxQuoted = 120;
-  if (text.size() <= kMaxQuoted)
-    return "'" + text.str() + "'";
-  return "'" + text.take_front(kMaxQuoted).str() + "...' (" + std::to_string(text.size()) +
-         " characters)";
-}
-
 FailureOr<sym::Assumptions> ModelOp::getAssumptions() {
   sym::Assumptions assumptions;
   for (Attribute c : getConstraints()) {
@@ -492,12 +482,13 @@ FailureOr<sym::Assumptions> ModelOp::getAssumptions() {
                              << llvm::toString(std::move(e));
   }
   // Upper bounds against the lower bounds, all of them known now.
-  for (Attribute c : getConstraints()) {
+  for (auto [index, c] : llvm::enumerate(getConstraints())) {
     llvm::StringRef text = llvm::cast<StringAttr>(c).getValue();
     for (const sym::Constraint &constraint : cantFail(sym::parseConstraints(text)))
       if (llvm::Error e = sym::checkSatisfiable(assumptions, constraint))
-        return emitOpError() << "constraint " << quotedConstraint(text) << ": "
-                             << llvm::toString(std::move(e));
+        return mlir::emitError(getConstraintLoc(index))
+               << "'nn.model' op constraint " << quotedConstraint(text) << ": "
+               << llvm::toString(std::move(e));
   }
   return assumptions;
 }

@@ -353,9 +353,24 @@ nn.model @equality() symbols(d) where (d == 4) {
 
 // -----
 
-// An upper bound no sizes meet (n is at least 8, and n + d at least 9).
-// expected-error @+1 {{constraint 'n + d <= 8': no sizes meet it: at the least sizes (d = 1, n = 8) d + n exceeds 8}}
+// An upper bound no sizes meet (n is at least 8, and n + d at least 9),
+// written either way round, and one that fails at sizes of 1.
+// expected-error @+1 {{constraint 'n + d <= 8': no sizes meet it: it fails already where the sizes are least (d = 1, n = 8)}}
 nn.model @empty_domain() symbols(n, d) where (n + d <= 8, n >= 8) {
+  nn.output
+}
+
+// -----
+
+// expected-error @+1 {{constraint '8 - n - d >= 0': no sizes meet it: it fails already where the sizes are least (d = 1, n = 8)}}
+nn.model @empty_domain_reversed() symbols(n, d) where (n >= 8, 8 - n - d >= 0) {
+  nn.output
+}
+
+// -----
+
+// expected-error @+1 {{constraint 'n + d < 2': no sizes meet it: it fails already where the sizes are least (d = 1, n = 1)}}
+nn.model @empty_domain_strict() symbols(n, d) where (n + d < 2) {
   nn.output
 }
 

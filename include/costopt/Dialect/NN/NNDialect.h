@@ -57,6 +57,9 @@ mlir::OptionalParseResult parseOptionalSizeExpr(mlir::AsmParser &parser,
 mlir::ParseResult parseConstraintList(mlir::AsmParser &parser,
                                       llvm::SmallVectorImpl<std::string> &constraints,
                                       llvm::SmallVectorImpl<llvm::SMLoc> &locations);
+/// A constraint as quoted in a diagnostic: a generated one of thousands of
+/// characters is cut, so that what is wrong with it stays in view.
+std::string quotedConstraint(llvm::StringRef text);
 /// Prints a size in the form parseSizeExpr reads.
 void printSizeExpr(mlir::AsmPrinter &printer, const sym::Expr &expr);
 /// The same text printSizeExpr writes.

@@ -847,3 +847,33 @@ save(helper.make_graph(
                            value("past_k", TensorProto.FLOAT, ["batch", "past", 4])],
     [value("y", TensorProto.FLOAT, ["batch", "sequence", 4])],
     [weight("wpe", 64, 4), ints("one", 1)]), "position-ids-cache.onnx")
+# Review findings (2026-12-02): position ids from a start past a 64-row
+# table; a buffer bounding sequence by 64 and a slice needing sequence
+# >= 100 (no sizes meet both); ids from -1, which wrap around the table
+# (a lookup, not a run of its rows).
+for name, start, folder in [("position-ids-past-table", 100, "hostile"),
+                            ("position-ids-negative", -1, ".")]:
+    save(helper.make_graph(
+        [helper.make_node("Shape", ["x"], ["x_shape"], name="/pos/Shape"),
+         helper.make_node("Gather", ["x_shape", "one"], ["sequence"], name="/pos/Gather", axis=0),
+         helper.make_node("Add", ["sequence", "start"], ["end"], name="/pos/Add"),
+         helper.make_node("Range", ["start", "end", "one"], ["ids"], name="/pos/Range"),
+         helper.make_node("Gather", ["wpe", "ids"], ["pe"], name="/wpe/Gather", axis=0),
+         helper.make_node("Add", ["x", "pe"], ["y"], name="/add/Add")],
+        name.replace("-", "_"), [value("x", TensorProto.FLOAT, ["batch", "sequence", 4])],
+        [value("y", TensorProto.FLOAT, ["batch", "sequence", 4])],
+        [weight("wpe", 64, 4), ints("one", 1), ints("start", start)]),
+        os.path.join(folder, name + ".onnx"))
+save(helper.make_graph(
+    [helper.make_node("Shape", ["x"], ["x_shape"], name="/s/Shape"),
+     helper.make_node("Gather", ["x_shape", "axis1"], ["sequence"], name="/s/Gather", axis=0),
+     helper.make_node("Unsqueeze", ["sequence", "zero"], ["sequence1"], name="/s/Unsqueeze"),
+     helper.make_node("Slice", ["bias", "zero", "sequence1", "zero"], ["cut"], name="/bias/Slice"),
+     helper.make_node("Add", ["x", "cut"], ["y0"], name="/add/Add"),
+     helper.make_node("Slice", ["y0", "from", "end", "one"], ["y"], name="/tail/Slice")],
+    "buffer_unsatisfiable", [value("x", TensorProto.FLOAT, ["batch", "sequence", 4])],
+    [value("y", TensorProto.FLOAT, None)],
+    [numpy_helper.from_array(np.zeros((64, 4), dtype=np.float32), "bias"), ints("one", [1]),
+     ints("axis1", 1),
+     ints("zero", [0]), ints("from", [99]), ints("end", [2**31 - 1])]),
+    os.path.join("hostile", "buffer-unsatisfiable.onnx"))

@@ -470,26 +470,28 @@ Location ModelOp::getConstraintLoc(unsigned index) {
 
 FailureOr<sym::Assumptions> ModelOp::getAssumptions() {
   sym::Assumptions assumptions;
-  for (Attribute c : getConstraints()) {
+  // Each constraint parsed once, kept with its index for the second pass.
+  std::vector<std::pair<unsigned, sym::Constraint>> added;
+  for (auto [index, c] : llvm::enumerate(getConstraints())) {
     llvm::StringRef text = llvm::cast<StringAttr>(c).getValue();
     auto parsed = sym::parseConstraints(text);
     if (!parsed)
       return emitOpError() << "invalid constraint " << quotedConstraint(text) << ": "
                            << llvm::toString(parsed.takeError());
-    for (const sym::Constraint &constraint : *parsed)
+    for (sym::Constraint &constraint : *parsed) {
       if (llvm::Error e = sym::addConstraint(assumptions, constraint))
         return emitOpError() << "constraint " << quotedConstraint(text) << ": "
                              << llvm::toString(std::move(e));
+      added.emplace_back(index, std::move(constraint));
+    }
   }
   // Upper bounds against the lower bounds, all of them known now.
-  for (auto [index, c] : llvm::enumerate(getConstraints())) {
-    llvm::StringRef text = llvm::cast<StringAttr>(c).getValue();
-    for (const sym::Constraint &constraint : cantFail(sym::parseConstraints(text)))
-      if (llvm::Error e = sym::checkSatisfiable(assumptions, constraint))
-        return mlir::emitError(getConstraintLoc(index))
-               << "'nn.model' op constraint " << quotedConstraint(text) << ": "
-               << llvm::toString(std::move(e));
-  }
+  for (const auto &[index, constraint] : added)
+    if (llvm::Error e = sym::checkSatisfiable(assumptions, constraint))
+      return mlir::emitError(getConstraintLoc(index))
+             << "'nn.model' op constraint "
+             << quotedConstraint(llvm::cast<StringAttr>(getConstraints()[index]).getValue())
+             << ": " << llvm::toString(std::move(e));
   return assumptions;
 }
 

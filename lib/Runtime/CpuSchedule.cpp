@@ -84,7 +84,9 @@ module attributes {transform.with_named_sequence} {
     }
     transform.yield
   }
-  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+  // First step: B packed into panels. (The pass then packs each slice of
+  // a loop-invariant B once, outside its loops: hoistInvariantPacks.)
+  transform.named_sequence @pack_products(%root: !transform.any_op {transform.readonly}) {
     // B[k, j]: packed by 16 columns, then the panels made outermost.
     %mms = transform.structured.match ops{["linalg.generic"]} attributes {costopt.schedule = "matmul"} in %root : (!transform.any_op) -> !transform.any_op
     transform.foreach %mms : !transform.any_op {
@@ -102,6 +104,9 @@ module attributes {transform.with_named_sequence} {
       %p = transform.structured.pack %mm packed_sizes = [0, @PANEL@, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
       transform.annotate %p "costopt.packed" : !transform.op<"linalg.generic">
     }
+    transform.yield
+  }
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
     // An accumulator that starts from zero is packed by filling the packed
     // tile (linalg.fill folds into linalg.pack), not by copying zeros in.
     %packed_funcs = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
@@ -504,6 +509,70 @@ bool rewriteAsMatmuls(linalg::GenericOp op) {
   return true;
 }
 
+/// Packs B of every packed product once where B is a prefix of a value
+/// that a loop around the product does not change: attention's blocks of
+/// rows multiply by the keys and values up to the block, and packing that
+/// prefix again in every block moved each key and value ~n/128 times (three
+/// passes over the prefix per block: the padding's fill, a copy and the
+/// panels' transpose). The whole value is packed once before the loops and
+/// each product reads its first panels (a slice, no copy). Where a prefix
+/// ends inside a panel, that panel holds the rows after it where the
+/// prefix's own pack held zeros: they only reach the product's columns past
+/// the prefix (the packed dimension is B's column dimension, a parallel
+/// one), which unpacking C drops, so the results are the same.
+void hoistInvariantPacks(ModuleOp module) {
+  llvm::SmallVector<linalg::PackOp> packs;
+  module.walk([&](linalg::GenericOp product) {
+    if (!product->hasAttr(kPackedAttr))
+      return;
+    if (auto pack = product.getDpsInputOperand(1)->get().getDefiningOp<linalg::PackOp>())
+      packs.push_back(pack);
+  });
+  for (linalg::PackOp pack : packs) {
+    auto slice = pack.getSource().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || slice.getSourceType().getRank() != slice.getResultType().getRank() ||
+        !llvm::all_of(slice.getMixedOffsets(), isZeroInteger) ||
+        !llvm::all_of(slice.getMixedStrides(), isOneInteger))
+      continue;
+    Value whole = slice.getSource();
+    // Only a value defined outside a loop that encloses the pack gains.
+    auto loop = pack->getParentOfType<scf::ForOp>();
+    if (!loop || !loop.isDefinedOutsideOfLoop(whole))
+      continue;
+    while (auto outer = loop->getParentOfType<scf::ForOp>()) {
+      if (!outer.isDefinedOutsideOfLoop(whole))
+        break;
+      loop = outer;
+    }
+    std::optional<Attribute> padding;
+    if (Value value = pack.getPaddingValue()) {
+      Attribute constant;
+      if (!matchPattern(value, m_Constant(&constant)))
+        continue;
+      padding = constant;
+    }
+    OpBuilder b(loop);
+    Location loc = pack.getLoc();
+    Value paddingValue;
+    if (padding)
+      paddingValue = arith::ConstantOp::create(b, loc, cast<TypedAttr>(*padding));
+    Value dest = linalg::PackOp::createDestinationTensor(
+        b, loc, whole, pack.getMixedTiles(), pack.getInnerDimsPos(), pack.getOuterDimsPerm());
+    auto packed = linalg::PackOp::create(b, loc, whole, dest, pack.getInnerDimsPos(),
+                                         pack.getMixedTiles(), paddingValue,
+                                         pack.getOuterDimsPerm());
+    b.setInsertionPoint(pack);
+    unsigned rank = pack.getDestType().getRank();
+    llvm::SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+        strides(rank, b.getIndexAttr(1));
+    llvm::SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, pack.getDest());
+    Value panels = tensor::ExtractSliceOp::create(b, loc, pack.getDestType(), packed.getResult(),
+                                                  offsets, sizes, strides);
+    pack.getResult().replaceAllUsesWith(panels);
+    pack.erase();
+  }
+}
+
 /// The schedule's text for panels of `panel` columns: cache tiles of 512
 /// columns.
 std::string scheduleText(unsigned panel) {
@@ -557,15 +626,32 @@ struct CpuSchedulePass : public costopt::impl::CpuScheduleBase<CpuSchedulePass> 
       module.emitError() << "costopt-cpu-schedule: the transform script does not parse";
       return signalPassFailure();
     }
-    Operation *entry = transform::detail::findTransformEntryPoint(
-        *script, {}, transform::TransformDialect::kTransformEntryPointSymbolName);
-    if (!entry) {
-      module.emitError() << "costopt-cpu-schedule: the transform script has no entry point";
+    auto apply = [&](llvm::StringRef name) -> LogicalResult {
+      Operation *entry = transform::detail::findTransformEntryPoint(*script, {}, name);
+      if (!entry) {
+        module.emitError() << "costopt-cpu-schedule: the transform script has no sequence @"
+                           << name;
+        return failure();
+      }
+      return transform::applyTransformNamedSequence(module, entry, *script,
+                                                     transform::TransformOptions());
+    };
+    if (failed(apply("pack_products")))
       return signalPassFailure();
-    }
-    transform::TransformOptions options;
-    if (failed(transform::applyTransformNamedSequence(module, entry, *script, options)))
+    hoistInvariantPacks(module);
+    if (failed(apply(transform::TransformDialect::kTransformEntryPointSymbolName)))
       return signalPassFailure();
+    // Unpacking C copies its columns out of the panels into a new tensor
+    // (lower_unpack's linalg.copy into a tensor.empty): the slice of the
+    // panels is that value already, and bufferization reads it in place.
+    module.walk([](linalg::CopyOp copy) {
+      if (copy.hasPureTensorSemantics() &&
+          copy.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() &&
+          copy.getInputs()[0].getType() == copy.getResultTypes()[0]) {
+        copy.getResult(0).replaceAllUsesWith(copy.getInputs()[0]);
+        copy.erase();
+      }
+    });
     module.walk([&](Operation *op) {
       op->removeAttr(kScheduleAttr);
       op->removeAttr(kPackedAttr);

@@ -270,11 +270,16 @@ def CpuSchedule : Pass<"costopt-cpu-schedule", "::mlir::ModuleOp"> {
     1. B is packed into panels of `panel-width` columns (`linalg.pack`, zero
        padded; B[k, j] is also transposed so that the panels are outermost);
        an accumulator that starts from zero is filled in its packed layout.
+       Where B is a prefix of a value that the loops around the product do
+       not change (attention's blocks of rows read the keys and values up
+       to the block), the whole value is packed once before the loops and
+       each product reads a slice of its panels.
     2. Cache tiles of 192 rows, 512 columns and 128 steps of k.
     3. Register tiles of 6 rows by one panel, the row loop peeled: full
        tiles are static, the last rows masked.
     4. Vectorization, contraction to outer products and FMAs, the C tile
-       kept in registers across k.
+       kept in registers across k. Unpacked, C is a slice of its panels
+       (no copy into a new tensor).
 
     The counters sit before each untiled op, so the schedule neither
     duplicates nor drops them. Sizes measured (docs/Measurements.md): on

@@ -271,12 +271,34 @@ public:
       // Stacked layers are layers: one block each, so that each is one row
       // and one step of depth on top of its recurrence, as the layer rule
       // counts them.
+      auto layer = [&](PrimitiveBuilder &p, ValueRange in) {
+        return buildRecurrentLayer(rnn, p, in[0]);
+      };
       result = rnn.getInput();
-      int64_t layers = constantOf(rnn.getLayersExpr());
-      for (int64_t layer = 0; layer < layers; ++layer)
-        result = emitBlock(op, result, [&](PrimitiveBuilder &p, ValueRange in) {
-          return buildRecurrentLayer(rnn, p, in[0]);
-        });
+      StackForm form = *stackFormOf(rnn);
+      if (form == StackForm::Unrolled) {
+        for (int64_t i = 0, e = *integerOf(rnn.getLayersExpr()); i < e; ++i)
+          result = emitBlock(op, result, layer);
+      } else {
+        // A symbolic or long stack: an nn.repeat of the layers that read
+        // what a layer writes (all L, or the L - 1 after the first).
+        Expr repeated = rnn.getLayersExpr();
+        if (form == StackForm::FirstThenRepeat) {
+          result = emitBlock(op, result, layer);
+          repeated = repeated - Expr(1);
+        }
+        Expr others = repeated;
+        auto repeat = RepeatOp::create(builder, op->getLoc(), TypeRange{result.getType()},
+                                       DimAttr::get(op->getContext(), others),
+                                       ValueRange{result}, UnitAttr());
+        Block *body = builder.createBlock(&repeat.getBody());
+        body->addArgument(result.getType(), op->getLoc());
+        builder.setInsertionPointToEnd(body);
+        Value next = emitBlock(op, body->getArgument(0), layer);
+        YieldOp::create(builder, op->getLoc(), ValueRange{next});
+        builder.setInsertionPointAfter(repeat);
+        result = repeat.getResult(0);
+      }
     } else if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
       // A dilation schedule is a stack of layers, each one step after the
       // previous (the layer rule's depth): one block per layer.
@@ -416,17 +438,20 @@ private:
   /// An index map multiplies a dimension by an integer only, so a symbolic
   /// stride or dilation (t·s, j·s) has no primitive form yet; nor have
   /// groups other than one, every channel (depthwise) or a constant count.
-  static bool canDecomposeConv(ConvOp conv) {
+  static std::string whyConvStays(ConvOp conv) {
     if (!integerOf(conv.getStrideExpr()) ||
         !llvm::all_of(conv.getDilationExprs(),
                       [](const Expr &d) { return integerOf(d).has_value(); }))
-      return false;
+      return "its stride or dilation is a symbol, and an index map multiplies a position by "
+             "an integer only";
     if (conv.getSeparable())
-      return true;
+      return "";
     Expr groups = conv.getGroupsExpr();
     Expr cin = conv.getInput().getType().getDimExpr(-1);
     Expr cout = conv.getResult().getType().getDimExpr(-1);
-    return groups == Expr(1) || (groups == cin && cout == cin) || integerOf(groups);
+    if (groups == Expr(1) || (groups == cin && cout == cin) || integerOf(groups))
+      return "";
+    return "its group count is a symbol other than the channel count (depthwise)";
   }
 
   static bool hasEvenHeadDim(AttentionOp attention) {
@@ -438,37 +463,95 @@ private:
            isKnownIntegral(attention.getHeadDimExpr() * Expr(sym::Rational(1, 2)), *assumptions);
   }
 
-  static bool canDecompose(Operation *op) {
+  /// How a recurrent stack of L layers is written: unrolled, one block per
+  /// layer (each its own row of the report) where L is a constant up to
+  /// 16; otherwise an nn.repeat of all L layers where the input already
+  /// has the layers' output type, or the first layer and a repeat of the
+  /// L - 1 others where the model proves L >= 2 (a repeat runs at least
+  /// once). None where neither holds or the repeat would nest deeper than
+  /// the dialect allows: the stack stays a layer.
+  enum class StackForm { Unrolled, Repeat, FirstThenRepeat };
+  static std::optional<StackForm> stackFormOf(RecurrentOp rnn) {
+    Expr layers = rnn.getLayersExpr();
+    if (auto count = integerOf(layers); count && *count >= 1 && *count <= 16)
+      return StackForm::Unrolled;
+    if (repeatDepthOf(rnn) >= kMaxRepeatNesting)
+      return std::nullopt;
+    if (rnn.getInput().getType() == rnn.getResult().getType())
+      return StackForm::Repeat;
+    auto model = rnn->getParentOfType<ModelOp>();
+    if (!model)
+      return std::nullopt;
+    auto assumptions = model.getAssumptions();
+    if (failed(assumptions) ||
+        !sym::isNonNegative(sym::decideSign(layers - Expr(2), *assumptions)))
+      return std::nullopt;
+    return StackForm::FirstThenRepeat;
+  }
+
+  static unsigned repeatDepthOf(Operation *op) {
+    unsigned depth = 0;
+    for (Operation *parent = op->getParentOp(); parent; parent = parent->getParentOp())
+      depth += llvm::isa<RepeatOp>(parent);
+    return depth;
+  }
+
+public:
+  /// Why `op` stays a layer: a sentence, empty where it decomposes.
+  static std::string whyItStays(Operation *op) {
+    if (isSharedTable(op)) {
+      bool tied = !llvm::isa<EmbeddingOp>(op) || llvm::cast<EmbeddingOp>(op).getTied();
+      return tied ? "a tied lookup or LM head reads the table of an untied embedding of the "
+                    "same vocabulary and width before it at the model's top level, and this "
+                    "one has none"
+                  : "";
+    }
     if (auto conv = llvm::dyn_cast<ConvOp>(op))
-      return canDecomposeConv(conv);
+      return whyConvStays(conv);
     if (auto attention = llvm::dyn_cast<AttentionOp>(op)) {
       // Rotary positions rotate the two halves of each head vector: the
-      // model must say they exist (an even head dimension, e.g.
-      // 'd mod (2*h) == 0'), or the halves are not sizes.
+      // model must say they exist, or the halves are not sizes.
       if (attention.getRotary() && !hasEvenHeadDim(attention))
-        return false;
+        return "rotary positions rotate the two halves of each head vector: state an even "
+               "head dimension in the model's where clause (e.g. 'd mod (2*h) == 0')";
       // Flash attention computes what softmax attention computes; it
       // differs in what it stores and recomputes (docs/Dialect.md).
-      bool linear = attention.getKind() == "linear" && !attention.getWindowAttr() &&
-                    !attention.getFlash();
-      return (attention.getKind() == "softmax" || linear) &&
-             llvm::is_contained({2, 3}, attention.getInput().getType().getRank());
+      if (!llvm::is_contained({2, 3}, attention.getInput().getType().getRank()))
+        return "attention decomposes on [n, d] and [b, n, d] inputs only";
+      return "";
     }
-    if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
-      return !e.getTied();
-    if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
-      return !u.getTied();
+    if (llvm::isa<EmbeddingOp, UnembeddingOp>(op)) {
+      bool tied = llvm::isa<EmbeddingOp>(op) ? llvm::cast<EmbeddingOp>(op).getTied()
+                                             : llvm::cast<UnembeddingOp>(op).getTied();
+      return tied ? "a tied table is shared only between lookups and heads at a model's top "
+                    "level, not inside nn.repeat or a layer definition"
+                  : "";
+    }
     if (auto positional = llvm::dyn_cast<PositionalOp>(op))
-      return positional.getKind() == "sinusoidal" || positional.getMaxLenAttr();
+      return positional.getKind() == "sinusoidal" || positional.getMaxLenAttr()
+                 ? ""
+                 : "learned positions need their table's length ('max_len')";
     if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
-      // Layers are unrolled: a known, small count.
-      auto layers = rnn.getLayersExpr().getConstant();
-      return layers && layers->den == 1 && layers->num >= 1 && layers->num <= 16 &&
-             rnn.getInput().getType().getRank() >= 2;
+      if (rnn.getInput().getType().getRank() < 2)
+        return "a recurrence decomposes on [n, d] or batched inputs only";
+      if (stackFormOf(rnn))
+        return "";
+      if (repeatDepthOf(rnn) >= kMaxRepeatNesting)
+        return "its stack would be an nn.repeat nested deeper than " +
+               std::to_string(kMaxRepeatNesting) + " levels";
+      return "a stack of " + formatSizeExpr(rnn.getLayersExpr()) +
+             " layers whose input width differs from their output's is the first layer and "
+             "an nn.repeat of the others, which runs at least once: state '" +
+             formatSizeExpr(rnn.getLayersExpr()) + " >= 2' in the model's where clause";
     }
-    return llvm::isa<LinearOp, FFNOp, MoEOp, ScanOp, AddOp, ActivationOp, SoftmaxOp,
-                     LayerNormOp, RMSNormOp, SliceOp>(op);
+    if (llvm::isa<LinearOp, FFNOp, MoEOp, ScanOp, AddOp, ActivationOp, SoftmaxOp, LayerNormOp,
+                  RMSNormOp, SliceOp>(op))
+      return "";
+    return "it has no decomposition";
   }
+
+private:
+  static bool canDecompose(Operation *op) { return whyItStays(op).empty(); }
 
   Value build(Operation *op, PrimitiveBuilder &p, ValueRange in) {
     if (auto linear = llvm::dyn_cast<LinearOp>(op))
@@ -1239,3 +1322,5 @@ struct DecomposeLayersPass
 };
 
 } // namespace
+
+std::string costopt::whyLayerStays(Operation *op) { return Decomposer::whyItStays(op); }

@@ -22,6 +22,11 @@ namespace costopt {
 /// Inlines every nn.call of `module` as an nn.block (costopt-inline-layers).
 mlir::LogicalResult inlineLayerCalls(mlir::ModuleOp module);
 
+/// Why costopt-decompose-layers leaves `op` a layer, as a clause for a
+/// diagnostic ("its stride or dilation is a symbol, ..."); empty where it
+/// decomposes `op`.
+std::string whyLayerStays(mlir::Operation *op);
+
 #define GEN_PASS_REGISTRATION
 #include "costopt/Transforms/Passes.h.inc"
 

@@ -18,6 +18,7 @@
 #include "costopt/Dialect/NN/NNDialect.h"
 #include "costopt/Dialect/NN/NNOps.h"
 #include "costopt/Interfaces/CostModel.h"
+#include "costopt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -1544,10 +1545,12 @@ LogicalResult ModelLowering::lowerOp(Operation *op) {
                              << "': costopt knows only its stated cost, not what it computes";
       })
       .Default([&](Operation *o) {
+        std::string why = whyLayerStays(o);
+        if (why.empty())
+          why = "it was not decomposed (costopt --emit primitives shows what decomposes)";
         return o->emitError() << "cannot lower '" << o->getName()
-                              << "' to linalg: only primitives lower, and this layer was not "
-                                 "decomposed into them (costopt --emit primitives shows what "
-                                 "decomposes)";
+                              << "' to linalg: only primitives lower, and this layer stays one: "
+                              << why;
       });
 }
 

@@ -752,9 +752,6 @@ void RepeatOp::print(OpAsmPrinter &printer) {
   printer.printRegion(getBody(), /*printEntryBlockArgs=*/false);
 }
 
-/// nn.repeat's analysis runs its body three times to find the per-iteration
-/// growth, so nesting costs 3^depth body runs; deeper stacks are refused.
-static constexpr unsigned kMaxRepeatNesting = 6;
 
 LogicalResult RepeatOp::verifyRegions() {
   unsigned depth = 1;

@@ -5,7 +5,7 @@
 // even those that decompose are refused.
 
 nn.model @lstm(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
-  // expected-error @+1 {{cannot lower 'nn.recurrent' to linalg: only primitives lower, and this layer was not decomposed into them}}
+  // expected-error @+1 {{cannot lower 'nn.recurrent' to linalg: only primitives lower, and this layer stays one: it was not decomposed}}
   %y = nn.recurrent %x {cell = "lstm", hidden = d} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>
 }

@@ -1,5 +1,5 @@
-// The two sides of the conditions under which rotary attention and learned
-// positions decompose (decompose-boundaries in emit.test).
+// Both sides of the conditions for decomposing rotary attention, learned
+// positions (emit.test) and recurrent stacks (decompose-recurrent.test).
 
 // Rotary with an even head dimension stated: decomposes.
 nn.model @rotary_even(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 32, h = 4) where (d mod h == 0, d mod (2*h) == 0) {
@@ -23,4 +23,29 @@ nn.model @learned_exact(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4) {
 nn.model @learned_longer(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4, P = 16) where (n <= P) {
   %y = nn.positional %x {max_len = P} : !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// Recurrent stacks beyond 16 layers or of a symbolic count are an nn.repeat:
+// of every layer where the input has the layers' width,
+nn.model @stack_same_width(%x: !nn.seq<[b, n, d]>) symbols(b = 2, n = 8, d = 6, L = 3) {
+  %y = nn.recurrent %x {cell = "lstm", hidden = d, layers = L, no_bias} : !nn.seq<[b, n, d]>
+  nn.output %y : !nn.seq<[b, n, d]>
+}
+
+// of the layers after the first where the model states L >= 2,
+nn.model @stack_two_or_more(%x: !nn.seq<[b, n, d]>) symbols(b = 2, n = 8, d = 6, h = 4, L = 3) where (L >= 2) {
+  %y = nn.recurrent %x {cell = "gru", hidden = h, layers = L, bidirectional} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*h]>
+  nn.output %y : !nn.seq<[b, n, 2*h]>
+}
+
+// and not where it does not (the repeat of L - 1 would run at least once).
+nn.model @stack_one_or_more(%x: !nn.seq<[b, n, d]>) symbols(b = 2, n = 8, d = 6, h = 4, L = 3) {
+  %y = nn.recurrent %x {cell = "gru", hidden = h, layers = L, bidirectional} : !nn.seq<[b, n, d]> -> !nn.seq<[b, n, 2*h]>
+  nn.output %y : !nn.seq<[b, n, 2*h]>
+}
+
+// 17 constant layers of another width: the first, then a repeat of 16.
+nn.model @stack_seventeen(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, h = 5) {
+  %y = nn.recurrent %x {cell = "elman", hidden = h, layers = 17} : !nn.seq<[n, d]> -> !nn.seq<[n, h]>
+  nn.output %y : !nn.seq<[n, h]>
 }

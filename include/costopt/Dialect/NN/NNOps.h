@@ -45,6 +45,11 @@ mlir::LogicalResult verifySize(mlir::Operation *op, const sym::Expr &expr, llvm:
 /// in either.
 bool isFloatingPointArithmetic(mlir::Operation &op);
 
+/// nn.repeat's analysis runs its body three times to find the per-iteration
+/// growth, so nesting costs 3^depth body runs; deeper stacks are refused
+/// (and the decomposition makes none).
+constexpr unsigned kMaxRepeatNesting = 6;
+
 /// Refuses `!nn.seq` operands and results whose positions are not the
 /// second-to-last axis (NN_DefaultPositionAxes).
 mlir::LogicalResult verifyDefaultPositionAxes(mlir::Operation *op);

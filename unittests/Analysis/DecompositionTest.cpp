@@ -386,8 +386,9 @@ TEST_F(Decomposition, RandomModelsAgreeWithTheLayerRules) {
       bool byValue = random.hasCentredWindow;
       EXPECT_TRUE(same(a.params, b.params, byValue)) << where;
       if (!random.hasSeparable && !random.hasRecurrent && !random.hasLinearAttention &&
-          !random.hasSelectiveScan)
+          !random.hasSelectiveScan) {
         EXPECT_TRUE(same(a.coreFlops, b.coreFlops, byValue)) << where;
+      }
       // An upper bound (a recurrence's sloped depth through a repeat whose
       // increments vary) may keep terms that never decide its max in one
       // derivation and not the other: compared by value.
@@ -415,12 +416,14 @@ TEST_F(Decomposition, RandomModelsAgreeWithTheLayerRules) {
         EXPECT_TRUE(same(a.flops, b.flops, byValue)) << where;
         EXPECT_TRUE(same(a.denseFlops, b.denseFlops, byValue)) << where;
       }
-      if (mode == CostMode::Forward && !random.hasConvolution)
+      if (mode == CostMode::Forward && !random.hasConvolution) {
         EXPECT_TRUE(same(a.kvCacheElements, b.kvCacheElements, byValue)) << where;
+      }
       // Forward: the busiest moment; backward and train: everything stored.
       if (!random.hasAttention && !random.hasConventionFlops && !random.hasConventionPeak &&
-          !random.hasGroups && (mode != CostMode::Forward || !random.hasStack))
+          !random.hasGroups && (mode != CostMode::Forward || !random.hasStack)) {
         EXPECT_TRUE(same(a.peakActivationElements, b.peakActivationElements, byValue)) << where;
+      }
     }
   }
 }

@@ -638,8 +638,10 @@ void RecurOp::print(OpAsmPrinter &printer) {
 }
 
 LogicalResult RecurOp::verifyRegions() {
-  if (getNumInputs() < 0 || getNumInputs() > static_cast<int64_t>(getOperands().size()))
-    return emitOpError() << "num_inputs " << getNumInputs() << " is not in [0, "
+  // Read signed: the getter's uint64_t would show -1 as 18446744073709551615.
+  int64_t numInputs = getNumInputsAttr().getInt();
+  if (numInputs < 0 || numInputs > static_cast<int64_t>(getOperands().size()))
+    return emitOpError() << "num_inputs " << numInputs << " is not in [0, "
                          << getOperands().size() << "]";
   if (getInputs().empty())
     return emitOpError() << "needs at least one input sequence (it sets the number of steps)";

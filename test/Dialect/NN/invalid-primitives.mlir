@@ -318,3 +318,16 @@ nn.model @opaque_undeclared(%x: !nn.seq<[b, n, d]>) symbols(b, n, d) {
   %y = nn.opaque %x {kind = "Foo", flops = unknown_Foo} : !nn.seq<[b, n, d]>
   nn.output %y : !nn.seq<[b, n, d]>
 }
+
+// -----
+
+// In the generic form num_inputs is any integer: a negative one is shown as
+// written, not as its unsigned reading.
+nn.model @recur_negative_inputs(%x: !nn.seq<[b, n, d]>, %h0: !nn.tensor<[b, d]>) symbols(b, n, d) {
+  // expected-error @+1 {{num_inputs -1 is not in [0, 2]}}
+  %hs = "nn.recur"(%x, %h0) ({
+  ^bb0(%xt: !nn.tensor<[b, d]>, %h: !nn.tensor<[b, d]>):
+    nn.yield %h : !nn.tensor<[b, d]>
+  }) {num_inputs = -1 : i64} : (!nn.seq<[b, n, d]>, !nn.tensor<[b, d]>) -> !nn.seq<[b, n, d]>
+  nn.output %hs : !nn.seq<[b, n, d]>
+}

@@ -465,28 +465,31 @@ private:
 
   /// How a recurrent stack of L layers is written: unrolled, one block per
   /// layer (each its own row of the report) where L is a constant up to
-  /// 16; otherwise an nn.repeat of all L layers where the input already
-  /// has the layers' output type, or the first layer and a repeat of the
+  /// kMaxUnrolledLayers; otherwise the first layer and an nn.repeat of the
   /// L - 1 others where the model proves L >= 2 (a repeat runs at least
-  /// once). None where neither holds or the repeat would nest deeper than
-  /// the dialect allows: the stack stays a layer.
+  /// once), or a repeat of all L layers where the input already has the
+  /// layers' output type. None where neither holds, where the repeat would
+  /// nest deeper than the dialect allows, or for a bidirectional stack
+  /// inside an nn.repeat: its depth through the two repeats is a bound
+  /// whose formula grows with every reshaping of the depth profile
+  /// (megabytes of text, tens of seconds). The stack then stays a layer.
   enum class StackForm { Unrolled, Repeat, FirstThenRepeat };
+  static constexpr int64_t kMaxUnrolledLayers = 64;
   static std::optional<StackForm> stackFormOf(RecurrentOp rnn) {
     Expr layers = rnn.getLayersExpr();
-    if (auto count = integerOf(layers); count && *count >= 1 && *count <= 16)
+    if (auto count = integerOf(layers); count && *count >= 1 && *count <= kMaxUnrolledLayers)
       return StackForm::Unrolled;
-    if (repeatDepthOf(rnn) >= kMaxRepeatNesting)
+    if (repeatDepthOf(rnn) >= kMaxRepeatNesting ||
+        (rnn.getDirections() > 1 && repeatDepthOf(rnn) > 0))
       return std::nullopt;
+    auto model = rnn->getParentOfType<ModelOp>();
+    auto assumptions = model ? model.getAssumptions() : FailureOr<sym::Assumptions>(failure());
+    if (succeeded(assumptions) &&
+        sym::isNonNegative(sym::decideSign(layers - Expr(2), *assumptions)))
+      return StackForm::FirstThenRepeat;
     if (rnn.getInput().getType() == rnn.getResult().getType())
       return StackForm::Repeat;
-    auto model = rnn->getParentOfType<ModelOp>();
-    if (!model)
-      return std::nullopt;
-    auto assumptions = model.getAssumptions();
-    if (failed(assumptions) ||
-        !sym::isNonNegative(sym::decideSign(layers - Expr(2), *assumptions)))
-      return std::nullopt;
-    return StackForm::FirstThenRepeat;
+    return std::nullopt;
   }
 
   static unsigned repeatDepthOf(Operation *op) {
@@ -539,6 +542,11 @@ public:
       if (repeatDepthOf(rnn) >= kMaxRepeatNesting)
         return "its stack would be an nn.repeat nested deeper than " +
                std::to_string(kMaxRepeatNesting) + " levels";
+      if (rnn.getDirections() > 1 && repeatDepthOf(rnn) > 0)
+        return "a bidirectional stack of " + formatSizeExpr(rnn.getLayersExpr()) +
+               " layers inside nn.repeat would be a repeat in a repeat, whose depth has no "
+               "compact bound yet; give it a constant count up to " +
+               std::to_string(kMaxUnrolledLayers);
       return "a stack of " + formatSizeExpr(rnn.getLayersExpr()) +
              " layers whose input width differs from their output's is the first layer and "
              "an nn.repeat of the others, which runs at least once: state '" +

@@ -44,8 +44,18 @@ nn.model @stack_one_or_more(%x: !nn.seq<[b, n, d]>) symbols(b = 2, n = 8, d = 6,
   nn.output %y : !nn.seq<[b, n, 2*h]>
 }
 
-// 17 constant layers of another width: the first, then a repeat of 16.
-nn.model @stack_seventeen(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, h = 5) {
-  %y = nn.recurrent %x {cell = "elman", hidden = h, layers = 17} : !nn.seq<[n, d]> -> !nn.seq<[n, h]>
+// 70 constant layers (more than the 64 unrolled) of another width: the
+// first, then a repeat of 69.
+nn.model @stack_seventy(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, h = 5) {
+  %y = nn.recurrent %x {cell = "elman", hidden = h, layers = 70} : !nn.seq<[n, d]> -> !nn.seq<[n, h]>
   nn.output %y : !nn.seq<[n, h]>
+}
+
+// A bidirectional stack of a symbolic count inside a repeat stays a layer.
+nn.model @stack_in_repeat(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, L = 2, M = 2) where (L >= 2, d mod 2 == 0) {
+  %r = nn.repeat<M>(%h = %x) : !nn.seq<[n, d]> {
+    %y = nn.recurrent %h {cell = "gru", hidden = d/2, layers = L, bidirectional} : !nn.seq<[n, d]>
+    nn.yield %y : !nn.seq<[n, d]>
+  }
+  nn.output %r : !nn.seq<[n, d]>
 }

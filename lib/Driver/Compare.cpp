@@ -59,15 +59,30 @@ std::string ratioText(const sym::Rational &a, const sym::Rational &b) {
   return buffer;
 }
 
+struct AllowedRange {
+  std::optional<llvm::DynamicAPInt> from, upTo;
+};
+
 /// Where two totals cross along `symbol`, exactly if the algebra can solve
-/// it, else by exact evaluation over doubling values from `start` (where
-/// both models' rules can first hold) and bisection. Every other symbol is
-/// already substituted in `a` and `b`.
+/// it, else by exact evaluation over doubling values from where both
+/// models' rules can first hold (`range.from`, else 1) and bisection, up
+/// to where they last hold (`range.upTo`). Every other symbol is already
+/// substituted in `a` and `b`. A crossing outside the range is not one
+/// the models can reach: the cheaper side over the whole range is named.
 std::string describeCrossing(const std::string &nameA, const Expr &a, const std::string &nameB,
                              const Expr &b, llvm::StringRef symbol,
-                             const sym::Assumptions &assumptions,
-                             const llvm::DynamicAPInt &start) {
+                             const sym::Assumptions &assumptions, const AllowedRange &range) {
   sym::PrintOptions print;
+  const llvm::DynamicAPInt start = range.from.value_or(llvm::DynamicAPInt(1));
+  auto whole = [&](const std::string &cheaper, llvm::StringRef relation,
+                   const Expr &boundary) {
+    std::string where = "from " + symbol.str() + " = " + sym::formatWithSeparators(start);
+    if (range.upTo)
+      where += " up to " + sym::formatWithSeparators(*range.upTo);
+    return cheaper + " is cheaper wherever both models' rules hold (" + where +
+           "; the formulas cross at " + symbol.str() + " " + relation.str() + " " +
+           sym::print(boundary, print) + ", outside)";
+  };
   sym::Crossover exact = sym::solveCrossover(a, b, symbol, assumptions);
   switch (exact.kind) {
   case sym::Crossover::Kind::Equal:
@@ -77,11 +92,19 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
   case sym::Crossover::Kind::FAlwaysGreater:
     return nameB + " is always cheaper";
   case sym::Crossover::Kind::LessBelow:
-    return nameA + " is cheaper exactly when " + symbol.str() + " < " +
+  case sym::Crossover::Kind::LessAbove: {
+    // One side is cheaper below the boundary, the other above it.
+    bool aBelow = exact.kind == sym::Crossover::Kind::LessBelow;
+    const std::string &below = aBelow ? nameA : nameB, &above = aBelow ? nameB : nameA;
+    if (auto boundary = exact.boundary.getConstant()) {
+      if (range.upTo && *boundary > sym::Rational(*range.upTo, llvm::DynamicAPInt(1)))
+        return whole(below, "=", exact.boundary);
+      if (*boundary < sym::Rational(start, llvm::DynamicAPInt(1)))
+        return whole(above, "=", exact.boundary);
+    }
+    return nameA + " is cheaper exactly when " + symbol.str() + (aBelow ? " < " : " > ") +
            sym::print(exact.boundary, print);
-  case sym::Crossover::Kind::LessAbove:
-    return nameA + " is cheaper exactly when " + symbol.str() + " > " +
-           sym::print(exact.boundary, print);
+  }
   case sym::Crossover::Kind::Undecided:
     break;
   }
@@ -98,8 +121,10 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
   if (!previous)
     return "bind the other symbols (-D) to locate the crossover";
   const int atStart = *previous;
-  for (int i = 1; i <= 40; ++i) {
+  for (int i = 1; i <= 40 && !(range.upTo && lo >= *range.upTo); ++i) {
     llvm::DynamicAPInt hi = lo * llvm::DynamicAPInt(2);
+    if (range.upTo && hi > *range.upTo)
+      hi = *range.upTo;
     std::optional<int> current = sign(hi);
     if (!current)
       break;
@@ -128,7 +153,8 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
   if (changes.empty())
     text += ", and stays so up to " + symbol.str() + " = " +
             (lo == llvm::DynamicAPInt(int64_t(1) << 40) ? std::string("2^40")
-                                                         : sym::formatWithSeparators(lo));
+                                                         : sym::formatWithSeparators(lo)) +
+            (range.upTo && lo == *range.upTo ? ", where the rules end" : "");
   return text + " (other symbols at the values above)";
 }
 
@@ -184,9 +210,6 @@ Expr substituteAllBut(const Expr &e, const sym::Bindings &values, llvm::StringRe
 /// then has `symbol` alone and grows with it holds exactly up to a limit;
 /// one that falls with it, exactly from a limit. Necessary conditions: a
 /// point in the range may still break another rule (a divisibility).
-struct AllowedRange {
-  std::optional<llvm::DynamicAPInt> from, upTo;
-};
 AllowedRange allowedRangeAlong(const ModelReport &report, const sym::Bindings &values,
                                llvm::StringRef symbol) {
   AllowedRange range;
@@ -278,14 +301,16 @@ llvm::Expected<Comparison> costopt::driver::compareReports(const DriverOptions &
     // The search starts where both models' rules can hold; where a model's
     // rules end n sooner than the crossing, the line says so.
     std::string limits;
-    llvm::DynamicAPInt start(1);
+    AllowedRange both;
     for (auto [report, values, side] : {std::tuple(&a, &comparison.valuesA, "A"),
                                         std::tuple(&b, &comparison.valuesB, "B")}) {
       AllowedRange range = allowedRangeAlong(*report, *values, symbol);
       if (!range.from && !range.upTo)
         continue;
-      if (range.from && *range.from > start)
-        start = *range.from;
+      if (range.from && (!both.from || *range.from > *both.from))
+        both.from = range.from;
+      if (range.upTo && (!both.upTo || *range.upTo < *both.upTo))
+        both.upTo = range.upTo;
       limits += "; " + std::string(side) + "'s rules allow " + symbol + " only";
       if (range.from)
         limits += " from " + sym::formatWithSeparators(*range.from);
@@ -294,7 +319,7 @@ llvm::Expected<Comparison> costopt::driver::compareReports(const DriverOptions &
     }
     comparison.crossing =
         "FLOPs along " + symbol + ": " +
-        describeCrossing("A", flopsA, "B", flopsB, symbol, assumptions, start) + limits;
+        describeCrossing("A", flopsA, "B", flopsB, symbol, assumptions, both) + limits;
   }
   return comparison;
 }

@@ -3340,8 +3340,6 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
   if (pastKey || pastValue) {
     if (!pastKey || !pastValue)
       return fail(node, "past_key and past_value must be given together");
-    if (mask)
-      return fail(node, "an attention mask together with past keys is not supported");
     for (auto [x, width, what] : {std::tuple(pastKey, *e, "past_key"),
                                   std::tuple(pastValue, *ev, "past_value")}) {
       Shape expected = {b, G, x->rank() == 4 ? x->shape[2] : Expr(1), width};
@@ -3356,12 +3354,13 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
                             sizeText(pastValue->shape[2]) + "; they must be the same");
   }
   if (mask) {
-    // attn_mask broadcasts to the scores, [batch, heads, queries, keys].
-    Shape scores = {b, Expr(heads), n, m};
+    // attn_mask broadcasts to the scores, [batch, heads, queries, keys],
+    // the cached keys first.
+    Shape scores = {b, Expr(heads), n, past + m};
     if (mask->rank() != 2 && mask->rank() != 4)
       return fail(node, "attn_mask of rank " + llvm::Twine(mask->rank()) +
                             " (only [q, k] and [batch, heads, q, k] are supported)");
-    Shape expected = mask->rank() == 2 ? Shape{n, m} : scores;
+    Shape expected = mask->rank() == 2 ? Shape{n, past + m} : scores;
     auto joined = broadcast({mask->shape, expected});
     if ((mask->rank() != 2 && mask->rank() != 4) || !joined || *joined != expected) {
       if (!joined)
@@ -3437,37 +3436,52 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
     return map(node, operands, scoreShape, f, {}, maskClause, hint);
   };
   if (mask) {
-    // attn_mask: [n, m], or [b or 1, heads or 1, n, m]; boolean (keep where
-    // true) or added.
-    Val mv = *mask;
-    if (mask->rank() == 4) {
-      Shape shape = {mask->shape[0], Expr(1), Expr(1), mask->shape[2], mask->shape[3]};
-      if (mask->shape[1] != Expr(1))
-        shape = {mask->shape[0], G, R, mask->shape[2], mask->shape[3]};
-      auto r = reshapeTo(node, *mask, shape);
-      if (!r)
-        return r.takeError();
-      mv.ssa = *r;
-      mv.shape = shape;
-      mv.type.clear();
-    } else if (mask->rank() != 2) {
-      return fail(node, "attn_mask must be [q, k] or [batch, heads, q, k]");
-    }
-    auto name = use(node, mv);
-    if (!name)
-      return name.takeError();
-    mv.ssa = *name;
+    // attn_mask: [n, past + m], or [b or 1, heads or 1, n, past + m];
+    // boolean (keep where true) or added. Its first `past` columns apply
+    // to the cached keys' block of scores, the rest to the new keys'.
     bool boolean = mask->elem == onnx::Bool;
-    auto masked = maskedMap({&s, &mv}, "masked", [&](Body &body, llvm::ArrayRef<std::string> a) {
-      if (!boolean)
-        return body.binary("arith.addf", a[0], a[1]);
-      std::string c = body.op("arith.cmpf une, " + a[1] + ", " + body.constant(0.0) + " : f32");
-      return body.op("arith.select " + c + ", " + a[0] + ", " + body.constant(-INFINITY) +
-                     " : f32");
-    });
-    if (!masked)
-      return masked.takeError();
-    s = *masked;
+    auto apply = [&](Val &target, const Shape &targetShape, const Expr &offset,
+                     const Expr &columns, llvm::StringRef clause,
+                     llvm::StringRef hint) -> llvm::Error {
+      auto part = extract(node, *mask, mask->rank() - 1, offset, columns, "attn_mask");
+      if (!part)
+        return part.takeError();
+      Val mv = *part;
+      if (mask->rank() == 4) {
+        Shape shape = {mask->shape[0], Expr(1), Expr(1), mask->shape[2], columns};
+        if (mask->shape[1] != Expr(1))
+          shape = {mask->shape[0], G, R, mask->shape[2], columns};
+        auto r = reshapeTo(node, *part, shape);
+        if (!r)
+          return r.takeError();
+        mv.ssa = *r;
+        mv.shape = shape;
+        mv.type.clear();
+      }
+      auto name = use(node, mv);
+      if (!name)
+        return name.takeError();
+      mv.ssa = *name;
+      auto masked = map(node, {&target, &mv}, targetShape,
+                        [&](Body &body, llvm::ArrayRef<std::string> a) {
+                          if (!boolean)
+                            return body.binary("arith.addf", a[0], a[1]);
+                          std::string c = body.op("arith.cmpf une, " + a[1] + ", " +
+                                                  body.constant(0.0) + " : f32");
+                          return body.op("arith.select " + c + ", " + a[0] + ", " +
+                                         body.constant(-INFINITY) + " : f32");
+                        },
+                        {}, clause, hint);
+      if (!masked)
+        return masked.takeError();
+      target = *masked;
+      return llvm::Error::success();
+    };
+    if (auto error = apply(s, scoreShape, past, m, maskClause, "masked"))
+      return error;
+    if (pastKey)
+      if (auto error = apply(pastScores, pastScoreShape, Expr(0), past, "", "past_masked"))
+        return error;
   }
   // Softmax over the keys, the scale inside the exponential (as the
   // built-in attention decomposes).

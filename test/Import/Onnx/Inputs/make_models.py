@@ -693,7 +693,8 @@ save(helper.make_graph(
 # new ones up to i), ONNX's Attention causal with 4-D inputs and not causal
 # with 3-D ones, and MultiHeadAttention with unidirectional. Refused: a
 # cache kept in one buffer of a fixed length (present as long as past), a
-# past_key without past_value, and a mask beside a cache.
+# past_key without past_value, and a mask beside a cache whose width is a
+# dim_param of its own (the end of the file has one of past + sequence).
 cache = [value("past_key", TensorProto.FLOAT, ["batch", 2, "past", 2]),
          value("past_value", TensorProto.FLOAT, ["batch", 2, "past", 2])]
 gqa_past_inputs = ["q", "k", "v", "past_key", "past_value", "seqlens_k", "total_sequence_length"]
@@ -711,16 +712,18 @@ def gqa_with_cache(graph_name, present_shape, path):
 
 
 gqa_with_cache("gqa_past", None, "gqa-past.onnx")
+# ONNX's Attention on 4-D inputs with a cache: 4 query heads, 2 kv heads of 2.
+attention_past_inputs = [value("q", TensorProto.FLOAT, ["batch", 4, "sequence", 2]),
+                         value("k", TensorProto.FLOAT, ["batch", 2, "sequence", 2]),
+                         value("v", TensorProto.FLOAT, ["batch", 2, "sequence", 2])] + cache
+attention_past_outputs = [value("y", TensorProto.FLOAT, ["batch", 4, "sequence", 2]),
+                          value("present_key", TensorProto.FLOAT, None),
+                          value("present_value", TensorProto.FLOAT, None)]
 save(helper.make_graph(
     [helper.make_node("Attention", ["q", "k", "v", "", "past_key", "past_value"],
                       ["y", "present_key", "present_value"], name="/attn/Attention",
                       is_causal=1)],
-    "attention_past", [value("q", TensorProto.FLOAT, ["batch", 4, "sequence", 2]),
-                       value("k", TensorProto.FLOAT, ["batch", 2, "sequence", 2]),
-                       value("v", TensorProto.FLOAT, ["batch", 2, "sequence", 2])] + cache,
-    [value("y", TensorProto.FLOAT, ["batch", 4, "sequence", 2]),
-     value("present_key", TensorProto.FLOAT, None),
-     value("present_value", TensorProto.FLOAT, None)]), "attention-past.onnx", opset=23)
+    "attention_past", attention_past_inputs, attention_past_outputs), "attention-past.onnx", opset=23)
 save(helper.make_graph(
     [helper.make_node("Attention", ["q", "k", "v", "", "past_key", "past_value"], ["y"],
                       name="/attn/Attention", q_num_heads=4, kv_num_heads=2)],
@@ -877,3 +880,25 @@ save(helper.make_graph(
      ints("axis1", 1),
      ints("zero", [0]), ints("from", [99]), ints("end", [2**31 - 1])]),
     os.path.join("hostile", "buffer-unsatisfiable.onnx"))
+
+# Attention with a cache and a mask (2026-12-02): the mask covers the
+# cached keys and the new ones, [sequence, past + sequence], cut from a
+# [64, 64] buffer of additive biases (named as Hugging Face names its
+# causal mask buffers, so it is not a parameter) by sizes the graph reads
+# off the shapes; its first past columns apply to the cached block.
+save(helper.make_graph(
+    [helper.make_node("Shape", ["q"], ["q_shape"], name="/mask/ShapeQ"),
+     helper.make_node("Gather", ["q_shape", "two"], ["sequence"], name="/mask/GatherQ", axis=0),
+     helper.make_node("Shape", ["past_key"], ["past_shape"], name="/mask/ShapePast"),
+     helper.make_node("Gather", ["past_shape", "two"], ["past"], name="/mask/GatherPast", axis=0),
+     helper.make_node("Add", ["past", "sequence"], ["total"], name="/mask/Add"),
+     helper.make_node("Concat", ["sequence", "total"], ["ends"], name="/mask/Concat", axis=0),
+     helper.make_node("Slice", ["causal_mask", "zeros", "ends", "axes"], ["m"], name="/mask/Slice"),
+     helper.make_node("Attention", ["q", "k", "v", "m", "past_key", "past_value"],
+                      ["y", "present_key", "present_value"], name="/attn/Attention",
+                      is_causal=1)],
+    "attention_past_mask", attention_past_inputs, attention_past_outputs,
+    [numpy_helper.from_array(np.random.default_rng(7).standard_normal((64, 64)).astype(np.float32),
+                             "causal_mask"),
+     ints("two", [2]), ints("zeros", [0, 0]), ints("axes", [0, 1])]),
+    "attention-past-mask.onnx", opset=23)

@@ -97,10 +97,24 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
     bool aBelow = exact.kind == sym::Crossover::Kind::LessBelow;
     const std::string &below = aBelow ? nameA : nameB, &above = aBelow ? nameB : nameA;
     if (auto boundary = exact.boundary.getConstant()) {
+      sym::Rational first(start, llvm::DynamicAPInt(1));
       if (range.upTo && *boundary > sym::Rational(*range.upTo, llvm::DynamicAPInt(1)))
         return whole(below, "=", exact.boundary);
-      if (*boundary < sym::Rational(start, llvm::DynamicAPInt(1)))
+      if (*boundary < first)
         return whole(above, "=", exact.boundary);
+      // At an end of the range the two are equal; one side is cheaper at
+      // every other size the rules allow.
+      std::string to = range.upTo ? " up to " + sym::formatWithSeparators(*range.upTo) : "";
+      if (*boundary == first)
+        return above + " is cheaper wherever both models' rules hold but at " + symbol.str() +
+               " = " + sym::formatWithSeparators(start) + ", where they begin and the two " +
+               "are equal (from " + symbol.str() + " = " + sym::formatWithSeparators(start) +
+               to + ")";
+      if (range.upTo && *boundary == sym::Rational(*range.upTo, llvm::DynamicAPInt(1)))
+        return below + " is cheaper wherever both models' rules hold but at " + symbol.str() +
+               " = " + sym::formatWithSeparators(*range.upTo) + ", where they end and the " +
+               "two are equal (from " + symbol.str() + " = " +
+               sym::formatWithSeparators(start) + to + ")";
     }
     return nameA + " is cheaper exactly when " + symbol.str() + (aBelow ? " < " : " > ") +
            sym::print(exact.boundary, print);
@@ -294,6 +308,13 @@ llvm::Expected<Comparison> costopt::driver::compareReports(const DriverOptions &
     sym::Assumptions assumptions = a.assumptions;
     for (const auto &d : b.assumptions.divisibility)
       assumptions.divisibility.push_back(d);
+    // The crossing is looked for where both models' rules hold: B's lower
+    // bound on n too. (Its other facts name symbols that A may give other
+    // values; every symbol but n is a number in the totals compared.)
+    if (auto bound = b.assumptions.lowerBounds.find(symbol);
+        bound != b.assumptions.lowerBounds.end() &&
+        bound->second > assumptions.lowerBound(symbol))
+      assumptions.lowerBounds[symbol] = bound->second;
     // Unsimplified: simplification applies rules such as r <= n, which do
     // not hold along the whole range of n searched.
     Expr flopsA = substituteAllBut(a.cost.flops, comparison.valuesA, symbol);

@@ -3440,10 +3440,16 @@ llvm::Error Importer::attention(const onnx::Node &node, Val &q, Val &k, Val &v, 
     // boolean (keep where true) or added. Its first `past` columns apply
     // to the cached keys' block of scores, the rest to the new keys'.
     bool boolean = mask->elem == onnx::Bool;
-    auto apply = [&](Val &target, const Shape &targetShape, const Expr &offset,
-                     const Expr &columns, llvm::StringRef clause,
-                     llvm::StringRef hint) -> llvm::Error {
-      auto part = extract(node, *mask, mask->rank() - 1, offset, columns, "attn_mask");
+    // A mask of one column (broadcast along the keys) applies whole to
+    // both blocks.
+    bool oneColumn = mask->shape.back() == Expr(1);
+    auto apply = [&](Val &target, const Shape &targetShape, const Expr &offset, Expr columns,
+                     llvm::StringRef clause, llvm::StringRef hint) -> llvm::Error {
+      if (oneColumn)
+        columns = Expr(1);
+      auto part = oneColumn ? llvm::Expected<Val>(*mask)
+                            : extract(node, *mask, mask->rank() - 1, offset, columns,
+                                      "attn_mask");
       if (!part)
         return part.takeError();
       Val mv = *part;

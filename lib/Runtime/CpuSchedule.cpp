@@ -544,18 +544,18 @@ void hoistInvariantPacks(ModuleOp module) {
         break;
       loop = outer;
     }
-    std::optional<Attribute> padding;
+    // The whole value's last panel may be partial where the prefix's was
+    // not: it is padded, with the prefix's padding value or zero.
+    Attribute padding;
     if (Value value = pack.getPaddingValue()) {
-      Attribute constant;
-      if (!matchPattern(value, m_Constant(&constant)))
+      if (!matchPattern(value, m_Constant(&padding)))
         continue;
-      padding = constant;
+    } else {
+      padding = OpBuilder(pack).getZeroAttr(pack.getSourceType().getElementType());
     }
     OpBuilder b(loop);
     Location loc = pack.getLoc();
-    Value paddingValue;
-    if (padding)
-      paddingValue = arith::ConstantOp::create(b, loc, cast<TypedAttr>(*padding));
+    Value paddingValue = arith::ConstantOp::create(b, loc, cast<TypedAttr>(padding));
     Value dest = linalg::PackOp::createDestinationTensor(
         b, loc, whole, pack.getMixedTiles(), pack.getInnerDimsPos(), pack.getOuterDimsPerm());
     auto packed = linalg::PackOp::create(b, loc, whole, dest, pack.getInnerDimsPos(),
@@ -642,10 +642,13 @@ struct CpuSchedulePass : public costopt::impl::CpuScheduleBase<CpuSchedulePass> 
     if (failed(apply(transform::TransformDialect::kTransformEntryPointSymbolName)))
       return signalPassFailure();
     // Unpacking C copies its columns out of the panels into a new tensor
-    // (lower_unpack's linalg.copy into a tensor.empty): the slice of the
-    // panels is that value already, and bufferization reads it in place.
+    // (lower_unpack's linalg.copy of a slice of the collapsed panels into a
+    // tensor.empty): that slice is the value already, and bufferization
+    // reads it in place.
     module.walk([](linalg::CopyOp copy) {
-      if (copy.hasPureTensorSemantics() &&
+      auto slice = copy.getInputs()[0].getDefiningOp<tensor::ExtractSliceOp>();
+      if (copy.hasPureTensorSemantics() && slice &&
+          slice.getSource().getDefiningOp<tensor::CollapseShapeOp>() &&
           copy.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() &&
           copy.getInputs()[0].getType() == copy.getResultTypes()[0]) {
         copy.getResult(0).replaceAllUsesWith(copy.getInputs()[0]);

@@ -287,9 +287,8 @@ public:
           result = emitBlock(op, result, layer);
           repeated = repeated - Expr(1);
         }
-        Expr others = repeated;
         auto repeat = RepeatOp::create(builder, op->getLoc(), TypeRange{result.getType()},
-                                       DimAttr::get(op->getContext(), others),
+                                       DimAttr::get(op->getContext(), repeated),
                                        ValueRange{result}, UnitAttr());
         Block *body = builder.createBlock(&repeat.getBody());
         body->addArgument(result.getType(), op->getLoc());
@@ -479,9 +478,11 @@ private:
     Expr layers = rnn.getLayersExpr();
     if (auto count = integerOf(layers); count && *count >= 1 && *count <= kMaxUnrolledLayers)
       return StackForm::Unrolled;
-    if (repeatDepthOf(rnn) >= kMaxRepeatNesting ||
-        (rnn.getDirections() > 1 && repeatDepthOf(rnn) > 0))
+    unsigned depth = repeatDepthOf(rnn);
+    if (depth >= kMaxRepeatNesting || (rnn.getDirections() > 1 && depth > 0))
       return std::nullopt;
+    if (integerOf(layers)) // a constant above kMaxUnrolledLayers
+      return StackForm::FirstThenRepeat;
     auto model = rnn->getParentOfType<ModelOp>();
     auto assumptions = model ? model.getAssumptions() : FailureOr<sym::Assumptions>(failure());
     if (succeeded(assumptions) &&
@@ -535,8 +536,6 @@ public:
                  ? ""
                  : "learned positions need their table's length ('max_len')";
     if (auto rnn = llvm::dyn_cast<RecurrentOp>(op)) {
-      if (rnn.getInput().getType().getRank() < 2)
-        return "a recurrence decomposes on [n, d] or batched inputs only";
       if (stackFormOf(rnn))
         return "";
       if (repeatDepthOf(rnn) >= kMaxRepeatNesting)

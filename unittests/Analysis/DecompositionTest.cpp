@@ -403,37 +403,21 @@ TEST_F(Decomposition, RandomModelsAgreeWithTheLayerRules) {
       // increments vary) may keep terms that never decide its max in one
       // derivation and not the other: compared by value.
       if (random.hasBoundedDepth && !b.depthExact) {
-        for (int64_t k : {2, 3, 7}) {
-          // The depth to bound: the layer rules' where exact; else theirs
-          // with every stack of k layers unrolled at this k (a constant
-          // count up to 16 is exact), and then the rules' bound must hold
-          // too.
-          ModelCost reference = a;
-          if (!a.depthExact) {
-            std::string text = random.text;
-            std::string count = "layers = " + std::to_string(k);
-            for (size_t at = text.find("layers = k"); at != std::string::npos;
-                 at = text.find("layers = k", at))
-              text.replace(at, 10, count);
-            auto unrolled = mlir::parseSourceString<mlir::ModuleOp>(text, context.get());
-            ASSERT_TRUE(unrolled) << text;
-            reference = analyse(*unrolled, mode);
-            if (!reference.depthExact)
-              continue;
-          }
+        // The primitives' bound must hold above the rules' exact depth;
+        // where the rules give a bound too, neither orders the other
+        // (SymbolicStacksBoundTheirUnrolledDepth checks such bounds
+        // against stacks unrolled at each count).
+        if (a.depthExact)
           for (int64_t n : {5, 6, 9, 64})
-            for (int64_t w : {1, 9, 70}) {
-              sym::Bindings point = gridPoint(n, w, k);
-              auto exact = sym::evaluate(reference.sequentialDepth, point);
-              auto bound = sym::evaluate(b.sequentialDepth, point);
-              auto layerBound = sym::evaluate(a.sequentialDepth, point);
-              ASSERT_TRUE(exact && bound && layerBound) << where;
-              EXPECT_GE(*bound, *exact) << where << " at n = " << n << ", w = " << w
-                                        << ", k = " << k;
-              EXPECT_GE(*layerBound, *exact) << where << " at n = " << n << ", w = " << w
-                                             << ", k = " << k;
-            }
-        }
+            for (int64_t w : {1, 9, 70})
+              for (int64_t k : {2, 3, 7}) {
+                sym::Bindings point = gridPoint(n, w, k);
+                auto exact = sym::evaluate(a.sequentialDepth, point);
+                auto bound = sym::evaluate(b.sequentialDepth, point);
+                ASSERT_TRUE(exact && bound) << where;
+                EXPECT_GE(*bound, *exact) << where << " at n = " << n << ", w = " << w
+                                          << ", k = " << k;
+              }
       } else {
         EXPECT_TRUE(same(a.sequentialDepth, b.sequentialDepth, byValue || !a.depthExact))
             << where;
@@ -457,6 +441,68 @@ TEST_F(Decomposition, RandomModelsAgreeWithTheLayerRules) {
       }
     }
   }
+}
+
+/// A stack of k layers after a sloped depth profile (a causal running sum,
+/// a unidirectional stack): with k symbolic the two derivations may give
+/// upper bounds; each must hold above, and where exact equal, the depth of
+/// the same model with the stack unrolled at k (a constant count, exact).
+TEST_F(Decomposition, SymbolicStacksBoundTheirUnrolledDepth) {
+  const char *bodies[] = {
+      // Linear attention's running sum, then a bidirectional stack.
+      R"(%a = nn.attention %x {heads = 4, causal, kind = "linear", feature_map = "relu"} : !nn.seq<[n, d]>
+    %y = nn.recurrent %a {cell = "elman", hidden = d/2, bidirectional, layers = k} : !nn.seq<[n, d]>)",
+      // A unidirectional stack, then a bidirectional one.
+      R"(%a = nn.recurrent %x {cell = "elman", hidden = d, layers = k} : !nn.seq<[n, d]>
+    %y = nn.recurrent %a {cell = "gru", hidden = d/2, bidirectional, layers = k} : !nn.seq<[n, d]>)",
+      // A bidirectional stack, then a unidirectional one.
+      R"(%a = nn.recurrent %x {cell = "elman", hidden = d/2, bidirectional, layers = k} : !nn.seq<[n, d]>
+    %y = nn.recurrent %a {cell = "lstm", hidden = d, layers = k} : !nn.seq<[n, d]>)"};
+  int exactReferences = 0;
+  for (const char *body : bodies) {
+    auto modelOf = [&](const std::string &count) {
+      std::string text = std::string(body), layers = "layers = " + count;
+      for (size_t at = text.find("layers = k"); at != std::string::npos;
+           at = text.find("layers = k", at + layers.size()))
+        text.replace(at, 10, layers);
+      return "nn.model @m(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 8, k = 3) where (d mod 8 "
+             "== 0, k >= 2) {\n    " +
+             text + "\n    nn.output %y : !nn.seq<[n, d]>\n}\n";
+    };
+    std::string symbolic = modelOf("k");
+    auto layers = mlir::parseSourceString<mlir::ModuleOp>(symbolic, context.get());
+    auto primitives = mlir::parseSourceString<mlir::ModuleOp>(symbolic, context.get());
+    ASSERT_TRUE(layers && primitives) << symbolic;
+    mlir::PassManager pm(context.get());
+    pm.addNestedPass<ModelOp>(createDecomposeLayers());
+    ASSERT_TRUE(mlir::succeeded(pm.run(*primitives))) << symbolic;
+    ModelCost a = analyse(*layers, CostMode::Forward);
+    ModelCost b = analyse(*primitives, CostMode::Forward);
+    for (int64_t k : {2, 3, 4, 7, 16}) {
+      auto unrolled = mlir::parseSourceString<mlir::ModuleOp>(modelOf(std::to_string(k)),
+                                                              context.get());
+      ASSERT_TRUE(unrolled);
+      ModelCost reference = analyse(*unrolled, CostMode::Forward);
+      if (!reference.depthExact)
+        continue;
+      ++exactReferences;
+      for (int64_t n : {1, 2, 5, 9, 64}) {
+        sym::Bindings point = gridPoint(n, 1, k);
+        point["d"] = llvm::DynamicAPInt(8);
+        auto exact = sym::evaluate(reference.sequentialDepth, point);
+        ASSERT_TRUE(bool(exact)) << symbolic;
+        for (const ModelCost *derivation : {&a, &b}) {
+          auto depth = sym::evaluate(derivation->sequentialDepth, point);
+          ASSERT_TRUE(bool(depth)) << symbolic;
+          if (derivation->depthExact)
+            EXPECT_EQ(*depth, *exact) << symbolic << " at n = " << n << ", k = " << k;
+          else
+            EXPECT_GE(*depth, *exact) << symbolic << " at n = " << n << ", k = " << k;
+        }
+      }
+    }
+  }
+  EXPECT_GT(exactReferences, 0);
 }
 
 } // namespace

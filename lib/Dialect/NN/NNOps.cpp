@@ -752,7 +752,6 @@ void RepeatOp::print(OpAsmPrinter &printer) {
   printer.printRegion(getBody(), /*printEntryBlockArgs=*/false);
 }
 
-
 LogicalResult RepeatOp::verifyRegions() {
   unsigned depth = 1;
   for (Operation *parent = (*this)->getParentOp(); parent; parent = parent->getParentOp())

@@ -25,7 +25,7 @@ nn.model @learned_longer(%x: !nn.seq<[b, n, d]>) symbols(b = 1, n = 8, d = 4, P 
   nn.output %y : !nn.seq<[b, n, d]>
 }
 
-// Recurrent stacks beyond 16 layers or of a symbolic count are an nn.repeat:
+// Recurrent stacks beyond 64 layers or of a symbolic count are an nn.repeat:
 // of every layer where the input has the layers' width,
 nn.model @stack_same_width(%x: !nn.seq<[b, n, d]>) symbols(b = 2, n = 8, d = 6, L = 3) {
   %y = nn.recurrent %x {cell = "lstm", hidden = d, layers = L, no_bias} : !nn.seq<[b, n, d]>
@@ -44,14 +44,26 @@ nn.model @stack_one_or_more(%x: !nn.seq<[b, n, d]>) symbols(b = 2, n = 8, d = 6,
   nn.output %y : !nn.seq<[b, n, 2*h]>
 }
 
-// 70 constant layers (more than the 64 unrolled) of another width: the
-// first, then a repeat of 69.
-nn.model @stack_seventy(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, h = 5) {
-  %y = nn.recurrent %x {cell = "elman", hidden = h, layers = 70} : !nn.seq<[n, d]> -> !nn.seq<[n, h]>
+// 65 constant layers (one more than the 64 unrolled) of another width:
+// the first, then a repeat of 64; 64 layers are unrolled.
+nn.model @stack_sixty_five(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, h = 5) {
+  %y = nn.recurrent %x {cell = "elman", hidden = h, layers = 65} : !nn.seq<[n, d]> -> !nn.seq<[n, h]>
+  nn.output %y : !nn.seq<[n, h]>
+}
+nn.model @stack_sixty_four(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, h = 5) {
+  %y = nn.recurrent %x {cell = "elman", hidden = h, layers = 64} : !nn.seq<[n, d]> -> !nn.seq<[n, h]>
   nn.output %y : !nn.seq<[n, h]>
 }
 
-// A bidirectional stack of a symbolic count inside a repeat stays a layer.
+// A bidirectional stack of a constant count inside a repeat is unrolled
+// there; of a symbolic count it stays a layer.
+nn.model @stack_constant_in_repeat(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, M = 2) where (d mod 2 == 0) {
+  %r = nn.repeat<M>(%h = %x) : !nn.seq<[n, d]> {
+    %y = nn.recurrent %h {cell = "gru", hidden = d/2, layers = 3, bidirectional} : !nn.seq<[n, d]>
+    nn.yield %y : !nn.seq<[n, d]>
+  }
+  nn.output %r : !nn.seq<[n, d]>
+}
 nn.model @stack_in_repeat(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, L = 2, M = 2) where (L >= 2, d mod 2 == 0) {
   %r = nn.repeat<M>(%h = %x) : !nn.seq<[n, d]> {
     %y = nn.recurrent %h {cell = "gru", hidden = d/2, layers = L, bidirectional} : !nn.seq<[n, d]>

@@ -902,3 +902,18 @@ save(helper.make_graph(
                              "causal_mask"),
      ints("two", [2]), ints("zeros", [0, 0]), ints("axes", [0, 1])]),
     "attention-past-mask.onnx", opset=23)
+
+# Review finding (2026-12-02): a mask of one column broadcasts along the
+# keys, with or without a cache (it was cut into past and sequence
+# columns it does not have).
+save(helper.make_graph(
+    [helper.make_node("Attention", ["q", "k", "v", "m", "past_key", "past_value"],
+                      ["y", "present_key", "present_value"], name="/attn/Attention")],
+    "attention_past_mask_column",
+    attention_past_inputs + [value("m", TensorProto.FLOAT, ["batch", 1, "sequence", 1])],
+    attention_past_outputs), "attention-past-mask-column.onnx", opset=23)
+save(helper.make_graph(
+    [helper.make_node("Attention", ["q", "k", "v", "m"], ["y"], name="/attn/Attention")],
+    "attention_mask_column",
+    attention_past_inputs[:3] + [value("m", TensorProto.FLOAT, ["sequence", 1])],
+    attention_past_outputs[:1]), "attention-mask-column.onnx", opset=23)

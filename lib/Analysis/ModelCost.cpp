@@ -25,6 +25,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -151,6 +152,25 @@ void pruneDominated(Profile &profile, const Expr &n) {
     else
       ++it;
   }
+}
+
+/// Whether `e` has more than `limit` terms, counting those of every
+/// function argument (max, min, floor ...) again where it is used: a bound
+/// on the work of printing and comparing it. Stops counting at the limit.
+bool largerThan(const Expr &e, size_t limit) {
+  size_t count = 0;
+  std::function<bool(const Expr &)> over = [&](const Expr &x) {
+    for (const sym::Term &term : x.getTerms()) {
+      if (++count > limit)
+        return true;
+      for (const sym::Factor &factor : term.factors)
+        for (const Expr &arg : factor.atom->args)
+          if (over(arg))
+            return true;
+    }
+    return false;
+  };
+  return over(e);
 }
 
 /// Everything the analysis tracks per SSA value.
@@ -1012,6 +1032,32 @@ private:
     return yielded;
   }
 
+  /// Terms a repeat's depth bound may have before coarseRepeatDepth
+  /// replaces it.
+  static constexpr size_t kMaxDepthTerms = 2000;
+
+  /// max over the carried inits' depths + count · (the body's largest
+  /// depth when every carried value has depth 0). Sound: a chain through
+  /// the body starts at a carried value (at most the deepest) or at a value
+  /// from outside, which the run from 0 covers.
+  Expr coarseRepeatDepth(RepeatOp repeat, const llvm::DenseMap<Value, ValueState> &states,
+                         llvm::ArrayRef<ValueState> inits, const Expr &count) {
+    llvm::SmallVector<ValueState> zero(inits.begin(), inits.end());
+    for (ValueState &state : zero)
+      state.depth = Profile{{0, Expr()}};
+    auto fromZero = iterate(repeat, states, zero);
+    std::optional<Expr> deepestInit, perIteration;
+    for (auto [init, state] : llvm::zip(repeat.getInits(), inits)) {
+      Expr deepest = maxOver(state.depth, stepLength(init));
+      deepestInit = deepestInit ? Expr::max(*deepestInit, deepest) : deepest;
+    }
+    for (auto [result, state] : llvm::zip(repeat.getResults(), fromZero)) {
+      Expr deepest = maxOver(state.depth, stepLength(result));
+      perIteration = perIteration ? Expr::max(*perIteration, deepest) : deepest;
+    }
+    return deepestInit.value_or(Expr()) + count * perIteration.value_or(Expr());
+  }
+
   void transferRepeat(RepeatOp repeat, llvm::DenseMap<Value, ValueState> &states) {
     Expr count = repeat.getCount().getExpr();
     llvm::SmallVector<ValueState> s0;
@@ -1070,6 +1116,16 @@ private:
         for (const auto &[slope, o3] : s3[i].depth)
           out.depth.emplace(slope, o3 + (count - Expr(3)) * Expr::max(o3 - s2[i].depth[slope],
                                                                       Expr()));
+        // Three runs of a body that reshapes the profile differently each
+        // time (a reversed recurrence after a running sum) give a formula
+        // that grows with every nesting: a repeat inside such a repeat
+        // made megabytes of it. Past kMaxDepthTerms a coarser bound: no
+        // position deeper than the deepest carried input plus, per
+        // iteration, the body's own depth from inputs of depth 0.
+        if (llvm::any_of(out.depth, [](const auto &piece) {
+              return largerThan(piece.second, kMaxDepthTerms);
+            }))
+          out.depth = Profile{{0, coarseRepeatDepth(repeat, states, s0, count)}};
       }
       // Paths: hops and reach grow by the body's own per iteration, unless
       // the body strides: then reach compounds, and a constant count is

@@ -467,11 +467,9 @@ private:
   /// kMaxUnrolledLayers; otherwise the first layer and an nn.repeat of the
   /// L - 1 others where the model proves L >= 2 (a repeat runs at least
   /// once), or a repeat of all L layers where the input already has the
-  /// layers' output type. None where neither holds, where the repeat would
-  /// nest deeper than the dialect allows, or for a bidirectional stack
-  /// inside an nn.repeat: its depth through the two repeats is a bound
-  /// whose formula grows with every reshaping of the depth profile
-  /// (megabytes of text, tens of seconds). The stack then stays a layer.
+  /// layers' output type. None where neither holds or where the repeat
+  /// would nest deeper than the dialect allows: the stack then stays a
+  /// layer.
   enum class StackForm { Unrolled, Repeat, FirstThenRepeat };
   static constexpr int64_t kMaxUnrolledLayers = 64;
   static std::optional<StackForm> stackFormOf(RecurrentOp rnn) {
@@ -479,7 +477,7 @@ private:
     if (auto count = integerOf(layers); count && *count >= 1 && *count <= kMaxUnrolledLayers)
       return StackForm::Unrolled;
     unsigned depth = repeatDepthOf(rnn);
-    if (depth >= kMaxRepeatNesting || (rnn.getDirections() > 1 && depth > 0))
+    if (depth >= kMaxRepeatNesting)
       return std::nullopt;
     if (integerOf(layers)) // a constant above kMaxUnrolledLayers
       return StackForm::FirstThenRepeat;
@@ -541,11 +539,6 @@ public:
       if (repeatDepthOf(rnn) >= kMaxRepeatNesting)
         return "its stack would be an nn.repeat nested deeper than " +
                std::to_string(kMaxRepeatNesting) + " levels";
-      if (rnn.getDirections() > 1 && repeatDepthOf(rnn) > 0)
-        return "a bidirectional stack of " + formatSizeExpr(rnn.getLayersExpr()) +
-               " layers inside nn.repeat would be a repeat in a repeat, whose depth has no "
-               "compact bound yet; give it a constant count up to " +
-               std::to_string(kMaxUnrolledLayers);
       return "a stack of " + formatSizeExpr(rnn.getLayersExpr()) +
              " layers whose input width differs from their output's is the first layer and "
              "an nn.repeat of the others, which runs at least once: state '" +

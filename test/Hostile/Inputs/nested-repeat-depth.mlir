@@ -1,8 +1,8 @@
 // Found 2026-12-02: a bidirectional recurrence (a reversed nn.recur) in a
 // repeat inside a repeat, after a causal running sum: the depth bound built
 // from three runs of each body grew to 3.5 MB of formula and took 16.7 s.
-// Written by costopt --emit primitives of a decomposition since withdrawn
-// (a bidirectional stack of k layers inside nn.repeat<L>). large-legal.test.
+// Written by costopt --emit primitives (a bidirectional stack of k layers
+// inside nn.repeat<L> decomposes so). large-legal.test.
 #map = affine_map<(d0, d1, d2, d3, d4) -> (d2, d4)>
 #map1 = affine_map<(d0, d1, d2, d3, d4) -> (d4, d0, d1, d3)>
 #map2 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>

@@ -55,8 +55,8 @@ nn.model @stack_sixty_four(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, h = 5) {
   nn.output %y : !nn.seq<[n, h]>
 }
 
-// A bidirectional stack of a constant count inside a repeat is unrolled
-// there; of a symbolic count it stays a layer.
+// A bidirectional stack inside a repeat: of a constant count unrolled
+// there, of a symbolic one a repeat inside the repeat.
 nn.model @stack_constant_in_repeat(%x: !nn.seq<[n, d]>) symbols(n = 8, d = 6, M = 2) where (d mod 2 == 0) {
   %r = nn.repeat<M>(%h = %x) : !nn.seq<[n, d]> {
     %y = nn.recurrent %h {cell = "gru", hidden = d/2, layers = 3, bidirectional} : !nn.seq<[n, d]>

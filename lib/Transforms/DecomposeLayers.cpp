@@ -329,35 +329,47 @@ private:
     return Value();
   }
 
-  /// An embedding, or a tied embedding or LM head, at a model's top level,
-  /// whose model has a tied lookup of the same vocabulary: the table is
-  /// shared. (Elsewhere, e.g. inside nn.repeat, tied ops stay layers.)
+  /// An embedding, or a tied embedding or LM head, whose model has a tied
+  /// lookup of the same vocabulary: the table is shared. Its owner (an
+  /// untied embedding) is at the model's top level; tied lookups and heads
+  /// are there or in nn.repeat bodies, which read the one table at every
+  /// iteration. (Elsewhere, e.g. in a layer definition, tied ops stay
+  /// layers.)
   static bool isSharedTable(Operation *op) {
-    auto model = llvm::dyn_cast<ModelOp>(op->getParentOp());
+    auto model = op->getParentOfType<ModelOp>();
     if (!model)
       return false;
+    for (Operation *parent = op->getParentOp(); parent != model.getOperation();
+         parent = parent->getParentOp())
+      if (!llvm::isa<RepeatOp>(parent))
+        return false;
     std::optional<Expr> vocab;
-    if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
+    bool tied = false;
+    if (auto e = llvm::dyn_cast<EmbeddingOp>(op)) {
       vocab = e.getVocab().getExpr();
-    else if (auto u = llvm::dyn_cast<UnembeddingOp>(op); u && u.getTied())
+      tied = e.getTied();
+    } else if (auto u = llvm::dyn_cast<UnembeddingOp>(op); u && u.getTied()) {
       vocab = u.getVocab().getExpr();
-    if (!vocab)
+      tied = true;
+    }
+    // An untied embedding inside a repeat has a table per iteration.
+    if (!vocab || (!tied && op->getParentOp() != model.getOperation()))
       return false;
-    for (Operation &other : model.getBodyBlock()) {
+    bool shared = false;
+    model.walk([&](Operation *other) {
       auto e = llvm::dyn_cast<EmbeddingOp>(other);
       auto u = llvm::dyn_cast<UnembeddingOp>(other);
-      if ((e && e.getTied() && e.getVocab().getExpr() == *vocab) ||
-          (u && u.getTied() && u.getVocab().getExpr() == *vocab))
-        return true;
-    }
-    return false;
+      shared |= (e && e.getTied() && e.getVocab().getExpr() == *vocab) ||
+                (u && u.getTied() && u.getVocab().getExpr() == *vocab);
+    });
+    return shared;
   }
 
   /// The owner (the first untied embedding of the vocabulary) makes the
   /// table; the tied ops after it read it. A tied op before any owner has
   /// no table to read: it stays a layer.
   bool runSharedTable(Operation *op) {
-    auto model = llvm::cast<ModelOp>(op->getParentOp());
+    auto model = op->getParentOfType<ModelOp>();
     llvm::SmallVector<std::pair<Expr, Value>> &tables = sharedTables[model];
     auto embedding = llvm::dyn_cast<EmbeddingOp>(op);
     Expr vocab = embedding ? embedding.getVocab().getExpr()
@@ -526,7 +538,7 @@ public:
       bool tied = llvm::isa<EmbeddingOp>(op) ? llvm::cast<EmbeddingOp>(op).getTied()
                                              : llvm::cast<UnembeddingOp>(op).getTied();
       return tied ? "a tied table is shared only between lookups and heads at a model's top "
-                    "level, not inside nn.repeat or a layer definition"
+                    "level or in its nn.repeat bodies, not inside a layer definition"
                   : "";
     }
     if (auto positional = llvm::dyn_cast<PositionalOp>(op))

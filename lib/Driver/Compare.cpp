@@ -97,24 +97,27 @@ std::string describeCrossing(const std::string &nameA, const Expr &a, const std:
     bool aBelow = exact.kind == sym::Crossover::Kind::LessBelow;
     const std::string &below = aBelow ? nameA : nameB, &above = aBelow ? nameB : nameA;
     if (auto boundary = exact.boundary.getConstant()) {
-      sym::Rational first(start, llvm::DynamicAPInt(1));
-      if (range.upTo && *boundary > sym::Rational(*range.upTo, llvm::DynamicAPInt(1)))
-        return whole(below, "=", exact.boundary);
-      if (*boundary < first)
-        return whole(above, "=", exact.boundary);
+      auto rational = [](const llvm::DynamicAPInt &x) {
+        return sym::Rational(x, llvm::DynamicAPInt(1));
+      };
       // At an end of the range the two are equal; one side is cheaper at
       // every other size the rules allow.
-      std::string to = range.upTo ? " up to " + sym::formatWithSeparators(*range.upTo) : "";
-      if (*boundary == first)
-        return above + " is cheaper wherever both models' rules hold but at " + symbol.str() +
-               " = " + sym::formatWithSeparators(start) + ", where they begin and the two " +
-               "are equal (from " + symbol.str() + " = " + sym::formatWithSeparators(start) +
-               to + ")";
-      if (range.upTo && *boundary == sym::Rational(*range.upTo, llvm::DynamicAPInt(1)))
-        return below + " is cheaper wherever both models' rules hold but at " + symbol.str() +
-               " = " + sym::formatWithSeparators(*range.upTo) + ", where they end and the " +
-               "two are equal (from " + symbol.str() + " = " +
+      auto equalAtEnd = [&](const std::string &cheaper, const llvm::DynamicAPInt &at,
+                            llvm::StringRef end) {
+        std::string to = range.upTo ? " up to " + sym::formatWithSeparators(*range.upTo) : "";
+        return cheaper + " is cheaper wherever both models' rules hold but at " + symbol.str() +
+               " = " + sym::formatWithSeparators(at) + ", where they " + end.str() +
+               " and the two are equal (from " + symbol.str() + " = " +
                sym::formatWithSeparators(start) + to + ")";
+      };
+      if (range.upTo && *boundary > rational(*range.upTo))
+        return whole(below, "=", exact.boundary);
+      if (*boundary < rational(start))
+        return whole(above, "=", exact.boundary);
+      if (*boundary == rational(start))
+        return equalAtEnd(above, start, "begin");
+      if (range.upTo && *boundary == rational(*range.upTo))
+        return equalAtEnd(below, *range.upTo, "end");
     }
     return nameA + " is cheaper exactly when " + symbol.str() + (aBelow ? " < " : " > ") +
            sym::print(exact.boundary, print);

@@ -343,26 +343,35 @@ private:
          parent = parent->getParentOp())
       if (!llvm::isa<RepeatOp>(parent))
         return false;
-    std::optional<Expr> vocab;
-    bool tied = false;
-    if (auto e = llvm::dyn_cast<EmbeddingOp>(op)) {
-      vocab = e.getVocab().getExpr();
-      tied = e.getTied();
-    } else if (auto u = llvm::dyn_cast<UnembeddingOp>(op); u && u.getTied()) {
-      vocab = u.getVocab().getExpr();
-      tied = true;
-    }
-    // An untied embedding inside a repeat has a table per iteration.
-    if (!vocab || (!tied && op->getParentOp() != model.getOperation()))
+    std::optional<Expr> vocab = vocabularyOf(op);
+    // An untied embedding inside a repeat has a table per iteration; an
+    // untied LM head owns its own.
+    if (!vocab || (!isTied(op) && (!llvm::isa<EmbeddingOp>(op) ||
+                                   op->getParentOp() != model.getOperation())))
       return false;
     bool shared = false;
     model.walk([&](Operation *other) {
-      auto e = llvm::dyn_cast<EmbeddingOp>(other);
-      auto u = llvm::dyn_cast<UnembeddingOp>(other);
-      shared |= (e && e.getTied() && e.getVocab().getExpr() == *vocab) ||
-                (u && u.getTied() && u.getVocab().getExpr() == *vocab);
+      shared |= isTied(other) && vocabularyOf(other) == vocab;
     });
     return shared;
+  }
+
+  /// A tied nn.embedding or nn.unembedding.
+  static bool isTied(Operation *op) {
+    if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
+      return e.getTied();
+    if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
+      return u.getTied();
+    return false;
+  }
+
+  /// The vocabulary of an nn.embedding or nn.unembedding.
+  static std::optional<Expr> vocabularyOf(Operation *op) {
+    if (auto e = llvm::dyn_cast<EmbeddingOp>(op))
+      return e.getVocab().getExpr();
+    if (auto u = llvm::dyn_cast<UnembeddingOp>(op))
+      return u.getVocab().getExpr();
+    return std::nullopt;
   }
 
   /// The owner (the first untied embedding of the vocabulary) makes the
@@ -514,8 +523,7 @@ public:
   /// Why `op` stays a layer: a sentence, empty where it decomposes.
   static std::string whyItStays(Operation *op) {
     if (isSharedTable(op)) {
-      bool tied = !llvm::isa<EmbeddingOp>(op) || llvm::cast<EmbeddingOp>(op).getTied();
-      return tied ? "a tied lookup or LM head reads the table of an untied embedding of the "
+      return isTied(op) ? "a tied lookup or LM head reads the table of an untied embedding of the "
                     "same vocabulary and width before it at the model's top level, and this "
                     "one has none"
                   : "";
@@ -528,16 +536,16 @@ public:
       if (attention.getRotary() && !hasEvenHeadDim(attention))
         return "rotary positions rotate the two halves of each head vector: state an even "
                "head dimension in the model's where clause (e.g. 'd mod (2*h) == 0')";
-      // Flash attention computes what softmax attention computes; it
-      // differs in what it stores and recomputes (docs/Dialect.md).
+      // Every kind decomposes (flash computes what softmax attention
+      // computes; it differs in what it stores and recomputes,
+      // docs/Dialect.md); the verifier allows no windowed or flash linear
+      // attention.
       if (!llvm::is_contained({2, 3}, attention.getInput().getType().getRank()))
         return "attention decomposes on [n, d] and [b, n, d] inputs only";
       return "";
     }
     if (llvm::isa<EmbeddingOp, UnembeddingOp>(op)) {
-      bool tied = llvm::isa<EmbeddingOp>(op) ? llvm::cast<EmbeddingOp>(op).getTied()
-                                             : llvm::cast<UnembeddingOp>(op).getTied();
-      return tied ? "a tied table is shared only between lookups and heads at a model's top "
+      return isTied(op) ? "a tied table is shared only between lookups and heads at a model's top "
                     "level or in its nn.repeat bodies, not inside a layer definition"
                   : "";
     }
